@@ -1,0 +1,149 @@
+/* Attackers (SPEC 7): spam sent as single-transaction fluff messages, one peer at a time in round
+ * robin, by strategy: flood (pays each peer's current requirement), under_limit (every connection at
+ * 90% of the rate limit, base work) and lowball (base work, only to peers still asking base). */
+#include <math.h>
+
+#include "node_internal.h"
+
+static double attempts_per_s(const struct pr_node *n)
+{
+    const struct pr_attack *a = &n->attack;
+    if (a->strategy == PR_ATTACK_UNDER_LIMIT) {
+        double all = 0.9 * n->cfg->rate_limit * n->npeers;
+        return a->rate < all ? a->rate : all;
+    }
+    return a->rate;
+}
+
+static int64_t interval_ns(const struct pr_node *n)
+{
+    double r = attempts_per_s(n);
+    return r > 0 ? (int64_t)(1e9 / r) : INT64_MAX / 4;
+}
+
+/* The next peer in round robin that a lowball attacker may use (still asking base), or -1. */
+static int lowball_peer(struct pr_node *n)
+{
+    for (uint32_t k = 0; k < n->npeers; k++) {
+        uint32_t pi = (n->rr + k) % n->npeers;
+        if (n->peers[pi].their_req <= n->cfg->pow_base) {
+            n->rr = pi + 1;
+            return (int)pi;
+        }
+    }
+    return -1;
+}
+
+static uint64_t next_id(struct pr_node *n) { return ((uint64_t)n->id + 1) << 32 | ++n->seq; }
+
+/* id: reserved when its PoW started (sha256 proofs commit to it), or 0 to take the next one. */
+static void send_spam(struct pr_node *n, uint32_t pi, uint64_t id, double hashes, double work, uint64_t nonce)
+{
+    if (!id)
+        id = next_id(n);
+    struct pr_tx tx = {.id = id, .size = n->attack.size, .fee = n->attack.fee, .work = work, .nonce = nonce};
+    pr_emit(n, PR_EV_TX_CREATED, PR_EVF_SPAM, pi, id, tx.size, tx.fee);
+    if (hashes > 0)
+        pr_emit(n, PR_EV_TX_SOLVED, PR_SOLVE_SPAM, pi, id, hashes, work);
+    pr_send_txs(n, pi, PR_MSG_FLUFF, &tx, 1);
+}
+
+static void no_target(struct pr_node *n, double hashes)
+{
+    /* Hashes already spent still count as the attacker's cost. */
+    if (hashes > 0)
+        pr_emit(n, PR_EV_TX_SOLVED, PR_SOLVE_SPAM, PR_NO_PEER, 0, hashes, 0);
+    pr_emit(n, PR_EV_TX_DROPPED, PR_DROP_NO_TARGET, PR_NO_PEER, 0, 0, 0);
+}
+
+static void attempt(struct pr_node *n)
+{
+    if (n->npeers == 0 || n->seq == UINT32_MAX)
+        return;
+    int pi;
+    if (n->attack.strategy == PR_ATTACK_LOWBALL && n->cfg->pow_enabled) {
+        pi = lowball_peer(n);
+        if (pi < 0) {
+            no_target(n, 0);
+            return;
+        }
+    } else {
+        pi = (int)(n->rr++ % n->npeers);
+    }
+    if (!n->cfg->pow_enabled) {
+        send_spam(n, (uint32_t)pi, 0, 0, 0, 0);
+        return;
+    }
+    struct pr_job job = {.tx = 0, .purpose = PR_JOB_SPAM, .peer = (uint32_t)pi};
+    if (pr_solver_push(&n->solver, &job, n->cfg->pow_queue_max) != PR_OK) {
+        n->st.solver_dropped++;
+        pr_emit(n, PR_EV_TX_DROPPED, PR_DROP_SOLVER_QUEUE, (uint32_t)pi, 0, 0, 0);
+        return;
+    }
+    pr_work_solver_kick(n);
+}
+
+void pr_attack_start(struct pr_node *n)
+{
+    int64_t iv = interval_ns(n);
+    int64_t first = n->attack.start_ns - pr_now(n) + (int64_t)(pr_rng_uniform(&n->rng) * (double)iv);
+    if (n->attack.start_ns + (first > 0 ? first : 0) < n->attack.stop_ns)
+        pr_set_timer(n, first, PR_T_ATTACK, 0);
+}
+
+void pr_attack_tick(struct pr_node *n)
+{
+    if (pr_now(n) >= n->attack.stop_ns)
+        return;
+    attempt(n);
+    pr_set_timer(n, interval_ns(n), PR_T_ATTACK, 0);
+}
+
+void pr_attack_job_start(struct pr_node *n, const struct pr_job *job)
+{
+    struct pr_job j = *job;
+    double target = n->cfg->pow_base;
+    if (n->attack.strategy == PR_ATTACK_FLOOD) {
+        target = n->peers[j.peer].their_req; /* escalations are paid */
+    } else if (n->attack.strategy == PR_ATTACK_LOWBALL && n->peers[j.peer].their_req > n->cfg->pow_base) {
+        int pi = lowball_peer(n);
+        if (pi < 0) {
+            no_target(n, 0);
+            return;
+        }
+        j.peer = (uint32_t)pi;
+    }
+    if (!(n->solver.hashrate > 0)) {
+        no_target(n, 0);
+        return;
+    }
+    if (n->seq == UINT32_MAX) {
+        no_target(n, 0);
+        return;
+    }
+    j.tx = next_id(n);
+    struct pr_pow_result r;
+    pr_pow_solve(n->cfg->pow_mode, &n->rng, j.tx, target, &r);
+    n->solver.busy = true;
+    n->solver.current = j;
+    n->solver.current_hashes = r.hashes;
+    n->solver.current_target = target;
+    n->solver_work = r.work;
+    n->solver_nonce = r.nonce;
+    double ns = r.hashes / n->solver.hashrate * 1e9;
+    pr_set_timer(n, ns >= 4e18 ? (int64_t)4e18 : (int64_t)ns, PR_T_SOLVER, 0);
+}
+
+void pr_attack_job_done(struct pr_node *n, const struct pr_job *job, double hashes, double work, uint64_t nonce)
+{
+    uint32_t pi = job->peer;
+    if (n->attack.strategy == PR_ATTACK_LOWBALL && n->peers[pi].their_req > n->cfg->pow_base) {
+        int other = lowball_peer(n);
+        if (other < 0) {
+            no_target(n, hashes);
+            return;
+        }
+        pi = (uint32_t)other;
+    }
+    send_spam(n, pi, job->tx, hashes, work, nonce);
+}

@@ -1,0 +1,141 @@
+#include "mempool.h"
+
+#include <stdlib.h>
+
+#include "powrelay/error.h"
+
+/* a is worse than b: evicted first. */
+static bool worse(const struct pr_txent *a, const struct pr_txent *b)
+{
+    if (a->fee != b->fee)
+        return a->fee < b->fee;
+    if (a->arrival_ns != b->arrival_ns)
+        return a->arrival_ns > b->arrival_ns;
+    return a->id > b->id;
+}
+
+static void place(struct pr_mempool *m, struct pr_txent *ents, uint32_t pos, uint32_t slot)
+{
+    m->heap[pos] = slot;
+    ents[slot].heap_pos = pos;
+}
+
+static void sift_up(struct pr_mempool *m, struct pr_txent *ents, uint32_t pos)
+{
+    uint32_t slot = m->heap[pos];
+    while (pos > 0) {
+        uint32_t parent = (pos - 1) / 2;
+        if (!worse(&ents[slot], &ents[m->heap[parent]]))
+            break;
+        place(m, ents, pos, m->heap[parent]);
+        pos = parent;
+    }
+    place(m, ents, pos, slot);
+}
+
+static void sift_down(struct pr_mempool *m, struct pr_txent *ents, uint32_t pos)
+{
+    uint32_t slot = m->heap[pos];
+    for (;;) {
+        uint32_t c = 2 * pos + 1;
+        if (c >= m->len)
+            break;
+        if (c + 1 < m->len && worse(&ents[m->heap[c + 1]], &ents[m->heap[c]]))
+            c++;
+        if (!worse(&ents[m->heap[c]], &ents[slot]))
+            break;
+        place(m, ents, pos, m->heap[c]);
+        pos = c;
+    }
+    place(m, ents, pos, slot);
+}
+
+void pr_mempool_free(struct pr_mempool *m)
+{
+    free(m->heap);
+    m->heap = NULL;
+    m->len = m->cap = 0;
+    m->bytes = 0;
+}
+
+int pr_mempool_insert(struct pr_mempool *m, struct pr_txent *ents, uint32_t slot)
+{
+    if (m->len == m->cap) {
+        uint32_t cap = m->cap ? m->cap * 2 : 16;
+        uint32_t *h = realloc(m->heap, sizeof *h * cap);
+        if (!h)
+            return PR_ERR_NOMEM;
+        m->heap = h;
+        m->cap = cap;
+    }
+    m->heap[m->len] = slot;
+    ents[slot].heap_pos = m->len;
+    m->len++;
+    sift_up(m, ents, m->len - 1);
+    m->bytes += ents[slot].size;
+    if (m->bytes > m->peak_bytes)
+        m->peak_bytes = m->bytes;
+    return PR_OK;
+}
+
+void pr_mempool_remove(struct pr_mempool *m, struct pr_txent *ents, uint32_t slot)
+{
+    uint32_t pos = ents[slot].heap_pos;
+    if (pos >= m->len || m->heap[pos] != slot)
+        return;
+    m->bytes -= ents[slot].size;
+    ents[slot].heap_pos = PR_NO_SLOT;
+    m->len--;
+    if (pos == m->len)
+        return;
+    uint32_t moved = m->heap[m->len];
+    place(m, ents, pos, moved);
+    sift_down(m, ents, pos);
+    sift_up(m, ents, ents[moved].heap_pos);
+}
+
+uint32_t pr_mempool_worst(const struct pr_mempool *m) { return m->len ? m->heap[0] : PR_NO_SLOT; }
+
+/* Sort keys copied out of the entries, so that qsort needs no context pointer. */
+struct rank {
+    float fee;
+    int64_t arrival_ns;
+    uint64_t id;
+    uint32_t slot;
+};
+
+static int better_first(const void *pa, const void *pb)
+{
+    const struct rank *a = pa, *b = pb;
+    if (a->fee != b->fee)
+        return a->fee > b->fee ? -1 : 1;
+    if (a->arrival_ns != b->arrival_ns)
+        return a->arrival_ns < b->arrival_ns ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txent *ents, uint64_t max_bytes,
+                         uint32_t *out, size_t cap)
+{
+    if (m->len == 0)
+        return 0;
+    struct rank *order = malloc(sizeof *order * m->len);
+    if (!order)
+        return 0;
+    for (uint32_t i = 0; i < m->len; i++) {
+        const struct pr_txent *e = &ents[m->heap[i]];
+        order[i] = (struct rank){e->fee, e->arrival_ns, e->id, m->heap[i]};
+    }
+    qsort(order, m->len, sizeof *order, better_first);
+    size_t n = 0;
+    uint64_t bytes = 0;
+    for (uint32_t i = 0; i < m->len && n < cap; i++) {
+        uint32_t s = order[i].slot;
+        if (bytes + ents[s].size > max_bytes)
+            continue; /* greedy: a smaller one further down may still fit */
+        bytes += ents[s].size;
+        out[n++] = s;
+    }
+    free(order);
+    return n;
+}

@@ -1,0 +1,480 @@
+/* Receiving and relaying transactions (SPEC 4 and 5): acceptance against the per-neighbour
+ * requirement, the stem phase with RELAYED/NACK and one resend, the fluff phase with the median rule,
+ * per-connection batching and the half-relayed resend rule, loops and embargoes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "node_internal.h"
+
+static inline uint64_t bit(uint32_t pi) { return 1ull << pi; }
+
+static void report_invalid(struct pr_node *n, uint32_t pi, int err)
+{
+    n->st.messages_invalid++;
+    pr_emit(n, PR_EV_MSG_INVALID, (uint32_t)err, pi, 0, 0, 0);
+}
+
+void pr_relay_drop(struct pr_node *n, uint32_t slot)
+{
+    struct pr_txent *e = &n->txs.ents[slot];
+    if (e->state == PR_TXS_POOL) {
+        pr_mempool_remove(&n->pool, n->txs.ents, slot);
+    } else if (e->state == PR_TXS_STEM) {
+        n->stem_bytes -= e->size;
+        n->stem_txs--;
+    }
+    pr_cancel_timer(n, &e->embargo_timer);
+    int64_t now = pr_now(n);
+    pr_txtable_forget(&n->txs, slot, now + n->cfg->seen_ttl_ns, now);
+}
+
+/* Into the mempool, evicting the lowest fee rates while over capacity (which may be this one). */
+static bool admit_pool(struct pr_node *n, uint32_t slot)
+{
+    struct pr_txent *ents = n->txs.ents;
+    if (ents[slot].state == PR_TXS_STEM) {
+        n->stem_bytes -= ents[slot].size;
+        n->stem_txs--;
+    }
+    ents[slot].state = PR_TXS_POOL;
+    if (pr_mempool_insert(&n->pool, ents, slot) != PR_OK) {
+        n->st.pool_dropped++;
+        ents[slot].state = PR_TXS_WALLET; /* not in any pool: drop() must not touch one */
+        pr_relay_drop(n, slot);
+        return false;
+    }
+    while (n->pool.bytes > n->pool.max_bytes) {
+        uint32_t w = pr_mempool_worst(&n->pool);
+        n->st.pool_dropped++;
+        pr_emit(n, PR_EV_TX_DROPPED, w == slot ? PR_DROP_MEMPOOL_FULL : PR_DROP_EVICTED, PR_NO_PEER,
+                ents[w].id, ents[w].size, 0);
+        pr_relay_drop(n, w);
+        if (w == slot)
+            return false;
+    }
+    return true;
+}
+
+uint64_t pr_fluff_targets(const struct pr_node *n, const struct pr_txent *e)
+{
+    uint64_t all = n->npeers >= 64 ? ~0ull : bit(n->npeers) - 1;
+    if (e->src < n->npeers)
+        all &= ~bit(e->src);
+    return all & ~e->known;
+}
+
+static void enqueue(struct pr_node *n, uint32_t pi, uint32_t slot)
+{
+    struct pr_txent *e = &n->txs.ents[slot];
+    if (e->queued & bit(pi))
+        return;
+    struct pr_peer *p = &n->peers[pi];
+    if (p->fq_len == p->fq_cap) {
+        uint32_t cap = p->fq_cap ? p->fq_cap * 2 : 8;
+        uint64_t *q = realloc(p->fq, sizeof *q * cap);
+        if (!q)
+            return; /* out of memory: this peer misses the transaction */
+        p->fq = q;
+        p->fq_cap = cap;
+    }
+    e->queued |= bit(pi);
+    p->fq[p->fq_len++] = e->id;
+    int64_t mean = p->outbound ? n->cfg->flush_out_ns : n->cfg->flush_in_ns;
+    if (mean <= 0)
+        pr_relay_flush(n, pi);
+    else if (!p->flush_timer)
+        p->flush_timer = pr_set_timer(n, pr_dandelion_flush_delay(n->cfg, &n->rng, p->outbound), PR_T_FLUSH, pi);
+}
+
+void pr_relay_diffuse_send(struct pr_node *n, uint32_t slot)
+{
+    struct pr_txent *e = &n->txs.ents[slot];
+    if (e->state != PR_TXS_POOL)
+        return;
+    uint64_t targets = pr_fluff_targets(n, e);
+    if (n->cfg->pow_enabled && targets) {
+        e->round_n = (uint8_t)__builtin_popcountll(targets);
+        e->round_relayed = e->round_notrelayed = 0;
+        e->nonrelay = 0;
+        e->flags = (uint8_t)((e->flags | PR_TXF_ROUND_OPEN) & ~PR_TXF_ROUND_DONE);
+    }
+    for (uint32_t pi = 0; targets; pi++, targets >>= 1)
+        if (targets & 1)
+            enqueue(n, pi, slot);
+}
+
+/* Start the fluff phase's diffusion from this node: the median rule, then the queues. */
+static void diffuse(struct pr_node *n, uint32_t slot)
+{
+    if (n->attacker)
+        return;
+    struct pr_txent *e = &n->txs.ents[slot];
+    uint64_t targets = pr_fluff_targets(n, e);
+    if (!targets)
+        return;
+    if (n->cfg->pow_enabled) {
+        double median = pr_median_req(n, targets);
+        if (median > e->work) {
+            e->after = PR_AFTER_DIFFUSE;
+            if (pr_work_request(n, slot, median))
+                return; /* the job's completion opens the round */
+        }
+    }
+    pr_relay_diffuse_send(n, slot);
+}
+
+static void fluff(struct pr_node *n, uint32_t slot, uint32_t reason)
+{
+    struct pr_txent *e = &n->txs.ents[slot];
+    pr_cancel_timer(n, &e->embargo_timer);
+    e->after = PR_AFTER_NONE; /* a pending stem repackaging is no longer wanted */
+    uint64_t id = e->id;
+    if (!admit_pool(n, slot))
+        return;
+    if (reason)
+        pr_emit(n, PR_EV_TX_FLUFFED, reason, PR_NO_PEER, id, 0, 0);
+    diffuse(n, slot);
+}
+
+void pr_relay_stem_send(struct pr_node *n, uint32_t slot)
+{
+    struct pr_txent *e = &n->txs.ents[slot];
+    if (e->state != PR_TXS_STEM)
+        return;
+    struct pr_peer *p = &n->peers[e->stem_peer];
+    if (n->cfg->pow_enabled && e->work < p->their_req) {
+        e->after = PR_AFTER_STEM;
+        pr_work_request(n, slot, p->their_req); /* declined: it waits for its embargo */
+        return;
+    }
+    struct pr_tx t = pr_tx_of(e);
+    pr_send_txs(n, e->stem_peer, PR_MSG_STEM, &t, 1);
+}
+
+/* A stem transaction now held here goes on along this epoch's stem for its source. */
+static void stem_forward(struct pr_node *n, uint32_t slot)
+{
+    struct pr_txent *e = &n->txs.ents[slot];
+    int stem = pr_dandelion_stem_for(&n->dl, &n->rng, e->src);
+    if (stem < 0) {
+        fluff(n, slot, PR_FLUFF_NO_STEM);
+        return;
+    }
+    e->stem_peer = (uint16_t)stem;
+    if (!e->embargo_timer)
+        e->embargo_timer = pr_set_timer(n, pr_dandelion_embargo(n->cfg, &n->rng), PR_T_EMBARGO, e->id);
+    pr_relay_stem_send(n, slot);
+}
+
+void pr_relay_start_own(struct pr_node *n, uint32_t slot)
+{
+    struct pr_txent *e = &n->txs.ents[slot];
+    pr_emit(n, PR_EV_TX_ACCEPTED, 0, PR_NO_PEER, e->id, e->work, 0);
+    if (!n->cfg->dandelion_enabled) {
+        fluff(n, slot, PR_FLUFF_DIRECT);
+        return;
+    }
+    /* Own transactions always start in the stem phase, even in a fluff epoch. */
+    e->state = PR_TXS_STEM;
+    n->stem_bytes += e->size;
+    n->stem_txs++;
+    stem_forward(n, slot);
+}
+
+void pr_relay_embargo(struct pr_node *n, uint64_t tx)
+{
+    uint32_t slot = pr_txtable_find(&n->txs, tx);
+    if (slot == PR_NO_SLOT || n->txs.ents[slot].state != PR_TXS_STEM)
+        return;
+    n->txs.ents[slot].embargo_timer = 0;
+    fluff(n, slot, PR_FLUFF_EMBARGO);
+}
+
+void pr_relay_resend(struct pr_node *n, uint32_t slot)
+{
+    struct pr_txent *e = &n->txs.ents[slot];
+    if (e->state != PR_TXS_POOL)
+        return;
+    uint64_t to = e->nonrelay & ~e->known;
+    for (uint32_t pi = 0; to; pi++, to >>= 1)
+        if (to & 1)
+            enqueue(n, pi, slot);
+}
+
+/* Every peer of the round has answered or been skipped: if fewer than half relayed, the node may
+ * repackage to the highest requirement among those that did not, and resend to them (once). */
+static void round_check(struct pr_node *n, uint32_t slot)
+{
+    struct pr_txent *e = &n->txs.ents[slot];
+    if (!(e->flags & PR_TXF_ROUND_OPEN) || (e->flags & PR_TXF_ROUND_DONE))
+        return;
+    if (e->round_relayed + e->round_notrelayed < e->round_n)
+        return;
+    e->flags |= PR_TXF_ROUND_DONE;
+    if (2u * e->round_relayed >= e->round_n)
+        return;
+    e->after = PR_AFTER_RESEND;
+    double target = pr_work_target(n, slot);
+    if (target <= e->work) {
+        e->after = PR_AFTER_NONE;
+        pr_relay_resend(n, slot);
+        return;
+    }
+    pr_work_request(n, slot, target);
+}
+
+static void round_tally(struct pr_txent *e, uint32_t pi, bool relayed)
+{
+    if (!(e->flags & PR_TXF_ROUND_OPEN) || (e->flags & PR_TXF_ROUND_DONE))
+        return;
+    if (relayed) {
+        e->round_relayed++;
+    } else {
+        e->round_notrelayed++;
+        e->nonrelay |= bit(pi);
+    }
+}
+
+void pr_relay_flush(struct pr_node *n, uint32_t pi)
+{
+    struct pr_peer *p = &n->peers[pi];
+    if (p->fq_len == 0)
+        return;
+    /* Take the queue: what this flush sets off (a resend) queues anew rather than under our feet. */
+    uint64_t *ids = p->fq;
+    uint32_t len = p->fq_len;
+    p->fq = NULL;
+    p->fq_len = p->fq_cap = 0;
+    pr_cancel_timer(n, &p->flush_timer);
+
+    if (pr_scratch_txs(n, len) == PR_OK) {
+        struct pr_tx *batch = n->scratch_txs;
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < len; i++) {
+            uint32_t slot = pr_txtable_find(&n->txs, ids[i]);
+            if (slot == PR_NO_SLOT || n->txs.ents[slot].state != PR_TXS_POOL)
+                continue; /* confirmed or evicted meanwhile */
+            struct pr_txent *e = &n->txs.ents[slot];
+            e->queued &= ~bit(pi);
+            /* Checked again at the flush: the peer may have got it, or asked for more. */
+            if (e->known & bit(pi)) {
+                round_tally(e, pi, true);
+                continue;
+            }
+            if (n->cfg->pow_enabled && p->their_req > e->work) {
+                round_tally(e, pi, false);
+                continue;
+            }
+            e->inflight |= bit(pi);
+            batch[k++] = pr_tx_of(e);
+        }
+        if (k)
+            pr_send_txs(n, pi, PR_MSG_FLUFF, batch, k);
+        for (uint32_t i = 0; i < len; i++) {
+            uint32_t slot = pr_txtable_find(&n->txs, ids[i]);
+            if (slot != PR_NO_SLOT)
+                round_check(n, slot);
+        }
+    }
+    /* Give the array back for reuse unless a nested flush queued into a new one. */
+    p = &n->peers[pi];
+    if (!p->fq) {
+        p->fq = ids;
+        p->fq_cap = len;
+    } else {
+        free(ids);
+    }
+}
+
+/* req[N] is counted before judging (SPEC 4: count, escalate, then judge). */
+static void count_rate(struct pr_node *n, uint32_t pi, int64_t now)
+{
+    struct pr_peer *p = &n->peers[pi];
+    double old = p->in.req;
+    int err;
+    if (!pr_difficulty_on_tx(&p->in, n->cfg, now, &err))
+        return;
+    if (p->in.req > n->st.req_max)
+        n->st.req_max = p->in.req;
+    pr_emit(n, PR_EV_REQ_CHANGED, 0, pi, 0, old, p->in.req);
+    pr_send_mindiff(n, pi);
+    pr_cancel_timer(n, &p->hold_timer);
+    p->hold_timer = pr_set_timer(n, n->cfg->hold_ns, PR_T_HOLD, pi);
+}
+
+static void on_duplicate(struct pr_node *n, uint32_t pi, uint32_t slot, const struct pr_tx *tx, bool stem_msg)
+{
+    struct pr_txent *e = &n->txs.ents[slot];
+    e->known |= bit(pi);
+    /* Keep the strongest proof seen: it may spare a repackaging at the next hop. */
+    if (tx->work > e->work &&
+        (n->cfg->pow_mode != PR_POW_SHA256 || pr_pow_sha256_verify(tx->id, tx->nonce, tx->work))) {
+        e->work = tx->work;
+        e->nonce = tx->nonce;
+    }
+    if (e->state == PR_TXS_STEM)
+        fluff(n, slot, stem_msg ? PR_FLUFF_LOOP : 0); /* a loop, or seen fluffed elsewhere */
+}
+
+static uint8_t receive_tx(struct pr_node *n, uint32_t pi, const struct pr_tx *tx, bool stem_msg, double *req)
+{
+    const struct pr_config *c = n->cfg;
+    struct pr_peer *p = &n->peers[pi];
+    int64_t now = pr_now(n);
+    uint32_t slot = pr_txtable_find(&n->txs, tx->id);
+    bool known = slot != PR_NO_SLOT || pr_txtable_seen(&n->txs, tx->id, now);
+
+    if (c->pow_enabled && (!known || c->count == PR_COUNT_ALL))
+        count_rate(n, pi, now);
+    if (known) {
+        n->st.txs_duplicate++;
+        if (slot != PR_NO_SLOT)
+            on_duplicate(n, pi, slot, tx, stem_msg);
+        return PR_ANS_HAVE;
+    }
+    if (c->pow_enabled) {
+        bool forged = c->pow_mode == PR_POW_SHA256 && !pr_pow_sha256_verify(tx->id, tx->nonce, tx->work);
+        if (forged)
+            report_invalid(n, pi, PR_ERR_BAD_POW);
+        if (forged || tx->work < p->in.req) {
+            n->st.txs_rejected++;
+            p->txs_rejected++;
+            pr_emit(n, PR_EV_TX_REJECTED, 0, pi, tx->id, tx->work, p->in.req);
+            *req = p->in.req;
+            return PR_ANS_NACK;
+        }
+    }
+    if (stem_msg && n->stem_bytes + tx->size > c->mempool_max_bytes) {
+        n->st.pool_dropped++;
+        pr_emit(n, PR_EV_TX_DROPPED, PR_DROP_MEMPOOL_FULL, pi, tx->id, tx->size, 0);
+        return PR_ANS_DROPPED;
+    }
+    if (pr_txtable_add(&n->txs, tx->id, &slot) != PR_OK)
+        return PR_ANS_DROPPED;
+    struct pr_txent *e = &n->txs.ents[slot];
+    e->work = tx->work;
+    e->nonce = tx->nonce;
+    e->size = tx->size;
+    e->fee = tx->fee;
+    e->arrival_ns = now;
+    e->src = (uint16_t)pi;
+    e->known = bit(pi);
+    if (stem_msg) {
+        e->state = PR_TXS_STEM;
+        n->stem_bytes += e->size;
+        n->stem_txs++;
+        n->st.txs_accepted++;
+        pr_emit(n, PR_EV_TX_ACCEPTED, PR_EVF_STEM, pi, tx->id, tx->work, 0);
+        if (n->dl.fluff_epoch)
+            fluff(n, slot, PR_FLUFF_EPOCH);
+        else
+            stem_forward(n, slot);
+        return PR_ANS_RELAYED;
+    }
+    if (!admit_pool(n, slot))
+        return PR_ANS_DROPPED;
+    n->st.txs_accepted++;
+    pr_emit(n, PR_EV_TX_ACCEPTED, 0, pi, tx->id, tx->work, 0);
+    diffuse(n, slot);
+    return PR_ANS_RELAYED;
+}
+
+static int handle_txs(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
+{
+    int err = pr_scratch_answers(n, m->count);
+    if (err)
+        return err;
+    /* Stem messages on a network without Dandelion++ are taken as fluff. */
+    bool stem_msg = m->type == PR_MSG_STEM && n->cfg->dandelion_enabled;
+    for (uint32_t i = 0; i < m->count; i++) {
+        struct pr_tx tx;
+        pr_wire_tx_at(m, i, &tx);
+        n->st.tx_deliveries++;
+        /* Relaying may grow the scratch buffers (a nested flush), so index afresh each time. */
+        double req = 0;
+        uint8_t status = n->attacker ? PR_ANS_RELAYED : receive_tx(n, pi, &tx, stem_msg, &req);
+        n->scratch_ans[i] = (struct pr_answer){.id = tx.id, .status = status, .req = req};
+    }
+    uint8_t stack[PR_WIRE_HEADER_BYTES + 64 * PR_ANSWER_BYTES];
+    size_t need = PR_WIRE_HEADER_BYTES + (size_t)m->count * PR_ANSWER_BYTES;
+    uint8_t *buf = need <= sizeof stack ? stack : malloc(need);
+    if (!buf)
+        return PR_ERR_NOMEM;
+    size_t len = pr_wire_encode_answers(buf, need, n->scratch_ans, m->count);
+    if (len)
+        pr_send(n, pi, buf, len, 0);
+    if (buf != stack)
+        free(buf);
+    return PR_OK;
+}
+
+static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
+{
+    const struct pr_config *c = n->cfg;
+    /* A peer may not demand more than the protocol's cap: the whole message is refused. */
+    for (uint32_t i = 0; i < m->count; i++) {
+        struct pr_answer a;
+        pr_wire_answer_at(m, i, &a);
+        if (a.status == PR_ANS_NACK && a.req > c->difficulty_max) {
+            report_invalid(n, pi, PR_ERR_MALFORMED);
+            return PR_ERR_MALFORMED;
+        }
+    }
+    struct pr_peer *p = &n->peers[pi];
+    for (uint32_t i = 0; i < m->count; i++) {
+        struct pr_answer a;
+        pr_wire_answer_at(m, i, &a);
+        if (a.status == PR_ANS_NACK && c->pow_enabled)
+            p->their_req = a.req;
+        if (n->attacker)
+            continue;
+        uint32_t slot = pr_txtable_find(&n->txs, a.id);
+        if (slot == PR_NO_SLOT)
+            continue;
+        struct pr_txent *e = &n->txs.ents[slot];
+        bool relayed = a.status == PR_ANS_RELAYED || a.status == PR_ANS_HAVE;
+        if (relayed)
+            e->known |= bit(pi);
+        if (e->inflight & bit(pi)) {
+            /* The answer to a fluff send. */
+            e->inflight &= ~bit(pi);
+            round_tally(e, pi, relayed);
+            round_check(n, slot);
+        } else if (e->state == PR_TXS_STEM && e->stem_peer == pi && a.status == PR_ANS_NACK &&
+                   !(e->flags & PR_TXF_STEM_RESENT)) {
+            /* The stem peer wants more: repackage to what the NACK says and resend, once. */
+            e->flags |= PR_TXF_STEM_RESENT;
+            pr_relay_stem_send(n, slot);
+        }
+    }
+    return PR_OK;
+}
+
+int pr_relay_process(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t len, uint32_t pad)
+{
+    struct pr_msg m;
+    int err = pr_wire_decode(msg, len, pad, &m);
+    if (err != PR_OK) {
+        report_invalid(n, pi, err);
+        return err;
+    }
+    switch (m.type) {
+    case PR_MSG_STEM:
+    case PR_MSG_FLUFF:
+        return handle_txs(n, pi, &m);
+    case PR_MSG_ANSWER:
+        return handle_answers(n, pi, &m);
+    case PR_MSG_MINDIFF:
+        if (m.req > n->cfg->difficulty_max) {
+            report_invalid(n, pi, PR_ERR_MALFORMED);
+            return PR_ERR_MALFORMED;
+        }
+        n->peers[pi].their_req = m.req;
+        return PR_OK;
+    case PR_MSG_BLOCK:
+        pr_block_receive(n, pi, &m, msg, len, pad);
+        return PR_OK;
+    default:
+        return PR_ERR_UNKNOWN_TYPE; /* decode() already refused it */
+    }
+}

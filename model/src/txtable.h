@@ -1,0 +1,75 @@
+/* A node's transaction state: the live entries (own txs being solved, the stem pool, the mempool) in
+ * a slab indexed by id, and the ids it no longer holds but still remembers ("seen", until an expiry),
+ * so that late copies of confirmed or evicted transactions are recognised as old. */
+#ifndef POWRELAY_TXTABLE_H
+#define POWRELAY_TXTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "u64map.h"
+
+#define PR_NO_SLOT UINT32_MAX
+
+enum pr_tx_state {
+    PR_TXS_FREE = 0,
+    PR_TXS_WALLET, /* own transaction: the sender's wallet is solving its PoW */
+    PR_TXS_STEM,   /* in the stem pool */
+    PR_TXS_POOL    /* in the mempool: fluffed */
+};
+
+/* Entry flags. */
+#define PR_TXF_OWN 0x01u         /* created here (own rule: always solved to the target) */
+#define PR_TXF_EXACT 0x02u       /* scripted with an explicit work: never re-solved */
+#define PR_TXF_RP_COUNTED 0x04u  /* already counted once in its source's rp */
+#define PR_TXF_STEM_RESENT 0x08u /* the one stem resend after a NACK is used */
+#define PR_TXF_ROUND_DONE 0x10u  /* the fluff round's half-relayed check is done */
+#define PR_TXF_JOB 0x20u         /* a PoW job (solver or wallet) for it is queued or running */
+#define PR_TXF_ROUND_OPEN 0x40u  /* a fluff round is being counted */
+
+struct pr_txent {
+    uint64_t id;
+    double work;
+    uint64_t nonce;
+    int64_t arrival_ns;   /* when this node got it (its age in the mempool) */
+    uint64_t known;       /* peers known to have it (bit = peer index) */
+    uint64_t queued;      /* peers whose fluff queue holds it */
+    uint64_t inflight;    /* peers it was fluffed to whose answer is still due */
+    uint64_t nonrelay;    /* fluff round: peers that did not relay it */
+    uint64_t embargo_timer;
+    uint32_t size;
+    float fee;
+    float wallet_rate;    /* own transactions: the sender's device, H/s */
+    uint32_t heap_pos;    /* position in the mempool's eviction heap */
+    uint16_t src;         /* peer index it came from; PR_SRC_SELF for own */
+    uint16_t stem_peer;   /* peer index it was stemmed to */
+    uint8_t state;        /* enum pr_tx_state */
+    uint8_t flags;
+    uint8_t after;        /* what to do once its pending PoW job is done (enum pr_after) */
+    uint8_t round_n, round_relayed, round_notrelayed;
+};
+
+struct pr_txtable {
+    struct pr_txent *ents;
+    uint32_t n_ents, cap_ents;
+    uint32_t free_head;       /* free slots chained through .heap_pos */
+    uint32_t live;
+    struct pr_u64map index;   /* id -> slot */
+    struct pr_u64map seen;    /* id -> expiry time of the memory */
+    uint64_t seen_gc_at;      /* seen.len at which to purge expired entries next */
+};
+
+void pr_txtable_init(struct pr_txtable *t);
+void pr_txtable_free(struct pr_txtable *t);
+/* Slot of a live transaction, or PR_NO_SLOT. */
+uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id);
+/* Allocate a zeroed live entry for id (not already live). PR_ERR_NOMEM. */
+int pr_txtable_add(struct pr_txtable *t, uint64_t id, uint32_t *slot);
+/* Drop a live entry, remembering its id until expire_ns. */
+void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t expire_ns, int64_t now_ns);
+/* Remember an id that never was live here (a confirmed tx we did not have). */
+void pr_txtable_remember(struct pr_txtable *t, uint64_t id, int64_t expire_ns, int64_t now_ns);
+/* True if the id is remembered (and not expired). */
+bool pr_txtable_seen(const struct pr_txtable *t, uint64_t id, int64_t now_ns);
+
+#endif

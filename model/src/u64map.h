@@ -1,0 +1,35 @@
+/* A small open-addressing hash map from non-zero uint64 keys to uint64 values (linear probing,
+ * backward-shift deletion, so no tombstones pile up). Key 0 is reserved for empty buckets. */
+#ifndef POWRELAY_U64MAP_H
+#define POWRELAY_U64MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pr_u64map {
+    uint64_t *keys;
+    uint64_t *vals;
+    size_t mask; /* buckets - 1; 0 when unallocated */
+    size_t len;
+};
+
+void pr_u64map_free(struct pr_u64map *m);
+bool pr_u64map_get(const struct pr_u64map *m, uint64_t key, uint64_t *val);
+/* Insert or overwrite. PR_ERR_NOMEM, PR_ERR_INVALID for key 0. */
+int pr_u64map_put(struct pr_u64map *m, uint64_t key, uint64_t val);
+bool pr_u64map_del(struct pr_u64map *m, uint64_t key);
+/* Remove every entry for which drop(val, arg) is true. */
+void pr_u64map_filter(struct pr_u64map *m, bool (*drop)(uint64_t key, uint64_t val, void *arg), void *arg);
+
+static inline uint64_t pr_hash64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+#endif

@@ -1,0 +1,89 @@
+/* u64map.c and txtable.c: the hash map against a reference under random inserts and deletes; slots are
+ * reused; forgotten ids are remembered until their expiry and then purged. */
+#include "test.h"
+
+#include "powrelay/error.h"
+#include "powrelay/rng.h"
+#include "txtable.h"
+#include "u64map.h"
+
+TEST(u64map_matches_reference)
+{
+    enum { KEYS = 4096 };
+    static uint64_t ref[KEYS]; /* 0 = absent */
+    memset(ref, 0, sizeof ref);
+    struct pr_u64map m = {0};
+    struct pr_rng r;
+    pr_rng_seed(&r, 1, 0);
+    for (int it = 0; it < 200000; it++) {
+        uint64_t k = pr_rng_below(&r, KEYS);
+        uint64_t key = k * 0x100000000ull + 1; /* ids look like (node + 1) << 32 | seq */
+        if (pr_rng_below(&r, 3) == 0) {
+            ASSERT_EQ(pr_u64map_del(&m, key), ref[k] != 0);
+            ref[k] = 0;
+        } else {
+            uint64_t v = pr_rng_next(&r) | 1;
+            ASSERT_OK(pr_u64map_put(&m, key, v));
+            ref[k] = v;
+        }
+    }
+    size_t live = 0;
+    for (uint64_t k = 0; k < KEYS; k++) {
+        uint64_t v;
+        bool has = pr_u64map_get(&m, k * 0x100000000ull + 1, &v);
+        ASSERT_EQ(has, ref[k] != 0);
+        if (has)
+            ASSERT_U64(v, ref[k]);
+        live += ref[k] != 0;
+    }
+    ASSERT_EQ(m.len, live);
+    ASSERT_EQ(pr_u64map_put(&m, 0, 1), PR_ERR_INVALID);
+    pr_u64map_free(&m);
+}
+
+static bool drop_odd(uint64_t key, uint64_t val, void *arg)
+{
+    (void)key;
+    (void)arg;
+    return val & 1;
+}
+
+TEST(u64map_filter)
+{
+    struct pr_u64map m = {0};
+    for (uint64_t k = 1; k <= 1000; k++)
+        pr_u64map_put(&m, k, k);
+    pr_u64map_filter(&m, drop_odd, NULL);
+    ASSERT_EQ(m.len, 500);
+    for (uint64_t k = 1; k <= 1000; k++)
+        ASSERT_EQ(pr_u64map_get(&m, k, NULL), k % 2 == 0);
+    pr_u64map_free(&m);
+}
+
+TEST(txtable_slots_reused_and_seen_expires)
+{
+    struct pr_txtable t;
+    pr_txtable_init(&t);
+    uint32_t a, b, c;
+    ASSERT_OK(pr_txtable_add(&t, 11, &a));
+    ASSERT_OK(pr_txtable_add(&t, 12, &b));
+    ASSERT_EQ(pr_txtable_find(&t, 12), b);
+    pr_txtable_forget(&t, a, 100, 0);
+    ASSERT_EQ(pr_txtable_find(&t, 11), PR_NO_SLOT);
+    ASSERT_TRUE(pr_txtable_seen(&t, 11, 99));
+    ASSERT_TRUE(!pr_txtable_seen(&t, 11, 100));
+    ASSERT_OK(pr_txtable_add(&t, 13, &c));
+    ASSERT_EQ(c, a); /* the freed slot is reused */
+    ASSERT_EQ(t.live, 2);
+    /* remembering many expired ids purges them: the memory stays bounded */
+    for (uint64_t i = 0; i < 100000; i++)
+        pr_txtable_remember(&t, 1000 + i, (int64_t)i + 10, (int64_t)i);
+    ASSERT_TRUE(t.seen.len < 200);
+    /* a live id is not "seen" (it is held), and re-adding a forgotten id works */
+    pr_txtable_forget(&t, b, 1000000, 0);
+    ASSERT_OK(pr_txtable_add(&t, 12, &b));
+    ASSERT_TRUE(!pr_txtable_seen(&t, 12, 0));
+    pr_txtable_free(&t);
+}
+
+TESTS(u64map_matches_reference, u64map_filter, txtable_slots_reused_and_seen_expires)
