@@ -25,6 +25,7 @@ struct th {
     struct pr_config cfg;
     int64_t now, latency;
     uint64_t seq, next_handle, messages;
+    uint64_t by_type[256];
     uint32_t n;
     struct pr_node **nodes;
     struct item *heap;
@@ -96,6 +97,8 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *msg,
     if (to >= h->n)
         return;
     h->messages++;
+    if (len >= 2)
+        h->by_type[msg[1]]++;
     if (!h->nodes[to]) {
         record_sent(h, from, to, msg, len, pad);
         return;
@@ -298,8 +301,67 @@ size_t th_count(const struct th *h, uint32_t type, uint32_t node, uint64_t tx)
 
 uint64_t th_digest(const struct th *h) { return h->digest; }
 uint64_t th_messages(const struct th *h) { return h->messages; }
+uint64_t th_messages_of_type(const struct th *h, uint8_t type) { return h->by_type[type]; }
 
 struct pr_tx th_tx(uint64_t id, double work)
 {
     return (struct pr_tx){.id = id, .size = 1535, .fee = 80, .work = work, .nonce = 0};
+}
+
+int th_answer(const struct th *h, uint32_t to, uint64_t id, double *req)
+{
+    int status = -1;
+    for (size_t i = 0; i < h->nsent; i++) {
+        const struct th_sent *m = &h->sent[i];
+        struct pr_msg msg;
+        if (m->to != to || pr_wire_decode(m->bytes, m->len, m->pad, &msg) != PR_OK || msg.type != PR_MSG_ANSWER)
+            continue;
+        for (size_t k = 0; k < msg.count; k++) {
+            struct pr_answer a;
+            pr_wire_answer_at(&msg, k, &a);
+            if (a.id == id) {
+                status = a.status;
+                if (req)
+                    *req = a.req;
+            }
+        }
+    }
+    return status;
+}
+
+size_t th_sent_tx(const struct th *h, uint32_t to, uint64_t id, uint8_t type, double *work, int64_t *t_ns)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < h->nsent; i++) {
+        const struct th_sent *m = &h->sent[i];
+        struct pr_msg msg;
+        if ((to != UINT32_MAX && m->to != to) || pr_wire_decode(m->bytes, m->len, m->pad, &msg) != PR_OK)
+            continue;
+        if (!(msg.type == PR_MSG_STEM || msg.type == PR_MSG_FLUFF) || (type && msg.type != type))
+            continue;
+        for (size_t k = 0; k < msg.count; k++) {
+            struct pr_tx t;
+            pr_wire_tx_at(&msg, k, &t);
+            if (t.id == id) {
+                count++;
+                if (work)
+                    *work = t.work;
+                if (t_ns)
+                    *t_ns = m->t_ns;
+            }
+        }
+    }
+    return count;
+}
+
+double th_last_mindiff(const struct th *h, uint32_t to)
+{
+    double v = 0;
+    for (size_t i = 0; i < h->nsent; i++) {
+        const struct th_sent *m = &h->sent[i];
+        struct pr_msg msg;
+        if (m->to == to && pr_wire_decode(m->bytes, m->len, m->pad, &msg) == PR_OK && msg.type == PR_MSG_MINDIFF)
+            v = msg.req;
+    }
+    return v;
 }

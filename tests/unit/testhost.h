@@ -50,6 +50,14 @@ void th_sent_clear(struct th *h);
 /* Count messages of a type sent to an external peer (to = UINT32_MAX: any). */
 size_t th_sent_of_type(const struct th *h, uint32_t to, uint8_t type);
 
+/* The last answer sent to `to` about tx `id`: its status, or -1 if none; *req gets its requirement. */
+int th_answer(const struct th *h, uint32_t to, uint64_t id, double *req);
+/* How many times tx `id` went to `to` in messages of `type` (0: STEM or FLUFF); *work gets the work of
+ * the last copy, *t_ns when it was sent. */
+size_t th_sent_tx(const struct th *h, uint32_t to, uint64_t id, uint8_t type, double *work, int64_t *t_ns);
+/* The last MINDIFF value sent to `to`, or 0. */
+double th_last_mindiff(const struct th *h, uint32_t to);
+
 /* Every event the nodes reported, in order. */
 size_t th_events(const struct th *h, const struct pr_event **evs);
 size_t th_count(const struct th *h, uint32_t type, uint32_t node, uint64_t tx);
@@ -57,6 +65,7 @@ size_t th_count(const struct th *h, uint32_t type, uint32_t node, uint64_t tx);
 uint64_t th_digest(const struct th *h);
 /* Messages delivered between real nodes (and to externals). */
 uint64_t th_messages(const struct th *h);
+uint64_t th_messages_of_type(const struct th *h, uint8_t type);
 
 /* A transaction record as a test would send it. */
 struct pr_tx th_tx(uint64_t id, double work);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install what powrelay needs from Debian (bookworm) packages. Safe to rerun: it installs only what is
+# missing. Needs root, or sudo.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config    # the C toolchain and CMake/CTest
+  libssl-dev                          # OpenSSL: SHA-256 hashcash
+  libyaml-dev                         # scenario files
+)
+# Optional parts, on by default; set POWRELAY_MINIMAL=1 to skip them.
+if [ "${POWRELAY_MINIMAL:-0}" != 1 ]; then
+  packages+=(${POWRELAY_EXTRA_PACKAGES:-})
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "powrelay: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,167 @@
+/* attacker.c: flood pays each peer's current requirement in round robin; under_limit keeps every
+ * connection at 90% of the rate limit; lowball only targets peers still asking base; without PoW the
+ * flood goes at its rate; attackers relay nothing; the solver queue bounds what they can attempt. */
+#include "test.h"
+
+#include "powrelay/error.h"
+#include "testhost.h"
+
+#define S PR_S
+enum { ATK = 0 };
+
+static struct th *attacker(uint32_t npeers, const struct pr_config *c, double hashrate, enum pr_attack_strategy s,
+                           double rate)
+{
+    struct th *h = th_new(1 + npeers, c);
+    th_node(h, ATK, hashrate, true);
+    for (uint32_t p = 1; p <= npeers; p++)
+        th_link(h, ATK, p);
+    struct pr_attack a = {.strategy = s, .rate = rate, .fee = 20, .size = 1535, .start_ns = S(1), .stop_ns = S(101)};
+    if (pr_node_set_attack(th_get(h, ATK), &a) != PR_OK)
+        abort();
+    th_start(h);
+    return h;
+}
+
+/* Spam records sent to peer p: count, and the work of each in order. */
+static size_t spam_to(struct th *h, uint32_t p, double *works, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < th_sent_count(h); i++) {
+        const struct th_sent *m = th_sent_at(h, i);
+        struct pr_msg msg;
+        if (m->to != p || pr_wire_decode(m->bytes, m->len, m->pad, &msg) != PR_OK || msg.type != PR_MSG_FLUFF)
+            continue;
+        for (size_t j = 0; j < msg.count; j++) {
+            struct pr_tx t;
+            pr_wire_tx_at(&msg, j, &t);
+            if (k < cap && works)
+                works[k] = t.work;
+            k++;
+        }
+    }
+    return k;
+}
+
+static struct pr_config cfg(void)
+{
+    struct pr_config c;
+    pr_config_default(&c);
+    return c;
+}
+
+TEST(flood_pays_each_peers_current_requirement)
+{
+    struct pr_config c = cfg();
+    struct th *h = attacker(2, &c, 1e8, PR_ATTACK_FLOOD, 10);
+    th_inject_mindiff(h, 1, ATK, 1e4);
+    th_run_until(h, S(200));
+    double w1[2000], w2[2000];
+    size_t n1 = spam_to(h, 1, w1, 2000), n2 = spam_to(h, 2, w2, 2000);
+    /* 10 attempts/s for 100 s, alternating peers */
+    ASSERT_NEAR(n1, 500, 2);
+    ASSERT_NEAR(n2, 500, 2);
+    for (size_t i = 0; i < n1; i++)
+        ASSERT_DBL(w1[i], 1e4);
+    for (size_t i = 0; i < n2; i++)
+        ASSERT_DBL(w2[i], 2500);
+    ASSERT_EQ(th_count(h, PR_EV_TX_CREATED, ATK, 0), n1 + n2);
+    th_free(h);
+}
+
+TEST(under_limit_keeps_each_connection_at_ninety_percent)
+{
+    struct pr_config c = cfg();
+    struct th *h = attacker(3, &c, 1e8, PR_ATTACK_UNDER_LIMIT, 100);
+    th_run_until(h, S(200));
+    double w[1000];
+    for (uint32_t p = 1; p <= 3; p++) {
+        size_t n = spam_to(h, p, w, 1000);
+        ASSERT_NEAR(n, 0.9 * 2 * 100, 2); /* 1.8 tx/s for 100 s */
+        for (size_t i = 0; i < n; i++)
+            ASSERT_DBL(w[i], 2500);
+    }
+    th_free(h);
+}
+
+TEST(lowball_only_to_peers_asking_base)
+{
+    struct pr_config c = cfg();
+    struct th *h = attacker(3, &c, 1e8, PR_ATTACK_LOWBALL, 10);
+    th_inject_mindiff(h, 1, ATK, 1e4);
+    th_run_until(h, S(200));
+    ASSERT_EQ(spam_to(h, 1, NULL, 0), 0);
+    size_t n2 = spam_to(h, 2, NULL, 0), n3 = spam_to(h, 3, NULL, 0);
+    ASSERT_NEAR(n2 + n3, 1000, 3);
+    ASSERT_NEAR(n2, n3, 2);
+    th_free(h);
+}
+
+TEST(lowball_stops_when_all_escalate)
+{
+    struct pr_config c = cfg();
+    struct th *h = attacker(2, &c, 1e8, PR_ATTACK_LOWBALL, 10);
+    th_run_until(h, S(50));
+    size_t mid = spam_to(h, 1, NULL, 0) + spam_to(h, 2, NULL, 0);
+    th_inject_mindiff(h, 1, ATK, 1e4);
+    th_inject_mindiff(h, 2, ATK, 1e4);
+    th_run_until(h, S(200));
+    size_t end = spam_to(h, 1, NULL, 0) + spam_to(h, 2, NULL, 0);
+    ASSERT_TRUE(end - mid <= 2); /* at most what was in flight */
+    ASSERT_TRUE(th_count(h, PR_EV_TX_DROPPED, ATK, 0) > 400);
+    th_free(h);
+}
+
+TEST(no_pow_flood_at_rate)
+{
+    struct pr_config c = cfg();
+    c.pow_enabled = false;
+    struct th *h = attacker(4, &c, 0, PR_ATTACK_FLOOD, 40);
+    th_run_until(h, S(200));
+    size_t total = 0;
+    for (uint32_t p = 1; p <= 4; p++)
+        total += spam_to(h, p, NULL, 0);
+    ASSERT_NEAR(total, 4000, 2);
+    ASSERT_EQ(th_count(h, PR_EV_TX_SOLVED, ATK, 0), 0);
+    th_free(h);
+}
+
+TEST(attacker_relays_nothing)
+{
+    struct pr_config c = cfg();
+    struct th *h = attacker(2, &c, 1e8, PR_ATTACK_FLOOD, 1);
+    struct pr_tx t = th_tx(((uint64_t)10) << 32 | 1, 2500);
+    th_inject_txs(h, 1, ATK, PR_MSG_FLUFF, &t, 1);
+    th_run_until(h, S(0.5));
+    ASSERT_EQ(th_answer(h, 1, t.id, NULL), PR_ANS_RELAYED);
+    ASSERT_EQ(th_sent_tx(h, 2, t.id, 0, NULL, NULL), 0);
+    ASSERT_EQ(th_sent_of_type(h, UINT32_MAX, PR_MSG_MINDIFF), 0);
+    th_free(h);
+}
+
+TEST(attacker_limited_by_hashrate_and_queue)
+{
+    struct pr_config c = cfg();
+    c.pow_queue_max = 4;
+    /* 2500 hashes per tx at 2500 H/s: about 1 tx/s can be solved, 100/s are attempted */
+    struct th *h = attacker(2, &c, 2500, PR_ATTACK_FLOOD, 100);
+    th_run_until(h, S(101));
+    size_t sent = spam_to(h, 1, NULL, 0) + spam_to(h, 2, NULL, 0);
+    ASSERT_NEAR(sent, 100, 35);
+    struct pr_node_stats st;
+    pr_node_stats(th_get(h, ATK), &st);
+    ASSERT_TRUE(st.solver_dropped > 9000);
+    /* every spam transaction's hashes are reported */
+    const struct pr_event *evs;
+    size_t n = th_events(h, &evs);
+    double hashes = 0;
+    for (size_t i = 0; i < n; i++)
+        if (evs[i].type == PR_EV_TX_SOLVED && evs[i].flags == PR_SOLVE_SPAM)
+            hashes += evs[i].a;
+    ASSERT_NEAR(hashes / (double)sent, 2500, 600);
+    th_free(h);
+}
+
+TESTS(flood_pays_each_peers_current_requirement, under_limit_keeps_each_connection_at_ninety_percent,
+      lowball_only_to_peers_asking_base, lowball_stops_when_all_escalate, no_pow_flood_at_rate,
+      attacker_relays_nothing, attacker_limited_by_hashrate_and_queue)
