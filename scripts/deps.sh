@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config    # the C toolchain and CMake/CTest
   libssl-dev                          # OpenSSL: SHA-256 hashcash
   libyaml-dev                         # scenario files
+  libjansson-dev                      # reading summaries back for sweep.csv
 )
 # Optional parts, on by default; set POWRELAY_MINIMAL=1 to skip them.
 if [ "${POWRELAY_MINIMAL:-0}" != 1 ]; then

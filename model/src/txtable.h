@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "u64map.h"
+#include "powrelay/u64map.h"
 
 #define PR_NO_SLOT UINT32_MAX
 

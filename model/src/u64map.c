@@ -1,4 +1,4 @@
-#include "u64map.h"
+#include "powrelay/u64map.h"
 
 #include <stdlib.h>
 

@@ -5,7 +5,7 @@
 #include "powrelay/error.h"
 #include "powrelay/rng.h"
 #include "txtable.h"
-#include "u64map.h"
+#include "powrelay/u64map.h"
 
 TEST(u64map_matches_reference)
 {

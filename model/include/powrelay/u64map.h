@@ -1,4 +1,4 @@
-/* A small open-addressing hash map from non-zero uint64 keys to uint64 values (linear probing,
+/* powrelay utility: a small open-addressing hash map from non-zero uint64 keys to uint64 values (linear probing,
  * backward-shift deletion, so no tombstones pile up). Key 0 is reserved for empty buckets. */
 #ifndef POWRELAY_U64MAP_H
 #define POWRELAY_U64MAP_H

@@ -1,0 +1,192 @@
+/* powrelay: the command line (SPEC 9).
+ *
+ *   powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3]
+ *   powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--set path=value]...
+ *   powrelay check SCENARIO.yaml [--set path=value]...
+ *
+ * Exit status 0 on success, 2 on a bad scenario or command line, 1 on an internal failure. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "sim.h"
+#include "sweep.h"
+
+#ifndef POWRELAY_VERSION
+#define POWRELAY_VERSION "unknown"
+#endif
+
+static void usage(FILE *f)
+{
+    fputs("usage: powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3]\n"
+          "       powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--set path=value]...\n"
+          "       powrelay check SCENARIO.yaml [--set path=value]...\n"
+          "       powrelay --version\n"
+          "Scenario keys and outputs: see README.md and docs/scenario.md.\n",
+          f);
+}
+
+static char *join_argv(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        strcat(s, argv[i]);
+        if (i + 1 < argc)
+            strcat(s, " ");
+    }
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
+        printf("powrelay %s\n", POWRELAY_VERSION);
+        return 0;
+    }
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc < 2) {
+        usage(stderr);
+        return PRR_EXIT_BAD;
+    }
+    const char *cmd = argv[1];
+    bool is_run = !strcmp(cmd, "run"), is_sweep = !strcmp(cmd, "sweep"), is_check = !strcmp(cmd, "check");
+    if (!is_run && !is_sweep && !is_check) {
+        fprintf(stderr, "powrelay: unknown command '%s'\n", cmd);
+        usage(stderr);
+        return PRR_EXIT_BAD;
+    }
+    static const struct option longopts[] = {
+        {"set", required_argument, NULL, 's'},     {"seed", required_argument, NULL, 'S'},
+        {"network", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},    {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    char **owned = calloc((size_t)argc + 1, sizeof *owned);
+    size_t n_sets = 0, n_owned = 0;
+    const char *outdir = NULL;
+    long jobs = 1;
+    bool quiet = false;
+    int rc = PRR_EXIT_BAD;
+    if (!sets || !owned) {
+        fprintf(stderr, "powrelay: out of memory\n");
+        return PRR_EXIT_INTERNAL;
+    }
+    char *command = join_argv(argc, argv); /* before getopt reorders argv */
+    optind = 2;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            sets[n_sets++] = optarg;
+            break;
+        case 'S':
+        case 'n': {
+            const char *key = c == 'S' ? "seed=" : "network.model=";
+            char *a = malloc(strlen(key) + strlen(optarg) + 1);
+            if (!a) {
+                rc = PRR_EXIT_INTERNAL;
+                goto out;
+            }
+            strcpy(a, key);
+            strcat(a, optarg);
+            owned[n_owned++] = a;
+            sets[n_sets++] = a;
+            break;
+        }
+        case 'o':
+            if (is_check) {
+                fprintf(stderr, "powrelay check: -o makes no sense here (nothing is written)\n");
+                goto out;
+            }
+            outdir = optarg;
+            break;
+        case 'j': {
+            char *end;
+            jobs = strtol(optarg, &end, 10);
+            if (!is_sweep || *end || end == optarg || jobs < 1 || jobs > 4096) {
+                fprintf(stderr, "powrelay %s: -j takes a number of jobs from 1 to 4096 (sweep only)\n", cmd);
+                goto out;
+            }
+            break;
+        }
+        case 'q':
+            quiet = true;
+            break;
+        case 'h':
+            usage(stdout);
+            rc = PRR_EXIT_OK;
+            goto out;
+        default:
+            fprintf(stderr, "powrelay %s: unknown or incomplete option '%s'\n", cmd, argv[optind - 1]);
+            usage(stderr);
+            goto out;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "powrelay %s: expected exactly one scenario file\n", cmd);
+        usage(stderr);
+        goto out;
+    }
+    const char *path = argv[optind];
+    char err[1024] = "";
+    struct prr_source src;
+    if (prr_source_load(path, &src, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        goto out;
+    }
+    for (size_t i = 0; i < n_sets; i++)
+        if (prr_source_set(&src, sets[i], err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            prr_source_free(&src);
+            goto out;
+        }
+    if (is_sweep) {
+        struct prr_sweep_opts so = {.outdir = outdir, .jobs = (int)jobs, .command = command, .quiet = quiet};
+        rc = prr_sweep(&src, &so);
+    } else {
+        struct prr_scenario sc;
+        if (prr_scenario_read(src.doc.root, path, &sc, err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            rc = PRR_EXIT_BAD;
+        } else if (is_check) {
+            rc = prr_sweep_check(&src, &sc, err, sizeof err);
+            if (rc)
+                fprintf(stderr, "%s\n", err);
+            else
+                printf("%s: ok (%u nodes, %s network, %.0f s%s)\n", path, sc.nodes, sc.network, sc.duration_s,
+                       sc.n_sweep ? ", sweep points checked" : "");
+            prr_scenario_free(&sc);
+        } else {
+            if (sc.n_sweep && !quiet)
+                fprintf(stderr, "powrelay run: the scenario has a sweep; running its base point only "
+                                "(use 'powrelay sweep' for all)\n");
+            struct prr_run_opts ro = {.outdir = outdir, .command = command, .progress = true, .quiet = quiet};
+            rc = prr_sim_run(&sc, &ro, err, sizeof err);
+            if (rc)
+                fprintf(stderr, "powrelay: %s\n", err);
+            prr_scenario_free(&sc);
+        }
+    }
+    prr_source_free(&src);
+out:
+    free(command);
+    for (size_t i = 0; i < n_owned; i++)
+        free(owned[i]);
+    free(owned);
+    free(sets);
+    return rc;
+}

@@ -1,0 +1,192 @@
+#include "metrics.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+int prr_metrics_init(struct prr_metrics *m, const uint8_t *role, uint32_t n_nodes, double duration_s,
+                     double interval_s)
+{
+    memset(m, 0, sizeof *m);
+    m->role = role;
+    m->n_nodes = n_nodes;
+    for (uint32_t i = 0; i < n_nodes; i++)
+        m->n_honest += role[i] != PRR_ROLE_ATTACKER;
+    /* "reaches 50% / 90% of nodes": of the honest nodes, the ones whose service we measure */
+    m->need50 = (uint32_t)ceil(0.5 * m->n_honest);
+    m->need90 = (uint32_t)ceil(0.9 * m->n_honest);
+    m->interval_ns = (int64_t)llround(interval_s * 1e9);
+    m->n_bins = (size_t)ceil(duration_s / interval_s - 1e-9);
+    if (m->n_bins == 0)
+        m->n_bins = 1;
+    m->bins = calloc(m->n_bins, sizeof *m->bins);
+    return m->bins ? 0 : -1;
+}
+
+void prr_metrics_free(struct prr_metrics *m)
+{
+    free(m->txs);
+    free(m->bins);
+    pr_u64map_free(&m->index);
+    memset(m, 0, sizeof *m);
+}
+
+struct prr_txrec *prr_metrics_tx(struct prr_metrics *m, uint64_t id)
+{
+    uint64_t i;
+    return pr_u64map_get(&m->index, id, &i) ? &m->txs[i - 1] : NULL;
+}
+
+static struct prr_bin *bin_at(struct prr_metrics *m, int64_t t)
+{
+    size_t b = t <= 0 ? 0 : (size_t)(t / m->interval_ns);
+    return &m->bins[b < m->n_bins ? b : m->n_bins - 1];
+}
+
+static bool honest_node(const struct prr_metrics *m, uint32_t node)
+{
+    return node < m->n_nodes && m->role[node] != PRR_ROLE_ATTACKER;
+}
+
+static void on_created(struct prr_metrics *m, const struct pr_event *ev)
+{
+    if (m->n_txs == m->cap_txs) {
+        size_t cap = m->cap_txs ? m->cap_txs * 2 : 4096;
+        struct prr_txrec *t = realloc(m->txs, sizeof *t * cap);
+        if (!t) {
+            m->oom = true;
+            return;
+        }
+        m->txs = t;
+        m->cap_txs = cap;
+    }
+    if (pr_u64map_put(&m->index, ev->tx, m->n_txs + 1)) {
+        m->oom = true;
+        return;
+    }
+    struct prr_txrec *r = &m->txs[m->n_txs++];
+    *r = (struct prr_txrec){.id = ev->tx, .created_ns = ev->t_ns, .fluff_ns = PRR_NEVER, .t50_ns = PRR_NEVER,
+                            .t90_ns = PRR_NEVER, .confirmed_ns = PRR_NEVER, .origin = ev->node,
+                            .size = (uint32_t)ev->a, .spy_guess = UINT32_MAX,
+                            .kind = (uint8_t)((ev->flags & PR_EVF_SPAM) ? PRR_SPAM : m->pending_kind)};
+    struct prr_bin *b = bin_at(m, ev->t_ns);
+    if (r->kind == PRR_SPAM)
+        b->spam_created++;
+    else
+        b->honest_created++;
+}
+
+static void on_solved(struct prr_metrics *m, const struct pr_event *ev)
+{
+    struct prr_txrec *r = ev->tx ? prr_metrics_tx(m, ev->tx) : NULL;
+    switch (ev->flags) {
+    case PR_SOLVE_SPAM:
+        m->attacker_hashes += ev->a;
+        break;
+    case PR_SOLVE_WALLET:
+        /* a scripted spam transaction's wallet is the attacker's */
+        if (r && r->kind == PRR_SPAM)
+            m->attacker_hashes += ev->a;
+        else
+            m->honest_sender_hashes += ev->a;
+        break;
+    case PR_SOLVE_REPACKAGE:
+        m->relay_repackage_hashes += ev->a;
+        m->repackagings++;
+        if (r)
+            r->repackagings++;
+        break;
+    }
+    if (r) {
+        r->hashes += ev->a;
+        if (!r->work_set && ev->flags != PR_SOLVE_REPACKAGE) {
+            r->work_initial = ev->b;
+            r->work_set = true;
+        }
+    }
+}
+
+static void on_accepted(struct prr_metrics *m, const struct pr_event *ev)
+{
+    struct prr_txrec *r = prr_metrics_tx(m, ev->tx);
+    if (!r || !honest_node(m, ev->node))
+        return;
+    if (ev->peer == PR_NO_PEER && !r->work_set) {
+        /* the origin with an exact (scripted) work: its initial work */
+        r->work_initial = ev->a;
+        r->work_set = true;
+    }
+    if (ev->flags & PR_EVF_STEM)
+        r->stem_hops++;
+    if (r->kind == PRR_SPAM && !r->first_hop && ev->peer != PR_NO_PEER && ev->peer < m->n_nodes &&
+        m->role[ev->peer] == PRR_ROLE_ATTACKER) {
+        r->first_hop = true;
+        bin_at(m, ev->t_ns)->spam_accepted++;
+    }
+    if (m->role[ev->node] == PRR_ROLE_SPY && r->spy_guess == UINT32_MAX && ev->peer != PR_NO_PEER)
+        r->spy_guess = ev->peer;
+    r->reach++;
+    if (r->reach == m->need50)
+        r->t50_ns = ev->t_ns;
+    if (r->reach == m->need90) {
+        r->t90_ns = ev->t_ns;
+        if (r->kind == PRR_HONEST)
+            bin_at(m, ev->t_ns)->honest_reached90++;
+    }
+}
+
+void prr_metrics_event(void *ctx, const struct pr_event *ev)
+{
+    struct prr_metrics *m = ctx;
+    switch (ev->type) {
+    case PR_EV_TX_CREATED:
+        on_created(m, ev);
+        break;
+    case PR_EV_TX_SOLVED:
+        on_solved(m, ev);
+        break;
+    case PR_EV_TX_ACCEPTED:
+        on_accepted(m, ev);
+        break;
+    case PR_EV_TX_REJECTED: {
+        /* a spy learns the sender from a rejected copy just as well */
+        if (ev->node < m->n_nodes && m->role[ev->node] == PRR_ROLE_SPY) {
+            struct prr_txrec *r = prr_metrics_tx(m, ev->tx);
+            if (r && r->spy_guess == UINT32_MAX)
+                r->spy_guess = ev->peer;
+        }
+        break;
+    }
+    case PR_EV_TX_FLUFFED: {
+        struct prr_txrec *r = prr_metrics_tx(m, ev->tx);
+        if (r && r->fluff_ns == PRR_NEVER)
+            r->fluff_ns = ev->t_ns;
+        break;
+    }
+    case PR_EV_TX_SENT:
+        if (honest_node(m, ev->node)) {
+            struct prr_txrec *r = prr_metrics_tx(m, ev->tx);
+            if (r && r->kind == PRR_SPAM)
+                m->spam_bytes_relayed += (uint64_t)ev->a;
+        }
+        break;
+    case PR_EV_TX_DROPPED:
+        m->dropped++;
+        break;
+    case PR_EV_BLOCK_MINED:
+        m->blocks++;
+        for (size_t i = 0; i < ev->n_ids; i++) {
+            struct prr_txrec *r = prr_metrics_tx(m, ev->ids[i]);
+            if (r && r->confirmed_ns == PRR_NEVER)
+                r->confirmed_ns = ev->t_ns;
+        }
+        break;
+    case PR_EV_MSG_INVALID:
+        m->invalid_messages++;
+        break;
+    default:
+        break;
+    }
+}

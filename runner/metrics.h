@@ -1,0 +1,59 @@
+/* The runner's metrics: it listens to every node's events and keeps, per transaction, what the outputs
+ * of SPEC 10 need (reach and its times, stem hops, fluff time, confirmation, PoW spent), the cost
+ * totals, the first-spy observations and the time-series bins. */
+#ifndef POWRELAY_METRICS_H
+#define POWRELAY_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "powrelay/host.h"
+#include "powrelay/u64map.h"
+
+enum prr_role { PRR_ROLE_HONEST = 0, PRR_ROLE_SPY = 1, PRR_ROLE_ATTACKER = 2 };
+
+#define PRR_NEVER INT64_MIN
+
+struct prr_txrec {
+    uint64_t id;
+    int64_t created_ns, fluff_ns, t50_ns, t90_ns, confirmed_ns; /* PRR_NEVER when it did not happen */
+    double work_initial, hashes;
+    uint32_t origin, size, reach, stem_hops, repackagings;
+    uint32_t spy_guess; /* the first spy's guess of the origin, or UINT32_MAX */
+    uint8_t kind;       /* enum prr_kind */
+    bool work_set, first_hop;
+};
+
+struct prr_bin {
+    uint64_t honest_created, honest_reached90, spam_created, spam_accepted, bytes;
+    double mean_req, max_req, mempool_bytes;
+};
+
+struct prr_metrics {
+    const uint8_t *role; /* per node */
+    uint32_t n_nodes, n_honest;
+    uint32_t need50, need90; /* honest nodes a transaction must reach */
+    struct prr_txrec *txs;
+    size_t n_txs, cap_txs;
+    struct pr_u64map index; /* tx id -> index + 1 */
+    int pending_kind;       /* the kind of the next transaction a submit creates */
+
+    double attacker_hashes, honest_sender_hashes, relay_repackage_hashes;
+    uint64_t repackagings, spam_bytes_relayed, invalid_messages, dropped;
+    uint64_t blocks;
+
+    int64_t interval_ns;
+    struct prr_bin *bins;
+    size_t n_bins;
+    bool oom;
+};
+
+int prr_metrics_init(struct prr_metrics *m, const uint8_t *role, uint32_t n_nodes, double duration_s,
+                     double interval_s);
+void prr_metrics_free(struct prr_metrics *m);
+/* The event sink (pass m as ctx). */
+void prr_metrics_event(void *ctx, const struct pr_event *ev);
+struct prr_txrec *prr_metrics_tx(struct prr_metrics *m, uint64_t id);
+
+#endif

@@ -1,0 +1,298 @@
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+
+#ifndef POWRELAY_VERSION
+#define POWRELAY_VERSION "unknown"
+#endif
+
+struct answers {
+    uint64_t honest_created, honest_reached90, honest_confirmed;
+    double lat90_p50, lat90_p95, confirm_p50;
+    uint64_t spam_created, spam_first_hop, spam_reached50, spam_confirmed, spam_bytes;
+    double attacker_hashes, sender_hashes, relay_hashes;
+    uint64_t repackagings;
+    double spam_bytes_share;
+    uint64_t edges, events, messages, tx_deliveries;
+    double precision, recall;
+    uint32_t spies;
+};
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Linear interpolation between closest ranks (numpy's default); NaN for no data. */
+static double percentile(double *v, size_t n, double q)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_dbl);
+    double pos = q * (double)(n - 1);
+    size_t lo = (size_t)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
+    return v[lo] + (v[hi] - v[lo]) * (pos - (double)lo);
+}
+
+static double secs(int64_t ns) { return (double)ns / 1e9; }
+
+static void compute(const struct prr_report *r, struct answers *a)
+{
+    const struct prr_metrics *m = r->m;
+    memset(a, 0, sizeof *a);
+    double *lat = malloc(sizeof *lat * (m->n_txs + 1)), *conf = malloc(sizeof *conf * (m->n_txs + 1));
+    size_t nl = 0, nc = 0;
+    /* first-spy estimator: guesses per honest transaction from a non-spy origin */
+    uint64_t guesses = 0, correct = 0, observable = 0;
+    for (size_t i = 0; i < m->n_txs; i++) {
+        const struct prr_txrec *t = &m->txs[i];
+        if (t->kind == PRR_SPAM) {
+            a->spam_created++;
+            a->spam_first_hop += t->first_hop;
+            a->spam_reached50 += t->reach >= m->need50 && m->need50 > 0;
+            a->spam_confirmed += t->confirmed_ns != PRR_NEVER;
+            continue;
+        }
+        a->honest_created++;
+        if (t->t90_ns != PRR_NEVER) {
+            a->honest_reached90++;
+            if (lat)
+                lat[nl++] = secs(t->t90_ns - t->created_ns);
+        }
+        if (t->confirmed_ns != PRR_NEVER) {
+            a->honest_confirmed++;
+            if (conf)
+                conf[nc++] = secs(t->confirmed_ns - t->created_ns);
+        }
+        if (r->role[t->origin] != PRR_ROLE_SPY) {
+            observable++;
+            if (t->spy_guess != UINT32_MAX) {
+                guesses++;
+                correct += t->spy_guess == t->origin;
+            }
+        }
+    }
+    a->lat90_p50 = percentile(lat, lat ? nl : 0, 0.5);
+    a->lat90_p95 = percentile(lat, lat ? nl : 0, 0.95);
+    a->confirm_p50 = percentile(conf, conf ? nc : 0, 0.5);
+    free(lat);
+    free(conf);
+    a->spam_bytes = m->spam_bytes_relayed;
+    a->attacker_hashes = m->attacker_hashes;
+    a->sender_hashes = m->honest_sender_hashes;
+    a->relay_hashes = m->relay_repackage_hashes;
+    a->repackagings = m->repackagings;
+    uint64_t honest_out = 0;
+    for (uint32_t i = 0; i < r->topo->n; i++) {
+        struct pr_node_stats ns;
+        pr_node_stats(r->ops->node(r->net, i), &ns);
+        a->tx_deliveries += ns.tx_deliveries;
+        if (r->role[i] != PRR_ROLE_ATTACKER) {
+            uint64_t in, out;
+            r->ops->node_bytes(r->net, i, &in, &out);
+            honest_out += out;
+        }
+        a->spies += r->role[i] == PRR_ROLE_SPY;
+    }
+    a->spam_bytes_share = honest_out ? (double)a->spam_bytes / (double)honest_out : 0;
+    struct prnet_stats st;
+    r->ops->stats(r->net, &st);
+    a->events = st.events;
+    a->messages = st.messages;
+    a->edges = r->topo->n_edges;
+    a->precision = guesses ? (double)correct / (double)guesses : NAN;
+    a->recall = observable ? (double)correct / (double)observable : NAN;
+}
+
+static void csv_num(FILE *f, double v, bool last)
+{
+    char buf[64];
+    prr_fmt_num(buf, sizeof buf, v);
+    fputs(buf, f);
+    fputc(last ? '\n' : ',', f);
+}
+
+static double rel(int64_t t, int64_t created) { return t == PRR_NEVER ? NAN : secs(t - created); }
+
+static int write_txs(const struct prr_report *r, const char *dir, char *err, size_t errlen)
+{
+    struct prr_out o;
+    if (prr_out_open(&o, dir, "txs.csv", err, errlen))
+        return -1;
+    const struct prr_metrics *m = r->m;
+    fputs("id,kind,origin,created_s,size,work_initial,stem_hops,fluff_s,reach_frac,t50_s,t90_s,confirmed_s,"
+          "repackagings,hashes\n",
+          o.f);
+    for (size_t i = 0; i < m->n_txs; i++) {
+        const struct prr_txrec *t = &m->txs[i];
+        fprintf(o.f, "%llu,%s,%u,", (unsigned long long)t->id, t->kind == PRR_SPAM ? "spam" : "honest", t->origin);
+        csv_num(o.f, secs(t->created_ns), false);
+        fprintf(o.f, "%u,", t->size);
+        csv_num(o.f, t->work_set ? t->work_initial : NAN, false);
+        fprintf(o.f, "%u,", t->stem_hops);
+        csv_num(o.f, rel(t->fluff_ns, t->created_ns), false);
+        csv_num(o.f, m->n_honest ? (double)t->reach / m->n_honest : 0, false);
+        csv_num(o.f, rel(t->t50_ns, t->created_ns), false);
+        csv_num(o.f, rel(t->t90_ns, t->created_ns), false);
+        csv_num(o.f, rel(t->confirmed_ns, t->created_ns), false);
+        fprintf(o.f, "%u,", t->repackagings);
+        csv_num(o.f, t->hashes, true);
+    }
+    return prr_out_commit(&o, err, errlen);
+}
+
+static int write_nodes(const struct prr_report *r, const char *dir, char *err, size_t errlen)
+{
+    struct prr_out o;
+    if (prr_out_open(&o, dir, "nodes.csv", err, errlen))
+        return -1;
+    fputs("node,region,degree,outbound,hashrate,bytes_in,bytes_out,txs_rejected,repackagings,repackage_hashes,"
+          "req_max,mempool_peak_bytes\n",
+          o.f);
+    for (uint32_t i = 0; i < r->topo->n; i++) {
+        struct pr_node *n = r->ops->node(r->net, i);
+        struct pr_node_stats ns;
+        pr_node_stats(n, &ns);
+        uint64_t in, out;
+        r->ops->node_bytes(r->net, i, &in, &out);
+        fprintf(o.f, "%u,%s,%u,%u,", i, r->sc->regions[r->topo->region[i]].name, r->topo->degree[i],
+                r->topo->outbound[i]);
+        csv_num(o.f, pr_node_hashrate(n), false);
+        fprintf(o.f, "%llu,%llu,%llu,%llu,", (unsigned long long)in, (unsigned long long)out,
+                (unsigned long long)ns.txs_rejected, (unsigned long long)ns.repackagings);
+        csv_num(o.f, ns.repackage_hashes, false);
+        csv_num(o.f, ns.req_max, false);
+        fprintf(o.f, "%llu\n", (unsigned long long)ns.mempool_peak_bytes);
+    }
+    return prr_out_commit(&o, err, errlen);
+}
+
+static int write_timeseries(const struct prr_report *r, const char *dir, char *err, size_t errlen)
+{
+    struct prr_out o;
+    if (prr_out_open(&o, dir, "timeseries.csv", err, errlen))
+        return -1;
+    const struct prr_metrics *m = r->m;
+    fputs("t_s,honest_created,honest_reached90,spam_created,spam_accepted,bytes,mean_req,max_req,mempool_bytes\n", o.f);
+    double end = r->sc->duration_s;
+    for (size_t b = 0; b < m->n_bins; b++) {
+        const struct prr_bin *x = &m->bins[b];
+        double t = secs((int64_t)(b + 1) * m->interval_ns);
+        csv_num(o.f, t < end ? t : end, false);
+        fprintf(o.f, "%llu,%llu,%llu,%llu,%llu,", (unsigned long long)x->honest_created,
+                (unsigned long long)x->honest_reached90, (unsigned long long)x->spam_created,
+                (unsigned long long)x->spam_accepted, (unsigned long long)x->bytes);
+        csv_num(o.f, x->mean_req, false);
+        csv_num(o.f, x->max_req, false);
+        csv_num(o.f, x->mempool_bytes, true);
+    }
+    return prr_out_commit(&o, err, errlen);
+}
+
+static int write_run(const struct prr_report *r, const struct answers *a, const char *dir, char *err, size_t errlen)
+{
+    struct prr_out o;
+    if (prr_out_open(&o, dir, "run.json", err, errlen))
+        return -1;
+    struct prr_json j;
+    prr_json_begin(&j, o.f);
+    prr_json_num(&j, "wall_s", r->wall_s);
+    prr_json_num(&j, "peak_rss_mb", r->peak_rss_mb);
+    prr_json_num(&j, "events_per_s", r->wall_s > 0 ? (double)a->events / r->wall_s : 0);
+    prr_json_str(&j, "version", POWRELAY_VERSION);
+    prr_json_str(&j, "command", r->command ? r->command : "");
+    prr_json_end(&j);
+    return prr_out_commit(&o, err, errlen);
+}
+
+static int write_summary(const struct prr_report *r, const struct answers *a, const char *dir, char *err,
+                         size_t errlen)
+{
+    struct prr_out o;
+    if (prr_out_open(&o, dir, "summary.json", err, errlen))
+        return -1;
+    const struct prr_scenario *sc = r->sc;
+    struct prr_json j;
+    prr_json_begin(&j, o.f);
+    prr_json_str(&j, "name", sc->name);
+    prr_json_uint(&j, "seed", sc->seed);
+    prr_json_str(&j, "network", sc->network);
+    prr_json_uint(&j, "nodes", r->topo->n);
+    prr_json_uint(&j, "edges", a->edges);
+    prr_json_num(&j, "sim_s", sc->duration_s);
+    prr_json_uint(&j, "events", a->events);
+    prr_json_uint(&j, "messages", a->messages);
+    prr_json_uint(&j, "tx_deliveries", a->tx_deliveries);
+    prr_json_object(&j, "honest");
+    prr_json_uint(&j, "created", a->honest_created);
+    prr_json_uint(&j, "reached90", a->honest_reached90);
+    prr_json_uint(&j, "confirmed", a->honest_confirmed);
+    prr_json_num(&j, "latency90_p50_s", a->lat90_p50);
+    prr_json_num(&j, "latency90_p95_s", a->lat90_p95);
+    prr_json_num(&j, "confirm_p50_s", a->confirm_p50);
+    prr_json_close(&j);
+    prr_json_object(&j, "spam");
+    prr_json_uint(&j, "created", a->spam_created);
+    prr_json_uint(&j, "accepted_first_hop", a->spam_first_hop);
+    prr_json_uint(&j, "reached50", a->spam_reached50);
+    prr_json_uint(&j, "confirmed", a->spam_confirmed);
+    prr_json_uint(&j, "bytes_relayed", a->spam_bytes);
+    prr_json_close(&j);
+    prr_json_object(&j, "cost");
+    prr_json_num(&j, "attacker_hashes", a->attacker_hashes);
+    prr_json_num(&j, "honest_sender_hashes", a->sender_hashes);
+    prr_json_num(&j, "relay_repackage_hashes", a->relay_hashes);
+    prr_json_uint(&j, "repackagings", a->repackagings);
+    prr_json_num(&j, "spam_bytes_share", a->spam_bytes_share);
+    prr_json_num(&j, "attacker_hashes_per_spam_reached50",
+                 a->spam_reached50 ? a->attacker_hashes / (double)a->spam_reached50 : NAN);
+    prr_json_close(&j);
+    if (a->spies) {
+        prr_json_object(&j, "privacy");
+        prr_json_num(&j, "first_spy_precision", a->precision);
+        prr_json_num(&j, "first_spy_recall", a->recall);
+        prr_json_uint(&j, "spies", a->spies);
+        prr_json_close(&j);
+    }
+    /* Which nodes were attackers: nodes.csv has no role column (SPEC 10 fixes its columns). */
+    prr_json_array(&j, "attacker_nodes");
+    for (uint32_t i = 0; i < r->topo->n; i++)
+        if (r->role[i] == PRR_ROLE_ATTACKER)
+            prr_json_uint(&j, NULL, i);
+    prr_json_close_array(&j);
+    prr_json_uint(&j, "blocks", r->m->blocks);
+    prr_json_end(&j);
+    return prr_out_commit(&o, err, errlen);
+}
+
+int prr_report_write(const struct prr_report *r, const char *dir, char *err, size_t errlen)
+{
+    struct answers a;
+    compute(r, &a);
+    if (write_txs(r, dir, err, errlen) || write_nodes(r, dir, err, errlen) || write_timeseries(r, dir, err, errlen) ||
+        write_run(r, &a, dir, err, errlen) || write_summary(r, &a, dir, err, errlen))
+        return -1;
+    return 0;
+}
+
+void prr_report_print(const struct prr_report *r, const char *dir, FILE *f)
+{
+    struct answers a;
+    compute(r, &a);
+    fprintf(f, "%s: %u nodes, %.0f simulated s on %s in %.1f s wall\n", r->sc->name, r->topo->n, r->sc->duration_s,
+            r->sc->network, r->wall_s);
+    fprintf(f, "  honest: %llu created, %llu reached 90%% of nodes (median %.1f s), %llu confirmed\n",
+            (unsigned long long)a.honest_created, (unsigned long long)a.honest_reached90, a.lat90_p50,
+            (unsigned long long)a.honest_confirmed);
+    fprintf(f, "  spam:   %llu created, %llu accepted at the first hop, %llu reached 50%% of nodes, %llu confirmed\n",
+            (unsigned long long)a.spam_created, (unsigned long long)a.spam_first_hop,
+            (unsigned long long)a.spam_reached50, (unsigned long long)a.spam_confirmed);
+    fprintf(f, "  hashes: attackers %.3g, honest senders %.3g, relays (repackaging) %.3g; spam %.1f%% of honest bytes\n",
+            a.attacker_hashes, a.sender_hashes, a.relay_hashes, 100 * a.spam_bytes_share);
+    fprintf(f, "results in %s/ (summary.json, txs.csv, nodes.csv, timeseries.csv, run.json)\n", dir);
+}

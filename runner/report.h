@@ -1,0 +1,30 @@
+/* The answers of a run (SPEC 1) computed from the metrics, and every output file of SPEC 10. */
+#ifndef POWRELAY_REPORT_H
+#define POWRELAY_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "metrics.h"
+#include "powrelay/netmodel.h"
+#include "scenario.h"
+#include "topology.h"
+
+struct prr_report {
+    const struct prr_scenario *sc;
+    struct prnet *net;
+    const struct prnet_ops *ops;
+    struct prr_metrics *m;
+    const uint8_t *role;
+    const struct prr_topology *topo;
+    const uint32_t *attacker_of;
+    double wall_s, peak_rss_mb;
+    const char *command;
+};
+
+/* txs.csv, nodes.csv, timeseries.csv, run.json, then summary.json: each atomically. */
+int prr_report_write(const struct prr_report *r, const char *dir, char *err, size_t errlen);
+/* A few lines for the terminal: where the results are and the headline numbers. */
+void prr_report_print(const struct prr_report *r, const char *dir, FILE *f);
+
+#endif

@@ -1,0 +1,113 @@
+/* A scenario (SPEC 8): every key with its default, read from a YAML tree with range checks. Errors name
+ * the file, line and column (1-based) and the key. */
+#ifndef POWRELAY_SCENARIO_H
+#define POWRELAY_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "powrelay/config.h"
+#include "powrelay/node.h"
+#include "yamltree.h"
+
+#define PRR_MAX_REGIONS 64
+#define PRR_MAX_NODES 1000000u
+
+enum prr_kind { PRR_HONEST = 0, PRR_SPAM = 1 };
+
+enum prr_dist_kind { PRR_DIST_CONST = 0, PRR_DIST_LOGNORMAL, PRR_DIST_CHOICE };
+
+struct prr_dist {
+    enum prr_dist_kind kind;
+    double value;          /* const */
+    double median, sigma;  /* lognormal */
+    double *values, *weights;
+    size_t n;              /* choice */
+};
+
+struct prr_region {
+    char name[32];
+    double share, up_mbps, down_mbps;
+};
+
+struct prr_attacker {
+    uint32_t count, connections;
+    double hashrate, rate, start_s, stop_s, fee;
+    int strategy; /* enum pr_attack_strategy */
+};
+
+struct prr_script {
+    double t;
+    uint32_t node;
+    double work; /* < 0: solve to the requirement */
+    int kind;    /* enum prr_kind */
+};
+
+struct prr_sweep_param {
+    char *path;
+    const struct yt_node *values; /* a sequence in the scenario's tree */
+};
+
+struct prr_scenario {
+    char *name;
+    uint64_t seed;
+    double duration_s;
+    char network[8];
+    struct prr_region *regions;
+    size_t n_regions;
+    double *latency_ms; /* n_regions^2, row-major */
+    double jitter, loss;
+    uint32_t nodes;
+    uint32_t peers_min, peers_max, peers_outbound;
+    uint32_t tx_bytes;
+    struct pr_config model; /* pow.*, difficulty.*, repackage.*, dandelion.*, mempool.* */
+    double relay_hashrate;
+    bool blocks_enabled;
+    double block_interval_s;
+    uint64_t block_max_bytes;
+    uint32_t *miners;
+    size_t n_miners;
+    double honest_rate;
+    struct prr_dist honest_hashrate;
+    double honest_fee;
+    uint32_t *honest_nodes;
+    size_t n_honest_nodes;
+    struct prr_attacker *attackers;
+    size_t n_attackers;
+    double spies_fraction;
+    struct prr_script *script;
+    size_t n_script;
+    char *output_dir;
+    double output_interval_s;
+    struct prr_sweep_param *sweep;
+    size_t n_sweep;
+    uint32_t replications;
+};
+
+/* A scenario file and the --set overrides applied to it, as a tree. */
+struct prr_source {
+    char *path;
+    struct yt_doc doc;
+    struct yt_doc *extra; /* documents the overrides came from: their nodes live in doc's tree */
+    size_t n_extra;
+};
+
+int prr_source_load(const char *path, struct prr_source *src, char *err, size_t errlen);
+/* Apply "path=value" (value in YAML) to the tree. */
+int prr_source_set(struct prr_source *src, const char *assignment, char *err, size_t errlen);
+void prr_source_free(struct prr_source *src);
+
+/* Set a dotted path (attackers.0.hashrate) in a tree to a copy of value. */
+int prr_tree_set(struct yt_node *root, const char *path, const struct yt_node *value, char *err, size_t errlen);
+
+/* Read a whole scenario from a tree (file = the scenario file's path, for the default name). */
+int prr_scenario_read(const struct yt_node *root, const char *file, struct prr_scenario *sc, char *err,
+                      size_t errlen);
+void prr_scenario_free(struct prr_scenario *sc);
+
+/* Draw from a hash-rate distribution. */
+struct pr_rng;
+double prr_dist_draw(const struct prr_dist *d, struct pr_rng *rng);
+
+#endif

@@ -1,0 +1,402 @@
+#include "sim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "metrics.h"
+#include "output.h"
+#include "powrelay/netmodel.h"
+#include "powrelay/rng.h"
+#include "progress.h"
+#include "report.h"
+#include "topology.h"
+
+/* Independent random streams of the runner: the honest workload, blocks, attacker and spy placement
+ * each draw from their own, so that changing one (say, the attacker) leaves the others as they were:
+ * runs with and without PoW see the very same honest transactions. */
+#define STREAM_HONEST 0x686f6e65ull
+#define STREAM_BLOCKS 0x626c6b73ull
+#define STREAM_ATTACK 0x6174636bull
+#define STREAM_SPIES 0x73706965ull
+
+struct world {
+    const struct prr_scenario *sc;
+    uint32_t n;         /* all nodes */
+    uint8_t *role;
+    struct prr_topology topo;
+    uint32_t *attacker_of; /* index into sc->attackers, per node, or UINT32_MAX */
+    uint32_t *honest_origins, n_origins;
+    uint32_t *miners, n_miners;
+};
+
+struct sim {
+    struct world w;
+    const struct prnet_ops *ops;
+    struct prnet *net;
+    struct prr_metrics m;
+    struct pr_rng honest_rng, block_rng;
+    int64_t end_ns;
+    uint64_t block_id;
+    uint64_t bytes_seen; /* total bytes at the last time-series sample */
+    size_t bin;
+    bool failed;
+};
+
+static void world_free(struct world *w)
+{
+    free(w->role);
+    free(w->attacker_of);
+    free(w->honest_origins);
+    free(w->miners);
+    prr_topology_free(&w->topo);
+    memset(w, 0, sizeof *w);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The nodes, their roles and the graph. */
+static int world_build(struct world *w, const struct prr_scenario *sc, char *err, size_t errlen)
+{
+    memset(w, 0, sizeof *w);
+    w->sc = sc;
+    uint32_t n_extra = 0;
+    for (size_t i = 0; i < sc->n_attackers; i++)
+        if (sc->attackers[i].connections > 0)
+            n_extra += sc->attackers[i].count;
+    w->n = sc->nodes + n_extra;
+    w->role = calloc(w->n, 1);
+    w->attacker_of = malloc(sizeof *w->attacker_of * w->n);
+    uint32_t *extra_conns = calloc(n_extra ? n_extra : 1, sizeof *extra_conns);
+    double *shares = calloc(sc->n_regions, sizeof *shares);
+    if (!w->role || !w->attacker_of || !extra_conns || !shares) {
+        free(extra_conns);
+        free(shares);
+        snprintf(err, errlen, "out of memory");
+        return PRR_EXIT_INTERNAL;
+    }
+    for (uint32_t i = 0; i < w->n; i++)
+        w->attacker_of[i] = UINT32_MAX;
+    /* Attackers: existing random nodes turn attacker; new nodes come after the network. */
+    struct pr_rng arng;
+    pr_rng_seed(&arng, sc->seed, STREAM_ATTACK);
+    uint32_t next_extra = sc->nodes;
+    for (size_t a = 0; a < sc->n_attackers; a++) {
+        const struct prr_attacker *at = &sc->attackers[a];
+        for (uint32_t k = 0; k < at->count; k++) {
+            uint32_t v;
+            if (at->connections > 0) {
+                v = next_extra++;
+                extra_conns[v - sc->nodes] = at->connections;
+            } else {
+                do
+                    v = (uint32_t)pr_rng_below(&arng, sc->nodes);
+                while (w->role[v] == PRR_ROLE_ATTACKER);
+            }
+            w->role[v] = PRR_ROLE_ATTACKER;
+            w->attacker_of[v] = (uint32_t)a;
+        }
+    }
+    for (size_t r = 0; r < sc->n_regions; r++)
+        shares[r] = sc->regions[r].share;
+    struct prr_topology_params tp = {.nodes = sc->nodes, .min = sc->peers_min, .max = sc->peers_max,
+                                     .outbound = sc->peers_outbound, .shares = shares,
+                                     .n_regions = (uint32_t)sc->n_regions, .extra_conns = extra_conns,
+                                     .n_extra = n_extra, .seed = sc->seed};
+    int rc = prr_topology_build(&tp, &w->topo, err, errlen);
+    free(extra_conns);
+    free(shares);
+    if (rc)
+        return PRR_EXIT_BAD;
+    /* Spies: a fraction of the honest nodes of the network. */
+    uint32_t honest = 0;
+    for (uint32_t i = 0; i < sc->nodes; i++)
+        honest += w->role[i] != PRR_ROLE_ATTACKER;
+    uint32_t spies = (uint32_t)llround(sc->spies_fraction * honest);
+    struct pr_rng srng;
+    pr_rng_seed(&srng, sc->seed, STREAM_SPIES);
+    for (uint32_t k = 0; k < spies; k++) {
+        uint32_t v;
+        do
+            v = (uint32_t)pr_rng_below(&srng, sc->nodes);
+        while (w->role[v] != PRR_ROLE_HONEST);
+        w->role[v] = PRR_ROLE_SPY;
+    }
+    /* Where honest transactions come from, and who mines: honest nodes only. */
+    w->honest_origins = malloc(sizeof *w->honest_origins * (sc->nodes + sc->n_honest_nodes + 1));
+    w->miners = malloc(sizeof *w->miners * (sc->nodes + sc->n_miners + 1));
+    if (!w->honest_origins || !w->miners) {
+        snprintf(err, errlen, "out of memory");
+        return PRR_EXIT_INTERNAL;
+    }
+    if (sc->n_honest_nodes) {
+        for (size_t i = 0; i < sc->n_honest_nodes; i++)
+            if (w->role[sc->honest_nodes[i]] != PRR_ROLE_ATTACKER)
+                w->honest_origins[w->n_origins++] = sc->honest_nodes[i];
+    } else {
+        for (uint32_t i = 0; i < sc->nodes; i++)
+            if (w->role[i] != PRR_ROLE_ATTACKER)
+                w->honest_origins[w->n_origins++] = i;
+    }
+    if (sc->n_miners) {
+        for (size_t i = 0; i < sc->n_miners; i++)
+            if (w->role[sc->miners[i]] != PRR_ROLE_ATTACKER)
+                w->miners[w->n_miners++] = sc->miners[i];
+    } else {
+        for (uint32_t i = 0; i < sc->nodes; i++)
+            if (w->role[i] != PRR_ROLE_ATTACKER)
+                w->miners[w->n_miners++] = i;
+    }
+    (void)cmp_u32;
+    return PRR_EXIT_OK;
+}
+
+int prr_sim_check(const struct prr_scenario *sc, char *err, size_t errlen)
+{
+    if (!prnet_find(sc->network)) {
+        snprintf(err, errlen, "network.model: this build has no '%s' network model%s", sc->network,
+                 strcmp(sc->network, "ns3") ? "" : " (build with ns-3: see README)");
+        return PRR_EXIT_BAD;
+    }
+    struct world w;
+    int rc = world_build(&w, sc, err, errlen);
+    world_free(&w);
+    return rc;
+}
+
+/* ---- actors ---- */
+
+static void honest_arrival(void *arg, uint64_t unused);
+
+static void schedule_honest(struct sim *s, int64_t now)
+{
+    const struct prr_scenario *sc = s->w.sc;
+    if (!(sc->honest_rate > 0) || s->w.n_origins == 0)
+        return;
+    int64_t next = now + (int64_t)llround(pr_rng_exponential(&s->honest_rng, 1.0 / sc->honest_rate) * 1e9);
+    if (next < s->end_ns && s->ops->at(s->net, next, honest_arrival, s, 0))
+        s->failed = true;
+}
+
+static void honest_arrival(void *arg, uint64_t unused)
+{
+    (void)unused;
+    struct sim *s = arg;
+    const struct prr_scenario *sc = s->w.sc;
+    uint32_t origin = s->w.honest_origins[pr_rng_below(&s->honest_rng, s->w.n_origins)];
+    double h = prr_dist_draw(&sc->honest_hashrate, &s->honest_rng);
+    struct pr_tx_request rq = {.size = sc->tx_bytes, .fee = (float)sc->honest_fee, .wallet_hashrate = h, .work = -1};
+    s->m.pending_kind = PRR_HONEST;
+    pr_node_submit_tx(s->ops->node(s->net, origin), &rq, NULL);
+    schedule_honest(s, s->ops->now(s->net));
+}
+
+static void block_arrival(void *arg, uint64_t unused);
+
+static void schedule_block(struct sim *s, int64_t now)
+{
+    const struct prr_scenario *sc = s->w.sc;
+    if (!sc->blocks_enabled || s->w.n_miners == 0)
+        return;
+    int64_t next = now + (int64_t)llround(pr_rng_exponential(&s->block_rng, sc->block_interval_s) * 1e9);
+    if (next < s->end_ns && s->ops->at(s->net, next, block_arrival, s, 0))
+        s->failed = true;
+}
+
+static void block_arrival(void *arg, uint64_t unused)
+{
+    (void)unused;
+    struct sim *s = arg;
+    uint32_t miner = s->w.miners[pr_rng_below(&s->block_rng, s->w.n_miners)];
+    pr_node_mine_block(s->ops->node(s->net, miner), ++s->block_id, s->w.sc->block_max_bytes);
+    schedule_block(s, s->ops->now(s->net));
+}
+
+static void script_fire(void *arg, uint64_t idx)
+{
+    struct sim *s = arg;
+    const struct prr_script *e = &s->w.sc->script[idx];
+    /* Without a work, the sender solves to the requirement at once (an exact, instant test input). */
+    struct pr_tx_request rq = {.size = s->w.sc->tx_bytes, .fee = (float)s->w.sc->honest_fee,
+                               .wallet_hashrate = HUGE_VAL, .work = e->work};
+    s->m.pending_kind = e->kind;
+    pr_node_submit_tx(s->ops->node(s->net, e->node), &rq, NULL);
+}
+
+/* End of a time-series interval: what the network looks like now. */
+static void sample(void *arg, uint64_t bin)
+{
+    struct sim *s = arg;
+    struct prr_bin *b = &s->m.bins[bin];
+    struct prnet_stats st;
+    s->ops->stats(s->net, &st);
+    b->bytes = st.bytes - s->bytes_seen;
+    s->bytes_seen = st.bytes;
+    double sum = 0, max = 0, mem = 0;
+    uint64_t links = 0, nodes = 0;
+    for (uint32_t i = 0; i < s->w.n; i++) {
+        if (s->w.role[i] == PRR_ROLE_ATTACKER)
+            continue;
+        struct pr_node *node = s->ops->node(s->net, i);
+        size_t np = pr_node_peer_count(node);
+        for (size_t k = 0; k < np; k++) {
+            struct pr_peer_info pi;
+            pr_node_peer_info(node, k, &pi);
+            sum += pi.req;
+            if (pi.req > max)
+                max = pi.req;
+            links++;
+        }
+        struct pr_node_stats ns;
+        pr_node_stats(node, &ns);
+        mem += (double)ns.mempool_bytes;
+        nodes++;
+    }
+    b->mean_req = links ? sum / (double)links : 0;
+    b->max_req = max;
+    b->mempool_bytes = nodes ? mem / (double)nodes : 0;
+}
+
+static double peak_rss_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, char *err, size_t errlen)
+{
+    double t0 = wall_now();
+    const char *outdir = o->outdir ? o->outdir : sc->output_dir;
+    struct sim *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return PRR_EXIT_INTERNAL;
+    }
+    int rc = PRR_EXIT_INTERNAL;
+    s->ops = prnet_find(sc->network);
+    if (!s->ops) {
+        prr_sim_check(sc, err, errlen);
+        rc = PRR_EXIT_BAD;
+        goto out;
+    }
+    if ((rc = world_build(&s->w, sc, err, errlen)) != PRR_EXIT_OK)
+        goto out;
+    rc = PRR_EXIT_BAD;
+    if (prr_out_prepare_dir(outdir, err, errlen))
+        goto out;
+    rc = PRR_EXIT_INTERNAL;
+    if (prr_metrics_init(&s->m, s->w.role, s->w.n, sc->duration_s, sc->output_interval_s)) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    s->end_ns = (int64_t)llround(sc->duration_s * 1e9);
+    pr_rng_seed(&s->honest_rng, sc->seed, STREAM_HONEST);
+    pr_rng_seed(&s->block_rng, sc->seed, STREAM_BLOCKS);
+
+    /* The network. */
+    double *up = calloc(sc->n_regions, sizeof *up), *down = calloc(sc->n_regions, sizeof *down);
+    double *lat = calloc(sc->n_regions * sc->n_regions, sizeof *lat);
+    struct prnet_node_init *init = calloc(s->w.n, sizeof *init);
+    if (!up || !down || !lat || !init) {
+        free(up), free(down), free(lat), free(init);
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (size_t r = 0; r < sc->n_regions; r++) {
+        up[r] = sc->regions[r].up_mbps * 1e6;
+        down[r] = sc->regions[r].down_mbps * 1e6;
+    }
+    for (size_t i = 0; i < sc->n_regions * sc->n_regions; i++)
+        lat[i] = sc->latency_ms[i] / 1e3;
+    for (uint32_t i = 0; i < s->w.n; i++) {
+        uint32_t a = s->w.attacker_of[i];
+        init[i].attacker = a != UINT32_MAX;
+        init[i].hashrate = a != UINT32_MAX ? sc->attackers[a].hashrate : sc->relay_hashrate;
+    }
+    struct prnet_desc d = {.n_nodes = s->w.n, .node_region = s->w.topo.region, .n_regions = (uint32_t)sc->n_regions,
+                           .up_bps = up, .down_bps = down, .latency_s = lat, .jitter = sc->jitter, .loss = sc->loss,
+                           .n_edges = s->w.topo.n_edges, .edges = s->w.topo.edges, .seed = sc->seed};
+    struct prnet_callbacks cb = {.ctx = &s->m, .event = prr_metrics_event};
+    int created = s->ops->create(&d, &sc->model, init, &cb, &s->net, err, errlen);
+    free(up), free(down), free(lat), free(init);
+    if (created)
+        goto out;
+
+    /* The actors. */
+    for (uint32_t i = 0; i < s->w.n; i++) {
+        uint32_t a = s->w.attacker_of[i];
+        if (a == UINT32_MAX)
+            continue;
+        const struct prr_attacker *at = &sc->attackers[a];
+        struct pr_attack pa = {.strategy = (enum pr_attack_strategy)at->strategy, .rate = at->rate,
+                               .fee = (float)at->fee, .size = sc->tx_bytes,
+                               .start_ns = (int64_t)llround(at->start_s * 1e9),
+                               .stop_ns = (int64_t)llround(at->stop_s * 1e9)};
+        if (pr_node_set_attack(s->ops->node(s->net, i), &pa) != PR_OK) {
+            snprintf(err, errlen, "attackers.%u: cannot configure node %u", a, i);
+            goto out;
+        }
+    }
+    for (size_t b = 0; b < s->m.n_bins; b++) {
+        int64_t t = (int64_t)(b + 1) * s->m.interval_ns;
+        if (s->ops->at(s->net, t < s->end_ns ? t : s->end_ns, sample, s, b))
+            s->failed = true;
+    }
+    for (size_t i = 0; i < sc->n_script; i++)
+        if (s->ops->at(s->net, (int64_t)llround(sc->script[i].t * 1e9), script_fire, s, i))
+            s->failed = true;
+    schedule_honest(s, 0);
+    schedule_block(s, 0);
+
+    /* The run, in steps of simulated time so progress can be shown. */
+    struct prr_progress prog;
+    prr_progress_start(&prog, o->progress, sc->duration_s);
+    int64_t step = PR_NS_PER_S;
+    for (int64_t t = 0; t < s->end_ns && !s->failed && !s->m.oom;) {
+        t = t + step < s->end_ns ? t + step : s->end_ns;
+        if (s->ops->run(s->net, t)) {
+            s->failed = true;
+            break;
+        }
+        struct prnet_stats st;
+        s->ops->stats(s->net, &st);
+        prr_progress_update(&prog, (double)t / 1e9, st.events);
+    }
+    prr_progress_done(&prog);
+    if (s->failed || s->m.oom) {
+        snprintf(err, errlen, "the simulation failed (out of memory?)");
+        goto out;
+    }
+    double wall = wall_now() - t0;
+    struct prr_report rep = {.sc = sc, .net = s->net, .ops = s->ops, .m = &s->m, .role = s->w.role,
+                             .topo = &s->w.topo, .attacker_of = s->w.attacker_of, .wall_s = wall,
+                             .peak_rss_mb = peak_rss_mb(), .command = o->command};
+    if (prr_report_write(&rep, outdir, err, errlen))
+        goto out;
+    if (!o->quiet)
+        prr_report_print(&rep, outdir, stdout);
+    rc = PRR_EXIT_OK;
+out:
+    if (s->net)
+        s->ops->destroy(s->net);
+    prr_metrics_free(&s->m);
+    world_free(&s->w);
+    free(s);
+    return rc;
+}

@@ -1,0 +1,390 @@
+#include "sweep.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "sim.h"
+#include "sweep_mpi.h"
+
+/* The summary's answers in sweep.csv, in this order. */
+static const char *const summary_cols[] = {
+    "nodes", "edges", "sim_s", "events", "messages", "tx_deliveries",
+    "honest.created", "honest.reached90", "honest.confirmed", "honest.latency90_p50_s", "honest.latency90_p95_s",
+    "honest.confirm_p50_s",
+    "spam.created", "spam.accepted_first_hop", "spam.reached50", "spam.confirmed", "spam.bytes_relayed",
+    "cost.attacker_hashes", "cost.honest_sender_hashes", "cost.relay_repackage_hashes", "cost.repackagings",
+    "cost.spam_bytes_share", "cost.attacker_hashes_per_spam_reached50",
+    "privacy.first_spy_precision", "privacy.first_spy_recall",
+    NULL,
+};
+
+struct plan {
+    const struct prr_scenario *base;
+    size_t n_points;   /* combinations x replications */
+    size_t n_combos;
+    char outdir[2048];
+};
+
+static void plan_init(struct plan *p, const struct prr_scenario *base, const char *outdir)
+{
+    p->base = base;
+    p->n_combos = 1;
+    for (size_t i = 0; i < base->n_sweep; i++)
+        p->n_combos *= base->sweep[i].values->n;
+    p->n_points = p->n_combos * base->replications;
+    snprintf(p->outdir, sizeof p->outdir, "%s", outdir ? outdir : base->output_dir);
+}
+
+/* Point k: parameter digits (the first parameter varies slowest), then the replication. */
+static size_t digit(const struct plan *p, size_t k, size_t param)
+{
+    size_t combo = k / p->base->replications;
+    for (size_t i = p->base->n_sweep; i-- > param + 1;)
+        combo /= p->base->sweep[i].values->n;
+    return combo % p->base->sweep[param].values->n;
+}
+
+static uint64_t point_seed(const struct plan *p, size_t k) { return p->base->seed + k % p->base->replications; }
+
+static void run_dir(const struct plan *p, size_t k, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/run-%04zu", p->outdir, k + 1);
+}
+
+/* A compact YAML flow rendering of a value, for sweep.csv and messages. */
+static void flow_text(const struct yt_node *n, char *buf, size_t len)
+{
+    size_t used = strlen(buf);
+    if (used >= len - 1)
+        return;
+    if (n->kind == YT_SCALAR) {
+        snprintf(buf + used, len - used, "%s", n->text);
+        return;
+    }
+    snprintf(buf + used, len - used, "%s", n->kind == YT_MAP ? "{" : "[");
+    for (size_t i = 0; i < n->n; i++) {
+        if (i)
+            strncat(buf, n->kind == YT_MAP ? "; " : " ", len - strlen(buf) - 1);
+        if (n->kind == YT_MAP) {
+            strncat(buf, n->keys[i]->text, len - strlen(buf) - 1);
+            strncat(buf, ": ", len - strlen(buf) - 1);
+        }
+        flow_text(n->items[i], buf, len);
+    }
+    strncat(buf, n->kind == YT_MAP ? "}" : "]", len - strlen(buf) - 1);
+}
+
+/* The scenario of point k: the base tree with the point's values and seed. */
+static int point_scenario(const struct prr_source *src, const struct plan *p, size_t k, struct prr_scenario *sc,
+                          char *err, size_t errlen)
+{
+    struct yt_node *root = yt_clone(src->doc.root);
+    if (!root) {
+        snprintf(err, errlen, "out of memory");
+        return PRR_EXIT_INTERNAL;
+    }
+    int rc = PRR_EXIT_BAD;
+    for (size_t i = 0; i < p->base->n_sweep; i++) {
+        const struct prr_sweep_param *sp = &p->base->sweep[i];
+        if (prr_tree_set(root, sp->path, sp->values->items[digit(p, k, i)], err, errlen))
+            goto out;
+    }
+    char seed[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)point_seed(p, k));
+    struct yt_node seed_node = {.kind = YT_SCALAR, .file = src->path, .line = 1, .col = 1, .text = seed, .plain = true};
+    if (prr_tree_set(root, "seed", &seed_node, err, errlen))
+        goto out;
+    if (prr_scenario_read(root, src->path, sc, err, errlen))
+        goto out;
+    char dir[2200];
+    run_dir(p, k, dir, sizeof dir);
+    free(sc->output_dir);
+    sc->output_dir = strdup(dir);
+    rc = sc->output_dir ? PRR_EXIT_OK : PRR_EXIT_INTERNAL;
+    if (rc)
+        prr_scenario_free(sc);
+out:
+    yt_free(root);
+    return rc;
+}
+
+int prr_sweep_check(const struct prr_source *src, const struct prr_scenario *base, char *err, size_t errlen)
+{
+    int rc = prr_sim_check(base, err, errlen);
+    if (rc || base->n_sweep == 0)
+        return rc;
+    struct plan p;
+    plan_init(&p, base, NULL);
+    /* Replications differ only in the seed: check each combination once. */
+    for (size_t c = 0; c < p.n_combos; c++) {
+        struct prr_scenario sc;
+        size_t k = c * base->replications;
+        if ((rc = point_scenario(src, &p, k, &sc, err, errlen)) != PRR_EXIT_OK)
+            return rc;
+        rc = prr_sim_check(&sc, err, errlen);
+        prr_scenario_free(&sc);
+        if (rc)
+            return rc;
+    }
+    return PRR_EXIT_OK;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool point_done(const struct plan *p, size_t k)
+{
+    char path[2300];
+    run_dir(p, k, path, sizeof path - 20);
+    strcat(path, "/summary.json");
+    return file_exists(path);
+}
+
+/* Run point k in this process. PRR_EXIT_*. */
+int prr_sweep_run_point(const struct prr_source *src, const struct prr_scenario *base, const char *outdir, size_t k,
+                        const char *command)
+{
+    struct plan p;
+    plan_init(&p, base, outdir);
+    struct prr_scenario sc;
+    char err[1024] = "";
+    int rc = point_scenario(src, &p, k, &sc, err, sizeof err);
+    if (rc == PRR_EXIT_OK) {
+        struct prr_run_opts ro = {.outdir = NULL, .command = command, .progress = false, .quiet = true};
+        rc = prr_sim_run(&sc, &ro, err, sizeof err);
+        prr_scenario_free(&sc);
+    }
+    if (rc)
+        fprintf(stderr, "powrelay sweep: run-%04zu: %s\n", k + 1, err);
+    return rc;
+}
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- sweep.csv ---- */
+
+static json_t *lookup(json_t *doc, const char *path)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_t *cur = doc;
+    char *save = NULL;
+    for (char *part = strtok_r(buf, ".", &save); part && cur; part = strtok_r(NULL, ".", &save))
+        cur = json_object_get(cur, part);
+    return cur;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    bool quote = strpbrk(s, ",\"\n") != NULL;
+    if (!quote) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario *base, const char *outdir,
+                        size_t *missing)
+{
+    (void)src;
+    struct plan p;
+    plan_init(&p, base, outdir);
+    char err[1024];
+    struct prr_out o;
+    if (prr_out_open(&o, p.outdir, "sweep.csv", err, sizeof err)) {
+        fprintf(stderr, "powrelay sweep: %s\n", err);
+        return PRR_EXIT_INTERNAL;
+    }
+    fputs("run", o.f);
+    for (size_t i = 0; i < base->n_sweep; i++) {
+        fputc(',', o.f);
+        csv_field(o.f, base->sweep[i].path);
+    }
+    fputs(",seed", o.f);
+    for (size_t c = 0; summary_cols[c]; c++)
+        fprintf(o.f, ",%s", summary_cols[c]);
+    fputc('\n', o.f);
+    *missing = 0;
+    for (size_t k = 0; k < p.n_points; k++) {
+        char path[2300];
+        run_dir(&p, k, path, sizeof path - 20);
+        strcat(path, "/summary.json");
+        json_error_t jerr;
+        json_t *doc = json_load_file(path, 0, &jerr);
+        if (!doc) {
+            (*missing)++;
+            continue;
+        }
+        fprintf(o.f, "run-%04zu", k + 1);
+        for (size_t i = 0; i < base->n_sweep; i++) {
+            char v[512] = "";
+            flow_text(base->sweep[i].values->items[digit(&p, k, i)], v, sizeof v);
+            fputc(',', o.f);
+            csv_field(o.f, v);
+        }
+        fprintf(o.f, ",%llu", (unsigned long long)point_seed(&p, k));
+        for (size_t c = 0; summary_cols[c]; c++) {
+            json_t *v = lookup(doc, summary_cols[c]);
+            char num[64] = "";
+            if (json_is_integer(v))
+                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+            else if (json_is_real(v))
+                prr_fmt_num(num, sizeof num, json_real_value(v));
+            fprintf(o.f, ",%s", num);
+        }
+        fputc('\n', o.f);
+        json_decref(doc);
+    }
+    if (prr_out_commit(&o, err, sizeof err)) {
+        fprintf(stderr, "powrelay sweep: %s\n", err);
+        return PRR_EXIT_INTERNAL;
+    }
+    return PRR_EXIT_OK;
+}
+
+/* ---- the local process pool ---- */
+
+static int local_pool(const struct prr_source *src, const struct prr_scenario *base, const struct prr_sweep_opts *o,
+                      const struct plan *p)
+{
+    pid_t *pids = calloc((size_t)o->jobs, sizeof *pids);
+    size_t *which = calloc((size_t)o->jobs, sizeof *which);
+    double *started = calloc((size_t)o->jobs, sizeof *started);
+    if (!pids || !which || !started) {
+        free(pids), free(which), free(started);
+        fprintf(stderr, "powrelay sweep: out of memory\n");
+        return PRR_EXIT_INTERNAL;
+    }
+    size_t next = 0, done = 0, skipped = 0, failed = 0, active = 0;
+    int worst = PRR_EXIT_OK;
+    while (next < p->n_points || active > 0) {
+        while (active < (size_t)o->jobs && next < p->n_points) {
+            size_t k = next++;
+            if (point_done(p, k)) {
+                skipped++;
+                continue;
+            }
+            fflush(NULL);
+            pid_t pid = fork();
+            if (pid < 0) {
+                fprintf(stderr, "powrelay sweep: fork: %s\n", strerror(errno));
+                worst = PRR_EXIT_INTERNAL;
+                next = p->n_points;
+                break;
+            }
+            if (pid == 0)
+                _exit(prr_sweep_run_point(src, base, p->outdir, k, o->command));
+            size_t slot = 0;
+            while (pids[slot])
+                slot++;
+            pids[slot] = pid;
+            which[slot] = k;
+            started[slot] = wall();
+            active++;
+        }
+        if (active == 0)
+            break;
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        size_t slot = 0;
+        while (slot < (size_t)o->jobs && pids[slot] != pid)
+            slot++;
+        if (slot == (size_t)o->jobs)
+            continue;
+        pids[slot] = 0;
+        active--;
+        int rc = WIFEXITED(status) ? WEXITSTATUS(status) : PRR_EXIT_INTERNAL;
+        if (rc) {
+            failed++;
+            if (worst == PRR_EXIT_OK || rc == PRR_EXIT_INTERNAL)
+                worst = rc;
+            if (WIFSIGNALED(status))
+                fprintf(stderr, "powrelay sweep: run-%04zu killed by signal %d\n", which[slot] + 1, WTERMSIG(status));
+        } else {
+            done++;
+        }
+        if (!o->quiet)
+            fprintf(stderr, "powrelay sweep: run-%04zu %s in %.1f s (%zu of %zu done, %zu resumed, %zu failed)\n",
+                    which[slot] + 1, rc ? "failed" : "finished", wall() - started[slot], done + skipped, p->n_points,
+                    skipped, failed);
+    }
+    free(pids), free(which), free(started);
+    return worst;
+}
+
+int prr_sweep(const struct prr_source *src, const struct prr_sweep_opts *o)
+{
+    char err[1024] = "";
+    struct prr_scenario base;
+    if (prr_scenario_read(src->doc.root, src->path, &base, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return PRR_EXIT_BAD;
+    }
+    struct plan p;
+    plan_init(&p, &base, o->outdir);
+    int rc = prr_sweep_check(src, &base, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "%s\n", err);
+        prr_scenario_free(&base);
+        return rc;
+    }
+    bool mpi = prr_mpi_active();
+    if (!mpi || prr_mpi_rank() == 0) {
+        if (prr_out_prepare_dir(p.outdir, err, sizeof err)) {
+            fprintf(stderr, "powrelay sweep: %s\n", err);
+            prr_scenario_free(&base);
+            return PRR_EXIT_BAD;
+        }
+        if (!o->quiet)
+            fprintf(stderr, "powrelay sweep: %zu runs (%zu points x %u replications) into %s/%s\n", p.n_points,
+                    p.n_combos, base.replications, p.outdir, mpi ? " over MPI" : "");
+    }
+    if (mpi)
+        rc = prr_mpi_sweep(src, &base, p.outdir, p.n_points, o->command, o->quiet);
+    else
+        rc = local_pool(src, &base, o, &p);
+    if (!mpi || prr_mpi_rank() == 0) {
+        size_t missing = 0;
+        int wrc = prr_sweep_write_csv(src, &base, p.outdir, &missing);
+        if (wrc && !rc)
+            rc = wrc;
+        if (missing && !rc)
+            rc = PRR_EXIT_INTERNAL;
+        if (!o->quiet)
+            fprintf(stderr, "powrelay sweep: %s/sweep.csv written (%zu of %zu runs%s)\n", p.outdir,
+                    p.n_points - missing, p.n_points, missing ? ", some failed" : "");
+    }
+    prr_mpi_finish();
+    prr_scenario_free(&base);
+    return rc;
+}

@@ -1,0 +1,22 @@
+/* The MPI side of sweeps: when powrelay runs under mpirun (and was built with OpenMPI), the ranks take
+ * the sweep's runs in turn (run k goes to rank k mod size) and rank 0 writes sweep.csv once every rank is
+ * done. Without MPI these report a single process and do nothing. */
+#ifndef POWRELAY_SWEEP_MPI_H
+#define POWRELAY_SWEEP_MPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scenario.h"
+
+bool prr_mpi_active(void); /* true under mpirun with more than one rank */
+int prr_mpi_rank(void);
+int prr_mpi_sweep(const struct prr_source *src, const struct prr_scenario *base, const char *outdir, size_t n_points,
+                  const char *command, bool quiet);
+void prr_mpi_finish(void);
+
+/* sweep.c, for the MPI side */
+int prr_sweep_run_point(const struct prr_source *src, const struct prr_scenario *base, const char *outdir, size_t k,
+                        const char *command);
+
+#endif

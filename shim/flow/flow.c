@@ -1,0 +1,528 @@
+/* The built-in message-level network model (SPEC 2, "flow"): per-node uplink and downlink FIFO
+ * serialisation at the region's bandwidth, per-connection propagation latency from the region matrix
+ * with jitter, loss as TCP retransmission delay, in-order delivery per connection.
+ *
+ * A message goes: sender's uplink (FIFO, size / up_bps) -> the connection (latency; FIFO, so TCP's
+ * head-of-line blocking holds after a retransmission) -> receiver's downlink (FIFO, size / down_bps) ->
+ * pr_node_receive(). Only the head of each connection and of each downlink sits in the event queue, so
+ * the queue holds O(connections + timers) events, not O(messages in flight).
+ *
+ * Memory: nodes, connections, messages and timers live in flat arrays; message and timer records are
+ * recycled through free lists, and a message record keeps its byte buffer, so the hot path allocates
+ * nothing once the run has warmed up. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evq.h"
+#include "powrelay/netmodel.h"
+#include "powrelay/rng.h"
+
+#define NONE UINT32_MAX
+#define FLOW_RNG_STREAM 0x666c6f77ull /* "flow": the network's own draws */
+#define MIN_RTO_NS 200000000LL        /* Linux's minimum TCP retransmission timeout */
+
+enum ev_type { EV_TIMER = 1, EV_ARRIVE, EV_DELIVER, EV_CALL };
+
+struct msg {
+    int64_t t;     /* when it reaches the next stage */
+    uint32_t next; /* FIFO link */
+    uint32_t conn;
+    uint32_t len, pad, cap;
+    uint8_t *bytes;
+};
+
+struct conn {
+    uint32_t from, to;
+    int64_t latency_ns;
+    int64_t last_arrival; /* in-order delivery */
+    uint32_t head, tail;  /* messages in flight */
+};
+
+struct fnode {
+    struct pr_node *pr;
+    double up_bps, down_bps;
+    int64_t up_free, down_free; /* when the link finishes what it already carries */
+    uint32_t head, tail;        /* downlink FIFO */
+    uint32_t adj_begin, adj_end;/* into net->adj */
+    uint64_t bytes_in, bytes_out;
+};
+
+struct adj {
+    uint32_t peer, conn;
+};
+
+struct timer {
+    uint32_t node, kind;
+    uint64_t arg;
+    uint32_t gen;
+    uint32_t next_free; /* NONE while live */
+};
+
+struct call {
+    prnet_fn fn;
+    void *arg;
+    uint64_t a;
+    uint32_t next_free;
+};
+
+struct prnet {
+    struct pr_host host;
+    struct prnet_callbacks cb;
+    const struct pr_config *cfg;
+    struct pr_rng rng;
+    double loss;
+    int64_t now;
+    bool started;
+
+    uint32_t n_nodes;
+    struct fnode *nodes;
+    struct conn *conns;
+    uint32_t n_conns;
+    struct adj *adj;
+
+    struct msg *msgs;
+    uint32_t n_msgs, cap_msgs, free_msg;
+    struct timer *timers;
+    uint32_t n_timers, cap_timers, free_timer;
+    struct call *calls;
+    uint32_t n_calls, cap_calls, free_call;
+
+    struct prf_evq q;
+    struct prnet_stats stats;
+    bool oom;
+};
+
+/* ---- helpers ---- */
+
+static int grow(void **arr, uint32_t *cap, size_t elem)
+{
+    uint32_t c = *cap ? *cap * 2 : 1024;
+    void *p = realloc(*arr, elem * c);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
+
+static uint32_t msg_alloc(struct prnet *net, size_t len)
+{
+    uint32_t i;
+    if (net->free_msg != NONE) {
+        i = net->free_msg;
+        net->free_msg = net->msgs[i].next;
+    } else {
+        if (net->n_msgs == net->cap_msgs && grow((void **)&net->msgs, &net->cap_msgs, sizeof *net->msgs))
+            return NONE;
+        i = net->n_msgs++;
+        net->msgs[i].bytes = NULL;
+        net->msgs[i].cap = 0;
+    }
+    struct msg *m = &net->msgs[i];
+    if (m->cap < len) {
+        size_t cap = len < 64 ? 64 : len;
+        uint8_t *b = realloc(m->bytes, cap);
+        if (!b) {
+            m->next = net->free_msg;
+            net->free_msg = i;
+            return NONE;
+        }
+        m->bytes = b;
+        m->cap = (uint32_t)cap;
+    }
+    m->next = NONE;
+    return i;
+}
+
+static void msg_free(struct prnet *net, uint32_t i)
+{
+    net->msgs[i].next = net->free_msg;
+    net->free_msg = i;
+}
+
+static void push(struct prnet *net, int64_t t, uint32_t type, uint32_t idx)
+{
+    if (prf_evq_push(&net->q, t, type, idx) != 0)
+        net->oom = true;
+}
+
+/* Bytes a message occupies on an access link: framing, payload and per-segment TCP/IP headers. */
+static uint64_t link_bytes(uint64_t wire)
+{
+    uint64_t segments = (wire + PRNET_MSS - 1) / PRNET_MSS;
+    return wire + segments * PRNET_SEGMENT_OVERHEAD;
+}
+
+static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((double)bytes * 8.0 / bps * 1e9); }
+
+/* Loss as retransmission delay: each segment crosses two access links; a lost one costs one RTO
+ * (at least 200 ms, else twice the round trip) per failed attempt. Segments of one message are
+ * retransmitted side by side, so the message waits for its unluckiest segment. */
+static int64_t loss_delay(struct prnet *net, uint64_t wire, int64_t latency_ns)
+{
+    if (net->loss <= 0)
+        return 0;
+    double p = 1 - (1 - net->loss) * (1 - net->loss);
+    uint64_t segments = (wire + PRNET_MSS - 1) / PRNET_MSS;
+    uint32_t worst = 0;
+    for (uint64_t s = 0; s < segments; s++) {
+        uint32_t fails = 0;
+        while (pr_rng_uniform(&net->rng) < p && fails < 16)
+            fails++;
+        if (fails > worst)
+            worst = fails;
+    }
+    int64_t rto = 4 * latency_ns > MIN_RTO_NS ? 4 * latency_ns : MIN_RTO_NS;
+    return (int64_t)worst * rto;
+}
+
+static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)
+{
+    const struct fnode *n = &net->nodes[from];
+    for (uint32_t k = n->adj_begin; k < n->adj_end; k++)
+        if (net->adj[k].peer == to)
+            return net->adj[k].conn;
+    return NONE;
+}
+
+/* ---- the host table ---- */
+
+static int64_t host_now(void *ctx) { return ((struct prnet *)ctx)->now; }
+
+static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *bytes, size_t len, uint32_t pad)
+{
+    struct prnet *net = ctx;
+    if (from >= net->n_nodes || to >= net->n_nodes)
+        return;
+    uint32_t c = find_conn(net, from, to);
+    if (c == NONE)
+        return; /* not connected: the model only sends to peers, so this is a host bug guard */
+    uint32_t mi = msg_alloc(net, len);
+    if (mi == NONE) {
+        net->oom = true;
+        return;
+    }
+    struct msg *m = &net->msgs[mi];
+    memcpy(m->bytes, bytes, len);
+    m->len = (uint32_t)len;
+    m->pad = pad;
+    m->conn = c;
+
+    struct fnode *src = &net->nodes[from];
+    struct conn *cn = &net->conns[c];
+    uint64_t wire = (uint64_t)len + pad + PRNET_FRAME_BYTES;
+    int64_t start = src->up_free > net->now ? src->up_free : net->now;
+    int64_t sent = start + tx_time_ns(link_bytes(wire), src->up_bps);
+    src->up_free = sent;
+    src->bytes_out += wire;
+    int64_t arrival = sent + cn->latency_ns + loss_delay(net, wire, cn->latency_ns);
+    if (arrival < cn->last_arrival)
+        arrival = cn->last_arrival; /* TCP delivers in order */
+    cn->last_arrival = arrival;
+    m->t = arrival;
+    if (cn->head == NONE) {
+        cn->head = cn->tail = mi;
+        push(net, arrival, EV_ARRIVE, c);
+    } else {
+        net->msgs[cn->tail].next = mi;
+        cn->tail = mi;
+    }
+}
+
+static uint64_t host_set_timer(void *ctx, uint32_t node, int64_t delay_ns, uint32_t kind, uint64_t arg)
+{
+    struct prnet *net = ctx;
+    uint32_t i;
+    if (net->free_timer != NONE) {
+        i = net->free_timer;
+        net->free_timer = net->timers[i].next_free;
+    } else {
+        if (net->n_timers == net->cap_timers && grow((void **)&net->timers, &net->cap_timers, sizeof *net->timers)) {
+            net->oom = true;
+            return 0;
+        }
+        i = net->n_timers++;
+        net->timers[i].gen = 0;
+    }
+    struct timer *t = &net->timers[i];
+    t->node = node;
+    t->kind = kind;
+    t->arg = arg;
+    t->gen++;
+    t->next_free = NONE;
+    push(net, net->now + (delay_ns > 0 ? delay_ns : 0), EV_TIMER, i);
+    return (uint64_t)t->gen << 32 | (i + 1);
+}
+
+static void timer_release(struct prnet *net, uint32_t i)
+{
+    net->timers[i].gen++; /* stale handles no longer match */
+    net->timers[i].next_free = net->free_timer;
+    net->free_timer = i;
+}
+
+static void host_cancel(void *ctx, uint32_t node, uint64_t handle)
+{
+    struct prnet *net = ctx;
+    (void)node;
+    uint32_t i = (uint32_t)(handle & 0xffffffffu);
+    if (i == 0 || i > net->n_timers)
+        return;
+    struct timer *t = &net->timers[i - 1];
+    if (t->gen == (uint32_t)(handle >> 32) && t->next_free == NONE)
+        t->kind = 0; /* cancelled: its queue entry is dropped when it comes up */
+}
+
+static void host_event(void *ctx, const struct pr_event *ev)
+{
+    struct prnet *net = ctx;
+    if (net->cb.event)
+        net->cb.event(net->cb.ctx, ev);
+}
+
+/* ---- events ---- */
+
+static void on_arrive(struct prnet *net, uint32_t c)
+{
+    struct conn *cn = &net->conns[c];
+    uint32_t mi = cn->head;
+    struct msg *m = &net->msgs[mi];
+    cn->head = m->next;
+    if (cn->head == NONE)
+        cn->tail = NONE;
+    else
+        push(net, net->msgs[cn->head].t, EV_ARRIVE, c);
+
+    struct fnode *dst = &net->nodes[cn->to];
+    uint64_t wire = (uint64_t)m->len + m->pad + PRNET_FRAME_BYTES;
+    int64_t start = dst->down_free > net->now ? dst->down_free : net->now;
+    m->t = start + tx_time_ns(link_bytes(wire), dst->down_bps);
+    dst->down_free = m->t;
+    m->next = NONE;
+    if (dst->head == NONE) {
+        dst->head = dst->tail = mi;
+        push(net, m->t, EV_DELIVER, cn->to);
+    } else {
+        net->msgs[dst->tail].next = mi;
+        dst->tail = mi;
+    }
+}
+
+static void on_deliver(struct prnet *net, uint32_t node)
+{
+    struct fnode *n = &net->nodes[node];
+    uint32_t mi = n->head;
+    struct msg *m = &net->msgs[mi];
+    n->head = m->next;
+    if (n->head == NONE)
+        n->tail = NONE;
+    else
+        push(net, net->msgs[n->head].t, EV_DELIVER, node);
+    uint64_t wire = (uint64_t)m->len + m->pad + PRNET_FRAME_BYTES;
+    n->bytes_in += wire;
+    net->stats.messages++;
+    net->stats.bytes += wire;
+    /* The record stays ours until receive() returns (it may send, allocating other records). */
+    uint32_t from = net->conns[m->conn].from;
+    pr_node_receive(n->pr, from, m->bytes, m->len, m->pad);
+    msg_free(net, mi);
+}
+
+static void on_timer(struct prnet *net, uint32_t i)
+{
+    struct timer t = net->timers[i];
+    timer_release(net, i);
+    if (t.kind != 0)
+        pr_node_timer(net->nodes[t.node].pr, t.kind, t.arg);
+}
+
+static void on_call(struct prnet *net, uint32_t i)
+{
+    struct call c = net->calls[i];
+    net->calls[i].next_free = net->free_call;
+    net->free_call = i;
+    c.fn(c.arg, c.a);
+}
+
+/* ---- the prnet_ops ---- */
+
+static void flow_destroy(struct prnet *net)
+{
+    if (!net)
+        return;
+    for (uint32_t i = 0; i < net->n_nodes; i++)
+        pr_node_destroy(net->nodes[i].pr);
+    for (uint32_t i = 0; i < net->n_msgs; i++)
+        free(net->msgs[i].bytes);
+    free(net->msgs);
+    free(net->timers);
+    free(net->calls);
+    free(net->nodes);
+    free(net->conns);
+    free(net->adj);
+    prf_evq_free(&net->q);
+    free(net);
+}
+
+static int cmp_adj(const void *a, const void *b)
+{
+    const struct adj *x = a, *y = b;
+    return x->peer < y->peer ? -1 : x->peer > y->peer;
+}
+
+static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, const struct prnet_node_init *init,
+                       const struct prnet_callbacks *cb, struct prnet **out, char *err, size_t errlen)
+{
+    struct prnet *net = calloc(1, sizeof *net);
+    if (!net) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    net->cfg = cfg;
+    net->cb = *cb;
+    net->loss = d->loss;
+    net->free_msg = net->free_timer = net->free_call = NONE;
+    pr_rng_seed(&net->rng, d->seed, FLOW_RNG_STREAM);
+    net->host = (struct pr_host){.version = PR_HOST_VERSION, .ctx = net, .now_ns = host_now, .send = host_send,
+                                 .set_timer = host_set_timer, .cancel_timer = host_cancel, .event = host_event};
+    net->n_nodes = d->n_nodes;
+    net->nodes = calloc(d->n_nodes, sizeof *net->nodes);
+    net->n_conns = 2 * d->n_edges;
+    net->conns = calloc(net->n_conns ? net->n_conns : 1, sizeof *net->conns);
+    net->adj = calloc(net->n_conns ? net->n_conns : 1, sizeof *net->adj);
+    uint32_t *deg = calloc(d->n_nodes + 1, sizeof *deg);
+    if (!net->nodes || !net->conns || !net->adj || !deg) {
+        free(deg);
+        flow_destroy(net);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (uint32_t i = 0; i < d->n_nodes; i++) {
+        struct fnode *n = &net->nodes[i];
+        uint8_t r = d->node_region[i];
+        n->up_bps = d->up_bps[r];
+        n->down_bps = d->down_bps[r];
+        n->head = n->tail = NONE;
+        struct pr_node_params p = {.id = i, .config = cfg, .host = &net->host, .hashrate = init[i].hashrate,
+                                   .attacker = init[i].attacker};
+        int e = pr_node_create(&p, &n->pr);
+        if (e != PR_OK) {
+            free(deg);
+            flow_destroy(net);
+            snprintf(err, errlen, "node %u: %s", i, pr_strerror(e));
+            return -1;
+        }
+    }
+    /* Connections: edge i gives conn 2i (dialler -> dialled) and 2i+1 (back), with one latency draw. */
+    for (uint32_t e = 0; e < d->n_edges; e++) {
+        uint32_t a = d->edges[2 * e], b = d->edges[2 * e + 1];
+        double base = d->latency_s[d->node_region[a] * d->n_regions + d->node_region[b]];
+        double mult = 1.0 + d->jitter * (2.0 * pr_rng_uniform(&net->rng) - 1.0);
+        int64_t lat = (int64_t)llround(base * mult * 1e9);
+        net->conns[2 * e] = (struct conn){.from = a, .to = b, .latency_ns = lat, .head = NONE, .tail = NONE};
+        net->conns[2 * e + 1] = (struct conn){.from = b, .to = a, .latency_ns = lat, .head = NONE, .tail = NONE};
+        deg[a]++;
+        deg[b]++;
+        int ea = pr_node_add_peer(net->nodes[a].pr, b, true), eb = pr_node_add_peer(net->nodes[b].pr, a, false);
+        if (ea != PR_OK || eb != PR_OK) {
+            free(deg);
+            flow_destroy(net);
+            snprintf(err, errlen, "connection %u-%u: %s", a, b, pr_strerror(ea != PR_OK ? ea : eb));
+            return -1;
+        }
+    }
+    /* Adjacency in CSR form, sorted by peer, for the send path's connection lookup. */
+    uint32_t pos = 0;
+    for (uint32_t i = 0; i < d->n_nodes; i++) {
+        net->nodes[i].adj_begin = net->nodes[i].adj_end = pos;
+        pos += deg[i];
+    }
+    for (uint32_t c = 0; c < net->n_conns; c++) {
+        struct fnode *n = &net->nodes[net->conns[c].from];
+        net->adj[n->adj_end++] = (struct adj){.peer = net->conns[c].to, .conn = c};
+    }
+    for (uint32_t i = 0; i < d->n_nodes; i++) {
+        struct fnode *n = &net->nodes[i];
+        qsort(net->adj + n->adj_begin, n->adj_end - n->adj_begin, sizeof *net->adj, cmp_adj);
+    }
+    free(deg);
+    *out = net;
+    return 0;
+}
+
+static struct pr_node *flow_node(struct prnet *net, uint32_t i) { return i < net->n_nodes ? net->nodes[i].pr : NULL; }
+
+static int flow_at(struct prnet *net, int64_t t_ns, prnet_fn fn, void *arg, uint64_t a)
+{
+    uint32_t i;
+    if (net->free_call != NONE) {
+        i = net->free_call;
+        net->free_call = net->calls[i].next_free;
+    } else {
+        if (net->n_calls == net->cap_calls && grow((void **)&net->calls, &net->cap_calls, sizeof *net->calls))
+            return -1;
+        i = net->n_calls++;
+    }
+    net->calls[i] = (struct call){.fn = fn, .arg = arg, .a = a, .next_free = NONE};
+    push(net, t_ns > net->now ? t_ns : net->now, EV_CALL, i);
+    return net->oom ? -1 : 0;
+}
+
+static int64_t flow_now(struct prnet *net) { return net->now; }
+
+static int flow_run(struct prnet *net, int64_t until)
+{
+    if (!net->started) {
+        net->started = true;
+        for (uint32_t i = 0; i < net->n_nodes; i++)
+            if (pr_node_start(net->nodes[i].pr) != PR_OK)
+                return -1;
+    }
+    struct prf_ev ev;
+    while (net->q.len && net->q.h[0].t <= until) {
+        prf_evq_pop(&net->q, &ev);
+        net->now = ev.t;
+        net->stats.events++;
+        switch (ev.type) {
+        case EV_ARRIVE:
+            on_arrive(net, ev.idx);
+            break;
+        case EV_DELIVER:
+            on_deliver(net, ev.idx);
+            break;
+        case EV_TIMER:
+            on_timer(net, ev.idx);
+            break;
+        case EV_CALL:
+            on_call(net, ev.idx);
+            break;
+        }
+        if (net->oom)
+            return -1;
+    }
+    if (net->now < until)
+        net->now = until;
+    return 0;
+}
+
+static void flow_stats(struct prnet *net, struct prnet_stats *out) { *out = net->stats; }
+
+static void flow_node_bytes(struct prnet *net, uint32_t i, uint64_t *in, uint64_t *out)
+{
+    *in = net->nodes[i].bytes_in;
+    *out = net->nodes[i].bytes_out;
+}
+
+const struct prnet_ops prnet_flow_ops = {
+    .name = "flow",
+    .create = flow_create,
+    .node = flow_node,
+    .at = flow_at,
+    .now = flow_now,
+    .run = flow_run,
+    .stats = flow_stats,
+    .node_bytes = flow_node_bytes,
+    .destroy = flow_destroy,
+};
