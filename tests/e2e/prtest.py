@@ -1,0 +1,72 @@
+"""Helpers for powrelay's end-to-end tests: run the binary on a scenario written on the fly and read
+its outputs. The binary comes from $POWRELAY (CTest sets it)."""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import textwrap
+import unittest
+
+POWRELAY = os.environ.get("POWRELAY", "powrelay")
+FILES = ["summary.json", "txs.csv", "nodes.csv", "timeseries.csv", "run.json"]
+HEADERS = {
+    "txs.csv": "id,kind,origin,created_s,size,work_initial,stem_hops,fluff_s,reach_frac,t50_s,t90_s,confirmed_s,"
+               "repackagings,hashes",
+    "nodes.csv": "node,region,degree,outbound,hashrate,bytes_in,bytes_out,txs_rejected,repackagings,"
+                 "repackage_hashes,req_max,mempool_peak_bytes",
+    "timeseries.csv": "t_s,honest_created,honest_reached90,spam_created,spam_accepted,bytes,mean_req,max_req,"
+                      "mempool_bytes",
+}
+
+
+class Case(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="powrelay-e2e-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def scenario(self, text, name="s.yaml"):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(textwrap.dedent(text))
+        return path
+
+    def powrelay(self, *args, check=True, timeout=600):
+        p = subprocess.run([POWRELAY, *args], capture_output=True, text=True, timeout=timeout)
+        if check and p.returncode != 0:
+            self.fail(f"powrelay {' '.join(args)} exited {p.returncode}:\n{p.stderr}")
+        return p
+
+    def run_scenario(self, path, out, *extra):
+        self.powrelay("run", path, "-o", out, "-q", *extra)
+        self.assert_outputs(out)
+        return Run(out)
+
+    def assert_outputs(self, out):
+        for f in FILES:
+            self.assertTrue(os.path.isfile(os.path.join(out, f)), f"{f} missing in {out}")
+        for name, header in HEADERS.items():
+            with open(os.path.join(out, name)) as f:
+                rows = list(csv.reader(f))
+            self.assertEqual(",".join(rows[0]), header)
+            self.assertTrue(all(len(r) == len(rows[0]) for r in rows[1:]), f"{name}: ragged rows")
+        leftovers = [f for f in os.listdir(out) if ".tmp" in f]
+        self.assertEqual(leftovers, [])
+
+
+class Run:
+    def __init__(self, out):
+        self.dir = out
+        with open(os.path.join(out, "summary.json")) as f:
+            self.summary = json.load(f)
+
+    def rows(self, name):
+        with open(os.path.join(self.dir, name)) as f:
+            return list(csv.DictReader(f))
+
+
+def num(s):
+    return float(s) if s != "" else None

@@ -1,0 +1,125 @@
+"""What the simulator must show, end to end on the flow model: honest transactions reach every node
+with no attack; stem length falls as q rises; a scripted burst escalates exactly one link, once, to
+base^2, which then relaxes to base; spam reaches far more without PoW than with it."""
+import os
+import statistics
+import unittest
+
+from prtest import Case, num
+
+
+class Behaviour(Case):
+    def test_no_attack_every_honest_tx_reaches_every_node(self):
+        s = self.scenario("""
+            name: reach
+            duration_s: 300
+            nodes: {count: 200}
+            honest: {rate: 1}
+        """)
+        r = self.run_scenario(s, os.path.join(self.tmp, "o"))
+        txs = r.rows("txs.csv")
+        # everything created early enough to finish its stem and fluff within the run
+        early = [t for t in txs if float(t["created_s"]) < 200]
+        self.assertGreater(len(early), 150)
+        for t in early:
+            self.assertEqual(float(t["reach_frac"]), 1.0, t)
+        self.assertEqual(r.summary["spam"]["created"], 0)
+        # no escalation on honest traffic alone
+        for row in r.rows("timeseries.csv"):
+            self.assertEqual(float(row["max_req"]), 2500)
+
+    def test_stem_length_falls_as_q_rises(self):
+        s = self.scenario("""
+            name: stems
+            duration_s: 400
+            nodes: {count: 300}
+            honest: {rate: 2}
+            blocks: {enabled: false}
+        """)
+        means = []
+        for q in (0.1, 0.3, 0.6):
+            r = self.run_scenario(s, os.path.join(self.tmp, f"q{q}"), "--set", f"dandelion.fluff_probability={q}")
+            hops = [int(t["stem_hops"]) for t in r.rows("txs.csv") if t["fluff_s"] != ""]
+            self.assertGreater(len(hops), 300)
+            m = statistics.mean(hops)
+            # loop detection and embargoes cut stems short of 1/q on a finite graph, never below one hop
+            self.assertGreaterEqual(m, 1.0, q)
+            self.assertLessEqual(m, 1.0 / q + 1, q)
+            means.append(m)
+        self.assertGreater(means[0], means[1])
+        self.assertGreater(means[1], means[2])
+
+    def test_scripted_burst_one_escalation_then_relax(self):
+        # 21 transactions from node 0 within 0.4 s, each with exactly base work (never re-solved): its stem
+        # peer counts 21 in its 10 s window, escalates once, and NACKs the 21st. A long embargo keeps the
+        # 21st at node 0, so only 20 transactions ever spread: no other link can see more than 20 new ones
+        # in a window, so no other link escalates.
+        burst = "\n".join(f"  - {{t: {10 + i * 0.02:.2f}, node: 0, work: 2500}}" for i in range(21))
+        s = self.scenario(f"""
+name: burst
+duration_s: 200
+nodes: {{count: 100}}
+honest: {{rate: 0}}
+blocks: {{enabled: false}}
+dandelion: {{fluff_probability: 0, embargo_s: 5000}}
+script:
+{burst}
+""")
+        r = self.run_scenario(s, os.path.join(self.tmp, "o"))
+        nodes = r.rows("nodes.csv")
+        links = sum(int(n["degree"]) for n in nodes)
+        escalated = [n for n in nodes if float(n["req_max"]) > 2500]
+        self.assertEqual(len(escalated), 1, escalated)
+        self.assertEqual(float(escalated[0]["req_max"]), 2500.0 ** 2)
+        self.assertEqual(sum(int(n["txs_rejected"]) for n in nodes), 1)
+        ts = r.rows("timeseries.csv")
+        # exactly one link at base^2 during the hold: the mean over all links says so
+        during = [row for row in ts if 20 <= float(row["t_s"]) <= 60]
+        self.assertTrue(during)
+        for row in during:
+            self.assertAlmostEqual(float(row["mean_req"]) * links, 2500 * (links - 1) + 2500.0 ** 2,
+                                   delta=1e-6 * 2500 * links)
+            self.assertEqual(float(row["max_req"]), 2500.0 ** 2)
+        # back to base once the hold (60 s) is over, and never below
+        for row in ts:
+            if float(row["t_s"]) >= 80:
+                self.assertEqual(float(row["max_req"]), 2500)
+                self.assertEqual(float(row["mean_req"]), 2500)
+        # the 20 that passed reach everyone (loop detection fluffs them)
+        reached = [t for t in r.rows("txs.csv") if float(t["reach_frac"]) == 1.0]
+        self.assertEqual(len(reached), 20)
+
+    def test_spam_reaches_far_more_without_pow(self):
+        s = self.scenario("""
+            name: spam
+            duration_s: 240
+            nodes: {count: 150}
+            honest: {rate: 1}
+            attackers:
+              - {count: 1, connections: 8, hashrate: 1e5, rate: 30, start_s: 20, stop_s: 220}
+        """)
+        on = self.run_scenario(s, os.path.join(self.tmp, "on"))
+        off = self.run_scenario(s, os.path.join(self.tmp, "off"), "--set", "pow.enabled=false")
+        self.assertGreater(off.summary["spam"]["reached50"], 5 * max(1, on.summary["spam"]["reached50"]))
+        self.assertGreater(off.summary["spam"]["bytes_relayed"], 5 * max(1, on.summary["spam"]["bytes_relayed"]))
+        self.assertEqual(off.summary["cost"]["attacker_hashes"], 0)
+        self.assertGreater(on.summary["cost"]["attacker_hashes"], 0)
+        # the honest workload is the same transactions in both runs
+        self.assertEqual(on.summary["honest"]["created"], off.summary["honest"]["created"])
+
+    def test_spies_report_privacy(self):
+        s = self.scenario("""
+            name: spies
+            duration_s: 200
+            nodes: {count: 150}
+            spies: {fraction: 0.2}
+        """)
+        r = self.run_scenario(s, os.path.join(self.tmp, "o"))
+        p = r.summary["privacy"]
+        self.assertGreaterEqual(p["first_spy_precision"], 0)
+        self.assertLessEqual(p["first_spy_precision"], 1)
+        self.assertLessEqual(p["first_spy_recall"], p["first_spy_precision"] + 1e-9)
+
+
+if __name__ == "__main__":
+    unittest.main()

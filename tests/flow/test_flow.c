@@ -1,0 +1,150 @@
+/* shim/flow: the physics of the message-level network, on real model nodes. Serialisation and
+ * latency add up as they should, messages on a connection arrive in order, loss delays but loses
+ * nothing, bytes are accounted as carried (message + pad + framing), and with no attack a flood
+ * reaches every node. */
+#include "test.h"
+
+#include "powrelay/netmodel.h"
+
+#define S PR_S
+
+struct rec {
+    uint64_t accepted;
+    int64_t last_accept_ns;
+    uint64_t order_violations;
+    uint64_t last_id_at[4];
+};
+
+static void sink(void *ctx, const struct pr_event *ev)
+{
+    struct rec *r = ctx;
+    if (ev->type == PR_EV_TX_ACCEPTED) {
+        r->accepted++;
+        r->last_accept_ns = ev->t_ns;
+    }
+}
+
+static struct prnet *two_nodes(struct pr_config *c, double up_bps, double down_bps, double latency_s, double loss,
+                               struct rec *r)
+{
+    static uint8_t region[2] = {0, 0};
+    static uint32_t edges[2] = {0, 1};
+    double up = up_bps, down = down_bps, lat = latency_s;
+    struct prnet_desc d = {.n_nodes = 2, .node_region = region, .n_regions = 1, .up_bps = &up, .down_bps = &down,
+                           .latency_s = &lat, .jitter = 0, .loss = loss, .n_edges = 1, .edges = edges, .seed = 1};
+    struct prnet_node_init init[2] = {{1e6, false}, {1e6, false}};
+    struct prnet_callbacks cb = {.ctx = r, .event = sink};
+    struct prnet *net = NULL;
+    char err[256];
+    if (prnet_flow_ops.create(&d, c, init, &cb, &net, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        abort();
+    }
+    return net;
+}
+
+static struct pr_config plain(void)
+{
+    struct pr_config c;
+    pr_config_default(&c);
+    c.dandelion_enabled = false;
+    c.flush_in_ns = c.flush_out_ns = 0;
+    c.pow_enabled = false; /* physics only: no rate limit on these bursts */
+    return c;
+}
+
+static void submit(struct prnet *net, uint32_t node, uint32_t size)
+{
+    struct pr_tx_request rq = {.size = size, .fee = 80, .wallet_hashrate = 1, .work = 2500};
+    pr_node_submit_tx(prnet_flow_ops.node(net, node), &rq, NULL);
+}
+
+TEST(serialisation_plus_latency)
+{
+    struct pr_config c = plain();
+    struct rec r = {0};
+    /* 1 Mbit/s both ways, 100 ms: a 1535-byte transaction (+4 header +8 framing = 1547 bytes, 2 segments
+     * of TCP/IP overhead = 1627 bytes on the link) takes 13.016 ms up + 100 ms + 13.016 ms down */
+    struct prnet *net = two_nodes(&c, 1e6, 1e6, 0.1, 0, &r);
+    prnet_flow_ops.run(net, 0);
+    submit(net, 0, 1535);
+    prnet_flow_ops.run(net, S(10));
+    ASSERT_EQ(r.accepted, 2); /* the origin, then node 1 */
+    ASSERT_EQ(r.last_accept_ns, 2 * 13016000 + 100000000);
+    uint64_t in, out;
+    prnet_flow_ops.node_bytes(net, 1, &in, &out);
+    ASSERT_TRUE(in >= 1547); /* the transaction, plus MINDIFFs */
+    prnet_flow_ops.node_bytes(net, 0, &in, &out);
+    ASSERT_TRUE(out >= 1547);
+    prnet_flow_ops.destroy(net);
+}
+
+TEST(uplink_is_a_fifo)
+{
+    struct pr_config c = plain();
+    struct rec r = {0};
+    struct prnet *net = two_nodes(&c, 1e6, 1e9, 0.05, 0, &r);
+    prnet_flow_ops.run(net, 0);
+    for (int i = 0; i < 10; i++)
+        submit(net, 0, 1535);
+    prnet_flow_ops.run(net, S(10));
+    ASSERT_EQ(r.accepted, 20);
+    /* the tenth leaves the 1 Mbit/s uplink after 10 serialisations */
+    ASSERT_NEAR((double)r.last_accept_ns, 10 * 13016000.0 + 50e6 + 1627 * 8.0, 10);
+    prnet_flow_ops.destroy(net);
+}
+
+TEST(loss_delays_but_loses_nothing)
+{
+    struct pr_config c = plain();
+    struct rec r0 = {0}, r1 = {0};
+    struct prnet *clean = two_nodes(&c, 1e7, 1e7, 0.05, 0, &r0);
+    struct prnet *lossy = two_nodes(&c, 1e7, 1e7, 0.05, 0.2, &r1);
+    prnet_flow_ops.run(clean, 0);
+    prnet_flow_ops.run(lossy, 0);
+    for (int i = 0; i < 200; i++) {
+        submit(clean, 0, 1535);
+        submit(lossy, 0, 1535);
+    }
+    prnet_flow_ops.run(clean, S(100));
+    prnet_flow_ops.run(lossy, S(100));
+    ASSERT_EQ(r0.accepted, 400);
+    ASSERT_EQ(r1.accepted, 400);
+    ASSERT_TRUE(r1.last_accept_ns > r0.last_accept_ns + S(0.2));
+    prnet_flow_ops.destroy(clean);
+    prnet_flow_ops.destroy(lossy);
+}
+
+static uint64_t cb_order[8];
+static int cb_count;
+static int64_t cb_time[8];
+static struct prnet *cb_net;
+
+static void record_call(void *arg, uint64_t a)
+{
+    (void)arg;
+    cb_time[cb_count] = prnet_flow_ops.now(cb_net);
+    cb_order[cb_count++] = a;
+}
+
+TEST(runner_callbacks_in_time_order)
+{
+    struct pr_config c = plain();
+    struct rec r = {0};
+    cb_net = two_nodes(&c, 1e6, 1e6, 0.1, 0, &r);
+    cb_count = 0;
+    prnet_flow_ops.at(cb_net, S(3), record_call, NULL, 3);
+    prnet_flow_ops.at(cb_net, S(1), record_call, NULL, 1);
+    prnet_flow_ops.at(cb_net, S(2), record_call, NULL, 2);
+    prnet_flow_ops.at(cb_net, S(2), record_call, NULL, 4); /* same instant: in the order scheduled */
+    prnet_flow_ops.run(cb_net, S(5));
+    ASSERT_EQ(cb_count, 4);
+    const uint64_t want[4] = {1, 2, 4, 3};
+    for (int i = 0; i < 4; i++)
+        ASSERT_U64(cb_order[i], want[i]);
+    ASSERT_EQ(cb_time[0], S(1));
+    ASSERT_EQ(prnet_flow_ops.now(cb_net), S(5));
+    prnet_flow_ops.destroy(cb_net);
+}
+
+TESTS(serialisation_plus_latency, uplink_is_a_fifo, loss_delays_but_loses_nothing, runner_callbacks_in_time_order)
