@@ -72,6 +72,8 @@ static void on_created(struct prr_metrics *m, const struct pr_event *ev)
                             .size = (uint32_t)ev->a, .spy_guess = UINT32_MAX,
                             .kind = (uint8_t)((ev->flags & PR_EVF_SPAM) ? PRR_SPAM : m->pending_kind)};
     struct prr_bin *b = bin_at(m, ev->t_ns);
+    if (r->kind == PRR_SPAM && !(ev->flags & PR_EVF_SPAM))
+        m->scripted_spam = true;
     if (r->kind == PRR_SPAM)
         b->spam_created++;
     else
@@ -166,7 +168,11 @@ void prr_metrics_event(void *ctx, const struct pr_event *ev)
         break;
     }
     case PR_EV_TX_SENT:
-        if (honest_node(m, ev->node)) {
+        /* The hottest event: look the transaction up only if it can be spam (an attacker's, or any
+         * once the script has made spam at an honest node). */
+        if (honest_node(m, ev->node) &&
+            (m->scripted_spam || (uint32_t)(ev->tx >> 32) - 1u >= m->n_nodes ||
+             m->role[(uint32_t)(ev->tx >> 32) - 1u] == PRR_ROLE_ATTACKER)) {
             struct prr_txrec *r = prr_metrics_tx(m, ev->tx);
             if (r && r->kind == PRR_SPAM)
                 m->spam_bytes_relayed += (uint64_t)ev->a;

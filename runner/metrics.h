@@ -38,6 +38,7 @@ struct prr_metrics {
     size_t n_txs, cap_txs;
     struct pr_u64map index; /* tx id -> index + 1 */
     int pending_kind;       /* the kind of the next transaction a submit creates */
+    bool scripted_spam;     /* spam was created at an honest node (script): TX_SENT must look up */
 
     double attacker_hashes, honest_sender_hashes, relay_repackage_hashes;
     uint64_t repackagings, spam_bytes_relayed, invalid_messages, dropped;

@@ -27,7 +27,7 @@ static void confirm(struct pr_node *n, uint64_t id, int64_t now)
             pr_txtable_remember(&n->txs, id, now + n->cfg->seen_ttl_ns, now);
         return;
     }
-    if (n->txs.ents[slot].state == PR_TXS_WALLET)
+    if (n->txs.hot[slot].state == PR_TXS_WALLET)
         return; /* our own, still being solved: nobody else can hold it */
     pr_relay_drop(n, slot);
 }
@@ -67,9 +67,9 @@ int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes)
     int err = PR_ERR_NOMEM;
     if (!slots || !ids || !buf)
         goto out;
-    size_t k = pr_mempool_select(&n->pool, n->txs.ents, max_bytes, slots, cap);
+    size_t k = pr_mempool_select(&n->pool, n->txs.cold, max_bytes, slots, cap);
     for (size_t i = 0; i < k; i++)
-        ids[i] = n->txs.ents[slots[i]].id;
+        ids[i] = n->txs.cold[slots[i]].id;
     if (n->host.event) {
         struct pr_event ev = {.type = PR_EV_BLOCK_MINED, .node = n->id, .peer = PR_NO_PEER, .tx = block_id,
                               .t_ns = pr_now(n), .ids = ids, .n_ids = k};

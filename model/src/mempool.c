@@ -5,7 +5,7 @@
 #include "powrelay/error.h"
 
 /* a is worse than b: evicted first. */
-static bool worse(const struct pr_txent *a, const struct pr_txent *b)
+static bool worse(const struct pr_txcold *a, const struct pr_txcold *b)
 {
     if (a->fee != b->fee)
         return a->fee < b->fee;
@@ -14,40 +14,40 @@ static bool worse(const struct pr_txent *a, const struct pr_txent *b)
     return a->id > b->id;
 }
 
-static void place(struct pr_mempool *m, struct pr_txent *ents, uint32_t pos, uint32_t slot)
+static void place(struct pr_mempool *m, struct pr_txcold *cold, uint32_t pos, uint32_t c)
 {
-    m->heap[pos] = slot;
-    ents[slot].heap_pos = pos;
+    m->heap[pos] = c;
+    cold[c].heap_pos = pos;
 }
 
-static void sift_up(struct pr_mempool *m, struct pr_txent *ents, uint32_t pos)
+static void sift_up(struct pr_mempool *m, struct pr_txcold *cold, uint32_t pos)
 {
-    uint32_t slot = m->heap[pos];
+    uint32_t c = m->heap[pos];
     while (pos > 0) {
         uint32_t parent = (pos - 1) / 2;
-        if (!worse(&ents[slot], &ents[m->heap[parent]]))
+        if (!worse(&cold[c], &cold[m->heap[parent]]))
             break;
-        place(m, ents, pos, m->heap[parent]);
+        place(m, cold, pos, m->heap[parent]);
         pos = parent;
     }
-    place(m, ents, pos, slot);
+    place(m, cold, pos, c);
 }
 
-static void sift_down(struct pr_mempool *m, struct pr_txent *ents, uint32_t pos)
+static void sift_down(struct pr_mempool *m, struct pr_txcold *cold, uint32_t pos)
 {
-    uint32_t slot = m->heap[pos];
+    uint32_t c = m->heap[pos];
     for (;;) {
-        uint32_t c = 2 * pos + 1;
-        if (c >= m->len)
+        uint32_t k = 2 * pos + 1;
+        if (k >= m->len)
             break;
-        if (c + 1 < m->len && worse(&ents[m->heap[c + 1]], &ents[m->heap[c]]))
-            c++;
-        if (!worse(&ents[m->heap[c]], &ents[slot]))
+        if (k + 1 < m->len && worse(&cold[m->heap[k + 1]], &cold[m->heap[k]]))
+            k++;
+        if (!worse(&cold[m->heap[k]], &cold[c]))
             break;
-        place(m, ents, pos, m->heap[c]);
-        pos = c;
+        place(m, cold, pos, m->heap[k]);
+        pos = k;
     }
-    place(m, ents, pos, slot);
+    place(m, cold, pos, c);
 }
 
 void pr_mempool_free(struct pr_mempool *m)
@@ -58,7 +58,7 @@ void pr_mempool_free(struct pr_mempool *m)
     m->bytes = 0;
 }
 
-int pr_mempool_insert(struct pr_mempool *m, struct pr_txent *ents, uint32_t slot)
+int pr_mempool_insert(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c)
 {
     if (m->len == m->cap) {
         uint32_t cap = m->cap ? m->cap * 2 : 16;
@@ -68,30 +68,30 @@ int pr_mempool_insert(struct pr_mempool *m, struct pr_txent *ents, uint32_t slot
         m->heap = h;
         m->cap = cap;
     }
-    m->heap[m->len] = slot;
-    ents[slot].heap_pos = m->len;
+    m->heap[m->len] = c;
+    cold[c].heap_pos = m->len;
     m->len++;
-    sift_up(m, ents, m->len - 1);
-    m->bytes += ents[slot].size;
+    sift_up(m, cold, m->len - 1);
+    m->bytes += cold[c].size;
     if (m->bytes > m->peak_bytes)
         m->peak_bytes = m->bytes;
     return PR_OK;
 }
 
-void pr_mempool_remove(struct pr_mempool *m, struct pr_txent *ents, uint32_t slot)
+void pr_mempool_remove(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c)
 {
-    uint32_t pos = ents[slot].heap_pos;
-    if (pos >= m->len || m->heap[pos] != slot)
+    uint32_t pos = cold[c].heap_pos;
+    if (pos >= m->len || m->heap[pos] != c)
         return;
-    m->bytes -= ents[slot].size;
-    ents[slot].heap_pos = PR_NO_SLOT;
+    m->bytes -= cold[c].size;
+    cold[c].heap_pos = PR_NO_SLOT;
     m->len--;
     if (pos == m->len)
         return;
     uint32_t moved = m->heap[m->len];
-    place(m, ents, pos, moved);
-    sift_down(m, ents, pos);
-    sift_up(m, ents, ents[moved].heap_pos);
+    place(m, cold, pos, moved);
+    sift_down(m, cold, pos);
+    sift_up(m, cold, cold[moved].heap_pos);
 }
 
 uint32_t pr_mempool_worst(const struct pr_mempool *m) { return m->len ? m->heap[0] : PR_NO_SLOT; }
@@ -101,7 +101,7 @@ struct rank {
     float fee;
     int64_t arrival_ns;
     uint64_t id;
-    uint32_t slot;
+    uint32_t c;
 };
 
 static int better_first(const void *pa, const void *pb)
@@ -114,7 +114,7 @@ static int better_first(const void *pa, const void *pb)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
-size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txent *ents, uint64_t max_bytes,
+size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txcold *cold, uint64_t max_bytes,
                          uint32_t *out, size_t cap)
 {
     if (m->len == 0)
@@ -123,17 +123,17 @@ size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txent *ents
     if (!order)
         return 0;
     for (uint32_t i = 0; i < m->len; i++) {
-        const struct pr_txent *e = &ents[m->heap[i]];
+        const struct pr_txcold *e = &cold[m->heap[i]];
         order[i] = (struct rank){e->fee, e->arrival_ns, e->id, m->heap[i]};
     }
     qsort(order, m->len, sizeof *order, better_first);
     size_t n = 0;
     uint64_t bytes = 0;
     for (uint32_t i = 0; i < m->len && n < cap; i++) {
-        uint32_t s = order[i].slot;
-        if (bytes + ents[s].size > max_bytes)
+        uint32_t s = order[i].c;
+        if (bytes + cold[s].size > max_bytes)
             continue; /* greedy: a smaller one further down may still fit */
-        bytes += ents[s].size;
+        bytes += cold[s].size;
         out[n++] = s;
     }
     free(order);

@@ -1,6 +1,7 @@
 /* The mempool (SPEC 6): byte accounting against a capacity, eviction of the lowest fee rate when full,
  * and block assembly by fee rate then age. Entries live in the node's txtable; the pool keeps a heap of
- * their slots ordered worst-first (lowest fee rate, then newest), so eviction is O(log n). */
+ * their cold records (whose indices never move) ordered worst-first (lowest fee rate, then newest), so
+ * eviction is O(log n). */
 #ifndef POWRELAY_MEMPOOL_H
 #define POWRELAY_MEMPOOL_H
 
@@ -16,14 +17,14 @@ struct pr_mempool {
 };
 
 void pr_mempool_free(struct pr_mempool *m);
-/* Add a slot (sets its heap_pos); PR_ERR_NOMEM. The caller then trims. */
-int pr_mempool_insert(struct pr_mempool *m, struct pr_txent *ents, uint32_t slot);
-void pr_mempool_remove(struct pr_mempool *m, struct pr_txent *ents, uint32_t slot);
-/* The slot to evict next (lowest fee rate; the newest among equals), or PR_NO_SLOT. */
+/* Add a cold record (sets its heap_pos); PR_ERR_NOMEM. The caller then trims. */
+int pr_mempool_insert(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c);
+void pr_mempool_remove(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c);
+/* The cold record to evict next (lowest fee rate; the newest among equals), or PR_NO_SLOT. */
 uint32_t pr_mempool_worst(const struct pr_mempool *m);
-/* Block template: slots by fee rate (highest first), then age (oldest first), then id, greedily up to
- * max_bytes. Writes at most `cap` slots to out and returns how many. */
-size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txent *ents, uint64_t max_bytes,
+/* Block template: cold records by fee rate (highest first), then age (oldest first), then id, greedily
+ * up to max_bytes. Writes at most `cap` of them to out and returns how many. */
+size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txcold *cold, uint64_t max_bytes,
                          uint32_t *out, size_t cap);
 
 #endif

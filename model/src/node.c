@@ -1,5 +1,6 @@
 /* A node's life cycle, its timers, the helpers the other modules share, and the getters. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +28,7 @@ void pr_emit(struct pr_node *n, uint32_t type, uint32_t flags, uint32_t peer_idx
 
 void pr_send(struct pr_node *n, uint32_t peer_idx, const uint8_t *msg, size_t len, uint32_t pad)
 {
-    n->host.send(n->host.ctx, n->id, n->peers[peer_idx].id, msg, len, pad);
+    n->host.send(n->host.ctx, n->id, n->peer_ids[peer_idx], msg, len, pad);
 }
 
 uint64_t pr_set_timer(struct pr_node *n, int64_t delay_ns, uint32_t kind, uint64_t arg)
@@ -139,6 +140,7 @@ void pr_node_destroy(struct pr_node *n)
     pr_mempool_free(&n->pool);
     pr_solver_free(&n->solver);
     free(n->wallets);
+    free(n->own);
     free(n->scratch_txs);
     free(n->scratch_ans);
     free(n);
@@ -149,7 +151,7 @@ int pr_node_add_peer(struct pr_node *n, uint32_t peer, bool outbound)
     if (!n || n->started || peer == n->id || peer == PR_NO_PEER)
         return n && n->started ? PR_ERR_STATE : PR_ERR_INVALID;
     for (uint32_t i = 0; i < n->npeers; i++)
-        if (n->peers[i].id == peer)
+        if (n->peer_ids[i] == peer)
             return PR_ERR_INVALID;
     if (n->npeers >= PR_MAX_PEERS)
         return PR_ERR_LIMIT;
@@ -165,6 +167,7 @@ int pr_node_add_peer(struct pr_node *n, uint32_t peer, bool outbound)
     pr_link_req_init(&pe->in, n->cfg);
     if (outbound)
         n->outbound[n->n_out++] = (uint16_t)n->npeers;
+    n->peer_ids[n->npeers] = peer;
     n->npeers++;
     return PR_OK;
 }
@@ -270,7 +273,7 @@ void pr_node_timer(struct pr_node *n, uint32_t kind, uint64_t arg)
 static int find_peer(const struct pr_node *n, uint32_t id)
 {
     for (uint32_t i = 0; i < n->npeers; i++)
-        if (n->peers[i].id == id)
+        if (n->peer_ids[i] == id)
             return (int)i;
     return -1;
 }
@@ -309,7 +312,7 @@ int pr_node_receive(struct pr_node *n, uint32_t from, const uint8_t *msg, size_t
 {
     if (!n || (!msg && len))
         return PR_ERR_INVALID;
-    n->st.messages_in++;
+    n->messages_in++;
     int pi = find_peer(n, from);
     if (pi < 0) {
         n->st.messages_invalid++;
@@ -363,14 +366,25 @@ int pr_node_submit_tx(struct pr_node *n, const struct pr_tx_request *rq, uint64_
     int err = pr_txtable_add(&n->txs, txid, &slot);
     if (err)
         return err;
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
+    struct pr_txcold *c = pr_txcold_of(&n->txs, e);
     e->state = PR_TXS_WALLET;
     e->flags = PR_TXF_OWN;
     e->src = PR_SRC_SELF;
-    e->size = rq->size;
-    e->fee = rq->fee;
-    e->wallet_rate = (float)rq->wallet_hashrate;
-    e->arrival_ns = pr_now(n);
+    e->size = c->size = rq->size;
+    c->fee = rq->fee;
+    c->arrival_ns = pr_now(n);
+    if (n->n_own == n->cap_own) {
+        uint32_t cap = n->cap_own ? n->cap_own * 2 : 4;
+        struct pr_own_rate *o = realloc(n->own, sizeof *o * cap);
+        if (!o) {
+            pr_txtable_forget(&n->txs, slot, 0, 0);
+            return PR_ERR_NOMEM;
+        }
+        n->own = o;
+        n->cap_own = cap;
+    }
+    n->own[n->n_own++] = (struct pr_own_rate){.tx = txid, .rate = rq->wallet_hashrate};
     if (id)
         *id = txid;
     pr_emit(n, PR_EV_TX_CREATED, 0, PR_NO_PEER, txid, rq->size, rq->fee);
@@ -391,6 +405,42 @@ int pr_node_submit_tx(struct pr_node *n, const struct pr_tx_request *rq, uint64_
         target = first_hop;
     pr_work_wallet_start(n, slot, target);
     return PR_OK;
+}
+
+void pr_node_prefetch(const struct pr_node *n)
+{
+    /* The hot part of the struct, from `id` to the first peer ids. */
+    const char *p = (const char *)n;
+    for (size_t off = 0; off < offsetof(struct pr_node, peer_ids) + 64; off += 64)
+        __builtin_prefetch(p + off);
+}
+
+void pr_node_prefetch_msg(const struct pr_node *n, const uint8_t *msg, size_t len)
+{
+    /* STEM, FLUFF and ANSWER carry a transaction id first in their body. */
+    if (len >= PR_WIRE_HEADER_BYTES + 8 && msg[1] >= PR_MSG_STEM && msg[1] <= PR_MSG_ANSWER) {
+        uint64_t id = 0;
+        for (int i = 7; i >= 0; i--)
+            id = id << 8 | msg[PR_WIRE_HEADER_BYTES + i];
+        pr_txtable_prefetch(&n->txs, id);
+    }
+}
+
+double pr_own_rate(const struct pr_node *n, uint64_t tx)
+{
+    for (uint32_t i = 0; i < n->n_own; i++)
+        if (n->own[i].tx == tx)
+            return n->own[i].rate;
+    return 0;
+}
+
+void pr_forget_own(struct pr_node *n, uint64_t tx)
+{
+    for (uint32_t i = 0; i < n->n_own; i++)
+        if (n->own[i].tx == tx) {
+            n->own[i] = n->own[--n->n_own];
+            return;
+        }
 }
 
 uint32_t pr_node_id(const struct pr_node *n) { return n->id; }
@@ -416,6 +466,9 @@ int pr_node_peer_info(const struct pr_node *n, size_t i, struct pr_peer_info *ou
 void pr_node_stats(const struct pr_node *n, struct pr_node_stats *out)
 {
     *out = n->st;
+    out->messages_in = n->messages_in;
+    out->tx_deliveries = n->tx_deliveries;
+    out->txs_duplicate = n->txs_duplicate;
     out->mempool_bytes = n->pool.bytes;
     out->mempool_peak_bytes = n->pool.peak_bytes;
     out->mempool_txs = n->pool.len;
@@ -433,10 +486,10 @@ void pr_node_stats(const struct pr_node *n, struct pr_node_stats *out)
 bool pr_node_has_tx(const struct pr_node *n, uint64_t id, bool *in_stem_pool)
 {
     uint32_t s = pr_txtable_find(&n->txs, id);
-    if (s == PR_NO_SLOT || n->txs.ents[s].state < PR_TXS_STEM)
+    if (s == PR_NO_SLOT || n->txs.hot[s].state < PR_TXS_STEM)
         return false;
     if (in_stem_pool)
-        *in_stem_pool = n->txs.ents[s].state == PR_TXS_STEM;
+        *in_stem_pool = n->txs.hot[s].state == PR_TXS_STEM;
     return true;
 }
 
@@ -446,6 +499,6 @@ size_t pr_node_stems(const struct pr_node *n, uint32_t *peers, size_t cap, bool 
         *fluff_epoch = n->dl.fluff_epoch;
     size_t k = 0;
     for (uint32_t i = 0; i < n->dl.nstems && k < cap; i++)
-        peers[k++] = n->peers[n->dl.stems[i]].id;
+        peers[k++] = n->peer_ids[n->dl.stems[i]];
     return n->dl.nstems;
 }

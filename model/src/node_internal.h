@@ -58,6 +58,12 @@ struct pr_wallet_job {
     uint64_t nonce;
 };
 
+/* The sender's device hash rate of an own transaction, for re-solves. */
+struct pr_own_rate {
+    uint64_t tx;
+    double rate;
+};
+
 struct pr_pending_msg {
     uint16_t peer;
     uint32_t len, pad;
@@ -65,29 +71,37 @@ struct pr_pending_msg {
 };
 
 struct pr_node {
+    /* Hot: what every received message touches, packed at the front (pr_node_prefetch() fetches it
+     * before the host delivers, hiding the cache misses of a large network). */
     uint32_t id;
-    const struct pr_config *cfg;
-    struct pr_host host;
-    struct pr_rng rng;
-    bool attacker, started;
-
-    struct pr_peer *peers;
     uint32_t npeers;
+    bool attacker, started, kicking; /* kicking: the solver loop is running, nested kicks return */
+    const struct pr_config *cfg;
+    struct pr_peer *peers;
+    struct pr_txtable txs;
+    struct pr_host host;
+    struct pr_answer *scratch_ans; /* scratch, reused between messages */
+    uint32_t scratch_ans_cap;
+    uint64_t messages_in, tx_deliveries, txs_duplicate; /* counters of pr_node_stats kept hot */
+    uint32_t peer_ids[PR_MAX_PEERS]; /* peers[i].id, packed: receive() looks the sender up here */
+
+    /* Cold. */
+    struct pr_rng rng;
     uint16_t outbound[PR_MAX_PEERS];
     uint32_t n_out;
 
     struct pr_dandelion dl;
-    struct pr_txtable txs;
     struct pr_mempool pool;
     uint64_t stem_bytes, stem_txs;
     uint32_t seq; /* last own transaction number */
 
     struct pr_solver solver;
-    double solver_work;   /* result of the running job, applied when its timer fires */
+    double solver_work; /* result of the running job, applied when its timer fires */
     uint64_t solver_nonce;
-    bool kicking;         /* the solver loop is running: nested kicks return at once */
     struct pr_wallet_job *wallets;
     uint32_t n_wallets, cap_wallets;
+    struct pr_own_rate *own;    /* own transactions still live here: a node has only a few */
+    uint32_t n_own, cap_own;
 
     /* pow.verify_us: messages waiting for the CPU, FIFO */
     struct pr_pending_msg *vq;
@@ -103,11 +117,8 @@ struct pr_node {
 
     struct pr_node_stats st;
 
-    /* Scratch, reused between messages. */
     struct pr_tx *scratch_txs;
     uint32_t scratch_txs_cap;
-    struct pr_answer *scratch_ans;
-    uint32_t scratch_ans_cap;
 };
 
 /* node.c: helpers every module uses */
@@ -120,15 +131,27 @@ void pr_cancel_timer(struct pr_node *n, uint64_t *handle);
 void pr_send_mindiff(struct pr_node *n, uint32_t peer_idx);
 int pr_scratch_txs(struct pr_node *n, uint32_t count);
 int pr_scratch_answers(struct pr_node *n, uint32_t count);
+double pr_own_rate(const struct pr_node *n, uint64_t tx); /* the wallet's H/s, 0 if unknown */
+void pr_forget_own(struct pr_node *n, uint64_t tx);
 static inline uint32_t pr_peer_id(const struct pr_node *n, uint32_t idx)
 {
-    return idx < n->npeers ? n->peers[idx].id : PR_NO_PEER;
+    return idx < n->npeers ? n->peer_ids[idx] : PR_NO_PEER;
 }
 /* Send a batch of txs (STEM or FLUFF) to one peer, emitting TX_SENT for each. */
 void pr_send_txs(struct pr_node *n, uint32_t peer_idx, uint8_t type, const struct pr_tx *txs, size_t count);
-static inline struct pr_tx pr_tx_of(const struct pr_txent *e)
+static inline struct pr_tx pr_tx_of(const struct pr_node *n, const struct pr_txent *e)
 {
-    return (struct pr_tx){.id = e->id, .size = e->size, .fee = e->fee, .work = e->work, .nonce = e->nonce};
+    const struct pr_txcold *c = pr_txcold_of(&n->txs, e);
+    uint64_t nonce = 0;
+    if (n->txs.nonces.len)
+        pr_u64map_get(&n->txs.nonces, e->id, &nonce);
+    return (struct pr_tx){.id = e->id, .size = e->size, .fee = c->fee, .work = e->work, .nonce = nonce};
+}
+/* Keep a transaction's nonce (sha256 mode: the proof; the other modes have none). */
+static inline void pr_set_nonce(struct pr_node *n, uint64_t id, uint64_t nonce)
+{
+    if (nonce)
+        (void)pr_u64map_put(&n->txs.nonces, id, nonce);
 }
 
 /* relay.c */

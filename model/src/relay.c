@@ -16,14 +16,15 @@ static void report_invalid(struct pr_node *n, uint32_t pi, int err)
 
 void pr_relay_drop(struct pr_node *n, uint32_t slot)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     if (e->state == PR_TXS_POOL) {
-        pr_mempool_remove(&n->pool, n->txs.ents, slot);
+        pr_mempool_remove(&n->pool, n->txs.cold, e->cold);
     } else if (e->state == PR_TXS_STEM) {
         n->stem_bytes -= e->size;
         n->stem_txs--;
     }
-    pr_cancel_timer(n, &e->embargo_timer);
+    if (e->flags & PR_TXF_OWN)
+        pr_forget_own(n, e->id);
     int64_t now = pr_now(n);
     pr_txtable_forget(&n->txs, slot, now + n->cfg->seen_ttl_ns, now);
 }
@@ -31,25 +32,27 @@ void pr_relay_drop(struct pr_node *n, uint32_t slot)
 /* Into the mempool, evicting the lowest fee rates while over capacity (which may be this one). */
 static bool admit_pool(struct pr_node *n, uint32_t slot)
 {
-    struct pr_txent *ents = n->txs.ents;
-    if (ents[slot].state == PR_TXS_STEM) {
-        n->stem_bytes -= ents[slot].size;
+    struct pr_txent *e = &n->txs.hot[slot];
+    if (e->state == PR_TXS_STEM) {
+        n->stem_bytes -= e->size;
         n->stem_txs--;
     }
-    ents[slot].state = PR_TXS_POOL;
-    if (pr_mempool_insert(&n->pool, ents, slot) != PR_OK) {
+    e->state = PR_TXS_POOL;
+    uint32_t mine = e->cold;
+    if (pr_mempool_insert(&n->pool, n->txs.cold, mine) != PR_OK) {
         n->st.pool_dropped++;
-        ents[slot].state = PR_TXS_WALLET; /* not in any pool: drop() must not touch one */
+        e->state = PR_TXS_WALLET; /* not in any pool: drop() must not touch one */
         pr_relay_drop(n, slot);
         return false;
     }
     while (n->pool.bytes > n->pool.max_bytes) {
         uint32_t w = pr_mempool_worst(&n->pool);
+        const struct pr_txcold *wc = &n->txs.cold[w];
         n->st.pool_dropped++;
-        pr_emit(n, PR_EV_TX_DROPPED, w == slot ? PR_DROP_MEMPOOL_FULL : PR_DROP_EVICTED, PR_NO_PEER,
-                ents[w].id, ents[w].size, 0);
-        pr_relay_drop(n, w);
-        if (w == slot)
+        pr_emit(n, PR_EV_TX_DROPPED, w == mine ? PR_DROP_MEMPOOL_FULL : PR_DROP_EVICTED, PR_NO_PEER, wc->id,
+                wc->size, 0);
+        pr_relay_drop(n, pr_txtable_find(&n->txs, wc->id));
+        if (w == mine)
             return false;
     }
     return true;
@@ -65,7 +68,7 @@ uint64_t pr_fluff_targets(const struct pr_node *n, const struct pr_txent *e)
 
 static void enqueue(struct pr_node *n, uint32_t pi, uint32_t slot)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     if (e->queued & bit(pi))
         return;
     struct pr_peer *p = &n->peers[pi];
@@ -88,7 +91,7 @@ static void enqueue(struct pr_node *n, uint32_t pi, uint32_t slot)
 
 void pr_relay_diffuse_send(struct pr_node *n, uint32_t slot)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     if (e->state != PR_TXS_POOL)
         return;
     uint64_t targets = pr_fluff_targets(n, e);
@@ -108,7 +111,7 @@ static void diffuse(struct pr_node *n, uint32_t slot)
 {
     if (n->attacker)
         return;
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     uint64_t targets = pr_fluff_targets(n, e);
     if (!targets)
         return;
@@ -125,8 +128,7 @@ static void diffuse(struct pr_node *n, uint32_t slot)
 
 static void fluff(struct pr_node *n, uint32_t slot, uint32_t reason)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
-    pr_cancel_timer(n, &e->embargo_timer);
+    struct pr_txent *e = &n->txs.hot[slot];
     e->after = PR_AFTER_NONE; /* a pending stem repackaging is no longer wanted */
     uint64_t id = e->id;
     if (!admit_pool(n, slot))
@@ -138,7 +140,7 @@ static void fluff(struct pr_node *n, uint32_t slot, uint32_t reason)
 
 void pr_relay_stem_send(struct pr_node *n, uint32_t slot)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     if (e->state != PR_TXS_STEM)
         return;
     struct pr_peer *p = &n->peers[e->stem_peer];
@@ -147,28 +149,30 @@ void pr_relay_stem_send(struct pr_node *n, uint32_t slot)
         pr_work_request(n, slot, p->their_req); /* declined: it waits for its embargo */
         return;
     }
-    struct pr_tx t = pr_tx_of(e);
+    struct pr_tx t = pr_tx_of(n, e);
     pr_send_txs(n, e->stem_peer, PR_MSG_STEM, &t, 1);
 }
 
 /* A stem transaction now held here goes on along this epoch's stem for its source. */
 static void stem_forward(struct pr_node *n, uint32_t slot)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     int stem = pr_dandelion_stem_for(&n->dl, &n->rng, e->src);
     if (stem < 0) {
         fluff(n, slot, PR_FLUFF_NO_STEM);
         return;
     }
-    e->stem_peer = (uint16_t)stem;
-    if (!e->embargo_timer)
-        e->embargo_timer = pr_set_timer(n, pr_dandelion_embargo(n->cfg, &n->rng), PR_T_EMBARGO, e->id);
+    e->stem_peer = (uint8_t)stem;
+    if (!(e->flags & PR_TXF_EMBARGO)) {
+        e->flags |= PR_TXF_EMBARGO;
+        pr_set_timer(n, pr_dandelion_embargo(n->cfg, &n->rng), PR_T_EMBARGO, e->id);
+    }
     pr_relay_stem_send(n, slot);
 }
 
 void pr_relay_start_own(struct pr_node *n, uint32_t slot)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     pr_emit(n, PR_EV_TX_ACCEPTED, 0, PR_NO_PEER, e->id, e->work, 0);
     if (!n->cfg->dandelion_enabled) {
         fluff(n, slot, PR_FLUFF_DIRECT);
@@ -184,15 +188,14 @@ void pr_relay_start_own(struct pr_node *n, uint32_t slot)
 void pr_relay_embargo(struct pr_node *n, uint64_t tx)
 {
     uint32_t slot = pr_txtable_find(&n->txs, tx);
-    if (slot == PR_NO_SLOT || n->txs.ents[slot].state != PR_TXS_STEM)
+    if (slot == PR_NO_SLOT || n->txs.hot[slot].state != PR_TXS_STEM)
         return;
-    n->txs.ents[slot].embargo_timer = 0;
     fluff(n, slot, PR_FLUFF_EMBARGO);
 }
 
 void pr_relay_resend(struct pr_node *n, uint32_t slot)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     if (e->state != PR_TXS_POOL)
         return;
     uint64_t to = e->nonrelay & ~e->known;
@@ -205,7 +208,7 @@ void pr_relay_resend(struct pr_node *n, uint32_t slot)
  * repackage to the highest requirement among those that did not, and resend to them (once). */
 static void round_check(struct pr_node *n, uint32_t slot)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     if (!(e->flags & PR_TXF_ROUND_OPEN) || (e->flags & PR_TXF_ROUND_DONE))
         return;
     if (e->round_relayed + e->round_notrelayed < e->round_n)
@@ -252,9 +255,9 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
         uint32_t k = 0;
         for (uint32_t i = 0; i < len; i++) {
             uint32_t slot = pr_txtable_find(&n->txs, ids[i]);
-            if (slot == PR_NO_SLOT || n->txs.ents[slot].state != PR_TXS_POOL)
+            if (slot == PR_NO_SLOT || n->txs.hot[slot].state != PR_TXS_POOL)
                 continue; /* confirmed or evicted meanwhile */
-            struct pr_txent *e = &n->txs.ents[slot];
+            struct pr_txent *e = &n->txs.hot[slot];
             e->queued &= ~bit(pi);
             /* Checked again at the flush: the peer may have got it, or asked for more. */
             if (e->known & bit(pi)) {
@@ -266,7 +269,7 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
                 continue;
             }
             e->inflight |= bit(pi);
-            batch[k++] = pr_tx_of(e);
+            batch[k++] = pr_tx_of(n, e);
         }
         if (k)
             pr_send_txs(n, pi, PR_MSG_FLUFF, batch, k);
@@ -304,13 +307,13 @@ static void count_rate(struct pr_node *n, uint32_t pi, int64_t now)
 
 static void on_duplicate(struct pr_node *n, uint32_t pi, uint32_t slot, const struct pr_tx *tx, bool stem_msg)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     e->known |= bit(pi);
     /* Keep the strongest proof seen: it may spare a repackaging at the next hop. */
     if (tx->work > e->work &&
         (n->cfg->pow_mode != PR_POW_SHA256 || pr_pow_sha256_verify(tx->id, tx->nonce, tx->work))) {
         e->work = tx->work;
-        e->nonce = tx->nonce;
+        pr_set_nonce(n, tx->id, tx->nonce);
     }
     if (e->state == PR_TXS_STEM)
         fluff(n, slot, stem_msg ? PR_FLUFF_LOOP : 0); /* a loop, or seen fluffed elsewhere */
@@ -327,7 +330,7 @@ static uint8_t receive_tx(struct pr_node *n, uint32_t pi, const struct pr_tx *tx
     if (c->pow_enabled && (!known || c->count == PR_COUNT_ALL))
         count_rate(n, pi, now);
     if (known) {
-        n->st.txs_duplicate++;
+        n->txs_duplicate++;
         if (slot != PR_NO_SLOT)
             on_duplicate(n, pi, slot, tx, stem_msg);
         return PR_ANS_HAVE;
@@ -351,13 +354,14 @@ static uint8_t receive_tx(struct pr_node *n, uint32_t pi, const struct pr_tx *tx
     }
     if (pr_txtable_add(&n->txs, tx->id, &slot) != PR_OK)
         return PR_ANS_DROPPED;
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
+    struct pr_txcold *cold = pr_txcold_of(&n->txs, e);
     e->work = tx->work;
-    e->nonce = tx->nonce;
-    e->size = tx->size;
-    e->fee = tx->fee;
-    e->arrival_ns = now;
-    e->src = (uint16_t)pi;
+    e->size = cold->size = tx->size;
+    pr_set_nonce(n, tx->id, tx->nonce);
+    cold->fee = tx->fee;
+    cold->arrival_ns = now;
+    e->src = (uint8_t)pi;
     e->known = bit(pi);
     if (stem_msg) {
         e->state = PR_TXS_STEM;
@@ -389,7 +393,7 @@ static int handle_txs(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
     for (uint32_t i = 0; i < m->count; i++) {
         struct pr_tx tx;
         pr_wire_tx_at(m, i, &tx);
-        n->st.tx_deliveries++;
+        n->tx_deliveries++;
         /* Relaying may grow the scratch buffers (a nested flush), so index afresh each time. */
         double req = 0;
         uint8_t status = n->attacker ? PR_ANS_RELAYED : receive_tx(n, pi, &tx, stem_msg, &req);
@@ -431,7 +435,7 @@ static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m
         uint32_t slot = pr_txtable_find(&n->txs, a.id);
         if (slot == PR_NO_SLOT)
             continue;
-        struct pr_txent *e = &n->txs.ents[slot];
+        struct pr_txent *e = &n->txs.hot[slot];
         bool relayed = a.status == PR_ANS_RELAYED || a.status == PR_ANS_HAVE;
         if (relayed)
             e->known |= bit(pi);

@@ -5,59 +5,104 @@
 
 #include "powrelay/error.h"
 
+_Static_assert(sizeof(struct pr_txent) == 64, "a hot entry is one cache line");
+_Static_assert(sizeof(struct pr_txcold) == 32, "a cold record is half a cache line");
+
 void pr_txtable_init(struct pr_txtable *t)
 {
     memset(t, 0, sizeof *t);
-    t->free_head = PR_NO_SLOT;
+    t->free_cold = PR_NO_SLOT;
     t->seen_gc_at = 64;
 }
 
 void pr_txtable_free(struct pr_txtable *t)
 {
-    free(t->ents);
-    pr_u64map_free(&t->index);
+    free(t->hot);
+    free(t->cold);
     pr_u64map_free(&t->seen);
+    pr_u64map_free(&t->nonces);
     pr_txtable_init(t);
 }
 
 uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id)
 {
-    uint64_t slot;
-    return pr_u64map_get(&t->index, id, &slot) ? (uint32_t)slot : PR_NO_SLOT;
+    if (!t->hot || id == 0 || id == PR_TX_TOMB)
+        return PR_NO_SLOT;
+    for (uint32_t i = (uint32_t)pr_hash64(id) & t->mask;; i = (i + 1) & t->mask) {
+        uint64_t k = t->hot[i].id;
+        if (k == id)
+            return i;
+        if (k == 0)
+            return PR_NO_SLOT;
+    }
+}
+
+/* Grow (or just clean of tombstones) to a table the live entries fill at most half of. */
+static int rehash(struct pr_txtable *t)
+{
+    uint32_t slots = 16;
+    while (slots < 2u * (t->live + 1))
+        slots *= 2;
+    struct pr_txent *hot = aligned_alloc(64, (size_t)slots * sizeof *hot);
+    if (!hot)
+        return PR_ERR_NOMEM;
+    memset(hot, 0, (size_t)slots * sizeof *hot);
+    uint32_t mask = slots - 1;
+    for (uint32_t i = 0; t->hot && i <= t->mask; i++) {
+        const struct pr_txent *e = &t->hot[i];
+        if (e->id == 0 || e->id == PR_TX_TOMB)
+            continue;
+        uint32_t j = (uint32_t)pr_hash64(e->id) & mask;
+        while (hot[j].id != 0)
+            j = (j + 1) & mask;
+        hot[j] = *e;
+    }
+    free(t->hot);
+    t->hot = hot;
+    t->mask = mask;
+    t->used = t->live;
+    return PR_OK;
 }
 
 int pr_txtable_add(struct pr_txtable *t, uint64_t id, uint32_t *slot)
 {
-    uint32_t s;
-    if (t->free_head != PR_NO_SLOT) {
-        s = t->free_head;
-        t->free_head = t->ents[s].heap_pos;
+    if (id == 0 || id == PR_TX_TOMB)
+        return PR_ERR_INVALID;
+    if (!t->hot || (uint64_t)(t->used + 1) * 4 > (uint64_t)(t->mask + 1) * 3) {
+        int err = rehash(t);
+        if (err)
+            return err;
+    }
+    uint32_t c;
+    if (t->free_cold != PR_NO_SLOT) {
+        c = t->free_cold;
+        t->free_cold = t->cold[c].heap_pos;
     } else {
-        if (t->n_ents == t->cap_ents) {
-            uint32_t cap = t->cap_ents ? t->cap_ents * 2 : 16;
-            struct pr_txent *e = realloc(t->ents, sizeof *e * cap);
-            if (!e)
+        if (t->n_cold == t->cap_cold) {
+            uint32_t cap = t->cap_cold ? t->cap_cold * 2 : 16;
+            struct pr_txcold *cold = realloc(t->cold, sizeof *cold * cap);
+            if (!cold)
                 return PR_ERR_NOMEM;
-            t->ents = e;
-            t->cap_ents = cap;
+            t->cold = cold;
+            t->cap_cold = cap;
         }
-        s = t->n_ents++;
+        c = t->n_cold++;
     }
-    int err = pr_u64map_put(&t->index, id, s);
-    if (err) {
-        /* Give the slot back. */
-        t->ents[s].state = PR_TXS_FREE;
-        t->ents[s].heap_pos = t->free_head;
-        t->free_head = s;
-        return err;
-    }
-    memset(&t->ents[s], 0, sizeof t->ents[s]);
-    t->ents[s].id = id;
-    t->ents[s].heap_pos = PR_NO_SLOT;
+    /* Reuse the first tombstone on the probe path, else the empty slot that ends it. */
+    uint32_t i = (uint32_t)pr_hash64(id) & t->mask, tomb = PR_NO_SLOT;
+    for (; t->hot[i].id != 0; i = (i + 1) & t->mask)
+        if (t->hot[i].id == PR_TX_TOMB && tomb == PR_NO_SLOT)
+            tomb = i;
+    if (tomb != PR_NO_SLOT)
+        i = tomb;
+    else
+        t->used++;
+    t->hot[i] = (struct pr_txent){.id = id, .cold = c};
+    t->cold[c] = (struct pr_txcold){.id = id, .heap_pos = PR_NO_SLOT};
     t->live++;
     if (t->seen.len)
         pr_u64map_del(&t->seen, id);
-    *slot = s;
+    *slot = i;
     return PR_OK;
 }
 
@@ -81,13 +126,20 @@ void pr_txtable_remember(struct pr_txtable *t, uint64_t id, int64_t expire_ns, i
 
 void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t expire_ns, int64_t now_ns)
 {
-    struct pr_txent *e = &t->ents[slot];
+    struct pr_txent *e = &t->hot[slot];
     uint64_t id = e->id;
-    pr_u64map_del(&t->index, id);
+    uint32_t c = e->cold;
+    t->cold[c].id = 0;
+    t->cold[c].heap_pos = t->free_cold;
+    t->free_cold = c;
+    /* A tombstone, unless the next slot is empty: then the probe chain ends here anyway. */
+    e->id = t->hot[(slot + 1) & t->mask].id == 0 ? 0 : PR_TX_TOMB;
+    if (e->id == 0)
+        t->used--;
     e->state = PR_TXS_FREE;
-    e->heap_pos = t->free_head;
-    t->free_head = slot;
     t->live--;
+    if (t->nonces.len)
+        pr_u64map_del(&t->nonces, id);
     pr_txtable_remember(t, id, expire_ns, now_ns);
 }
 

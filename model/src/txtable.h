@@ -1,6 +1,12 @@
-/* A node's transaction state: the live entries (own txs being solved, the stem pool, the mempool) in
- * a slab indexed by id, and the ids it no longer holds but still remembers ("seen", until an expiry),
- * so that late copies of confirmed or evicted transactions are recognised as old. */
+/* A node's transaction state: the live transactions (own ones being solved, the stem pool, the
+ * mempool) and the ids it no longer holds but still remembers ("seen", until an expiry), so that late
+ * copies of confirmed or evicted transactions are recognised as old.
+ *
+ * Layout for speed on large networks, where every lookup is a cache miss: what receiving a copy or an
+ * answer touches sits in a 64-byte "hot" entry stored in an open-addressing table (one cache line per
+ * lookup); the rest sits in a "cold" record in a slab whose indices never change (the mempool's heap
+ * refers to those). Hot slots stay put until an insertion grows the table: hold a slot only across
+ * calls that cannot insert. */
 #ifndef POWRELAY_TXTABLE_H
 #define POWRELAY_TXTABLE_H
 
@@ -26,44 +32,53 @@ enum pr_tx_state {
 #define PR_TXF_ROUND_DONE 0x10u  /* the fluff round's half-relayed check is done */
 #define PR_TXF_JOB 0x20u         /* a PoW job (solver or wallet) for it is queued or running */
 #define PR_TXF_ROUND_OPEN 0x40u  /* a fluff round is being counted */
+#define PR_TXF_EMBARGO 0x80u     /* its embargo timer is set (the handler checks the state, so it is never
+                                    cancelled: one stale event is cheaper than a handle per entry) */
 
-struct pr_txent {
-    uint64_t id;
+struct pr_txent {      /* hot: 64 bytes */
+    uint64_t id;       /* 0: empty slot; PR_TX_TOMB: deleted */
     double work;
-    uint64_t nonce;
-    int64_t arrival_ns;   /* when this node got it (its age in the mempool) */
-    uint64_t known;       /* peers known to have it (bit = peer index) */
-    uint64_t queued;      /* peers whose fluff queue holds it */
-    uint64_t inflight;    /* peers it was fluffed to whose answer is still due */
-    uint64_t nonrelay;    /* fluff round: peers that did not relay it */
-    uint64_t embargo_timer;
+    uint64_t known;    /* peers known to have it (bit = peer index) */
+    uint64_t queued;   /* peers whose fluff queue holds it */
+    uint64_t inflight; /* peers it was fluffed to whose answer is still due */
+    uint64_t nonrelay; /* fluff round: peers that did not relay it */
+    uint32_t cold;     /* its pr_txcold */
     uint32_t size;
-    float fee;
-    float wallet_rate;    /* own transactions: the sender's device, H/s */
-    uint32_t heap_pos;    /* position in the mempool's eviction heap */
-    uint16_t src;         /* peer index it came from; PR_SRC_SELF for own */
-    uint16_t stem_peer;   /* peer index it was stemmed to */
-    uint8_t state;        /* enum pr_tx_state */
+    uint8_t state;     /* enum pr_tx_state */
     uint8_t flags;
-    uint8_t after;        /* what to do once its pending PoW job is done (enum pr_after) */
+    uint8_t after;     /* what to do once its pending PoW job is done (enum pr_after) */
+    uint8_t src;       /* peer index it came from; PR_SRC_SELF for own */
+    uint8_t stem_peer; /* peer index it was stemmed to */
     uint8_t round_n, round_relayed, round_notrelayed;
 };
 
+struct pr_txcold {     /* 32 bytes: what the mempool orders by, and what only sending needs */
+    uint64_t id;
+    int64_t arrival_ns; /* when this node got it (its age in the mempool) */
+    float fee;
+    uint32_t size;
+    uint32_t heap_pos;  /* position in the mempool's eviction heap; next free record when free */
+};
+
+#define PR_TX_TOMB UINT64_MAX
+
 struct pr_txtable {
-    struct pr_txent *ents;
-    uint32_t n_ents, cap_ents;
-    uint32_t free_head;       /* free slots chained through .heap_pos */
-    uint32_t live;
-    struct pr_u64map index;   /* id -> slot */
-    struct pr_u64map seen;    /* id -> expiry time of the memory */
-    uint64_t seen_gc_at;      /* seen.len at which to purge expired entries next */
+    struct pr_txent *hot; /* open addressing, linear probing, 64-byte aligned, 50% to 75% full */
+    uint32_t mask;        /* slots - 1; 0 when unallocated */
+    uint32_t live, used;  /* used = live + tombstones */
+    struct pr_txcold *cold;
+    uint32_t n_cold, cap_cold, free_cold;
+    struct pr_u64map seen;   /* id -> expiry time of the memory */
+    struct pr_u64map nonces; /* id -> hashcash nonce, pow.mode sha256 only (the others prove no hash) */
+    uint64_t seen_gc_at;   /* seen.len at which to purge expired entries next */
 };
 
 void pr_txtable_init(struct pr_txtable *t);
 void pr_txtable_free(struct pr_txtable *t);
-/* Slot of a live transaction, or PR_NO_SLOT. */
+/* Hot slot of a live transaction, or PR_NO_SLOT. */
 uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id);
-/* Allocate a zeroed live entry for id (not already live). PR_ERR_NOMEM. */
+/* A zeroed live entry (and cold record) for id, which must not be live. May move every hot slot.
+ * PR_ERR_NOMEM. */
 int pr_txtable_add(struct pr_txtable *t, uint64_t id, uint32_t *slot);
 /* Drop a live entry, remembering its id until expire_ns. */
 void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t expire_ns, int64_t now_ns);
@@ -71,5 +86,17 @@ void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t expire_ns, i
 void pr_txtable_remember(struct pr_txtable *t, uint64_t id, int64_t expire_ns, int64_t now_ns);
 /* True if the id is remembered (and not expired). */
 bool pr_txtable_seen(const struct pr_txtable *t, uint64_t id, int64_t now_ns);
+
+static inline struct pr_txcold *pr_txcold_of(const struct pr_txtable *t, const struct pr_txent *e)
+{
+    return &t->cold[e->cold];
+}
+
+/* Prefetch the hot slot where id would be. */
+static inline void pr_txtable_prefetch(const struct pr_txtable *t, uint64_t id)
+{
+    if (t->hot)
+        __builtin_prefetch(&t->hot[pr_hash64(id) & t->mask]);
+}
 
 #endif

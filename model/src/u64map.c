@@ -6,53 +6,46 @@
 
 void pr_u64map_free(struct pr_u64map *m)
 {
-    free(m->keys);
-    free(m->vals);
+    free(m->slots);
     *m = (struct pr_u64map){0};
 }
 
 bool pr_u64map_get(const struct pr_u64map *m, uint64_t key, uint64_t *val)
 {
-    if (!m->keys || key == 0)
+    if (!m->slots || key == 0)
         return false;
     for (size_t i = pr_hash64(key) & m->mask;; i = (i + 1) & m->mask) {
-        if (m->keys[i] == key) {
+        const struct pr_u64map_slot *s = &m->slots[i];
+        if (s->key == key) {
             if (val)
-                *val = m->vals[i];
+                *val = s->val;
             return true;
         }
-        if (m->keys[i] == 0)
+        if (s->key == 0)
             return false;
     }
 }
 
-static void insert_fresh(uint64_t *keys, uint64_t *vals, size_t mask, uint64_t key, uint64_t val)
+static void insert_fresh(struct pr_u64map_slot *slots, size_t mask, uint64_t key, uint64_t val)
 {
     size_t i = pr_hash64(key) & mask;
-    while (keys[i] != 0)
+    while (slots[i].key != 0)
         i = (i + 1) & mask;
-    keys[i] = key;
-    vals[i] = val;
+    slots[i].key = key;
+    slots[i].val = val;
 }
 
 static int resize(struct pr_u64map *m, size_t buckets)
 {
-    uint64_t *keys = calloc(buckets, sizeof *keys);
-    uint64_t *vals = malloc(buckets * sizeof *vals);
-    if (!keys || !vals) {
-        free(keys);
-        free(vals);
+    struct pr_u64map_slot *slots = calloc(buckets, sizeof *slots);
+    if (!slots)
         return PR_ERR_NOMEM;
-    }
-    if (m->keys) {
+    if (m->slots)
         for (size_t i = 0; i <= m->mask; i++)
-            if (m->keys[i])
-                insert_fresh(keys, vals, buckets - 1, m->keys[i], m->vals[i]);
-    }
-    free(m->keys);
-    free(m->vals);
-    m->keys = keys;
-    m->vals = vals;
+            if (m->slots[i].key)
+                insert_fresh(slots, buckets - 1, m->slots[i].key, m->slots[i].val);
+    free(m->slots);
+    m->slots = slots;
     m->mask = buckets - 1;
     return PR_OK;
 }
@@ -61,19 +54,20 @@ int pr_u64map_put(struct pr_u64map *m, uint64_t key, uint64_t val)
 {
     if (key == 0)
         return PR_ERR_INVALID;
-    if (!m->keys || (m->len + 1) * 4 > (m->mask + 1) * 3) { /* keep load under 3/4 */
-        int err = resize(m, m->keys ? (m->mask + 1) * 2 : 16);
+    if (!m->slots || (m->len + 1) * 4 > (m->mask + 1) * 3) { /* keep load under 3/4 */
+        int err = resize(m, m->slots ? (m->mask + 1) * 2 : 16);
         if (err)
             return err;
     }
     for (size_t i = pr_hash64(key) & m->mask;; i = (i + 1) & m->mask) {
-        if (m->keys[i] == key) {
-            m->vals[i] = val;
+        struct pr_u64map_slot *s = &m->slots[i];
+        if (s->key == key) {
+            s->val = val;
             return PR_OK;
         }
-        if (m->keys[i] == 0) {
-            m->keys[i] = key;
-            m->vals[i] = val;
+        if (s->key == 0) {
+            s->key = key;
+            s->val = val;
             m->len++;
             return PR_OK;
         }
@@ -86,48 +80,44 @@ static void delete_at(struct pr_u64map *m, size_t hole)
     size_t i = hole;
     for (;;) {
         i = (i + 1) & m->mask;
-        if (m->keys[i] == 0)
+        if (m->slots[i].key == 0)
             break;
-        size_t home = pr_hash64(m->keys[i]) & m->mask;
-        /* Move i into the hole if its home is not in (hole, i] cyclically. */
+        size_t home = pr_hash64(m->slots[i].key) & m->mask;
+        /* Move i into the hole unless its home lies cyclically in (hole, i]. */
         if (((i - home) & m->mask) >= ((i - hole) & m->mask)) {
-            m->keys[hole] = m->keys[i];
-            m->vals[hole] = m->vals[i];
+            m->slots[hole] = m->slots[i];
             hole = i;
         }
     }
-    m->keys[hole] = 0;
+    m->slots[hole].key = 0;
     m->len--;
 }
 
 bool pr_u64map_del(struct pr_u64map *m, uint64_t key)
 {
-    if (!m->keys || key == 0)
+    if (!m->slots || key == 0)
         return false;
     for (size_t i = pr_hash64(key) & m->mask;; i = (i + 1) & m->mask) {
-        if (m->keys[i] == key) {
+        if (m->slots[i].key == key) {
             delete_at(m, i);
             return true;
         }
-        if (m->keys[i] == 0)
+        if (m->slots[i].key == 0)
             return false;
     }
 }
 
 void pr_u64map_filter(struct pr_u64map *m, bool (*drop)(uint64_t key, uint64_t val, void *arg), void *arg)
 {
-    if (!m->keys)
+    if (!m->slots)
         return;
-    /* Rebuild in place through a second table: simplest correct way with linear probing. */
+    /* Rebuild through a second table: simplest correct way with linear probing. */
     size_t buckets = m->mask + 1;
-    uint64_t *keys = calloc(buckets, sizeof *keys);
-    uint64_t *vals = malloc(buckets * sizeof *vals);
-    if (!keys || !vals) {
-        /* Out of memory: fall back to deleting one by one (slower, allocation-free). */
-        free(keys);
-        free(vals);
+    struct pr_u64map_slot *slots = calloc(buckets, sizeof *slots);
+    if (!slots) {
+        /* Out of memory: delete one by one instead (slower, allocation-free). */
         for (size_t i = 0; i < buckets;) {
-            if (m->keys[i] && drop(m->keys[i], m->vals[i], arg))
+            if (m->slots[i].key && drop(m->slots[i].key, m->slots[i].val, arg))
                 delete_at(m, i); /* re-examine i: something may have shifted into it */
             else
                 i++;
@@ -136,14 +126,12 @@ void pr_u64map_filter(struct pr_u64map *m, bool (*drop)(uint64_t key, uint64_t v
     }
     size_t len = 0;
     for (size_t i = 0; i < buckets; i++) {
-        if (m->keys[i] && !drop(m->keys[i], m->vals[i], arg)) {
-            insert_fresh(keys, vals, m->mask, m->keys[i], m->vals[i]);
+        if (m->slots[i].key && !drop(m->slots[i].key, m->slots[i].val, arg)) {
+            insert_fresh(slots, m->mask, m->slots[i].key, m->slots[i].val);
             len++;
         }
     }
-    free(m->keys);
-    free(m->vals);
-    m->keys = keys;
-    m->vals = vals;
+    free(m->slots);
+    m->slots = slots;
     m->len = len;
 }

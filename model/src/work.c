@@ -34,7 +34,7 @@ double pr_median_req(const struct pr_node *n, uint64_t mask)
 
 double pr_work_target(struct pr_node *n, uint32_t slot)
 {
-    const struct pr_txent *e = &n->txs.ents[slot];
+    const struct pr_txent *e = &n->txs.hot[slot];
     switch (e->after) {
     case PR_AFTER_STEM:
         return e->state == PR_TXS_STEM ? n->peers[e->stem_peer].their_req : 0;
@@ -55,7 +55,7 @@ double pr_work_target(struct pr_node *n, uint32_t slot)
 
 void pr_work_continue(struct pr_node *n, uint32_t slot)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     uint8_t after = e->after;
     e->after = PR_AFTER_NONE;
     switch (after) {
@@ -75,7 +75,7 @@ void pr_work_continue(struct pr_node *n, uint32_t slot)
 
 bool pr_work_request(struct pr_node *n, uint32_t slot, double target)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     if (!n->cfg->pow_enabled || (e->flags & PR_TXF_EXACT))
         return false;
     if (e->flags & PR_TXF_JOB)
@@ -120,9 +120,9 @@ static void start_job(struct pr_node *n, const struct pr_job *job)
         return;
     }
     uint32_t slot = pr_txtable_find(&n->txs, job->tx);
-    if (slot == PR_NO_SLOT || !(n->txs.ents[slot].flags & PR_TXF_JOB))
+    if (slot == PR_NO_SLOT || !(n->txs.hot[slot].flags & PR_TXF_JOB))
         return;
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     double target = pr_work_target(n, slot);
     if (!(target > e->work)) {
         e->flags &= ~PR_TXF_JOB;
@@ -172,11 +172,11 @@ void pr_work_solver_done(struct pr_node *n)
         pr_emit(n, PR_EV_TX_SOLVED, PR_SOLVE_REPACKAGE, PR_NO_PEER, job.tx, hashes, n->solver_work);
         uint32_t slot = pr_txtable_find(&n->txs, job.tx);
         if (slot != PR_NO_SLOT) {
-            struct pr_txent *e = &n->txs.ents[slot];
+            struct pr_txent *e = &n->txs.hot[slot];
             e->flags &= ~PR_TXF_JOB;
             if (n->solver_work > e->work) {
                 e->work = n->solver_work;
-                e->nonce = n->solver_nonce;
+                pr_set_nonce(n, e->id, n->solver_nonce);
             }
             pr_work_continue(n, slot);
         }
@@ -186,7 +186,7 @@ void pr_work_solver_done(struct pr_node *n)
 
 void pr_work_wallet_start(struct pr_node *n, uint32_t slot, double target)
 {
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     if (target < n->cfg->pow_base)
         target = n->cfg->pow_base;
     if (n->n_wallets == n->cap_wallets) {
@@ -201,7 +201,7 @@ void pr_work_wallet_start(struct pr_node *n, uint32_t slot, double target)
     pr_pow_solve(n->cfg->pow_mode, &n->rng, e->id, target, &r);
     n->wallets[n->n_wallets++] = (struct pr_wallet_job){.tx = e->id, .hashes = r.hashes, .work = r.work, .nonce = r.nonce};
     e->flags |= PR_TXF_JOB;
-    pr_set_timer(n, solve_ns(r.hashes, e->wallet_rate), PR_T_WALLET, e->id);
+    pr_set_timer(n, solve_ns(r.hashes, pr_own_rate(n, e->id)), PR_T_WALLET, e->id);
 }
 
 void pr_work_wallet_done(struct pr_node *n, uint64_t tx)
@@ -217,11 +217,11 @@ void pr_work_wallet_done(struct pr_node *n, uint64_t tx)
     uint32_t slot = pr_txtable_find(&n->txs, tx);
     if (slot == PR_NO_SLOT)
         return;
-    struct pr_txent *e = &n->txs.ents[slot];
+    struct pr_txent *e = &n->txs.hot[slot];
     e->flags &= ~PR_TXF_JOB;
     if (w.work > e->work) {
         e->work = w.work;
-        e->nonce = w.nonce;
+        pr_set_nonce(n, tx, w.nonce);
     }
     if (e->state == PR_TXS_WALLET)
         pr_relay_start_own(n, slot);

@@ -1,64 +1,200 @@
 #include "evq.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#define BUCKET_SHIFT 16 /* 65.5 us */
+#define RING_BITS 15    /* 32768 buckets: 2.15 s ahead */
+#define RING (1u << RING_BITS)
+#define HORIZON ((int64_t)RING << BUCKET_SHIFT)
 
 static inline bool before(const struct prf_ev *a, const struct prf_ev *b)
 {
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-void prf_evq_free(struct prf_evq *q)
+/* ---- heaps: binary for the current bucket (small), 4-ary for the far future ---- */
+
+static int heap_reserve(struct prf_heap *h)
 {
-    free(q->h);
-    q->h = NULL;
-    q->len = q->cap = 0;
+    if (h->len < h->cap)
+        return 0;
+    size_t cap = h->cap ? h->cap * 2 : 256;
+    struct prf_ev *n = realloc(h->h, sizeof *n * cap);
+    if (!n)
+        return -1;
+    h->h = n;
+    h->cap = cap;
+    return 0;
 }
 
-int prf_evq_push(struct prf_evq *q, int64_t t, uint32_t type, uint32_t idx)
+static int heap_push(struct prf_heap *h, const struct prf_ev *ev, size_t arity)
 {
-    if (q->len == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 1024;
-        struct prf_ev *h = realloc(q->h, sizeof *h * cap);
-        if (!h)
-            return -1;
-        q->h = h;
-        q->cap = cap;
-    }
-    struct prf_ev ev = {.t = t, .seq = q->seq++, .type = type, .idx = idx};
-    size_t i = q->len++;
+    if (heap_reserve(h))
+        return -1;
+    size_t i = h->len++;
     while (i > 0) {
-        size_t parent = (i - 1) / 4;
-        if (!before(&ev, &q->h[parent]))
+        size_t parent = (i - 1) / arity;
+        if (!before(ev, &h->h[parent]))
             break;
-        q->h[i] = q->h[parent];
+        h->h[i] = h->h[parent];
         i = parent;
     }
-    q->h[i] = ev;
+    h->h[i] = *ev;
     return 0;
+}
+
+static void heap_pop(struct prf_heap *h, size_t arity)
+{
+    struct prf_ev last = h->h[--h->len];
+    size_t n = h->len, i = 0;
+    if (n == 0)
+        return;
+    for (;;) {
+        size_t c = arity * i + 1;
+        if (c >= n)
+            break;
+        size_t best = c, end = c + arity < n ? c + arity : n;
+        for (size_t k = c + 1; k < end; k++)
+            if (before(&h->h[k], &h->h[best]))
+                best = k;
+        if (!before(&h->h[best], &last))
+            break;
+        h->h[i] = h->h[best];
+        i = best;
+    }
+    h->h[i] = last;
+}
+
+/* ---- the ring ---- */
+
+int prf_evq_init(struct prf_evq *q)
+{
+    memset(q, 0, sizeof *q);
+    q->ring = calloc(RING, sizeof *q->ring);
+    q->nonempty = calloc(RING / 64, sizeof *q->nonempty);
+    return q->ring && q->nonempty ? 0 : -1;
+}
+
+void prf_evq_free(struct prf_evq *q)
+{
+    if (q->ring)
+        for (uint32_t i = 0; i < RING; i++)
+            free(q->ring[i].v);
+    free(q->ring);
+    free(q->nonempty);
+    free(q->now.h);
+    free(q->far.h);
+    memset(q, 0, sizeof *q);
+}
+
+static int bucket_append(struct prf_evq *q, uint32_t b, const struct prf_ev *ev)
+{
+    struct prf_bucket *k = &q->ring[b];
+    if (k->len == k->cap) {
+        uint32_t cap = k->cap ? k->cap * 2 : 16;
+        struct prf_ev *v = realloc(k->v, sizeof *v * cap);
+        if (!v)
+            return -1;
+        k->v = v;
+        k->cap = cap;
+    }
+    k->v[k->len++] = *ev;
+    q->nonempty[b >> 6] |= 1ull << (b & 63);
+    return 0;
+}
+
+/* Place an event relative to the current bucket. */
+static int place(struct prf_evq *q, const struct prf_ev *ev)
+{
+    int64_t off = ev->t - q->base;
+    if (off < ((int64_t)1 << BUCKET_SHIFT))
+        return heap_push(&q->now, ev, 2);
+    if (off < HORIZON)
+        return bucket_append(q, (q->cur + (uint32_t)(off >> BUCKET_SHIFT)) & (RING - 1), ev);
+    return heap_push(&q->far, ev, 4);
+}
+
+int prf_evq_push(struct prf_evq *q, int64_t t, uint32_t type, uint32_t idx, uint32_t node)
+{
+    struct prf_ev ev = {.t = t, .seq = q->seq++ << 2 | (type & 3u), .idx = idx, .node = node};
+    if (place(q, &ev))
+        return -1;
+    q->len++;
+    return 0;
+}
+
+/* Distance (in buckets, 1..RING-1) from the current bucket to the next non-empty one, or 0 if none. */
+static uint32_t next_nonempty(const struct prf_evq *q)
+{
+    for (uint32_t d = 1; d < RING;) {
+        uint32_t b = (q->cur + d) & (RING - 1);
+        uint64_t word = q->nonempty[b >> 6] >> (b & 63);
+        if (word)
+            return d + (uint32_t)__builtin_ctzll(word) < RING ? d + (uint32_t)__builtin_ctzll(word) : 0;
+        d += 64 - (b & 63);
+    }
+    return 0;
+}
+
+/* Make the current bucket hold the earliest events. */
+static int advance(struct prf_evq *q)
+{
+    while (q->now.len == 0 && q->len > 0) {
+        uint32_t d = next_nonempty(q);
+        if (d == 0) {
+            /* Nothing in the ring: jump to the far heap's first event. */
+            int64_t t = q->far.h[0].t;
+            int64_t steps = (t - q->base) >> BUCKET_SHIFT;
+            q->base += steps << BUCKET_SHIFT;
+            q->cur = (q->cur + (uint32_t)(steps & (RING - 1))) & (RING - 1);
+        } else {
+            q->base += (int64_t)d << BUCKET_SHIFT;
+            q->cur = (q->cur + d) & (RING - 1);
+        }
+        /* The ring's far end moved: bring in what it now covers (the current bucket included). */
+        while (q->far.len && q->far.h[0].t - q->base < HORIZON) {
+            struct prf_ev ev = q->far.h[0];
+            heap_pop(&q->far, 4);
+            if (place(q, &ev))
+                return -1;
+        }
+        struct prf_bucket *k = &q->ring[q->cur];
+        for (uint32_t i = 0; i < k->len; i++)
+            if (heap_push(&q->now, &k->v[i], 2))
+                return -1;
+        k->len = 0;
+        q->nonempty[q->cur >> 6] &= ~(1ull << (q->cur & 63));
+    }
+    return 0;
+}
+
+int prf_evq_reinsert(struct prf_evq *q, const struct prf_ev *ev)
+{
+    if (ev->t < q->base) {
+        /* Before the current bucket (it was popped from there): it goes to the current heap. */
+        if (heap_push(&q->now, ev, 2))
+            return -1;
+    } else if (place(q, ev)) {
+        return -1;
+    }
+    q->len++;
+    return 0;
+}
+
+const struct prf_ev *prf_evq_peek(struct prf_evq *q)
+{
+    if (q->len == 0 || advance(q))
+        return NULL;
+    return &q->now.h[0];
 }
 
 bool prf_evq_pop(struct prf_evq *q, struct prf_ev *out)
 {
-    if (q->len == 0)
+    if (q->len == 0 || advance(q))
         return false;
-    *out = q->h[0];
-    struct prf_ev last = q->h[--q->len];
-    size_t n = q->len, i = 0;
-    if (n == 0)
-        return true;
-    for (;;) {
-        size_t c = 4 * i + 1;
-        if (c >= n)
-            break;
-        size_t best = c, end = c + 4 < n ? c + 4 : n;
-        for (size_t k = c + 1; k < end; k++)
-            if (before(&q->h[k], &q->h[best]))
-                best = k;
-        if (!before(&q->h[best], &last))
-            break;
-        q->h[i] = q->h[best];
-        i = best;
-    }
-    q->h[i] = last;
+    *out = q->now.h[0];
+    heap_pop(&q->now, 2);
+    q->len--;
     return true;
 }

@@ -1,6 +1,12 @@
-/* The flow model's event queue: a 4-ary min-heap keyed by (time, sequence). The sequence number is
- * taken at push, so events at the same instant come out in the order they were scheduled: runs are
- * deterministic whatever the heap's internal order. */
+/* The flow model's event queue: events come out in exact (time, sequence) order, the sequence being
+ * taken at push, so events at the same instant leave in the order they were scheduled and runs are
+ * deterministic.
+ *
+ * A calendar queue: a ring of buckets of 2^BUCKET_SHIFT ns covering the next ~2 s (where almost every
+ * event of a network simulation falls: latencies, serialisation, short timers), the current bucket kept
+ * as a small binary heap, and a 4-ary heap for events beyond the ring (long timers), moved into the
+ * ring as time reaches them. Pushing into a future bucket is an append; popping is a pop from a heap of
+ * a few dozen events. A bitmap of non-empty buckets skips idle stretches. */
 #ifndef POWRELAY_FLOW_EVQ_H
 #define POWRELAY_FLOW_EVQ_H
 
@@ -10,21 +16,48 @@
 
 struct prf_ev {
     int64_t t;
-    uint64_t seq;
-    uint32_t type;
+    uint64_t seq;  /* scheduling order (62 bits) and type (2 bits): compared as one */
     uint32_t idx;
+    uint32_t node; /* the node it concerns, so the loop can prefetch its state */
+};
+
+static inline uint32_t prf_ev_type(const struct prf_ev *e) { return (uint32_t)(e->seq & 3u); }
+
+struct prf_bucket {
+    struct prf_ev *v;
+    uint32_t len, cap;
+};
+
+struct prf_heap {
+    struct prf_ev *h;
+    size_t len, cap;
 };
 
 struct prf_evq {
-    struct prf_ev *h;
-    size_t len, cap;
+    int64_t base;         /* start of the current bucket */
+    uint32_t cur;         /* its index in the ring */
+    struct prf_bucket *ring;
+    uint64_t *nonempty;   /* one bit per ring bucket */
+    struct prf_heap now;  /* the current bucket's events (binary heap) */
+    struct prf_heap far;  /* beyond the ring (4-ary heap) */
+    size_t len;
     uint64_t seq;
 };
 
+int prf_evq_init(struct prf_evq *q);
 void prf_evq_free(struct prf_evq *q);
-/* 0, or -1 when out of memory. */
-int prf_evq_push(struct prf_evq *q, int64_t t, uint32_t type, uint32_t idx);
+/* t must not be earlier than the last event popped. 0, or -1 when out of memory. */
+int prf_evq_push(struct prf_evq *q, int64_t t, uint32_t type, uint32_t idx, uint32_t node);
+/* The next event without removing it, or NULL when empty. */
+const struct prf_ev *prf_evq_peek(struct prf_evq *q);
 bool prf_evq_pop(struct prf_evq *q, struct prf_ev *out);
-static inline const struct prf_ev *prf_evq_top(const struct prf_evq *q) { return q->len ? &q->h[0] : NULL; }
+/* Put back an event popped ahead of time, with its original sequence number (so the order stays
+ * exact): the loop's lookahead does this when a newly scheduled event must come first. */
+int prf_evq_reinsert(struct prf_evq *q, const struct prf_ev *ev);
+/* True when a comes before b. */
+static inline bool prf_ev_before(const struct prf_ev *a, const struct prf_ev *b)
+{
+    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
 
 #endif

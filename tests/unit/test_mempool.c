@@ -12,13 +12,15 @@ static uint32_t add(struct pr_txtable *t, struct pr_mempool *m, uint64_t id, flo
     uint32_t s;
     if (pr_txtable_add(t, id, &s) != PR_OK)
         abort();
-    struct pr_txent *e = &t->ents[s];
+    t->hot[s].state = PR_TXS_POOL;
+    t->hot[s].size = size;
+    uint32_t c = t->hot[s].cold;
+    struct pr_txcold *e = &t->cold[c];
     e->fee = fee;
     e->arrival_ns = arrival;
     e->size = size;
-    e->state = PR_TXS_POOL;
-    pr_mempool_insert(m, t->ents, s);
-    return s;
+    pr_mempool_insert(m, t->cold, c);
+    return c;
 }
 
 TEST(eviction_order_lowest_fee_then_newest)
@@ -34,8 +36,8 @@ TEST(eviction_order_lowest_fee_then_newest)
     uint64_t order[4];
     for (int i = 0; i < 4; i++) {
         uint32_t w = pr_mempool_worst(&m);
-        order[i] = t.ents[w].id;
-        pr_mempool_remove(&m, t.ents, w);
+        order[i] = t.cold[w].id;
+        pr_mempool_remove(&m, t.cold, w);
     }
     ASSERT_U64(order[0], 3); /* fee 20, newest */
     ASSERT_U64(order[1], 2);
@@ -59,17 +61,17 @@ TEST(remove_from_middle_keeps_heap)
     for (int i = 0; i < 200; i++)
         slots[i] = add(&t, &m, (uint64_t)i + 1, (float)pr_rng_below(&r, 50), (int64_t)i, 10);
     for (int i = 0; i < 200; i += 3)
-        pr_mempool_remove(&m, t.ents, slots[i]);
+        pr_mempool_remove(&m, t.cold, slots[i]);
     float last = -1;
     int64_t last_arrival = INT64_MAX;
     while (m.len) {
         uint32_t w = pr_mempool_worst(&m);
-        ASSERT_TRUE(t.ents[w].fee >= last);
-        if (t.ents[w].fee == last)
-            ASSERT_TRUE(t.ents[w].arrival_ns < last_arrival);
-        last = t.ents[w].fee;
-        last_arrival = t.ents[w].arrival_ns;
-        pr_mempool_remove(&m, t.ents, w);
+        ASSERT_TRUE(t.cold[w].fee >= last);
+        if (t.cold[w].fee == last)
+            ASSERT_TRUE(t.cold[w].arrival_ns < last_arrival);
+        last = t.cold[w].fee;
+        last_arrival = t.cold[w].arrival_ns;
+        pr_mempool_remove(&m, t.cold, w);
     }
     pr_mempool_free(&m);
     pr_txtable_free(&t);
@@ -86,15 +88,15 @@ TEST(block_template_fee_then_age_within_limit)
     add(&t, &m, 4, 50, 3, 2500); /* does not fit after 2 and 3 ... */
     add(&t, &m, 5, 40, 4, 500);  /* ... but this one does */
     uint32_t out[8];
-    size_t k = pr_mempool_select(&m, t.ents, 3000, out, 8);
+    size_t k = pr_mempool_select(&m, t.cold, 3000, out, 8);
     ASSERT_EQ(k, 3);
-    ASSERT_U64(t.ents[out[0]].id, 3);
-    ASSERT_U64(t.ents[out[1]].id, 2);
-    ASSERT_U64(t.ents[out[2]].id, 5);
-    k = pr_mempool_select(&m, t.ents, 100000, out, 8);
+    ASSERT_U64(t.cold[out[0]].id, 3);
+    ASSERT_U64(t.cold[out[1]].id, 2);
+    ASSERT_U64(t.cold[out[2]].id, 5);
+    k = pr_mempool_select(&m, t.cold, 100000, out, 8);
     ASSERT_EQ(k, 5);
-    ASSERT_U64(t.ents[out[2]].id, 4);
-    ASSERT_U64(t.ents[out[4]].id, 1);
+    ASSERT_U64(t.cold[out[2]].id, 4);
+    ASSERT_U64(t.cold[out[4]].id, 1);
     pr_mempool_free(&m);
     pr_txtable_free(&t);
 }

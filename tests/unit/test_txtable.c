@@ -68,12 +68,14 @@ TEST(txtable_slots_reused_and_seen_expires)
     ASSERT_OK(pr_txtable_add(&t, 11, &a));
     ASSERT_OK(pr_txtable_add(&t, 12, &b));
     ASSERT_EQ(pr_txtable_find(&t, 12), b);
+    uint32_t cold_a = t.hot[a].cold;
     pr_txtable_forget(&t, a, 100, 0);
     ASSERT_EQ(pr_txtable_find(&t, 11), PR_NO_SLOT);
+    ASSERT_EQ(pr_txtable_find(&t, 12), b); /* a deletion does not move others */
     ASSERT_TRUE(pr_txtable_seen(&t, 11, 99));
     ASSERT_TRUE(!pr_txtable_seen(&t, 11, 100));
     ASSERT_OK(pr_txtable_add(&t, 13, &c));
-    ASSERT_EQ(c, a); /* the freed slot is reused */
+    ASSERT_EQ(t.hot[c].cold, cold_a); /* the freed cold record is reused */
     ASSERT_EQ(t.live, 2);
     /* remembering many expired ids purges them: the memory stays bounded */
     for (uint64_t i = 0; i < 100000; i++)
@@ -86,4 +88,39 @@ TEST(txtable_slots_reused_and_seen_expires)
     pr_txtable_free(&t);
 }
 
-TESTS(u64map_matches_reference, u64map_filter, txtable_slots_reused_and_seen_expires)
+TEST(txtable_matches_reference_through_growth_and_tombstones)
+{
+    enum { IDS = 3000 };
+    static bool live[IDS];
+    memset(live, 0, sizeof live);
+    struct pr_txtable t;
+    pr_txtable_init(&t);
+    struct pr_rng r;
+    pr_rng_seed(&r, 5, 0);
+    for (int it = 0; it < 300000; it++) {
+        uint32_t k = (uint32_t)pr_rng_below(&r, IDS);
+        uint64_t id = ((uint64_t)(k % 97) + 1) << 32 | (k + 1);
+        uint32_t s = pr_txtable_find(&t, id);
+        ASSERT_EQ(s != PR_NO_SLOT, live[k]);
+        if (live[k]) {
+            ASSERT_U64(t.hot[s].id, id);
+            ASSERT_U64(t.cold[t.hot[s].cold].id, id);
+            ASSERT_EQ(t.hot[s].size, k);
+            pr_txtable_forget(&t, s, 1, 0);
+            live[k] = false;
+        } else {
+            ASSERT_OK(pr_txtable_add(&t, id, &s));
+            t.hot[s].size = k;
+            live[k] = true;
+        }
+    }
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < IDS; k++)
+        n += live[k];
+    ASSERT_EQ(t.live, n);
+    ASSERT_TRUE(t.used <= t.mask + 1);
+    pr_txtable_free(&t);
+}
+
+TESTS(u64map_matches_reference, u64map_filter, txtable_slots_reused_and_seen_expires,
+      txtable_matches_reference_through_growth_and_tombstones)

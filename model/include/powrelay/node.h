@@ -86,6 +86,13 @@ int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes)
 
 void pr_node_set_hashrate(struct pr_node *n, double hashrate);
 
+/* A hint, and nothing more: the host will soon deliver to this node. A host running thousands of
+ * nodes calls it one event ahead, so the node's state is in cache when the event is handled. */
+void pr_node_prefetch(const struct pr_node *n);
+/* A second hint, once the node's state and the message's bytes are in cache: prefetch what handling
+ * this message will look up (the transaction it is about). */
+void pr_node_prefetch_msg(const struct pr_node *n, const uint8_t *msg, size_t len);
+
 /* ---- getters for outputs and tests ---- */
 
 uint32_t pr_node_id(const struct pr_node *n);

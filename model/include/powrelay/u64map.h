@@ -7,9 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pr_u64map_slot {
+    uint64_t key, val; /* together: a lookup touches one cache line */
+};
+
 struct pr_u64map {
-    uint64_t *keys;
-    uint64_t *vals;
+    struct pr_u64map_slot *slots;
     size_t mask; /* buckets - 1; 0 when unallocated */
     size_t len;
 };
