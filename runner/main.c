@@ -13,7 +13,9 @@
 
 #include "scenario.h"
 #include "sim.h"
+#include "powrelay/netmodel.h"
 #include "sweep.h"
+#include "sweep_mpi.h"
 
 #ifndef POWRELAY_VERSION
 #define POWRELAY_VERSION "unknown"
@@ -49,7 +51,8 @@ static char *join_argv(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
-        printf("powrelay %s\n", POWRELAY_VERSION);
+        printf("powrelay %s (network models: flow%s; sweeps: local%s)\n", POWRELAY_VERSION,
+               prnet_find("ns3") ? ", ns3" : "", prr_mpi_available() ? ", MPI" : "");
         return 0;
     }
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {

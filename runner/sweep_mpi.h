@@ -9,7 +9,8 @@
 
 #include "scenario.h"
 
-bool prr_mpi_active(void); /* true under mpirun with more than one rank */
+bool prr_mpi_available(void); /* this build has MPI sweeps */
+bool prr_mpi_active(void);    /* true under mpirun with more than one rank */
 int prr_mpi_rank(void);
 int prr_mpi_sweep(const struct prr_source *src, const struct prr_scenario *base, const char *outdir, size_t n_points,
                   const char *command, bool quiet);
