@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -43,6 +44,19 @@ int prr_out_prepare_dir(const char *dir, char *err, size_t errlen)
     }
     fclose(f);
     unlink(probe);
+    /* A run killed while writing leaves temporary files; whoever redoes the run clears them. */
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        const char *t = strstr(e->d_name, ".tmp.");
+        if (e->d_name[0] == '.' && t && t[5] && strspn(t + 5, "0123456789") == strlen(t + 5)) {
+            char stale[8200];
+            snprintf(stale, sizeof stale, "%s/%s", path, e->d_name);
+            unlink(stale);
+        }
+    }
+    if (d)
+        closedir(d);
     return 0;
 }
 

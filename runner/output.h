@@ -20,7 +20,8 @@ int prr_out_open(struct prr_out *o, const char *dir, const char *name, char *err
 int prr_out_commit(struct prr_out *o, char *err, size_t errlen);
 void prr_out_abort(struct prr_out *o);
 
-/* mkdir -p, then make sure a file can be created there (before any simulation time is spent). */
+/* mkdir -p, then make sure a file can be created there (before any simulation time is spent), and
+ * remove the temporary files a killed run may have left there (.NAME.tmp.PID). */
 int prr_out_prepare_dir(const char *dir, char *err, size_t errlen);
 
 /* Numbers as text: "%.12g", integers exactly; NaN/inf and "never" as empty in CSV, null in JSON. */

@@ -10,6 +10,7 @@ packages=(
   libjansson-dev                      # reading summaries back for sweep.csv
   python3 python3-matplotlib          # plots/render and the end-to-end tests
   openmpi-bin libopenmpi-dev          # sweeps over MPI (mpirun)
+  valgrind                            # the memory check in scripts/test.sh
 )
 # Optional parts, on by default; set POWRELAY_MINIMAL=1 to skip them.
 if [ "${POWRELAY_MINIMAL:-0}" != 1 ]; then

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Set up and run powrelay's tests: install the Debian packages, build, run CTest.
+# Set up and run powrelay's tests: install the Debian packages, build, run CTest; then the same code
+# under AddressSanitizer + UndefinedBehaviorSanitizer (unit, flow, end-to-end and fuzz-corpus tests),
+# and one small scenario under valgrind (no memory errors, no definite leaks).
 # Usage: scripts/test.sh            (from the repository root or anywhere)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -7,11 +9,19 @@ cd "$root"
 bash scripts/deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
+echo "== build and test"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs" -LE 'slow|bench'
 
-# The model under AddressSanitizer and UndefinedBehaviorSanitizer.
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOWRELAY_SANITIZE=ON
+echo "== under AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOWRELAY_SANITIZE=ON -DPOWRELAY_MPI=OFF -DPOWRELAY_NS3=OFF
 cmake --build build-asan -j "$jobs"
-ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
+ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'unit|flow|e2e|fuzz' -LE 'slow|bench'
+
+echo "== under valgrind"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+  build/runner/powrelay run tests/valgrind.yaml -o "$out/run" -q
+echo "valgrind: no errors, no definite leaks"

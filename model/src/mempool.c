@@ -72,9 +72,7 @@ int pr_mempool_insert(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c)
     cold[c].heap_pos = m->len;
     m->len++;
     sift_up(m, cold, m->len - 1);
-    m->bytes += cold[c].size;
-    if (m->bytes > m->peak_bytes)
-        m->peak_bytes = m->bytes;
+    m->bytes += cold[c].size; /* the caller trims, then notes the peak */
     return PR_OK;
 }
 
@@ -95,6 +93,12 @@ void pr_mempool_remove(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c)
 }
 
 uint32_t pr_mempool_worst(const struct pr_mempool *m) { return m->len ? m->heap[0] : PR_NO_SLOT; }
+
+void pr_mempool_note_peak(struct pr_mempool *m)
+{
+    if (m->bytes > m->peak_bytes)
+        m->peak_bytes = m->bytes;
+}
 
 /* Sort keys copied out of the entries, so that qsort needs no context pointer. */
 struct rank {

@@ -55,6 +55,7 @@ static bool admit_pool(struct pr_node *n, uint32_t slot)
         if (w == mine)
             return false;
     }
+    pr_mempool_note_peak(&n->pool);
     return true;
 }
 

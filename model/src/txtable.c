@@ -114,11 +114,13 @@ static bool expired(uint64_t key, uint64_t val, void *arg)
 
 void pr_txtable_remember(struct pr_txtable *t, uint64_t id, int64_t expire_ns, int64_t now_ns)
 {
-    /* Purge expired memories whenever the set has doubled since the last purge: amortised O(1),
-     * and the set stays proportional to what was forgotten within the TTL. */
-    if (t->seen.len >= t->seen_gc_at) {
+    /* Purge expired memories whenever the set has doubled since the last purge, or half a TTL has
+     * passed: amortised O(1), and the set stays proportional to what was forgotten within a TTL. */
+    if (t->seen.len >= t->seen_gc_at || now_ns >= t->seen_gc_time) {
         pr_u64map_filter(&t->seen, expired, &now_ns);
         t->seen_gc_at = t->seen.len * 2 > 64 ? t->seen.len * 2 : 64;
+        int64_t half = (expire_ns - now_ns) / 2;
+        t->seen_gc_time = now_ns + (half > 1000000000 ? half : 1000000000);
     }
     /* Out of memory here only means a late copy could be taken for new: not worth failing for. */
     (void)pr_u64map_put(&t->seen, id, (uint64_t)expire_ns);

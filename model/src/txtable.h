@@ -70,7 +70,8 @@ struct pr_txtable {
     uint32_t n_cold, cap_cold, free_cold;
     struct pr_u64map seen;   /* id -> expiry time of the memory */
     struct pr_u64map nonces; /* id -> hashcash nonce, pow.mode sha256 only (the others prove no hash) */
-    uint64_t seen_gc_at;   /* seen.len at which to purge expired entries next */
+    uint64_t seen_gc_at;   /* seen.len at which to purge expired entries next ... */
+    int64_t seen_gc_time;  /* ... or the time, whichever comes first */
 };
 
 void pr_txtable_init(struct pr_txtable *t);

@@ -85,11 +85,13 @@ static int check_len(size_t len, size_t fixed, size_t count, size_t item)
 
 int pr_wire_decode(const uint8_t *msg, size_t len, uint32_t pad, struct pr_msg *out)
 {
-    if (!msg || !out)
+    if (!out)
         return PR_ERR_INVALID;
     memset(out, 0, sizeof *out);
     if (len < PR_WIRE_HEADER_BYTES)
         return PR_ERR_TRUNCATED;
+    if (!msg)
+        return PR_ERR_INVALID;
     if (msg[0] != PR_WIRE_VERSION)
         return PR_ERR_VERSION;
     uint8_t type = msg[1];

@@ -5,7 +5,6 @@
 
 #include "node_internal.h"
 
-static inline uint64_t bit(uint32_t pi) { return 1ull << pi; }
 
 static int64_t solve_ns(double hashes, double hashrate)
 {

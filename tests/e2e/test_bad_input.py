@@ -100,6 +100,25 @@ class BadInput(Case):
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn("output directory", p.stderr)
 
+    def test_huge_numbers(self):
+        self.expect_bad(GOOD + "pow: {base: 1e400}\n", r"pow.base: expected a finite number|pow.base: expected a number",
+                        line=4)
+        self.expect_bad("nodes: {count: 1e30}\n", r"nodes.count: must be between", line=1)
+        self.expect_bad(GOOD + "seed: 99999999999999999999999\n", r"seed: must be between", line=4)
+        self.expect_bad(GOOD + "attackers:\n  - {rate: 1e300, hashrate: -1}\n", r"attackers.0.rate: must be at most",
+                        line=5)
+
+    def test_output_is_a_file(self):
+        path = self.scenario(GOOD)
+        blocker = os.path.join(self.tmp, "taken")
+        with open(blocker, "w") as f:
+            f.write("x")
+        p = self.powrelay("run", path, "-o", blocker, check=False)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("not a directory", p.stderr)
+        with open(blocker) as f:
+            self.assertEqual(f.read(), "x")
+
     def test_good_scenario_checks(self):
         path = self.scenario(GOOD)
         p = self.powrelay("check", path)

@@ -20,6 +20,7 @@ static uint32_t add(struct pr_txtable *t, struct pr_mempool *m, uint64_t id, flo
     e->arrival_ns = arrival;
     e->size = size;
     pr_mempool_insert(m, t->cold, c);
+    pr_mempool_note_peak(m);
     return c;
 }
 
