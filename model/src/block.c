@@ -23,8 +23,8 @@ static void confirm(struct pr_node *n, uint64_t id, int64_t now)
 {
     uint32_t slot = pr_txtable_find(&n->txs, id);
     if (slot == PR_NO_SLOT) {
-        if (!pr_txtable_seen(&n->txs, id, now))
-            pr_txtable_remember(&n->txs, id, now + n->cfg->seen_ttl_ns, now);
+        if (!pr_txtable_seen(&n->txs, id))
+            pr_txtable_remember(&n->txs, id, now);
         return;
     }
     if (n->txs.hot[slot].state == PR_TXS_WALLET)

@@ -35,7 +35,7 @@ void pr_config_default(struct pr_config *c)
     c->flush_in_ns = PR_S(5);
     c->flush_out_ns = PR_S(2.5);
     c->mempool_max_bytes = 648000000ull;
-    c->seen_ttl_ns = PR_S(1200);
+    c->seen_ttl_ns = PR_S(600);
 }
 
 static bool finite_at_least(double v, double lo) { return isfinite(v) && v >= lo; }

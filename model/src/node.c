@@ -116,7 +116,7 @@ int pr_node_create(const struct pr_node_params *p, struct pr_node **out)
     n->host = *h;
     n->attacker = p->attacker;
     pr_rng_seed(&n->rng, p->config->seed, p->id);
-    pr_txtable_init(&n->txs);
+    pr_txtable_init(&n->txs, p->config->seen_ttl_ns);
     n->pool.max_bytes = p->config->mempool_max_bytes;
     n->solver.hashrate = p->hashrate;
     n->st.req_max = p->config->pow_base;
@@ -378,7 +378,7 @@ int pr_node_submit_tx(struct pr_node *n, const struct pr_tx_request *rq, uint64_
         uint32_t cap = n->cap_own ? n->cap_own * 2 : 4;
         struct pr_own_rate *o = realloc(n->own, sizeof *o * cap);
         if (!o) {
-            pr_txtable_forget(&n->txs, slot, 0, 0);
+            pr_txtable_forget(&n->txs, slot, pr_now(n));
             return PR_ERR_NOMEM;
         }
         n->own = o;
@@ -474,7 +474,7 @@ void pr_node_stats(const struct pr_node *n, struct pr_node_stats *out)
     out->mempool_txs = n->pool.len;
     out->stempool_bytes = n->stem_bytes;
     out->stempool_txs = n->stem_txs;
-    out->known_txs = n->txs.live + n->txs.seen.len;
+    out->known_txs = n->txs.live + pr_txtable_seen_count(&n->txs);
     out->solver_queue = n->solver.len;
     double m = n->cfg->pow_base;
     for (uint32_t i = 0; i < n->npeers; i++)

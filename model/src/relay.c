@@ -26,7 +26,7 @@ void pr_relay_drop(struct pr_node *n, uint32_t slot)
     if (e->flags & PR_TXF_OWN)
         pr_forget_own(n, e->id);
     int64_t now = pr_now(n);
-    pr_txtable_forget(&n->txs, slot, now + n->cfg->seen_ttl_ns, now);
+    pr_txtable_forget(&n->txs, slot, now);
 }
 
 /* Into the mempool, evicting the lowest fee rates while over capacity (which may be this one). */
@@ -326,7 +326,7 @@ static uint8_t receive_tx(struct pr_node *n, uint32_t pi, const struct pr_tx *tx
     struct pr_peer *p = &n->peers[pi];
     int64_t now = pr_now(n);
     uint32_t slot = pr_txtable_find(&n->txs, tx->id);
-    bool known = slot != PR_NO_SLOT || pr_txtable_seen(&n->txs, tx->id, now);
+    bool known = slot != PR_NO_SLOT || pr_txtable_seen(&n->txs, tx->id);
 
     if (c->pow_enabled && (!known || c->count == PR_COUNT_ALL))
         count_rate(n, pi, now);

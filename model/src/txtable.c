@@ -8,20 +8,23 @@
 _Static_assert(sizeof(struct pr_txent) == 64, "a hot entry is one cache line");
 _Static_assert(sizeof(struct pr_txcold) == 32, "a cold record is half a cache line");
 
-void pr_txtable_init(struct pr_txtable *t)
+void pr_txtable_init(struct pr_txtable *t, int64_t ttl_ns)
 {
     memset(t, 0, sizeof *t);
     t->free_cold = PR_NO_SLOT;
-    t->seen_gc_at = 64;
+    t->seen_ttl = ttl_ns;
+    t->seen_rotate_at = ttl_ns;
 }
 
 void pr_txtable_free(struct pr_txtable *t)
 {
+    int64_t ttl = t->seen_ttl;
     free(t->hot);
     free(t->cold);
-    pr_u64map_free(&t->seen);
+    pr_u64set_free(&t->seen[0]);
+    pr_u64set_free(&t->seen[1]);
     pr_u64map_free(&t->nonces);
-    pr_txtable_init(t);
+    pr_txtable_init(t, ttl);
 }
 
 uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id)
@@ -100,33 +103,28 @@ int pr_txtable_add(struct pr_txtable *t, uint64_t id, uint32_t *slot)
     t->hot[i] = (struct pr_txent){.id = id, .cold = c};
     t->cold[c] = (struct pr_txcold){.id = id, .heap_pos = PR_NO_SLOT};
     t->live++;
-    if (t->seen.len)
-        pr_u64map_del(&t->seen, id);
     *slot = i;
     return PR_OK;
 }
 
-static bool expired(uint64_t key, uint64_t val, void *arg)
+void pr_txtable_remember(struct pr_txtable *t, uint64_t id, int64_t now_ns)
 {
-    (void)key;
-    return (int64_t)val <= *(const int64_t *)arg;
-}
-
-void pr_txtable_remember(struct pr_txtable *t, uint64_t id, int64_t expire_ns, int64_t now_ns)
-{
-    /* Purge expired memories whenever the set has doubled since the last purge, or half a TTL has
-     * passed: amortised O(1), and the set stays proportional to what was forgotten within a TTL. */
-    if (t->seen.len >= t->seen_gc_at || now_ns >= t->seen_gc_time) {
-        pr_u64map_filter(&t->seen, expired, &now_ns);
-        t->seen_gc_at = t->seen.len * 2 > 64 ? t->seen.len * 2 : 64;
-        int64_t half = (expire_ns - now_ns) / 2;
-        t->seen_gc_time = now_ns + (half > 1000000000 ? half : 1000000000);
+    if (now_ns >= t->seen_rotate_at) {
+        /* A new generation: the older one (ids more than a TTL old) goes. */
+        pr_u64set_free(&t->seen[1]);
+        if (now_ns >= t->seen_rotate_at + t->seen_ttl) {
+            pr_u64set_free(&t->seen[0]); /* after a long quiet spell both are old */
+        } else {
+            t->seen[1] = t->seen[0];
+            t->seen[0] = (struct pr_u64set){0};
+        }
+        t->seen_rotate_at = now_ns + t->seen_ttl;
     }
     /* Out of memory here only means a late copy could be taken for new: not worth failing for. */
-    (void)pr_u64map_put(&t->seen, id, (uint64_t)expire_ns);
+    (void)pr_u64set_add(&t->seen[0], id);
 }
 
-void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t expire_ns, int64_t now_ns)
+void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t now_ns)
 {
     struct pr_txent *e = &t->hot[slot];
     uint64_t id = e->id;
@@ -142,11 +140,10 @@ void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t expire_ns, i
     t->live--;
     if (t->nonces.len)
         pr_u64map_del(&t->nonces, id);
-    pr_txtable_remember(t, id, expire_ns, now_ns);
+    pr_txtable_remember(t, id, now_ns);
 }
 
-bool pr_txtable_seen(const struct pr_txtable *t, uint64_t id, int64_t now_ns)
+bool pr_txtable_seen(const struct pr_txtable *t, uint64_t id)
 {
-    uint64_t exp;
-    return pr_u64map_get(&t->seen, id, &exp) && (int64_t)exp > now_ns;
+    return pr_u64set_has(&t->seen[0], id) || pr_u64set_has(&t->seen[1], id);
 }

@@ -1,6 +1,7 @@
 /* A node's transaction state: the live transactions (own ones being solved, the stem pool, the
- * mempool) and the ids it no longer holds but still remembers ("seen", until an expiry), so that late
- * copies of confirmed or evicted transactions are recognised as old.
+ * mempool) and the ids it no longer holds but still remembers ("seen"), so that late copies of confirmed
+ * or evicted transactions are recognised as old. The memory is two generations of an id set, the older
+ * dropped every TTL: an id is remembered between one and two TTLs, at 8 bytes a slot and no scans.
  *
  * Layout for speed on large networks, where every lookup is a cache miss: what receiving a copy or an
  * answer touches sits in a 64-byte "hot" entry stored in an open-addressing table (one cache line per
@@ -68,25 +69,27 @@ struct pr_txtable {
     uint32_t live, used;  /* used = live + tombstones */
     struct pr_txcold *cold;
     uint32_t n_cold, cap_cold, free_cold;
-    struct pr_u64map seen;   /* id -> expiry time of the memory */
+    struct pr_u64set seen[2]; /* remembered ids: this generation and the one before */
+    int64_t seen_ttl, seen_rotate_at;
     struct pr_u64map nonces; /* id -> hashcash nonce, pow.mode sha256 only (the others prove no hash) */
-    uint64_t seen_gc_at;   /* seen.len at which to purge expired entries next ... */
-    int64_t seen_gc_time;  /* ... or the time, whichever comes first */
 };
 
-void pr_txtable_init(struct pr_txtable *t);
+/* ttl_ns: how long a dropped transaction's id is remembered (at least). */
+void pr_txtable_init(struct pr_txtable *t, int64_t ttl_ns);
 void pr_txtable_free(struct pr_txtable *t);
 /* Hot slot of a live transaction, or PR_NO_SLOT. */
 uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id);
 /* A zeroed live entry (and cold record) for id, which must not be live. May move every hot slot.
  * PR_ERR_NOMEM. */
 int pr_txtable_add(struct pr_txtable *t, uint64_t id, uint32_t *slot);
-/* Drop a live entry, remembering its id until expire_ns. */
-void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t expire_ns, int64_t now_ns);
+/* Drop a live entry, remembering its id. */
+void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t now_ns);
 /* Remember an id that never was live here (a confirmed tx we did not have). */
-void pr_txtable_remember(struct pr_txtable *t, uint64_t id, int64_t expire_ns, int64_t now_ns);
-/* True if the id is remembered (and not expired). */
-bool pr_txtable_seen(const struct pr_txtable *t, uint64_t id, int64_t now_ns);
+void pr_txtable_remember(struct pr_txtable *t, uint64_t id, int64_t now_ns);
+/* True if the id is remembered. */
+bool pr_txtable_seen(const struct pr_txtable *t, uint64_t id);
+/* Ids remembered. */
+static inline uint64_t pr_txtable_seen_count(const struct pr_txtable *t) { return t->seen[0].len + t->seen[1].len; }
 
 static inline struct pr_txcold *pr_txcold_of(const struct pr_txtable *t, const struct pr_txent *e)
 {

@@ -135,3 +135,53 @@ void pr_u64map_filter(struct pr_u64map *m, bool (*drop)(uint64_t key, uint64_t v
     m->slots = slots;
     m->len = len;
 }
+
+void pr_u64set_free(struct pr_u64set *s)
+{
+    free(s->keys);
+    *s = (struct pr_u64set){0};
+}
+
+bool pr_u64set_has(const struct pr_u64set *s, uint64_t key)
+{
+    if (!s->keys || key == 0)
+        return false;
+    for (size_t i = pr_hash64(key) & s->mask;; i = (i + 1) & s->mask) {
+        if (s->keys[i] == key)
+            return true;
+        if (s->keys[i] == 0)
+            return false;
+    }
+}
+
+int pr_u64set_add(struct pr_u64set *s, uint64_t key)
+{
+    if (key == 0)
+        return PR_ERR_INVALID;
+    if (!s->keys || (s->len + 1) * 4 > (s->mask + 1) * 3) {
+        size_t slots = s->keys ? (s->mask + 1) * 2 : 16;
+        uint64_t *keys = calloc(slots, sizeof *keys);
+        if (!keys)
+            return PR_ERR_NOMEM;
+        for (size_t i = 0; s->keys && i <= s->mask; i++) {
+            if (!s->keys[i])
+                continue;
+            size_t j = pr_hash64(s->keys[i]) & (slots - 1);
+            while (keys[j])
+                j = (j + 1) & (slots - 1);
+            keys[j] = s->keys[i];
+        }
+        free(s->keys);
+        s->keys = keys;
+        s->mask = slots - 1;
+    }
+    for (size_t i = pr_hash64(key) & s->mask;; i = (i + 1) & s->mask) {
+        if (s->keys[i] == key)
+            return PR_OK;
+        if (s->keys[i] == 0) {
+            s->keys[i] = key;
+            s->len++;
+            return PR_OK;
+        }
+    }
+}

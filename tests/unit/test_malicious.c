@@ -183,7 +183,7 @@ TEST(blocks_of_unknown_transactions)
     th_run_until(h, S(6));
     ASSERT_TRUE(!pr_node_has_tx(th_get(h, NODE), late.id, NULL));
     ASSERT_EQ(th_answer(h, EVIL, late.id, NULL), PR_ANS_HAVE);
-    /* the memory of them is bounded: forgotten after the TTL, purged as the set grows */
+    /* the memory of them is bounded: forgotten after one to two TTLs */
     struct pr_node_stats st = stats(h);
     ASSERT_TRUE(st.known_txs >= 50000);
     th_run_until(h, S(5000));

@@ -3,6 +3,7 @@
 #include "test.h"
 
 #include "mempool.h"
+#include "powrelay/config.h"
 #include "powrelay/rng.h"
 #include "powrelay/error.h"
 
@@ -27,7 +28,7 @@ static uint32_t add(struct pr_txtable *t, struct pr_mempool *m, uint64_t id, flo
 TEST(eviction_order_lowest_fee_then_newest)
 {
     struct pr_txtable t;
-    pr_txtable_init(&t);
+    pr_txtable_init(&t, PR_S(600));
     struct pr_mempool m = {0};
     add(&t, &m, 1, 80, 10, 100);
     add(&t, &m, 2, 20, 11, 100);
@@ -54,7 +55,7 @@ TEST(eviction_order_lowest_fee_then_newest)
 TEST(remove_from_middle_keeps_heap)
 {
     struct pr_txtable t;
-    pr_txtable_init(&t);
+    pr_txtable_init(&t, PR_S(600));
     struct pr_mempool m = {0};
     struct pr_rng r;
     pr_rng_seed(&r, 1, 0);
@@ -81,7 +82,7 @@ TEST(remove_from_middle_keeps_heap)
 TEST(block_template_fee_then_age_within_limit)
 {
     struct pr_txtable t;
-    pr_txtable_init(&t);
+    pr_txtable_init(&t, PR_S(600));
     struct pr_mempool m = {0};
     add(&t, &m, 1, 20, 1, 1000); /* low fee, oldest */
     add(&t, &m, 2, 80, 5, 1000);

@@ -4,6 +4,7 @@
 
 #include "powrelay/error.h"
 #include "powrelay/rng.h"
+#include "powrelay/config.h"
 #include "txtable.h"
 #include "powrelay/u64map.h"
 
@@ -63,28 +64,35 @@ TEST(u64map_filter)
 TEST(txtable_slots_reused_and_seen_expires)
 {
     struct pr_txtable t;
-    pr_txtable_init(&t);
+    pr_txtable_init(&t, 100);
     uint32_t a, b, c;
     ASSERT_OK(pr_txtable_add(&t, 11, &a));
     ASSERT_OK(pr_txtable_add(&t, 12, &b));
     ASSERT_EQ(pr_txtable_find(&t, 12), b);
     uint32_t cold_a = t.hot[a].cold;
-    pr_txtable_forget(&t, a, 100, 0);
+    pr_txtable_forget(&t, a, 0);
     ASSERT_EQ(pr_txtable_find(&t, 11), PR_NO_SLOT);
     ASSERT_EQ(pr_txtable_find(&t, 12), b); /* a deletion does not move others */
-    ASSERT_TRUE(pr_txtable_seen(&t, 11, 99));
-    ASSERT_TRUE(!pr_txtable_seen(&t, 11, 100));
+    ASSERT_TRUE(pr_txtable_seen(&t, 11));
+    /* remembered at least one TTL (100 ns here), forgotten after two */
+    pr_txtable_remember(&t, 500, 99);
+    ASSERT_TRUE(pr_txtable_seen(&t, 11));
+    pr_txtable_remember(&t, 501, 150); /* rotation at 100: 11 moves to the older generation */
+    ASSERT_TRUE(pr_txtable_seen(&t, 11));
+    pr_txtable_remember(&t, 502, 260); /* rotation at 250: the older generation goes */
+    ASSERT_TRUE(!pr_txtable_seen(&t, 11));
+    ASSERT_TRUE(pr_txtable_seen(&t, 501) && pr_txtable_seen(&t, 502));
     ASSERT_OK(pr_txtable_add(&t, 13, &c));
     ASSERT_EQ(t.hot[c].cold, cold_a); /* the freed cold record is reused */
     ASSERT_EQ(t.live, 2);
-    /* remembering many expired ids purges them: the memory stays bounded */
+    /* remembering ids for a long time keeps only about two TTLs' worth: the memory stays bounded */
     for (uint64_t i = 0; i < 100000; i++)
-        pr_txtable_remember(&t, 1000 + i, (int64_t)i + 10, (int64_t)i);
-    ASSERT_TRUE(t.seen.len < 200);
-    /* a live id is not "seen" (it is held), and re-adding a forgotten id works */
-    pr_txtable_forget(&t, b, 1000000, 0);
+        pr_txtable_remember(&t, 1000 + i, 300 + (int64_t)i);
+    ASSERT_TRUE(pr_txtable_seen_count(&t) <= 200);
+    /* re-adding a forgotten id works */
+    pr_txtable_forget(&t, b, 200000);
     ASSERT_OK(pr_txtable_add(&t, 12, &b));
-    ASSERT_TRUE(!pr_txtable_seen(&t, 12, 0));
+    ASSERT_EQ(pr_txtable_find(&t, 12), b);
     pr_txtable_free(&t);
 }
 
@@ -94,7 +102,7 @@ TEST(txtable_matches_reference_through_growth_and_tombstones)
     static bool live[IDS];
     memset(live, 0, sizeof live);
     struct pr_txtable t;
-    pr_txtable_init(&t);
+    pr_txtable_init(&t, PR_S(600));
     struct pr_rng r;
     pr_rng_seed(&r, 5, 0);
     for (int it = 0; it < 300000; it++) {
@@ -106,7 +114,7 @@ TEST(txtable_matches_reference_through_growth_and_tombstones)
             ASSERT_U64(t.hot[s].id, id);
             ASSERT_U64(t.cold[t.hot[s].cold].id, id);
             ASSERT_EQ(t.hot[s].size, k);
-            pr_txtable_forget(&t, s, 1, 0);
+            pr_txtable_forget(&t, s, 0);
             live[k] = false;
         } else {
             ASSERT_OK(pr_txtable_add(&t, id, &s));

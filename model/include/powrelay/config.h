@@ -73,8 +73,9 @@ struct pr_config {
     /* mempool.* */
     uint64_t mempool_max_bytes; /* also bounds the stem pool, separately */
 
-    /* How long a node remembers a transaction it no longer holds (confirmed, evicted), so that a late
-     * copy is answered "have it" rather than relayed again. Not a scenario key. */
+    /* How long (at least; at most twice that) a node remembers a transaction it no longer holds
+     * (confirmed, evicted), so that a late copy is answered "have it" rather than relayed again. Not a
+     * scenario key. */
     int64_t seen_ttl_ns;
 };
 

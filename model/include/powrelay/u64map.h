@@ -25,6 +25,18 @@ bool pr_u64map_del(struct pr_u64map *m, uint64_t key);
 /* Remove every entry for which drop(val, arg) is true. */
 void pr_u64map_filter(struct pr_u64map *m, bool (*drop)(uint64_t key, uint64_t val, void *arg), void *arg);
 
+/* A set of non-zero uint64 keys (8 bytes a slot): insert, test, clear. */
+struct pr_u64set {
+    uint64_t *keys;
+    size_t mask; /* slots - 1; 0 when unallocated */
+    size_t len;
+};
+
+void pr_u64set_free(struct pr_u64set *s);
+bool pr_u64set_has(const struct pr_u64set *s, uint64_t key);
+/* PR_ERR_NOMEM, PR_ERR_INVALID for key 0. */
+int pr_u64set_add(struct pr_u64set *s, uint64_t key);
+
 static inline uint64_t pr_hash64(uint64_t x)
 {
     x ^= x >> 33;
