@@ -71,16 +71,19 @@ static void heap_pop(struct prf_heap *h, size_t arity)
 int prf_evq_init(struct prf_evq *q)
 {
     memset(q, 0, sizeof *q);
-    q->ring = calloc(RING, sizeof *q->ring);
+    q->free_chunk = PRF_NIL;
+    q->ring = malloc(RING * sizeof *q->ring);
     q->nonempty = calloc(RING / 64, sizeof *q->nonempty);
-    return q->ring && q->nonempty ? 0 : -1;
+    if (!q->ring || !q->nonempty)
+        return -1;
+    for (uint32_t i = 0; i < RING; i++)
+        q->ring[i] = (struct prf_bucket){PRF_NIL, PRF_NIL};
+    return 0;
 }
 
 void prf_evq_free(struct prf_evq *q)
 {
-    if (q->ring)
-        for (uint32_t i = 0; i < RING; i++)
-            free(q->ring[i].v);
+    free(q->chunks);
     free(q->ring);
     free(q->nonempty);
     free(q->now.h);
@@ -88,18 +91,43 @@ void prf_evq_free(struct prf_evq *q)
     memset(q, 0, sizeof *q);
 }
 
+static uint32_t chunk_alloc(struct prf_evq *q)
+{
+    uint32_t c;
+    if (q->free_chunk != PRF_NIL) {
+        c = q->free_chunk;
+        q->free_chunk = q->chunks[c].next;
+    } else {
+        if (q->n_chunks == q->cap_chunks) {
+            uint32_t cap = q->cap_chunks ? q->cap_chunks * 2 : 1024;
+            struct prf_chunk *n = realloc(q->chunks, sizeof *n * cap);
+            if (!n)
+                return PRF_NIL;
+            q->chunks = n;
+            q->cap_chunks = cap;
+        }
+        c = q->n_chunks++;
+    }
+    q->chunks[c].len = 0;
+    q->chunks[c].next = PRF_NIL;
+    return c;
+}
+
 static int bucket_append(struct prf_evq *q, uint32_t b, const struct prf_ev *ev)
 {
     struct prf_bucket *k = &q->ring[b];
-    if (k->len == k->cap) {
-        uint32_t cap = k->cap ? k->cap * 2 : 16;
-        struct prf_ev *v = realloc(k->v, sizeof *v * cap);
-        if (!v)
+    if (k->tail == PRF_NIL || q->chunks[k->tail].len == PRF_CHUNK_EVENTS) {
+        uint32_t c = chunk_alloc(q);
+        if (c == PRF_NIL)
             return -1;
-        k->v = v;
-        k->cap = cap;
+        if (k->tail == PRF_NIL)
+            k->head = c;
+        else
+            q->chunks[k->tail].next = c;
+        k->tail = c;
     }
-    k->v[k->len++] = *ev;
+    struct prf_chunk *t = &q->chunks[k->tail];
+    t->ev[t->len++] = *ev;
     q->nonempty[b >> 6] |= 1ull << (b & 63);
     return 0;
 }
@@ -160,10 +188,17 @@ static int advance(struct prf_evq *q)
                 return -1;
         }
         struct prf_bucket *k = &q->ring[q->cur];
-        for (uint32_t i = 0; i < k->len; i++)
-            if (heap_push(&q->now, &k->v[i], 2))
-                return -1;
-        k->len = 0;
+        for (uint32_t c = k->head; c != PRF_NIL;) {
+            struct prf_chunk *ch = &q->chunks[c];
+            for (uint32_t i = 0; i < ch->len; i++)
+                if (heap_push(&q->now, &ch->ev[i], 2))
+                    return -1;
+            uint32_t next = ch->next;
+            ch->next = q->free_chunk;
+            q->free_chunk = c;
+            c = next;
+        }
+        k->head = k->tail = PRF_NIL;
         q->nonempty[q->cur >> 6] &= ~(1ull << (q->cur & 63));
     }
     return 0;

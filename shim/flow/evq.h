@@ -23,10 +23,19 @@ struct prf_ev {
 
 static inline uint32_t prf_ev_type(const struct prf_ev *e) { return (uint32_t)(e->seq & 3u); }
 
-struct prf_bucket {
-    struct prf_ev *v;
-    uint32_t len, cap;
+/* A bucket is a chain of chunks from a shared pool, so the queue's memory follows what it holds now,
+ * not the largest burst each bucket ever saw. */
+#define PRF_CHUNK_EVENTS 31
+struct prf_chunk {
+    struct prf_ev ev[PRF_CHUNK_EVENTS];
+    uint32_t len, next;
 };
+
+struct prf_bucket {
+    uint32_t head, tail; /* chunk indices, PRF_NIL when empty */
+};
+
+#define PRF_NIL UINT32_MAX
 
 struct prf_heap {
     struct prf_ev *h;
@@ -38,6 +47,8 @@ struct prf_evq {
     uint32_t cur;         /* its index in the ring */
     struct prf_bucket *ring;
     uint64_t *nonempty;   /* one bit per ring bucket */
+    struct prf_chunk *chunks;
+    uint32_t n_chunks, cap_chunks, free_chunk;
     struct prf_heap now;  /* the current bucket's events (binary heap) */
     struct prf_heap far;  /* beyond the ring (4-ary heap) */
     size_t len;
