@@ -11,6 +11,7 @@ packages=(
   python3 python3-matplotlib          # plots/render and the end-to-end tests
   openmpi-bin libopenmpi-dev          # sweeps over MPI (mpirun)
   valgrind                            # the memory check in scripts/test.sh
+  libns3-dev ns3 libgsl-dev libsqlite3-dev  # the ns3 network model (find_package needs ns3's tools)
 )
 # Optional parts, on by default; set POWRELAY_MINIMAL=1 to skip them.
 if [ "${POWRELAY_MINIMAL:-0}" != 1 ]; then

@@ -1,0 +1,25 @@
+/* powrelay ns-3 model: what every node's application shares with the network model. */
+#ifndef POWRELAY_NS3_SHARED_H
+#define POWRELAY_NS3_SHARED_H
+
+#include <cstdint>
+
+#include "powrelay-c.h"
+
+namespace powrelay
+{
+
+/* Owned by the network model (ns3.cc); each PowrelayApp borrows it. */
+struct Shared
+{
+    struct prnet_callbacks cb = {};   /* the runner's event sink */
+    const struct pr_config* cfg = nullptr;
+    uint32_t nNodes = 0;
+    uint64_t messages = 0; /* messages delivered to nodes */
+    uint64_t bytes = 0;    /* their bytes on the wire: framing + message + pad */
+    bool failed = false;   /* a framing error or an allocation failure: the run is void */
+};
+
+} // namespace powrelay
+
+#endif

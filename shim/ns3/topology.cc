@@ -1,0 +1,175 @@
+/* powrelay ns-3 model: the physical network (see topology.h). */
+#include "topology.h"
+
+#include "addr.h"
+#include "powrelay-c.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include <ns3/data-rate.h>
+#include <ns3/error-model.h>
+#include <ns3/internet-stack-helper.h>
+#include <ns3/ipv4-static-routing-helper.h>
+#include <ns3/ipv4-static-routing.h>
+#include <ns3/ipv4.h>
+#include <ns3/log.h>
+#include <ns3/nstime.h>
+#include <ns3/point-to-point-channel.h>
+#include <ns3/point-to-point-helper.h>
+#include <ns3/point-to-point-net-device.h>
+
+
+NS_LOG_COMPONENT_DEFINE("PowrelayTopology");
+
+namespace powrelay
+{
+
+using namespace ns3;
+
+namespace
+{
+
+/* Give a device an interface with a /30 address and bring it up; returns the interface index. */
+uint32_t
+AddInterface(Ptr<Node> node, Ptr<NetDevice> dev, Ipv4Address addr)
+{
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    uint32_t i = ipv4->AddInterface(dev);
+    ipv4->AddAddress(i, Ipv4InterfaceAddress(addr, Ipv4Mask(kNetMask30)));
+    ipv4->SetUp(i);
+    return i;
+}
+
+Ptr<RateErrorModel>
+LossModel(double loss, int64_t stream)
+{
+    Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+    em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+    em->SetRate(loss);
+    /* An explicit stream, so the draws do not depend on how many random variables ns-3 handed out
+     * before (in this process, or in an earlier run of it). */
+    em->AssignStreams(stream);
+    return em;
+}
+
+Time
+Delay(double seconds)
+{
+    return NanoSeconds(static_cast<int64_t>(std::llround(seconds * 1e9)));
+}
+
+} // namespace
+
+int
+Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
+{
+    const uint32_t n = d.n_nodes, R = d.n_regions;
+    if (n == 0 || n >= kMaxNodes)
+    {
+        std::snprintf(err, errlen, "ns3: %u nodes (1 to %u supported)", n, kMaxNodes - 1);
+        return -1;
+    }
+    if (R == 0 || R > 255 || R * (R - 1) / 2 > kMaxCoreLinks)
+    {
+        std::snprintf(err, errlen, "ns3: %u regions (1 to 255 supported)", R);
+        return -1;
+    }
+    for (uint32_t r = 0; r < R; r++)
+    {
+        if (!(d.up_bps[r] >= 1) || !(d.down_bps[r] >= 1) || !std::isfinite(d.up_bps[r]) ||
+            !std::isfinite(d.down_bps[r]))
+        {
+            std::snprintf(err, errlen, "ns3: region %u: bandwidths must be at least 1 bit/s", r);
+            return -1;
+        }
+        for (uint32_t q = 0; q < R; q++)
+            if (!(d.latency_s[r * R + q] >= 0) || !std::isfinite(d.latency_s[r * R + q]))
+            {
+                std::snprintf(err, errlen, "ns3: latency %u-%u is not a finite time >= 0", r, q);
+                return -1;
+            }
+    }
+    if (!(d.loss >= 0 && d.loss < 1) || !(d.jitter >= 0 && d.jitter <= 1))
+    {
+        std::snprintf(err, errlen, "ns3: loss must be in [0, 1) and jitter in [0, 1]");
+        return -1;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (d.node_region[i] >= R)
+        {
+            std::snprintf(err, errlen, "ns3: node %u is in region %u of %u", i, d.node_region[i], R);
+            return -1;
+        }
+
+    m_table.nNodes = n;
+    m_table.nRegions = R;
+    m_table.region.assign(d.node_region, d.node_region + n);
+    m_table.accessIf.assign(n, 0);
+    m_table.coreIf.assign(static_cast<size_t>(R) * R, -1);
+
+    /* Routers first, so their ns-3 ids are small and index m_regionOfNode directly. */
+    routers.Create(R);
+    for (uint32_t r = 0; r < R; r++)
+    {
+        uint32_t id = routers.Get(r)->GetId();
+        if (m_regionOfNode.size() <= id)
+            m_regionOfNode.resize(id + 1, 0);
+        m_regionOfNode[id] = r;
+    }
+    nodes.Create(n);
+
+    /* IPv4 only. End nodes: static routing, which will hold one default route; routers: arithmetic. */
+    InternetStackHelper stack;
+    stack.SetIpv6StackInstall(false);
+    stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
+    stack.Install(nodes);
+    InternetStackHelper core;
+    core.SetIpv6StackInstall(false);
+    core.SetRoutingHelper(CoreRoutingHelper(&m_table, &m_regionOfNode));
+    core.Install(routers);
+
+    /* Core links, between every pair of regions. */
+    PointToPointHelper p2p;
+    p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(static_cast<uint64_t>(kCoreBps))));
+    for (uint32_t a = 0; a < R; a++)
+        for (uint32_t b = a + 1; b < R; b++)
+        {
+            double delay = d.latency_s[a * R + b] - d.latency_s[a * R + a] / 2 - d.latency_s[b * R + b] / 2;
+            if (delay < 0)
+                delay = 0; /* not a metric: clamp (topology.h) */
+            p2p.SetChannelAttribute("Delay", TimeValue(Delay(delay)));
+            NetDeviceContainer devs = p2p.Install(routers.Get(a), routers.Get(b));
+            uint32_t k = CoreLinkIndex(a, b, R);
+            m_table.coreIf[a * R + b] = static_cast<int32_t>(AddInterface(routers.Get(a), devs.Get(0), CoreAddress(k, 0)));
+            m_table.coreIf[b * R + a] = static_cast<int32_t>(AddInterface(routers.Get(b), devs.Get(1), CoreAddress(k, 1)));
+        }
+
+    /* Access links, one per node. */
+    struct pr_rng rng;
+    pr_rng_seed(&rng, d.seed, kJitterStream);
+    Ipv4StaticRoutingHelper staticHelper;
+    for (uint32_t i = 0; i < n; i++)
+    {
+        uint32_t r = d.node_region[i];
+        double mult = 1.0 + d.jitter * (2.0 * pr_rng_uniform(&rng) - 1.0);
+        p2p.SetChannelAttribute("Delay", TimeValue(Delay(d.latency_s[r * R + r] / 2 * mult)));
+        Ptr<Node> node = nodes.Get(i), router = routers.Get(r);
+        NetDeviceContainer devs = p2p.Install(node, router);
+        Ptr<PointToPointNetDevice> up = DynamicCast<PointToPointNetDevice>(devs.Get(0));
+        Ptr<PointToPointNetDevice> down = DynamicCast<PointToPointNetDevice>(devs.Get(1));
+        up->SetDataRate(DataRate(static_cast<uint64_t>(std::llround(d.up_bps[r]))));
+        down->SetDataRate(DataRate(static_cast<uint64_t>(std::llround(d.down_bps[r]))));
+        if (d.loss > 0)
+        {
+            up->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i)));       /* downlink */
+            down->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i) + 1)); /* uplink */
+        }
+        uint32_t nif = AddInterface(node, up, NodeAddress(i));
+        staticHelper.GetStaticRouting(node->GetObject<Ipv4>())->SetDefaultRoute(GatewayAddress(i), nif);
+        m_table.accessIf[i] = AddInterface(router, down, GatewayAddress(i));
+    }
+    return 0;
+}
+
+} // namespace powrelay

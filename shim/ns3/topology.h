@@ -1,0 +1,56 @@
+/* powrelay ns-3 model: the physical network, built to scale to 10,000 nodes.
+ *
+ *   node i --access link--> core router of region(i) --core link--> core router of region r --> node j
+ *
+ * - Every simulated node is an ns-3 node with one point-to-point access link to its region's core
+ *   router. The node's end sends at the region's upload rate, the router's end at its download rate,
+ *   so a node's uplink and downlink are the bottlenecks they are in SPEC 2. network.loss is a
+ *   RateErrorModel (per packet) on the receiving end of each access link, in both directions.
+ * - One core router per region; every pair of routers is joined by a fast point-to-point link (10 Gbps).
+ * - Latency: access links of region r have delay L(r,r)/2, and the core link a-b has
+ *   L(a,b) - L(a,a)/2 - L(b,b)/2, so a path between regions a and b adds up to L(a,b) and one within
+ *   region r to L(r,r). A core delay that would come out negative (a matrix far from metric) is
+ *   clamped at 0: that path is then a little slower than the matrix says.
+ * - Jitter: the scenario's jitter is a per-connection multiplier, but a core link carries thousands of
+ *   connections, so it cannot vary per connection there. Each node's access link delay is instead
+ *   multiplied by uniform(1-j, 1+j), drawn once per node from a powrelay PRNG (desc seed, stream
+ *   kJitterStream), which varies every connection's latency through its two ends.
+ * - Addresses are arithmetic (addr.h). End nodes route everything through a default route to their
+ *   router (Ipv4StaticRouting with one entry); routers route by arithmetic (core-routing.h). No global
+ *   routing, and no link per overlay edge. */
+#ifndef POWRELAY_NS3_TOPOLOGY_H
+#define POWRELAY_NS3_TOPOLOGY_H
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <ns3/node-container.h>
+
+#include "core-routing.h"
+#include "powrelay-c.h"
+
+namespace powrelay
+{
+
+class Topology
+{
+  public:
+    /* The stream of the jitter draws (with the desc seed), apart from every other powrelay stream. */
+    static constexpr uint64_t kJitterStream = 0x6e73336a6974ull; /* "ns3jit" */
+    static constexpr double kCoreBps = 10e9;
+
+    /* Build it all. 0, or -1 with a message in err. */
+    int Build(const struct prnet_desc& d, char* err, size_t errlen);
+
+    ns3::NodeContainer nodes;   /* simulated node i is nodes.Get(i) */
+    ns3::NodeContainer routers; /* region r's core router is routers.Get(r) */
+
+  private:
+    CoreTable m_table;
+    std::vector<uint32_t> m_regionOfNode; /* ns-3 node id -> region, for the routers */
+};
+
+} // namespace powrelay
+
+#endif
