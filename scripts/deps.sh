@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what powrelay needs from Debian (bookworm) packages. Safe to rerun: it installs only what is
-# missing. Needs root, or sudo.
+# missing. Needs root, or sudo. POWRELAY_NS3=OFF skips ns-3 (the largest part).
 set -euo pipefail
 
 packages=(
@@ -11,11 +11,9 @@ packages=(
   python3 python3-matplotlib          # plots/render and the end-to-end tests
   openmpi-bin libopenmpi-dev          # sweeps over MPI (mpirun)
   valgrind                            # the memory check in scripts/test.sh
-  libns3-dev ns3 libgsl-dev libsqlite3-dev  # the ns3 network model (find_package needs ns3's tools)
 )
-# Optional parts, on by default; set POWRELAY_MINIMAL=1 to skip them.
-if [ "${POWRELAY_MINIMAL:-0}" != 1 ]; then
-  packages+=(${POWRELAY_EXTRA_PACKAGES:-})
+if [ "${POWRELAY_NS3:-AUTO}" != OFF ]; then
+  packages+=(libns3-dev ns3 libgsl-dev libsqlite3-dev)  # the ns3 network model (find_package needs ns3's tools)
 fi
 
 missing=()
