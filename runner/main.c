@@ -51,8 +51,13 @@ static char *join_argv(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
-        printf("powrelay %s (network models: flow%s; sweeps: local%s)\n", POWRELAY_VERSION,
-               prnet_find("ns3") ? ", ns3" : "", prr_mpi_available() ? ", MPI" : "");
+#ifdef POWRELAY_SANITIZED
+        const char *sanitized = "; built with ASan+UBSan";
+#else
+        const char *sanitized = "";
+#endif
+        printf("powrelay %s (network models: flow%s; sweeps: local%s%s)\n", POWRELAY_VERSION,
+               prnet_find("ns3") ? ", ns3" : "", prr_mpi_available() ? ", MPI" : "", sanitized);
         return 0;
     }
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
