@@ -2,7 +2,7 @@
  * taken at push, so events at the same instant leave in the order they were scheduled and runs are
  * deterministic.
  *
- * A calendar queue: a ring of buckets of 2^BUCKET_SHIFT ns covering the next ~2 s (where almost every
+ * A calendar queue: a ring of buckets of 2^BUCKET_SHIFT ns (262 us) covering the next ~2 s (where almost every
  * event of a network simulation falls: latencies, serialisation, short timers), the current bucket kept
  * as a small binary heap, and a 4-ary heap for events beyond the ring (long timers), moved into the
  * ring as time reaches them. Pushing into a future bucket is an append; popping is a pop from a heap of
