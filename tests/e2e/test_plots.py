@@ -1,5 +1,6 @@
 """plots/render: figures from a run, from runs side by side, and from a sweep; a clear error (exit 2)
-for a directory without outputs."""
+for a directory without outputs. plots/study: the README's Results figures and table from small
+versions of the study sweeps."""
 import os
 import subprocess
 import sys
@@ -7,7 +8,8 @@ import unittest
 
 from prtest import Case
 
-RENDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "plots", "render")
+PLOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "plots")
+RENDER = os.path.join(PLOTS, "render")
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -70,6 +72,48 @@ class Plots(Case):
         self.assertEqual(p.returncode, 2)
         self.assertFalse(os.path.exists(os.path.join(empty, "figures")))
 
+    def test_study(self):
+        """The five study sweeps, at 30 nodes and with shorter lists, then plots/study on them."""
+        common = ("seed: 1\nduration_s: 320\nnodes: {count: 30}\nhonest: {rate: 0.5, hashrate: 500}\n"
+                  "spies: {fraction: 0.2}\n")
+        attack = ("attackers:\n  - {count: 1, connections: 4, hashrate: 1e5, rate: 5, start_s: 60, stop_s: 300, "
+                  "strategy: %s}\n")
+        grid = ("sweep:\n  attackers.0.hashrate: [1e3, 1e5]\n  repackage.policy: [never, quadratic]\n"
+                "  honest.hashrate: [50, 500, 5000]\n  replications: 1\n")
+        sweeps = {
+            "no-attack": common + "sweep:\n  pow.enabled: [true, false]\n  honest.hashrate: [50, 500, 5000]\n"
+                                  "  replications: 2\n",
+            "no-pow": common + "pow: {enabled: false}\n" + attack % "flood"
+                      + "sweep:\n  attackers.0.strategy: [flood, under_limit, lowball]\n  replications: 2\n",
+            "flood": common + attack % "flood" + grid,
+            "under-limit": common + attack % "under_limit" + grid,
+            "lowball": common + attack % "lowball" + grid,
+        }
+        study = os.path.join(self.tmp, "study")
+        docs = os.path.join(self.tmp, "docs")
+
+        def plot():
+            return subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "study"), study, docs],
+                                  capture_output=True, text=True, timeout=300)
+
+        for name, text in sweeps.items():
+            if name == "lowball":
+                # Before the last sweep exists, plots/study says which is missing and writes nothing.
+                p = plot()
+                self.assertEqual(p.returncode, 2)
+                self.assertIn("lowball", p.stderr)
+                self.assertFalse(os.path.exists(docs))
+            path = self.scenario(f"name: {name}\n" + text, name + ".yaml")
+            self.powrelay("sweep", path, "-o", os.path.join(study, name), "-j", "2", "-q")
+        p = plot()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assert_pngs(docs, ["study-spam.png", "study-honest.png", "study-latency.png", "study-cost.png"])
+        with open(os.path.join(docs, "study-table.md")) as f:
+            lines = f.read().splitlines()
+        # Per strategy: the no-PoW row and two policies x two attacker hash rates; then the three classes.
+        self.assertEqual(sum(1 for l in lines if l.startswith(("| flood ", "| under_limit ", "| lowball "))), 15)
+        for cls in ["phone, 50 H/s", "laptop, 500 H/s", "desktop, 5,000 H/s"]:
+            self.assertTrue(any(l.startswith("| " + cls + " |") for l in lines), cls)
 
 if __name__ == "__main__":
     unittest.main()
