@@ -88,6 +88,8 @@ class Plots(Case):
             "flood": common + attack % "flood" + grid,
             "under-limit": common + attack % "under_limit" + grid,
             "lowball": common + attack % "lowball" + grid,
+            "scale": common + attack % "flood" + "sweep:\n  attackers.0.strategy: [flood, under_limit]\n"
+                                                 "  replications: 1\n",
         }
         study = os.path.join(self.tmp, "study")
         docs = os.path.join(self.tmp, "docs")
@@ -111,9 +113,14 @@ class Plots(Case):
         with open(os.path.join(docs, "study-table.md")) as f:
             lines = f.read().splitlines()
         # Per strategy: the no-PoW row and two policies x two attacker hash rates; then the three classes.
-        self.assertEqual(sum(1 for l in lines if l.startswith(("| flood ", "| under_limit ", "| lowball "))), 15)
+        scale_rows = [l for l in lines if l.startswith(("| flood | 31 |", "| under_limit | 31 |"))]
+        main_rows = [l for l in lines if l.startswith(("| flood ", "| under_limit ", "| lowball "))
+                     and l not in scale_rows]
+        self.assertEqual(len(main_rows), 15)
         for cls in ["phone, 50 H/s", "laptop, 500 H/s", "desktop, 5,000 H/s"]:
             self.assertTrue(any(l.startswith("| " + cls + " |") for l in lines), cls)
+        # The optional scale sweep: its strategies beside the main sweeps' same point (30 honest nodes and the attacker, both here).
+        self.assertEqual(len(scale_rows), 4)
 
 if __name__ == "__main__":
     unittest.main()
