@@ -534,11 +534,15 @@ static void dispatch(struct prnet *net, const struct prf_ev *ev)
     }
 }
 
-/* The event loop, with a lookahead of two popped events so that the state each one needs can be
- * fetched from memory while earlier ones are handled: on a large network nearly every event touches
- * state nobody touched for a while. Order stays exact: when handling an event schedules one that
- * must come before a lookahead event, the lookahead goes back into the queue with its own sequence
- * number. */
+/* The event loop, with a lookahead of popped events so that the state each one needs can be fetched
+ * from memory while earlier ones are handled: on a large network nearly every event touches state
+ * nobody touched for a while. An event is popped two events before it is handled (stage 1 fetches
+ * its message record and node), and one event before, stage 2 fetches what those point to. Order stays
+ * exact: when handling an event schedules one that must come before a lookahead event, the lookahead
+ * events after it go back into the queue with their own sequence numbers. */
+#ifndef LOOKAHEAD
+#define LOOKAHEAD 3
+#endif
 static int flow_run(struct prnet *net, int64_t until)
 {
     if (!net->started) {
@@ -547,11 +551,11 @@ static int flow_run(struct prnet *net, int64_t until)
             if (pr_node_start(net->nodes[i].pr) != PR_OK)
                 return -1;
     }
-    struct prf_ev ahead[2];
+    struct prf_ev ahead[LOOKAHEAD];
     int n_ahead = 0;
     for (;;) {
         /* Fill the lookahead. */
-        while (n_ahead < 2) {
+        while (n_ahead < LOOKAHEAD) {
             const struct prf_ev *top = prf_evq_peek(&net->q);
             if (!top || top->t > until)
                 break;
@@ -562,21 +566,24 @@ static int flow_run(struct prnet *net, int64_t until)
         if (n_ahead == 0)
             break;
         struct prf_ev ev = ahead[0];
-        ahead[0] = ahead[1];
         n_ahead--;
+        for (int k = 0; k < n_ahead; k++)
+            ahead[k] = ahead[k + 1];
         if (n_ahead)
-            prefetch_near(net, &ahead[0]);
+            prefetch_near(net, &ahead[n_ahead >= 2 ? n_ahead - 2 : 0]);
         net->now = ev.t;
         net->stats.events++;
         dispatch(net, &ev);
         if (net->oom)
             return -1;
-        /* Did handling schedule something that must come before the lookahead? */
-        const struct prf_ev *top = n_ahead ? prf_evq_peek(&net->q) : NULL;
-        if (top && prf_ev_before(top, &ahead[0])) {
-            if (prf_evq_reinsert(&net->q, &ahead[0]))
+        /* Did handling schedule something that must come before a lookahead event? Those go back. */
+        while (n_ahead) {
+            const struct prf_ev *top = prf_evq_peek(&net->q);
+            if (!top || !prf_ev_before(top, &ahead[n_ahead - 1]))
+                break;
+            if (prf_evq_reinsert(&net->q, &ahead[n_ahead - 1]))
                 return -1;
-            n_ahead = 0;
+            n_ahead--;
         }
     }
     if (net->now < until)
