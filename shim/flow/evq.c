@@ -84,7 +84,7 @@ int prf_evq_init(struct prf_evq *q)
     if (!q->ring || !q->nonempty)
         return -1;
     for (uint32_t i = 0; i < RING; i++)
-        q->ring[i] = (struct prf_bucket){PRF_NIL, PRF_NIL};
+        q->ring[i] = (struct prf_bucket){PRF_NIL, PRF_NIL, 0};
     return 0;
 }
 
@@ -115,7 +115,6 @@ static uint32_t chunk_alloc(struct prf_evq *q)
         }
         c = q->n_chunks++;
     }
-    q->chunks[c].len = 0;
     q->chunks[c].next = PRF_NIL;
     return c;
 }
@@ -123,7 +122,7 @@ static uint32_t chunk_alloc(struct prf_evq *q)
 static int bucket_append(struct prf_evq *q, uint32_t b, const struct prf_ev *ev)
 {
     struct prf_bucket *k = &q->ring[b];
-    if (k->tail == PRF_NIL || q->chunks[k->tail].len == PRF_CHUNK_EVENTS) {
+    if (k->tail == PRF_NIL || k->tail_len == PRF_CHUNK_EVENTS) {
         uint32_t c = chunk_alloc(q);
         if (c == PRF_NIL)
             return -1;
@@ -132,9 +131,9 @@ static int bucket_append(struct prf_evq *q, uint32_t b, const struct prf_ev *ev)
         else
             q->chunks[k->tail].next = c;
         k->tail = c;
+        k->tail_len = 0;
     }
-    struct prf_chunk *t = &q->chunks[k->tail];
-    t->ev[t->len++] = *ev;
+    q->chunks[k->tail].ev[k->tail_len++] = *ev;
     q->nonempty[b >> 6] |= 1ull << (b & 63);
     return 0;
 }
@@ -197,7 +196,8 @@ static int advance(struct prf_evq *q)
         struct prf_bucket *k = &q->ring[q->cur];
         for (uint32_t c = k->head; c != PRF_NIL;) {
             struct prf_chunk *ch = &q->chunks[c];
-            for (uint32_t i = 0; i < ch->len; i++)
+            uint32_t len = c == k->tail ? k->tail_len : PRF_CHUNK_EVENTS;
+            for (uint32_t i = 0; i < len; i++)
                 if (heap_push(&q->now, &ch->ev[i], 2))
                     return -1;
             uint32_t next = ch->next;
@@ -206,6 +206,7 @@ static int advance(struct prf_evq *q)
             c = next;
         }
         k->head = k->tail = PRF_NIL;
+        k->tail_len = 0;
         q->nonempty[q->cur >> 6] &= ~(1ull << (q->cur & 63));
     }
     return 0;

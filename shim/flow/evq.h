@@ -27,12 +27,13 @@ static inline uint32_t prf_ev_type(const struct prf_ev *e) { return (uint32_t)(e
  * not the largest burst each bucket ever saw. */
 #define PRF_CHUNK_EVENTS 31
 struct prf_chunk {
-    struct prf_ev ev[PRF_CHUNK_EVENTS];
-    uint32_t len, next;
+    struct prf_ev ev[PRF_CHUNK_EVENTS]; /* full, except the tail chunk of a bucket */
+    uint32_t next;
 };
 
 struct prf_bucket {
     uint32_t head, tail; /* chunk indices, PRF_NIL when empty */
+    uint32_t tail_len;   /* events in the tail chunk: kept here, so appending reads no cold chunk */
 };
 
 #define PRF_NIL UINT32_MAX
