@@ -540,9 +540,7 @@ static void dispatch(struct prnet *net, const struct prf_ev *ev)
  * its message record and node), and one event before, stage 2 fetches what those point to. Order stays
  * exact: when handling an event schedules one that must come before a lookahead event, the lookahead
  * events after it go back into the queue with their own sequence numbers. */
-#ifndef LOOKAHEAD
 #define LOOKAHEAD 3
-#endif
 static int flow_run(struct prnet *net, int64_t until)
 {
     if (!net->started) {
@@ -570,7 +568,7 @@ static int flow_run(struct prnet *net, int64_t until)
         for (int k = 0; k < n_ahead; k++)
             ahead[k] = ahead[k + 1];
         if (n_ahead)
-            prefetch_near(net, &ahead[n_ahead >= 2 ? n_ahead - 2 : 0]);
+            prefetch_near(net, &ahead[0]);
         net->now = ev.t;
         net->stats.events++;
         dispatch(net, &ev);

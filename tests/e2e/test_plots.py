@@ -119,7 +119,8 @@ class Plots(Case):
         self.assertEqual(len(main_rows), 15)
         for cls in ["phone, 50 H/s", "laptop, 500 H/s", "desktop, 5,000 H/s"]:
             self.assertTrue(any(l.startswith("| " + cls + " |") for l in lines), cls)
-        # The optional scale sweep: its strategies beside the main sweeps' same point (30 honest nodes and the attacker, both here).
+        # The optional scale sweep: its strategies beside the main sweeps' same point (here both have 30
+        # honest nodes and the attacker).
         self.assertEqual(len(scale_rows), 4)
 
 if __name__ == "__main__":
