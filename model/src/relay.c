@@ -246,7 +246,7 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
         return;
     /* Take the queue: what this flush sets off (a resend) queues anew rather than under our feet. */
     uint64_t *ids = p->fq;
-    uint32_t len = p->fq_len;
+    uint32_t len = p->fq_len, cap = p->fq_cap;
     p->fq = NULL;
     p->fq_len = p->fq_cap = 0;
     pr_cancel_timer(n, &p->flush_timer);
@@ -284,7 +284,7 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     p = &n->peers[pi];
     if (!p->fq) {
         p->fq = ids;
-        p->fq_cap = len;
+        p->fq_cap = cap;
     } else {
         free(ids);
     }
