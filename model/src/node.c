@@ -426,6 +426,26 @@ void pr_node_prefetch_msg(const struct pr_node *n, const uint8_t *msg, size_t le
     }
 }
 
+void pr_node_prefetch_timer(const struct pr_node *n, uint32_t kind, uint64_t arg)
+{
+    switch (kind) {
+    case PR_T_FLUSH: /* the queue's fields, not the start of the peer's record */
+        if (arg < n->npeers)
+            __builtin_prefetch(&n->peers[arg].fq);
+        break;
+    case PR_T_HOLD:
+        if (arg < n->npeers)
+            __builtin_prefetch(&n->peers[arg].in);
+        break;
+    case PR_T_EMBARGO:
+    case PR_T_WALLET:
+        pr_txtable_prefetch(&n->txs, arg);
+        break;
+    default:
+        break;
+    }
+}
+
 double pr_own_rate(const struct pr_node *n, uint64_t tx)
 {
     for (uint32_t i = 0; i < n->n_own; i++)

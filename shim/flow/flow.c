@@ -516,6 +516,10 @@ static void prefetch_near(const struct prnet *net, const struct prf_ev *e)
     if (prf_ev_type(e) == EV_DELIVER) {
         struct msg *m = msg_at(net, e->idx);
         pr_node_prefetch_msg(net->prs[e->node], msg_bytes(m), m->len);
+    } else if (prf_ev_type(e) == EV_TIMER) {
+        const struct timer *t = &net->timers[e->idx];
+        if (t->kind != 0)
+            pr_node_prefetch_timer(net->prs[e->node], t->kind, t->arg);
     }
 }
 

@@ -92,6 +92,9 @@ void pr_node_prefetch(const struct pr_node *n);
 /* A second hint, once the node's state and the message's bytes are in cache: prefetch what handling
  * this message will look up (the transaction it is about). */
 void pr_node_prefetch_msg(const struct pr_node *n, const uint8_t *msg, size_t len);
+/* The same second hint for a timer about to fire (kind and arg as set): what its handler looks up
+ * first (a connection's fluff queue, a transaction). */
+void pr_node_prefetch_timer(const struct pr_node *n, uint32_t kind, uint64_t arg);
 
 /* ---- getters for outputs and tests ---- */
 
