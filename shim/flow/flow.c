@@ -506,8 +506,10 @@ static void prefetch_far(const struct prnet *net, const struct prf_ev *e)
         __builtin_prefetch(m);
         __builtin_prefetch(m->inline_bytes);
     }
-    if (prf_ev_type(e) != EV_CALL)
+    if (prf_ev_type(e) != EV_CALL) {
+        __builtin_prefetch(&net->nodes[e->node]); /* its links: delivering checks the downlink */
         pr_node_prefetch(net->prs[e->node]);
+    }
 }
 
 /* Stage 2: the next event, whose record and node are in cache by now: what its handling looks up. */
