@@ -30,21 +30,28 @@
 
 enum ev_type { EV_TIMER = 1, EV_DELIVER, EV_CALL }; /* fits the event's 2 type bits */
 
-#define INLINE_BYTES 64 /* answers, MINDIFFs and single transactions fit in the record itself */
+#define INLINE_BYTES 44 /* answers (up to two), MINDIFFs and single transactions fit in the record */
 
-/* Two cache lines: what delivering needs, then the bytes of a small message. */
+/* One cache line: what delivering needs, then the bytes of a small message. The receiver is the
+ * event's node, and the serialisation time on its downlink is computed again from its link, so neither
+ * is stored. */
 struct msg {
-    _Alignas(64) int64_t ser; /* its serialisation time on the receiver's downlink */
-    uint32_t next;            /* free list */
-    uint32_t conn;
-    uint32_t from, to;        /* the connection's ends, kept here to spare a dependent load on delivery */
-    uint32_t len, pad, cap;
+    _Alignas(64) uint32_t conn;
+    uint32_t from;            /* the connection's sender, kept here to spare a dependent load */
+    uint32_t len, pad;
     bool queued;              /* already placed behind a busy downlink: deliver when it fires */
-    uint8_t *buf;             /* a buffer of cap bytes for larger messages, kept for reuse */
-    _Alignas(64) uint8_t inline_bytes[INLINE_BYTES];
+    union {
+        uint8_t inline_bytes[INLINE_BYTES];
+        uint32_t next;        /* free list, while the record is free */
+    };
 };
+_Static_assert(sizeof(struct msg) == 64, "a message record is one cache line");
 
-static inline uint8_t *msg_bytes(struct msg *m) { return m->len <= INLINE_BYTES ? m->inline_bytes : m->buf; }
+/* A larger message's bytes, per record, kept for reuse (a record's buffer is only ever grown). */
+struct msgbuf {
+    uint8_t *p;
+    uint32_t cap;
+};
 
 /* A connection seen from its sender; a node's connections are contiguous and sorted by peer, so the
  * lookup on the send path and the fields it then needs share cache lines. */
@@ -94,6 +101,8 @@ struct prnet {
     uint32_t n_conns;
 
     struct msg **msg_chunks; /* records in fixed chunks: their addresses (and inline bytes) never move */
+    struct msgbuf **buf_chunks; /* per record, for messages larger than INLINE_BYTES; a chunk's array
+                                   is allocated when one of its records first needs a buffer */
     uint32_t n_msgs, n_chunks, cap_chunks, free_msg;
     struct timer *timers;
     uint32_t n_timers, cap_timers, free_timer;
@@ -126,6 +135,35 @@ static inline struct msg *msg_at(const struct prnet *net, uint32_t i)
     return &net->msg_chunks[i >> CHUNK_SHIFT][i & (CHUNK - 1)];
 }
 
+static inline struct msgbuf *msgbuf_at(const struct prnet *net, uint32_t i)
+{
+    return &net->buf_chunks[i >> CHUNK_SHIFT][i & (CHUNK - 1)];
+}
+
+static inline uint8_t *msg_bytes(const struct prnet *net, uint32_t i)
+{
+    struct msg *m = msg_at(net, i);
+    return m->len <= INLINE_BYTES ? m->inline_bytes : msgbuf_at(net, i)->p;
+}
+
+/* Make record i's buffer hold len bytes. False when out of memory. */
+static bool msg_buffer(struct prnet *net, uint32_t i, size_t len)
+{
+    struct msgbuf **chunk = &net->buf_chunks[i >> CHUNK_SHIFT];
+    if (!*chunk && !(*chunk = calloc(CHUNK, sizeof **chunk)))
+        return false;
+    struct msgbuf *mb = &(*chunk)[i & (CHUNK - 1)];
+    if (mb->cap >= len)
+        return true;
+    uint8_t *b = malloc(len);
+    if (!b)
+        return false;
+    free(mb->p);
+    mb->p = b;
+    mb->cap = (uint32_t)len;
+    return true;
+}
+
 static uint32_t msg_alloc(struct prnet *net, size_t len)
 {
     uint32_t i;
@@ -136,9 +174,18 @@ static uint32_t msg_alloc(struct prnet *net, size_t len)
             __builtin_prefetch(msg_at(net, net->free_msg)); /* the next send's record */
     } else {
         if (net->n_msgs == net->n_chunks * CHUNK) {
-            if (net->n_chunks == net->cap_chunks &&
-                grow((void **)&net->msg_chunks, &net->cap_chunks, sizeof *net->msg_chunks))
-                return NONE;
+            if (net->n_chunks == net->cap_chunks) {
+                uint32_t cap = net->cap_chunks;
+                if (grow((void **)&net->msg_chunks, &net->cap_chunks, sizeof *net->msg_chunks))
+                    return NONE;
+                struct msgbuf **bufs = realloc(net->buf_chunks, net->cap_chunks * sizeof *bufs);
+                if (!bufs) {
+                    net->cap_chunks = cap;
+                    return NONE;
+                }
+                net->buf_chunks = bufs;
+            }
+            net->buf_chunks[net->n_chunks] = NULL;
             struct msg *chunk = aligned_alloc(64, CHUNK * sizeof *chunk);
             if (!chunk)
                 return NONE;
@@ -148,19 +195,12 @@ static uint32_t msg_alloc(struct prnet *net, size_t len)
         i = net->n_msgs++;
     }
     struct msg *m = msg_at(net, i);
-    if (len > INLINE_BYTES && m->cap < len) {
-        uint8_t *b = malloc(len);
-        if (!b) {
-            m->next = net->free_msg;
-            net->free_msg = i;
-            return NONE;
-        }
-        free(m->buf);
-        m->buf = b;
-        m->cap = (uint32_t)len;
+    if (len > INLINE_BYTES && !msg_buffer(net, i, len)) {
+        m->next = net->free_msg;
+        net->free_msg = i;
+        return NONE;
     }
     m->len = (uint32_t)len;
-    m->next = NONE;
     return i;
 }
 
@@ -233,11 +273,10 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
         return;
     }
     struct msg *m = msg_at(net, mi);
-    memcpy(msg_bytes(m), bytes, len);
+    memcpy(msg_bytes(net, mi), bytes, len);
     m->pad = pad;
     m->conn = c;
     m->from = from;
-    m->to = to;
 
     struct fnode *src = &net->nodes[from];
     struct conn *cn = &net->conns[c];
@@ -247,9 +286,8 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     src->up_free = sent;
     src->bytes_out += wire;
     int64_t arrival = sent + cn->latency_ns + loss_delay(net, wire, cn->latency_ns);
-    m->ser = tx_time_ns(on_link, cn->down_bps);
     m->queued = false;
-    int64_t finish = arrival + m->ser;
+    int64_t finish = arrival + tx_time_ns(on_link, cn->down_bps);
     if (finish < cn->last_finish)
         finish = cn->last_finish; /* TCP delivers in order */
     cn->last_finish = finish;
@@ -309,24 +347,27 @@ static void host_event(void *ctx, const struct pr_event *ev)
 
 /* ---- events ---- */
 
-static void on_deliver(struct prnet *net, uint32_t mi)
+static void on_deliver(struct prnet *net, uint32_t mi, uint32_t to)
 {
     struct msg *m = msg_at(net, mi);
-    struct fnode *n = &net->nodes[m->to];
-    if (!m->queued && n->down_free > net->now - m->ser) {
-        /* The downlink was still busy when this message needed it: it queues behind. */
-        int64_t t = n->down_free + m->ser;
-        n->down_free = t;
-        struct conn *cn = &net->conns[m->conn];
-        if (t > cn->last_finish)
-            cn->last_finish = t;
-        m->queued = true;
-        push(net, t, EV_DELIVER, mi, m->to);
-        return;
+    struct fnode *n = &net->nodes[to];
+    uint64_t wire = (uint64_t)m->len + m->pad + PRNET_FRAME_BYTES;
+    if (!m->queued) {
+        int64_t ser = tx_time_ns(link_bytes(wire), n->down_bps); /* as host_send() computed it */
+        if (n->down_free > net->now - ser) {
+            /* The downlink was still busy when this message needed it: it queues behind. */
+            int64_t t = n->down_free + ser;
+            n->down_free = t;
+            struct conn *cn = &net->conns[m->conn];
+            if (t > cn->last_finish)
+                cn->last_finish = t;
+            m->queued = true;
+            push(net, t, EV_DELIVER, mi, to);
+            return;
+        }
     }
     if (n->down_free < net->now)
         n->down_free = net->now;
-    uint64_t wire = (uint64_t)m->len + m->pad + PRNET_FRAME_BYTES;
     n->bytes_in += wire;
     net->stats.messages++;
     net->stats.bytes += wire;
@@ -341,7 +382,7 @@ static void on_deliver(struct prnet *net, uint32_t mi)
         return;
     }
     /* Larger: the record stays ours until receive() returns (it may send, allocating others). */
-    pr_node_receive(n->pr, m->from, m->buf, m->len, m->pad);
+    pr_node_receive(n->pr, m->from, msgbuf_at(net, mi)->p, m->len, m->pad);
     msg_free(net, mi);
 }
 
@@ -369,8 +410,12 @@ static void flow_destroy(struct prnet *net)
         return;
     for (uint32_t i = 0; i < net->n_nodes; i++)
         pr_node_destroy(net->nodes[i].pr);
-    for (uint32_t i = 0; i < net->n_msgs; i++)
-        free(msg_at(net, i)->buf);
+    for (uint32_t c = 0; c < net->n_chunks; c++) {
+        for (uint32_t i = 0; net->buf_chunks[c] && i < CHUNK; i++)
+            free(net->buf_chunks[c][i].p);
+        free(net->buf_chunks[c]);
+    }
+    free(net->buf_chunks);
     for (uint32_t c = 0; c < net->n_chunks; c++)
         free(net->msg_chunks[c]);
     free(net->msg_chunks);
@@ -502,9 +547,7 @@ static int64_t flow_now(struct prnet *net) { return net->now; }
 static void prefetch_far(const struct prnet *net, const struct prf_ev *e)
 {
     if (prf_ev_type(e) == EV_DELIVER) {
-        const struct msg *m = msg_at(net, e->idx);
-        __builtin_prefetch(m);
-        __builtin_prefetch(m->inline_bytes);
+        __builtin_prefetch(msg_at(net, e->idx));
     }
     if (prf_ev_type(e) != EV_CALL) {
         __builtin_prefetch(&net->nodes[e->node]); /* its links: delivering checks the downlink */
@@ -516,8 +559,7 @@ static void prefetch_far(const struct prnet *net, const struct prf_ev *e)
 static void prefetch_near(const struct prnet *net, const struct prf_ev *e)
 {
     if (prf_ev_type(e) == EV_DELIVER) {
-        struct msg *m = msg_at(net, e->idx);
-        pr_node_prefetch_msg(net->prs[e->node], msg_bytes(m), m->len);
+        pr_node_prefetch_msg(net->prs[e->node], msg_bytes(net, e->idx), msg_at(net, e->idx)->len);
     } else if (prf_ev_type(e) == EV_TIMER) {
         const struct timer *t = &net->timers[e->idx];
         if (t->kind != 0)
@@ -529,7 +571,7 @@ static void dispatch(struct prnet *net, const struct prf_ev *ev)
 {
     switch (prf_ev_type(ev)) {
     case EV_DELIVER:
-        on_deliver(net, ev->idx);
+        on_deliver(net, ev->idx, ev->node);
         break;
     case EV_TIMER:
         on_timer(net, ev->idx);
