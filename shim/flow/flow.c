@@ -30,7 +30,7 @@
 
 enum ev_type { EV_TIMER = 1, EV_DELIVER, EV_CALL }; /* fits the event's 2 type bits */
 
-#define INLINE_BYTES 44 /* answers (up to two), MINDIFFs and single transactions fit in the record */
+#define INLINE_BYTES 40 /* answers (up to two), MINDIFFs and single transactions fit in the record */
 
 /* One cache line: what delivering needs, then the bytes of a small message. The receiver is the
  * event's node, and the serialisation time on its downlink is computed again from its link, so neither
@@ -39,6 +39,7 @@ struct msg {
     _Alignas(64) uint32_t conn;
     uint32_t from;            /* the connection's sender, kept here to spare a dependent load */
     uint32_t len, pad;
+    uint32_t rev;             /* the connection back, which an answer to this message takes */
     bool queued;              /* already placed behind a busy downlink: deliver when it fires */
     union {
         uint8_t inline_bytes[INLINE_BYTES];
@@ -56,7 +57,8 @@ struct msgbuf {
 /* A connection seen from its sender; a node's connections are contiguous and sorted by peer, so the
  * lookup on the send path and the fields it then needs share cache lines. */
 struct conn {
-    uint32_t from, to;
+    uint32_t to;
+    uint32_t rev;        /* the same connection seen from the other end */
     int64_t latency_ns;
     int64_t last_finish; /* in-order delivery: no message finishes before its predecessor */
     double down_bps;     /* the receiver's downlink, so that sending need not touch the receiver */
@@ -108,6 +110,9 @@ struct prnet {
     uint32_t n_timers, cap_timers, free_timer;
     struct call *calls;
     uint32_t n_calls, cap_calls, free_call;
+
+    /* While a message is being received: its connection back, so the answer skips the lookup. */
+    uint32_t reply_from, reply_to, reply_conn;
 
     struct prf_evq q;
     struct prnet_stats stats;
@@ -264,7 +269,7 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     struct prnet *net = ctx;
     if (from >= net->n_nodes || to >= net->n_nodes)
         return;
-    uint32_t c = find_conn(net, from, to);
+    uint32_t c = from == net->reply_from && to == net->reply_to ? net->reply_conn : find_conn(net, from, to);
     if (c == NONE)
         return; /* not connected: the model only sends to peers, so this is a host bug guard */
     uint32_t mi = msg_alloc(net, len);
@@ -275,11 +280,11 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     struct msg *m = msg_at(net, mi);
     memcpy(msg_bytes(net, mi), bytes, len);
     m->pad = pad;
-    m->conn = c;
-    m->from = from;
-
     struct fnode *src = &net->nodes[from];
     struct conn *cn = &net->conns[c];
+    m->conn = c;
+    m->from = from;
+    m->rev = cn->rev;
     uint64_t wire = (uint64_t)len + pad + PRNET_FRAME_BYTES, on_link = link_bytes(wire);
     int64_t start = src->up_free > net->now ? src->up_free : net->now;
     int64_t sent = start + tx_time_ns(on_link, src->up_bps);
@@ -347,6 +352,13 @@ static void host_event(void *ctx, const struct pr_event *ev)
 
 /* ---- events ---- */
 
+static void set_reply(struct prnet *net, uint32_t from, uint32_t to, uint32_t conn)
+{
+    net->reply_from = from;
+    net->reply_to = to;
+    net->reply_conn = conn;
+}
+
 static void on_deliver(struct prnet *net, uint32_t mi, uint32_t to)
 {
     struct msg *m = msg_at(net, mi);
@@ -377,12 +389,16 @@ static void on_deliver(struct prnet *net, uint32_t mi, uint32_t to)
         uint8_t copy[INLINE_BYTES];
         uint32_t len = m->len, pad = m->pad, from = m->from;
         memcpy(copy, m->inline_bytes, len);
+        set_reply(net, to, from, m->rev);
         msg_free(net, mi);
         pr_node_receive(n->pr, from, copy, len, pad);
+        net->reply_from = NONE;
         return;
     }
     /* Larger: the record stays ours until receive() returns (it may send, allocating others). */
+    set_reply(net, to, m->from, m->rev);
     pr_node_receive(n->pr, m->from, msgbuf_at(net, mi)->p, m->len, m->pad);
+    net->reply_from = NONE;
     msg_free(net, mi);
 }
 
@@ -459,9 +475,12 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     net->prs = calloc(d->n_nodes, sizeof *net->prs);
     net->n_conns = 2 * d->n_edges;
     net->conns = calloc(net->n_conns ? net->n_conns : 1, sizeof *net->conns);
+    net->reply_from = NONE;
     struct conn *byedge = calloc(net->n_conns ? net->n_conns : 1, sizeof *byedge);
+    uint32_t *efrom = calloc(net->n_conns ? net->n_conns : 1, sizeof *efrom); /* byedge[i]'s sender */
     uint32_t *deg = calloc(d->n_nodes + 1, sizeof *deg);
-    if (!net->nodes || !net->prs || !net->conns || !byedge || !deg) {
+    if (!net->nodes || !net->prs || !net->conns || !byedge || !efrom || !deg) {
+        free(efrom);
         free(byedge);
         free(deg);
         flow_destroy(net);
@@ -479,6 +498,7 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         net->prs[i] = n->pr;
         if (e != PR_OK) {
             free(deg);
+            free(efrom);
             free(byedge);
             flow_destroy(net);
             snprintf(err, errlen, "node %u: %s", i, pr_strerror(e));
@@ -491,14 +511,16 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         double base = d->latency_s[d->node_region[a] * d->n_regions + d->node_region[b]];
         double mult = 1.0 + d->jitter * (2.0 * pr_rng_uniform(&net->rng) - 1.0);
         int64_t lat = (int64_t)llround(base * mult * 1e9);
-        byedge[2 * e] = (struct conn){.from = a, .to = b, .latency_ns = lat, .down_bps = d->down_bps[d->node_region[b]]};
-        byedge[2 * e + 1] = (struct conn){.from = b, .to = a, .latency_ns = lat,
-                                          .down_bps = d->down_bps[d->node_region[a]]};
+        byedge[2 * e] = (struct conn){.to = b, .latency_ns = lat, .down_bps = d->down_bps[d->node_region[b]]};
+        byedge[2 * e + 1] = (struct conn){.to = a, .latency_ns = lat, .down_bps = d->down_bps[d->node_region[a]]};
+        efrom[2 * e] = a;
+        efrom[2 * e + 1] = b;
         deg[a]++;
         deg[b]++;
         int ea = pr_node_add_peer(net->nodes[a].pr, b, true), eb = pr_node_add_peer(net->nodes[b].pr, a, false);
         if (ea != PR_OK || eb != PR_OK) {
             free(deg);
+            free(efrom);
             free(byedge);
             flow_destroy(net);
             snprintf(err, errlen, "connection %u-%u: %s", a, b, pr_strerror(ea != PR_OK ? ea : eb));
@@ -512,11 +534,15 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         pos += deg[i];
     }
     for (uint32_t c = 0; c < net->n_conns; c++)
-        net->conns[net->nodes[byedge[c].from].conn_end++] = byedge[c];
+        net->conns[net->nodes[efrom[c]].conn_end++] = byedge[c];
     for (uint32_t i = 0; i < d->n_nodes; i++) {
         struct fnode *n = &net->nodes[i];
         qsort(net->conns + n->conn_begin, n->conn_end - n->conn_begin, sizeof *net->conns, cmp_conn);
     }
+    for (uint32_t i = 0; i < d->n_nodes; i++)
+        for (uint32_t k = net->nodes[i].conn_begin; k < net->nodes[i].conn_end; k++)
+            net->conns[k].rev = find_conn(net, net->conns[k].to, i);
+    free(efrom);
     free(byedge);
     free(deg);
     *out = net;
@@ -559,7 +585,9 @@ static void prefetch_far(const struct prnet *net, const struct prf_ev *e)
 static void prefetch_near(const struct prnet *net, const struct prf_ev *e)
 {
     if (prf_ev_type(e) == EV_DELIVER) {
-        pr_node_prefetch_msg(net->prs[e->node], msg_bytes(net, e->idx), msg_at(net, e->idx)->len);
+        const struct msg *m = msg_at(net, e->idx);
+        __builtin_prefetch(&net->conns[m->rev]); /* where the answer goes */
+        pr_node_prefetch_msg(net->prs[e->node], msg_bytes(net, e->idx), m->len);
     } else if (prf_ev_type(e) == EV_TIMER) {
         const struct timer *t = &net->timers[e->idx];
         if (t->kind != 0)
