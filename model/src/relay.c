@@ -280,9 +280,19 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
                 round_check(n, slot);
         }
     }
-    /* Give the array back for reuse unless a nested flush queued into a new one. */
+    /* Give the array back for reuse unless a nested flush queued into a new one. It keeps its
+     * capacity (regrowing it at every flush cost a copy each time), unless that is far beyond what
+     * this flush needed: a burst's queue does not hold its memory for the rest of the run. */
     p = &n->peers[pi];
     if (!p->fq) {
+        uint32_t want = len < 8 ? 16 : 2 * len;
+        if (cap > 2 * want) {
+            uint64_t *q = realloc(ids, sizeof *q * want); /* shrinking: in place */
+            if (q) {
+                ids = q;
+                cap = want;
+            }
+        }
         p->fq = ids;
         p->fq_cap = cap;
     } else {
