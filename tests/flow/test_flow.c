@@ -5,6 +5,7 @@
 #include "test.h"
 
 #include "powrelay/netmodel.h"
+#include "powrelay/wire.h"
 
 #define S PR_S
 
@@ -115,6 +116,42 @@ TEST(loss_delays_but_loses_nothing)
     prnet_flow_ops.destroy(lossy);
 }
 
+TEST(answer_goes_back_on_its_own_connection)
+{
+    /* A line 0 - 1 - 2 with 100 ms between 0 and 1 and 300 ms between 1 and 2. Node 1 answers node 0's
+     * transaction on the connection it came in on (the send path takes that connection without a
+     * lookup): the answer's bytes reach node 0 100 ms after they leave, not 300. */
+    struct pr_config c = plain();
+    struct rec r = {0};
+    static uint8_t region[3] = {0, 1, 2};
+    static uint32_t edges[4] = {0, 1, 1, 2};
+    double up[3] = {1e6, 1e6, 1e6}, down[3] = {1e6, 1e6, 1e6};
+    double lat[9] = {0.01, 0.1, 0.3, 0.1, 0.01, 0.3, 0.3, 0.3, 0.01};
+    struct prnet_desc d = {.n_nodes = 3, .node_region = region, .n_regions = 3, .up_bps = up, .down_bps = down,
+                           .latency_s = lat, .jitter = 0, .loss = 0, .n_edges = 2, .edges = edges, .seed = 1};
+    struct prnet_node_init init[3] = {{1e6, false}, {1e6, false}, {1e6, false}};
+    struct prnet_callbacks cb = {.ctx = &r, .event = sink};
+    struct prnet *net = NULL;
+    char err[256];
+    ASSERT_EQ(prnet_flow_ops.create(&d, &c, init, &cb, &net, err, sizeof err), 0);
+    prnet_flow_ops.run(net, S(1)); /* the opening MINDIFFs are done with */
+    uint64_t in0, in_at_accept, in_later, out;
+    prnet_flow_ops.node_bytes(net, 0, &in0, &out);
+    submit(net, 0, 1535);
+    /* node 1 accepts at 1 s + 2 x 13.016 ms + 100 ms and answers then (behind its relay to node 2 on
+     * its uplink at most: 13.016 ms) */
+    prnet_flow_ops.run(net, S(1) + 2 * 13016000 + 100000000);
+    ASSERT_EQ(r.accepted, 2);
+    prnet_flow_ops.node_bytes(net, 0, &in_at_accept, &out);
+    ASSERT_EQ(in_at_accept, in0);
+    prnet_flow_ops.run(net, S(1.4)); /* past 100 ms of the way back, short of 300 */
+    prnet_flow_ops.node_bytes(net, 0, &in_later, &out);
+    ASSERT_EQ(in_later - in_at_accept, PR_WIRE_HEADER_BYTES + PR_ANSWER_BYTES + PRNET_FRAME_BYTES);
+    prnet_flow_ops.run(net, S(10));
+    ASSERT_EQ(r.accepted, 3);
+    prnet_flow_ops.destroy(net);
+}
+
 static uint64_t cb_order[8];
 static int cb_count;
 static int64_t cb_time[8];
@@ -147,4 +184,5 @@ TEST(runner_callbacks_in_time_order)
     prnet_flow_ops.destroy(cb_net);
 }
 
-TESTS(serialisation_plus_latency, uplink_is_a_fifo, loss_delays_but_loses_nothing, runner_callbacks_in_time_order)
+TESTS(serialisation_plus_latency, uplink_is_a_fifo, loss_delays_but_loses_nothing, answer_goes_back_on_its_own_connection,
+      runner_callbacks_in_time_order)
