@@ -54,6 +54,11 @@ struct msgbuf {
     uint32_t cap;
 };
 
+struct msgchunk {
+    struct msg *rec;
+    struct msgbuf *buf; /* allocated when one of the chunk's records first carries a larger message */
+};
+
 /* A connection seen from its sender; a node's connections are contiguous and sorted by peer, so the
  * lookup on the send path and the fields it then needs share cache lines. */
 struct conn {
@@ -102,9 +107,7 @@ struct prnet {
     struct conn *conns;
     uint32_t n_conns;
 
-    struct msg **msg_chunks; /* records in fixed chunks: their addresses (and inline bytes) never move */
-    struct msgbuf **buf_chunks; /* per record, for messages larger than INLINE_BYTES; a chunk's array
-                                   is allocated when one of its records first needs a buffer */
+    struct msgchunk *msg_chunks; /* records in fixed chunks: their addresses (and inline bytes) never move */
     uint32_t n_msgs, n_chunks, cap_chunks, free_msg;
     struct timer *timers;
     uint32_t n_timers, cap_timers, free_timer;
@@ -137,12 +140,12 @@ static int grow(void **arr, uint32_t *cap, size_t elem)
 
 static inline struct msg *msg_at(const struct prnet *net, uint32_t i)
 {
-    return &net->msg_chunks[i >> CHUNK_SHIFT][i & (CHUNK - 1)];
+    return &net->msg_chunks[i >> CHUNK_SHIFT].rec[i & (CHUNK - 1)];
 }
 
 static inline struct msgbuf *msgbuf_at(const struct prnet *net, uint32_t i)
 {
-    return &net->buf_chunks[i >> CHUNK_SHIFT][i & (CHUNK - 1)];
+    return &net->msg_chunks[i >> CHUNK_SHIFT].buf[i & (CHUNK - 1)];
 }
 
 static inline uint8_t *msg_bytes(const struct prnet *net, uint32_t i)
@@ -154,7 +157,7 @@ static inline uint8_t *msg_bytes(const struct prnet *net, uint32_t i)
 /* Make record i's buffer hold len bytes. False when out of memory. */
 static bool msg_buffer(struct prnet *net, uint32_t i, size_t len)
 {
-    struct msgbuf **chunk = &net->buf_chunks[i >> CHUNK_SHIFT];
+    struct msgbuf **chunk = &net->msg_chunks[i >> CHUNK_SHIFT].buf;
     if (!*chunk && !(*chunk = calloc(CHUNK, sizeof **chunk)))
         return false;
     struct msgbuf *mb = &(*chunk)[i & (CHUNK - 1)];
@@ -179,23 +182,14 @@ static uint32_t msg_alloc(struct prnet *net, size_t len)
             __builtin_prefetch(msg_at(net, net->free_msg)); /* the next send's record */
     } else {
         if (net->n_msgs == net->n_chunks * CHUNK) {
-            if (net->n_chunks == net->cap_chunks) {
-                uint32_t cap = net->cap_chunks;
-                if (grow((void **)&net->msg_chunks, &net->cap_chunks, sizeof *net->msg_chunks))
-                    return NONE;
-                struct msgbuf **bufs = realloc(net->buf_chunks, net->cap_chunks * sizeof *bufs);
-                if (!bufs) {
-                    net->cap_chunks = cap;
-                    return NONE;
-                }
-                net->buf_chunks = bufs;
-            }
-            net->buf_chunks[net->n_chunks] = NULL;
+            if (net->n_chunks == net->cap_chunks &&
+                grow((void **)&net->msg_chunks, &net->cap_chunks, sizeof *net->msg_chunks))
+                return NONE;
             struct msg *chunk = aligned_alloc(64, CHUNK * sizeof *chunk);
             if (!chunk)
                 return NONE;
             memset(chunk, 0, CHUNK * sizeof *chunk);
-            net->msg_chunks[net->n_chunks++] = chunk;
+            net->msg_chunks[net->n_chunks++] = (struct msgchunk){.rec = chunk, .buf = NULL};
         }
         i = net->n_msgs++;
     }
@@ -352,13 +346,6 @@ static void host_event(void *ctx, const struct pr_event *ev)
 
 /* ---- events ---- */
 
-static void set_reply(struct prnet *net, uint32_t from, uint32_t to, uint32_t conn)
-{
-    net->reply_from = from;
-    net->reply_to = to;
-    net->reply_conn = conn;
-}
-
 static void on_deliver(struct prnet *net, uint32_t mi, uint32_t to)
 {
     struct msg *m = msg_at(net, mi);
@@ -383,23 +370,27 @@ static void on_deliver(struct prnet *net, uint32_t mi, uint32_t to)
     n->bytes_in += wire;
     net->stats.messages++;
     net->stats.bytes += wire;
-    if (m->len <= INLINE_BYTES) {
-        /* Small: copy it out and recycle the record at once, so the sends receive() makes reuse this
-         * record, which is in cache, rather than a cold one. */
-        uint8_t copy[INLINE_BYTES];
-        uint32_t len = m->len, pad = m->pad, from = m->from;
+    uint32_t len = m->len, pad = m->pad, from = m->from;
+    /* While it is received, an answer to its sender takes the connection back without a lookup. */
+    net->reply_from = to;
+    net->reply_to = from;
+    net->reply_conn = m->rev;
+    uint8_t copy[INLINE_BYTES];
+    bool small = len <= INLINE_BYTES;
+    const uint8_t *bytes = copy;
+    if (small) {
+        /* Copy it out and recycle the record at once, so the sends receive() makes reuse this record,
+         * which is in cache, rather than a cold one. A larger message's record (and buffer) stays ours
+         * until receive() returns. */
         memcpy(copy, m->inline_bytes, len);
-        set_reply(net, to, from, m->rev);
         msg_free(net, mi);
-        pr_node_receive(n->pr, from, copy, len, pad);
-        net->reply_from = NONE;
-        return;
+    } else {
+        bytes = msgbuf_at(net, mi)->p;
     }
-    /* Larger: the record stays ours until receive() returns (it may send, allocating others). */
-    set_reply(net, to, m->from, m->rev);
-    pr_node_receive(n->pr, m->from, msgbuf_at(net, mi)->p, m->len, m->pad);
+    pr_node_receive(n->pr, from, bytes, len, pad);
     net->reply_from = NONE;
-    msg_free(net, mi);
+    if (!small)
+        msg_free(net, mi);
 }
 
 static void on_timer(struct prnet *net, uint32_t i)
@@ -427,13 +418,12 @@ static void flow_destroy(struct prnet *net)
     for (uint32_t i = 0; i < net->n_nodes; i++)
         pr_node_destroy(net->nodes[i].pr);
     for (uint32_t c = 0; c < net->n_chunks; c++) {
-        for (uint32_t i = 0; net->buf_chunks[c] && i < CHUNK; i++)
-            free(net->buf_chunks[c][i].p);
-        free(net->buf_chunks[c]);
+        struct msgchunk *ch = &net->msg_chunks[c];
+        for (uint32_t i = 0; ch->buf && i < CHUNK; i++)
+            free(ch->buf[i].p);
+        free(ch->buf);
+        free(ch->rec);
     }
-    free(net->buf_chunks);
-    for (uint32_t c = 0; c < net->n_chunks; c++)
-        free(net->msg_chunks[c]);
     free(net->msg_chunks);
     free(net->timers);
     free(net->calls);
