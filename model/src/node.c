@@ -417,13 +417,9 @@ void pr_node_prefetch(const struct pr_node *n)
 
 void pr_node_prefetch_msg(const struct pr_node *n, const uint8_t *msg, size_t len)
 {
-    /* STEM, FLUFF and ANSWER carry a transaction id first in their body. */
-    if (len >= PR_WIRE_HEADER_BYTES + 8 && msg[1] >= PR_MSG_STEM && msg[1] <= PR_MSG_ANSWER) {
-        uint64_t id = 0;
-        for (int i = 7; i >= 0; i--)
-            id = id << 8 | msg[PR_WIRE_HEADER_BYTES + i];
+    uint64_t id;
+    if (pr_wire_peek_tx_id(msg, len, &id))
         pr_txtable_prefetch(&n->txs, id);
-    }
 }
 
 void pr_node_prefetch_timer(const struct pr_node *n, uint32_t kind, uint64_t arg)

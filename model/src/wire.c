@@ -165,6 +165,14 @@ int pr_wire_decode(const uint8_t *msg, size_t len, uint32_t pad, struct pr_msg *
     }
 }
 
+bool pr_wire_peek_tx_id(const uint8_t *msg, size_t len, uint64_t *id)
+{
+    if (len < PR_WIRE_HEADER_BYTES + 8 || msg[1] < PR_MSG_STEM || msg[1] > PR_MSG_ANSWER)
+        return false;
+    *id = get_u64(msg + PR_WIRE_HEADER_BYTES);
+    return true;
+}
+
 void pr_wire_tx_at(const struct pr_msg *m, size_t i, struct pr_tx *tx)
 {
     const uint8_t *p = m->body + i * PR_TX_RECORD_BYTES;

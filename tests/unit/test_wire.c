@@ -210,6 +210,32 @@ TEST(random_bytes_never_crash)
     ASSERT_TRUE(ok < 200000);
 }
 
+TEST(peek_tx_id_reads_the_first_id_of_tx_and_answer_messages_only)
+{
+    struct pr_tx in[2] = {tx(0x0102030405060708ull, 300, 1), tx(9, 300, 1)};
+    uint8_t buf[128];
+    uint32_t pad;
+    uint64_t id = 0;
+    size_t len = pr_wire_encode_txs(buf, sizeof buf, PR_MSG_FLUFF, in, 2, &pad);
+    ASSERT_TRUE(pr_wire_peek_tx_id(buf, len, &id));
+    ASSERT_U64(id, 0x0102030405060708ull);
+    len = pr_wire_encode_txs(buf, sizeof buf, PR_MSG_STEM, in + 1, 1, &pad);
+    ASSERT_TRUE(pr_wire_peek_tx_id(buf, len, &id));
+    ASSERT_U64(id, 9);
+    struct pr_answer a = {.id = 0xfedcba9876543210ull, .status = PR_ANS_HAVE};
+    len = pr_wire_encode_answers(buf, sizeof buf, &a, 1);
+    ASSERT_TRUE(pr_wire_peek_tx_id(buf, len, &id));
+    ASSERT_U64(id, 0xfedcba9876543210ull);
+    /* too short to hold an id, and a message that carries none */
+    id = 77;
+    ASSERT_TRUE(!pr_wire_peek_tx_id(buf, PR_WIRE_HEADER_BYTES + 7, &id));
+    len = pr_wire_encode_mindiff(buf, sizeof buf, 2500);
+    ASSERT_TRUE(len >= PR_WIRE_HEADER_BYTES + 8);
+    ASSERT_TRUE(!pr_wire_peek_tx_id(buf, len, &id));
+    ASSERT_U64(id, 77);
+}
+
 TESTS(tx_batch_roundtrip_and_honest_size, stem_carries_exactly_one, answers_mindiff_block_roundtrip,
       truncated_messages_rejected, malformed_fields_rejected, oversized_batch_rejected,
-      mindiff_values_zero_negative_nan_inf_rejected, random_bytes_never_crash)
+      mindiff_values_zero_negative_nan_inf_rejected, random_bytes_never_crash,
+      peek_tx_id_reads_the_first_id_of_tx_and_answer_messages_only)
