@@ -538,7 +538,7 @@ static int conv_node_list(struct conv *cv, const struct yt_node *v, const char *
     if (!ids)
         return fail_at(cv, v, "out of memory");
     for (size_t i = 0; i < v->n; i++) {
-        double d;
+        double d = 0;
         char k[96];
         snprintf(k, sizeof k, "%s.%zu", key, i);
         if (get_whole(cv, v->items[i], k, 0, PRR_MAX_NODES - 1, &d)) {
