@@ -1,0 +1,164 @@
+/* shim/flow/evq: the flow model's event queue hands out events in exact (time, scheduling order) order,
+ * whatever the mix: ties at one instant, events in the bucket being drained, in later buckets, beyond
+ * the ring (the far heap), after idle stretches, and events the loop popped ahead and puts back. Checked
+ * against a plain reference (the smallest pending (time, order) by linear search) over long random runs
+ * that drive the queue the way the flow loop does. */
+#include "test.h"
+
+#include "../../shim/flow/evq.h"
+#include "powrelay/rng.h"
+
+#define NS_PER_BUCKET (1LL << 18)
+
+struct pending {
+    int64_t t;
+    uint64_t order; /* push order, as the queue's sequence numbers are taken */
+    uint32_t idx;
+};
+
+struct ref {
+    struct pending *p;
+    size_t n;
+};
+
+static void ref_add(struct ref *r, int64_t t, uint64_t order, uint32_t idx)
+{
+    r->p[r->n++] = (struct pending){t, order, idx};
+}
+
+/* Remove and return the earliest pending event. */
+static struct pending ref_take(struct ref *r)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < r->n; i++)
+        if (r->p[i].t < r->p[best].t || (r->p[i].t == r->p[best].t && r->p[i].order < r->p[best].order))
+            best = i;
+    struct pending e = r->p[best];
+    r->p[best] = r->p[--r->n];
+    return e;
+}
+
+/* A delay drawn from a mix that reaches every part of the queue. */
+static int64_t draw_delay(struct pr_rng *g)
+{
+    switch (pr_rng_below(g, 8)) {
+    case 0:
+        return 0;                                            /* the same instant: ties */
+    case 1:
+        return (int64_t)pr_rng_below(g, NS_PER_BUCKET);      /* inside the current bucket, often */
+    case 2:
+        return (int64_t)pr_rng_below(g, 4) * NS_PER_BUCKET;  /* bucket boundaries exactly */
+    case 3:
+        return (int64_t)pr_rng_below(g, 3000000000ull);      /* the ring, and just past its end */
+    case 4:
+        return (int64_t)pr_rng_below(g, 60000000000ull);     /* far beyond the ring */
+    default:
+        return (int64_t)pr_rng_below(g, 400000000ull);       /* latencies: the common case */
+    }
+}
+
+/* Drive the queue as flow_run does: keep up to `ahead_max` events popped ahead, handle the first, let it
+ * schedule new events, and put back lookahead events that a new one must precede. Every handled event
+ * must be the reference's earliest. */
+static void run_mix(uint64_t seed, int ahead_max, int steps, int64_t idle_gap)
+{
+    struct pr_rng g;
+    pr_rng_seed(&g, seed, 7);
+    struct prf_evq q;
+    ASSERT_OK(prf_evq_init(&q));
+    struct ref r = {calloc((size_t)steps * 4 + 64, sizeof(struct pending)), 0};
+    ASSERT_TRUE(r.p != NULL);
+    uint64_t order = 0;
+    uint32_t next_idx = 0;
+    int64_t now = 0;
+    for (int i = 0; i < 32; i++) {
+        int64_t t = draw_delay(&g);
+        ASSERT_OK(prf_evq_push(&q, t, 1, next_idx, 0));
+        ref_add(&r, t, order++, next_idx++);
+    }
+    struct prf_ev ahead[4];
+    int n_ahead = 0, handled = 0;
+    while (handled < steps) {
+        while (n_ahead < ahead_max && prf_evq_pop(&q, &ahead[n_ahead]))
+            n_ahead++;
+        if (n_ahead == 0)
+            break;
+        struct prf_ev ev = ahead[0];
+        for (int k = 1; k < n_ahead; k++)
+            ahead[k - 1] = ahead[k];
+        n_ahead--;
+        struct pending want = ref_take(&r);
+        if (ev.t != want.t || ev.idx != want.idx)
+            FAIL_AT("event %d: got (t %" PRId64 ", idx %u), expected (t %" PRId64 ", idx %u)", handled, ev.t,
+                    ev.idx, want.t, want.idx);
+        ASSERT_TRUE(ev.t >= now);
+        now = ev.t;
+        handled++;
+        /* Schedule 0-3 new events, sometimes after an idle stretch. */
+        int fanout = (int)pr_rng_below(&g, r.n < 64 ? 4 : 3);
+        for (int k = 0; k < fanout; k++) {
+            int64_t t = now + draw_delay(&g) + (pr_rng_below(&g, 50) == 0 ? idle_gap : 0);
+            ASSERT_OK(prf_evq_push(&q, t, 1 + (uint32_t)pr_rng_below(&g, 3), next_idx, 0));
+            ref_add(&r, t, order++, next_idx++);
+        }
+        while (n_ahead) {
+            const struct prf_ev *top = prf_evq_peek(&q);
+            if (!top || !prf_ev_before(top, &ahead[n_ahead - 1]))
+                break;
+            ASSERT_OK(prf_evq_reinsert(&q, &ahead[n_ahead - 1]));
+            n_ahead--;
+        }
+    }
+    ASSERT_EQ(handled, steps);
+    free(r.p);
+    prf_evq_free(&q);
+}
+
+TEST(pops_in_time_then_schedule_order)
+{
+    for (uint64_t seed = 1; seed <= 4 && !test_failed; seed++)
+        run_mix(seed, 1, 20000, 0);
+}
+
+TEST(lookahead_reinsert_keeps_exact_order)
+{
+    for (uint64_t seed = 11; seed <= 14 && !test_failed; seed++)
+        run_mix(seed, 3, 20000, 0);
+}
+
+TEST(idle_stretches_and_far_events)
+{
+    for (uint64_t seed = 21; seed <= 24 && !test_failed; seed++)
+        run_mix(seed, 3, 20000, 5000000000LL); /* jumps of 5 s: past the ring's 2.15 s */
+}
+
+TEST(many_events_in_one_bucket)
+{
+    /* A burst of thousands of events inside one bucket, in an order unrelated to their times, with ties:
+     * the bucket's own ordering (not the ring's) decides. */
+    struct prf_evq q;
+    ASSERT_OK(prf_evq_init(&q));
+    struct pr_rng g;
+    pr_rng_seed(&g, 99, 7);
+    enum { N = 5000 };
+    static int64_t t_of[N];
+    int64_t base = 10 * NS_PER_BUCKET;
+    for (uint32_t i = 0; i < N; i++) {
+        t_of[i] = base + (int64_t)pr_rng_below(&g, 300); /* many ties */
+        ASSERT_OK(prf_evq_push(&q, t_of[i], 1, i, 0));
+    }
+    struct prf_ev ev, prev = {0};
+    for (uint32_t k = 0; k < N; k++) {
+        ASSERT_TRUE(prf_evq_pop(&q, &ev));
+        ASSERT_EQ(ev.t, t_of[ev.idx]);
+        if (k > 0)
+            ASSERT_TRUE(ev.t > prev.t || (ev.t == prev.t && ev.idx > prev.idx));
+        prev = ev;
+    }
+    ASSERT_TRUE(!prf_evq_pop(&q, &ev));
+    ASSERT_TRUE(prf_evq_peek(&q) == NULL);
+    prf_evq_free(&q);
+}
+
+TESTS(pops_in_time_then_schedule_order, lookahead_reinsert_keeps_exact_order, idle_stretches_and_far_events,
+      many_events_in_one_bucket)
