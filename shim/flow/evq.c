@@ -20,7 +20,7 @@ static inline bool before(const struct prf_ev *a, const struct prf_ev *b)
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-/* ---- heaps: binary for the current bucket (small), 4-ary for the far future ---- */
+/* ---- heaps: binary for late arrivals in the current bucket (few), 4-ary for the far future ---- */
 
 static int heap_reserve(struct prf_heap *h)
 {
@@ -93,7 +93,9 @@ void prf_evq_free(struct prf_evq *q)
     free(q->chunks);
     free(q->ring);
     free(q->nonempty);
-    free(q->now.h);
+    free(q->sorted);
+    free(q->scratch);
+    free(q->late.h);
     free(q->far.h);
     memset(q, 0, sizeof *q);
 }
@@ -143,7 +145,7 @@ static int place(struct prf_evq *q, const struct prf_ev *ev)
 {
     int64_t off = ev->t - q->base;
     if (off < ((int64_t)1 << BUCKET_SHIFT))
-        return heap_push(&q->now, ev, 2);
+        return heap_push(&q->late, ev, 2);
     if (off < HORIZON)
         return bucket_append(q, (q->cur + (uint32_t)(off >> BUCKET_SHIFT)) & (RING - 1), ev);
     return heap_push(&q->far, ev, 4);
@@ -171,10 +173,109 @@ static uint32_t next_nonempty(const struct prf_evq *q)
     return 0;
 }
 
+/* ---- sorting a bucket ---- */
+
+/* Two passes of a least-significant-digit radix sort on the event's offset in its bucket (stable, and
+ * without the unpredictable branches that make a heap's pops slow), then scheduling order restored
+ * among events at the same instant (the sort kept them in the order they were appended, which far-heap
+ * moves and put-backs can disturb; equal times are rare, so this pass is a linear check). Small buckets
+ * take an insertion sort instead of clearing the counters. */
+#define RADIX_BITS ((BUCKET_SHIFT + 1) / 2)
+#define RADIX (1u << RADIX_BITS)
+_Static_assert(2 * RADIX_BITS >= BUCKET_SHIFT, "two radix passes cover a bucket's offsets");
+
+static void insertion_sort(struct prf_ev *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct prf_ev e = a[i];
+        size_t j = i;
+        while (j > 0 && before(&e, &a[j - 1])) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = e;
+    }
+}
+
+static void sort_bucket(struct prf_ev *a, struct prf_ev *tmp, size_t n, int64_t base)
+{
+    if (n <= 32) {
+        insertion_sort(a, n);
+        return;
+    }
+    uint32_t lo[RADIX] = {0}, hi[RADIX] = {0};
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = (uint32_t)(a[i].t - base);
+        lo[k & (RADIX - 1)]++;
+        hi[k >> RADIX_BITS]++;
+    }
+    uint32_t sum_lo = 0, sum_hi = 0;
+    for (uint32_t d = 0; d < RADIX; d++) {
+        uint32_t c = lo[d];
+        lo[d] = sum_lo;
+        sum_lo += c;
+        c = hi[d];
+        hi[d] = sum_hi;
+        sum_hi += c;
+    }
+    for (size_t i = 0; i < n; i++)
+        tmp[lo[(uint32_t)(a[i].t - base) & (RADIX - 1)]++] = a[i];
+    for (size_t i = 0; i < n; i++)
+        a[hi[(uint32_t)(tmp[i].t - base) >> RADIX_BITS]++] = tmp[i];
+    for (size_t i = 1; i < n; i++)
+        if (a[i].t == a[i - 1].t && a[i].seq < a[i - 1].seq) {
+            struct prf_ev e = a[i];
+            size_t j = i;
+            for (; j > 0 && a[j - 1].t == e.t && a[j - 1].seq > e.seq; j--)
+                a[j] = a[j - 1];
+            a[j] = e;
+        }
+}
+
+/* Take the current bucket's chain of chunks into the sorted array. */
+static int load_bucket(struct prf_evq *q)
+{
+    struct prf_bucket *k = &q->ring[q->cur];
+    size_t n = 0;
+    for (uint32_t c = k->head; c != PRF_NIL; c = q->chunks[c].next)
+        n += c == k->tail ? k->tail_len : PRF_CHUNK_EVENTS;
+    if (n > q->sorted_cap) {
+        size_t cap = q->sorted_cap ? q->sorted_cap : 256;
+        while (cap < n)
+            cap *= 2;
+        struct prf_ev *a = realloc(q->sorted, cap * sizeof *a), *t;
+        if (!a)
+            return -1;
+        q->sorted = a;
+        if (!(t = realloc(q->scratch, cap * sizeof *t)))
+            return -1;
+        q->scratch = t;
+        q->sorted_cap = cap;
+    }
+    size_t at = 0;
+    for (uint32_t c = k->head; c != PRF_NIL;) {
+        struct prf_chunk *ch = &q->chunks[c];
+        uint32_t len = c == k->tail ? k->tail_len : PRF_CHUNK_EVENTS;
+        memcpy(q->sorted + at, ch->ev, len * sizeof *ch->ev);
+        at += len;
+        uint32_t next = ch->next;
+        ch->next = q->free_chunk;
+        q->free_chunk = c;
+        c = next;
+    }
+    k->head = k->tail = PRF_NIL;
+    k->tail_len = 0;
+    q->nonempty[q->cur >> 6] &= ~(1ull << (q->cur & 63));
+    sort_bucket(q->sorted, q->scratch, n, q->base);
+    q->pos = 0;
+    q->sorted_len = n;
+    return 0;
+}
+
 /* Make the current bucket hold the earliest events. */
 static int advance(struct prf_evq *q)
 {
-    while (q->now.len == 0 && q->len > 0) {
+    while (q->pos == q->sorted_len && q->late.len == 0 && q->len > 0) {
         uint32_t d = next_nonempty(q);
         if (d == 0) {
             /* Nothing in the ring: jump to the far heap's first event. */
@@ -193,30 +294,25 @@ static int advance(struct prf_evq *q)
             if (place(q, &ev))
                 return -1;
         }
-        struct prf_bucket *k = &q->ring[q->cur];
-        for (uint32_t c = k->head; c != PRF_NIL;) {
-            struct prf_chunk *ch = &q->chunks[c];
-            uint32_t len = c == k->tail ? k->tail_len : PRF_CHUNK_EVENTS;
-            for (uint32_t i = 0; i < len; i++)
-                if (heap_push(&q->now, &ch->ev[i], 2))
-                    return -1;
-            uint32_t next = ch->next;
-            ch->next = q->free_chunk;
-            q->free_chunk = c;
-            c = next;
-        }
-        k->head = k->tail = PRF_NIL;
-        k->tail_len = 0;
-        q->nonempty[q->cur >> 6] &= ~(1ull << (q->cur & 63));
+        if (load_bucket(q))
+            return -1;
     }
     return 0;
+}
+
+/* The earliest event: the sorted bucket's next, or the late heap's top. */
+static const struct prf_ev *front(const struct prf_evq *q, bool *from_late)
+{
+    bool late = q->late.len && (q->pos == q->sorted_len || before(&q->late.h[0], &q->sorted[q->pos]));
+    *from_late = late;
+    return late ? &q->late.h[0] : &q->sorted[q->pos];
 }
 
 int prf_evq_reinsert(struct prf_evq *q, const struct prf_ev *ev)
 {
     if (ev->t < q->base) {
-        /* Before the current bucket (it was popped from there): it goes to the current heap. */
-        if (heap_push(&q->now, ev, 2))
+        /* Before the current bucket (it was popped from there): it goes to the late heap. */
+        if (heap_push(&q->late, ev, 2))
             return -1;
     } else if (place(q, ev)) {
         return -1;
@@ -229,15 +325,20 @@ const struct prf_ev *prf_evq_peek(struct prf_evq *q)
 {
     if (q->len == 0 || advance(q))
         return NULL;
-    return &q->now.h[0];
+    bool late;
+    return front(q, &late);
 }
 
 bool prf_evq_pop(struct prf_evq *q, struct prf_ev *out)
 {
     if (q->len == 0 || advance(q))
         return false;
-    *out = q->now.h[0];
-    heap_pop(&q->now, 2);
+    bool late;
+    *out = *front(q, &late);
+    if (late)
+        heap_pop(&q->late, 2);
+    else
+        q->pos++;
     q->len--;
     return true;
 }

@@ -3,10 +3,11 @@
  * deterministic.
  *
  * A calendar queue: a ring of buckets of 2^BUCKET_SHIFT ns (262 us) covering the next ~2 s (where almost every
- * event of a network simulation falls: latencies, serialisation, short timers), the current bucket kept
- * as a small binary heap, and a 4-ary heap for events beyond the ring (long timers), moved into the
- * ring as time reaches them. Pushing into a future bucket is an append; popping is a pop from a heap of
- * a few dozen events. A bitmap of non-empty buckets skips idle stretches. */
+ * event of a network simulation falls: latencies, serialisation, short timers), and a 4-ary heap for
+ * events beyond the ring (long timers), moved into the ring as time reaches them. Pushing into a future
+ * bucket is an append. When time reaches a bucket its events are sorted at once (a radix sort on their
+ * offset in the bucket) and then taken in order; the few scheduled into the current bucket after that
+ * wait in a small binary heap beside it. A bitmap of non-empty buckets skips idle stretches. */
 #ifndef POWRELAY_FLOW_EVQ_H
 #define POWRELAY_FLOW_EVQ_H
 
@@ -50,7 +51,10 @@ struct prf_evq {
     uint64_t *nonempty;   /* one bit per ring bucket */
     struct prf_chunk *chunks;
     uint32_t n_chunks, cap_chunks, free_chunk;
-    struct prf_heap now;  /* the current bucket's events (binary heap) */
+    struct prf_ev *sorted; /* the current bucket's events in order; sorted[pos..sorted_len) still to come */
+    struct prf_ev *scratch; /* the sort's second buffer */
+    size_t pos, sorted_len, sorted_cap;
+    struct prf_heap late; /* events for the current bucket scheduled after it was sorted, and put-backs */
     struct prf_heap far;  /* beyond the ring (4-ary heap) */
     size_t len;
     uint64_t seq;
