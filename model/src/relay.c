@@ -6,6 +6,8 @@
 
 #include "node_internal.h"
 
+#define LOCAL_BATCH 32 /* transactions of a batch handled in arrays on the stack; more use scratch buffers */
+
 static inline uint64_t bit(uint32_t pi) { return 1ull << pi; }
 
 static void report_invalid(struct pr_node *n, uint32_t pi, int err)
@@ -251,8 +253,11 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     p->fq_len = p->fq_cap = 0;
     pr_cancel_timer(n, &p->flush_timer);
 
-    if (pr_scratch_txs(n, len) == PR_OK) {
-        struct pr_tx *batch = n->scratch_txs;
+    /* A usual batch is built on the stack: the node's scratch buffer would be one more line to fetch
+     * from memory per flush on a large network. Bigger ones use the scratch buffer. */
+    struct pr_tx local[LOCAL_BATCH];
+    if (len <= LOCAL_BATCH || pr_scratch_txs(n, len) == PR_OK) {
+        struct pr_tx *batch = len <= LOCAL_BATCH ? local : n->scratch_txs;
         uint32_t k = 0;
         for (uint32_t i = 0; i < len; i++) {
             uint32_t slot = pr_txtable_find(&n->txs, ids[i]);
@@ -396,26 +401,31 @@ static uint8_t receive_tx(struct pr_node *n, uint32_t pi, const struct pr_tx *tx
 
 static int handle_txs(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
 {
-    int err = pr_scratch_answers(n, m->count);
-    if (err)
-        return err;
+    /* The answers to a usual batch are gathered on the stack (see pr_relay_flush), a big batch's in
+     * the node's scratch buffer, which only this function uses. */
+    struct pr_answer local[LOCAL_BATCH], *ans = local;
+    if (m->count > LOCAL_BATCH) {
+        int err = pr_scratch_answers(n, m->count);
+        if (err)
+            return err;
+        ans = n->scratch_ans;
+    }
     /* Stem messages on a network without Dandelion++ are taken as fluff. */
     bool stem_msg = m->type == PR_MSG_STEM && n->cfg->dandelion_enabled;
     for (uint32_t i = 0; i < m->count; i++) {
         struct pr_tx tx;
         pr_wire_tx_at(m, i, &tx);
         n->tx_deliveries++;
-        /* Relaying may grow the scratch buffers (a nested flush), so index afresh each time. */
         double req = 0;
         uint8_t status = n->attacker ? PR_ANS_RELAYED : receive_tx(n, pi, &tx, stem_msg, &req);
-        n->scratch_ans[i] = (struct pr_answer){.id = tx.id, .status = status, .req = req};
+        ans[i] = (struct pr_answer){.id = tx.id, .status = status, .req = req};
     }
     uint8_t stack[PR_WIRE_HEADER_BYTES + 64 * PR_ANSWER_BYTES];
     size_t need = PR_WIRE_HEADER_BYTES + (size_t)m->count * PR_ANSWER_BYTES;
     uint8_t *buf = need <= sizeof stack ? stack : malloc(need);
     if (!buf)
         return PR_ERR_NOMEM;
-    size_t len = pr_wire_encode_answers(buf, need, n->scratch_ans, m->count);
+    size_t len = pr_wire_encode_answers(buf, need, ans, m->count);
     if (len)
         pr_send(n, pi, buf, len, 0);
     if (buf != stack)
