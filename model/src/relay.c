@@ -69,12 +69,21 @@ uint64_t pr_fluff_targets(const struct pr_node *n, const struct pr_txent *e)
     return all & ~e->known;
 }
 
+static void flush_alone(struct pr_node *n, uint32_t pi, uint32_t slot);
+
 static void enqueue(struct pr_node *n, uint32_t pi, uint32_t slot)
 {
     struct pr_txent *e = &n->txs.hot[slot];
     if (e->queued & bit(pi))
         return;
     struct pr_peer *p = &n->peers[pi];
+    int64_t mean = p->outbound ? n->cfg->flush_out_ns : n->cfg->flush_in_ns;
+    if (mean <= 0 && p->fq_len == 0) {
+        /* It would be flushed at once, alone: the same steps without the queue. */
+        e->queued |= bit(pi);
+        flush_alone(n, pi, slot);
+        return;
+    }
     if (p->fq_len == p->fq_cap) {
         uint32_t cap = p->fq_cap ? p->fq_cap * 2 : 8;
         uint64_t *q = realloc(p->fq, sizeof *q * cap);
@@ -85,7 +94,6 @@ static void enqueue(struct pr_node *n, uint32_t pi, uint32_t slot)
     }
     e->queued |= bit(pi);
     p->fq[p->fq_len++] = e->id;
-    int64_t mean = p->outbound ? n->cfg->flush_out_ns : n->cfg->flush_in_ns;
     if (mean <= 0)
         pr_relay_flush(n, pi);
     else if (!p->flush_timer)
@@ -241,6 +249,37 @@ static void round_tally(struct pr_txent *e, uint32_t pi, bool relayed)
     }
 }
 
+/* A queued transaction at its flush to peer pi: true, with its batch record, if it goes now. The peer
+ * may have got it meanwhile, or asked for more: those are tallied for the fluff round instead. */
+static bool flush_take(struct pr_node *n, uint32_t pi, uint32_t slot, struct pr_tx *out)
+{
+    if (slot == PR_NO_SLOT || n->txs.hot[slot].state != PR_TXS_POOL)
+        return false; /* confirmed or evicted meanwhile */
+    struct pr_txent *e = &n->txs.hot[slot];
+    e->queued &= ~bit(pi);
+    if (e->known & bit(pi)) {
+        round_tally(e, pi, true);
+        return false;
+    }
+    if (n->cfg->pow_enabled && n->peers[pi].their_req > e->work) {
+        round_tally(e, pi, false);
+        return false;
+    }
+    e->inflight |= bit(pi);
+    *out = pr_tx_of(n, e);
+    return true;
+}
+
+/* pr_relay_flush() of a queue holding only this transaction (flush delay 0). */
+static void flush_alone(struct pr_node *n, uint32_t pi, uint32_t slot)
+{
+    pr_cancel_timer(n, &n->peers[pi].flush_timer);
+    struct pr_tx t;
+    if (flush_take(n, pi, slot, &t))
+        pr_send_txs(n, pi, PR_MSG_FLUFF, &t, 1);
+    round_check(n, slot); /* sending inserts nothing: the slot still holds */
+}
+
 void pr_relay_flush(struct pr_node *n, uint32_t pi)
 {
     struct pr_peer *p = &n->peers[pi];
@@ -259,24 +298,9 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     if (len <= LOCAL_BATCH || pr_scratch_txs(n, len) == PR_OK) {
         struct pr_tx *batch = len <= LOCAL_BATCH ? local : n->scratch_txs;
         uint32_t k = 0;
-        for (uint32_t i = 0; i < len; i++) {
-            uint32_t slot = pr_txtable_find(&n->txs, ids[i]);
-            if (slot == PR_NO_SLOT || n->txs.hot[slot].state != PR_TXS_POOL)
-                continue; /* confirmed or evicted meanwhile */
-            struct pr_txent *e = &n->txs.hot[slot];
-            e->queued &= ~bit(pi);
-            /* Checked again at the flush: the peer may have got it, or asked for more. */
-            if (e->known & bit(pi)) {
-                round_tally(e, pi, true);
-                continue;
-            }
-            if (n->cfg->pow_enabled && p->their_req > e->work) {
-                round_tally(e, pi, false);
-                continue;
-            }
-            e->inflight |= bit(pi);
-            batch[k++] = pr_tx_of(n, e);
-        }
+        for (uint32_t i = 0; i < len; i++)
+            if (flush_take(n, pi, pr_txtable_find(&n->txs, ids[i]), &batch[k]))
+                k++;
         if (k)
             pr_send_txs(n, pi, PR_MSG_FLUFF, batch, k);
         for (uint32_t i = 0; i < len; i++) {
