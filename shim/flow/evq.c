@@ -175,11 +175,12 @@ static uint32_t next_nonempty(const struct prf_evq *q)
 
 /* ---- sorting a bucket ---- */
 
-/* Two passes of a least-significant-digit radix sort on the event's offset in its bucket (stable, and
- * without the unpredictable branches that make a heap's pops slow), then scheduling order restored
- * among events at the same instant (the sort kept them in the order they were appended, which far-heap
- * moves and put-backs can disturb; equal times are rare, so this pass is a linear check). Small buckets
- * take an insertion sort instead of clearing the counters. */
+/* Two passes of a least-significant-digit radix sort on the event's offset in its bucket, without the
+ * unpredictable branches that make a heap's pops slow. It is stable, so events at the same instant keep
+ * the order they were appended in, which is their scheduling order: a bucket receives pushes in sequence
+ * order, and far-heap events as soon as the ring reaches their time, before anything there can be pushed
+ * after them (put-backs never go to a bucket: they belong to the current one, which has the late heap).
+ * Small buckets take an insertion sort instead of clearing the counters. */
 #define RADIX_BITS ((BUCKET_SHIFT + 1) / 2)
 #define RADIX (1u << RADIX_BITS)
 _Static_assert(2 * RADIX_BITS >= BUCKET_SHIFT, "two radix passes cover a bucket's offsets");
@@ -222,14 +223,6 @@ static void sort_bucket(struct prf_ev *a, struct prf_ev *tmp, size_t n, int64_t 
         tmp[lo[(uint32_t)(a[i].t - base) & (RADIX - 1)]++] = a[i];
     for (size_t i = 0; i < n; i++)
         a[hi[(uint32_t)(tmp[i].t - base) >> RADIX_BITS]++] = tmp[i];
-    for (size_t i = 1; i < n; i++)
-        if (a[i].t == a[i - 1].t && a[i].seq < a[i - 1].seq) {
-            struct prf_ev e = a[i];
-            size_t j = i;
-            for (; j > 0 && a[j - 1].t == e.t && a[j - 1].seq > e.seq; j--)
-                a[j] = a[j - 1];
-            a[j] = e;
-        }
 }
 
 /* Take the current bucket's chain of chunks into the sorted array. */

@@ -5,7 +5,7 @@
  * that drive the queue the way the flow loop does. */
 #include "test.h"
 
-#include "../../shim/flow/evq.h"
+#include "evq.h"
 #include "powrelay/rng.h"
 
 #define NS_PER_BUCKET (1LL << 18)
@@ -160,5 +160,35 @@ TEST(many_events_in_one_bucket)
     prf_evq_free(&q);
 }
 
-TESTS(pops_in_time_then_schedule_order, lookahead_reinsert_keeps_exact_order, idle_stretches_and_far_events,
+TEST(far_event_keeps_its_place_among_ties)
+{
+    /* An event scheduled beyond the ring waits in the far heap, and others are scheduled later for the
+     * same instant, enough to fill its bucket past the insertion-sort size: it still comes first. */
+    struct prf_evq q;
+    ASSERT_OK(prf_evq_init(&q));
+    const int64_t T = 3000000000LL; /* 3 s: beyond the ring's 2.15 s */
+    ASSERT_OK(prf_evq_push(&q, T, 1, 0, 0));
+    ASSERT_OK(prf_evq_push(&q, 0, 1, 1, 0));
+    ASSERT_OK(prf_evq_push(&q, 1000000000LL, 1, 2, 0));
+    struct prf_ev ev;
+    ASSERT_TRUE(prf_evq_pop(&q, &ev));
+    ASSERT_EQ(ev.idx, 1);
+    ASSERT_TRUE(prf_evq_pop(&q, &ev)); /* now 1 s: T is within the ring */
+    ASSERT_EQ(ev.idx, 2);
+    for (uint32_t i = 3; i < 103; i++)
+        ASSERT_OK(prf_evq_push(&q, T + (i % 2 ? 0 : (int64_t)i), 1, i, 0));
+    ASSERT_TRUE(prf_evq_pop(&q, &ev));
+    ASSERT_EQ(ev.idx, 0);
+    ASSERT_EQ(ev.t, T);
+    uint32_t prev = 0;
+    for (int k = 0; k < 50; k++) { /* then the odd ones, at T, in the order scheduled */
+        ASSERT_TRUE(prf_evq_pop(&q, &ev));
+        ASSERT_EQ(ev.t, T);
+        ASSERT_TRUE(ev.idx > prev);
+        prev = ev.idx;
+    }
+    prf_evq_free(&q);
+}
+
+TESTS(pops_in_time_then_schedule_order, far_event_keeps_its_place_among_ties, lookahead_reinsert_keeps_exact_order, idle_stretches_and_far_events,
       many_events_in_one_bucket)
