@@ -407,24 +407,16 @@ int pr_node_submit_tx(struct pr_node *n, const struct pr_tx_request *rq, uint64_
     return PR_OK;
 }
 
-/* The hints' only effect is __builtin_prefetch, which GCC counts as none: a call to a function without
- * effects may be deleted, and with link-time optimisation GCC sees that of these from the flow loop.
- * KEEP_CALLS gives each an effect (an empty volatile asm: no instruction) so every call stays, inlined
- * or not; tests/build/check_prefetch.py checks the built program. */
-#define KEEP_CALLS() __asm__ volatile("")
-
 void pr_node_prefetch(const struct pr_node *n)
 {
-    KEEP_CALLS();
     /* The hot part of the struct, from `id` to the first peer ids. */
     const char *p = (const char *)n;
     for (size_t off = 0; off < offsetof(struct pr_node, peer_ids) + 64; off += 64)
-        __builtin_prefetch(p + off);
+        pr_prefetch(p + off);
 }
 
 void pr_node_prefetch_msg(const struct pr_node *n, const uint8_t *msg, size_t len)
 {
-    KEEP_CALLS();
     uint64_t id;
     if (pr_wire_peek_tx_id(msg, len, &id))
         pr_txtable_prefetch(&n->txs, id);
@@ -432,15 +424,14 @@ void pr_node_prefetch_msg(const struct pr_node *n, const uint8_t *msg, size_t le
 
 void pr_node_prefetch_timer(const struct pr_node *n, uint32_t kind, uint64_t arg)
 {
-    KEEP_CALLS();
     switch (kind) {
     case PR_T_FLUSH: /* the queue's fields, not the start of the peer's record */
         if (arg < n->npeers)
-            __builtin_prefetch(&n->peers[arg].fq);
+            pr_prefetch(&n->peers[arg].fq);
         break;
     case PR_T_HOLD:
         if (arg < n->npeers)
-            __builtin_prefetch(&n->peers[arg].in);
+            pr_prefetch(&n->peers[arg].in);
         break;
     case PR_T_EMBARGO:
     case PR_T_WALLET:

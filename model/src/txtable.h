@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "powrelay/u64map.h"
+#include "prefetch.h"
 
 #define PR_NO_SLOT UINT32_MAX
 
@@ -96,12 +97,11 @@ static inline struct pr_txcold *pr_txcold_of(const struct pr_txtable *t, const s
     return &t->cold[e->cold];
 }
 
-/* Prefetch the hot slot where id would be. Always inlined: GCC takes a function whose only effect is
- * __builtin_prefetch for one without effects and deletes calls to it that it did not inline. */
+/* Prefetch the hot slot where id would be (always inlined: see prefetch.h). */
 static inline __attribute__((always_inline)) void pr_txtable_prefetch(const struct pr_txtable *t, uint64_t id)
 {
     if (t->hot)
-        __builtin_prefetch(&t->hot[pr_hash64(id) & t->mask]);
+        pr_prefetch(&t->hot[pr_hash64(id) & t->mask]);
 }
 
 #endif

@@ -225,32 +225,38 @@ static void sort_bucket(struct prf_ev *a, struct prf_ev *tmp, size_t n, int64_t 
         a[hi[(uint32_t)(tmp[i].t - base) >> RADIX_BITS]++] = tmp[i];
 }
 
-/* Take the current bucket's chain of chunks into the sorted array. */
+/* Room for n events in the sorted array (and the sort's second buffer). */
+static int reserve_sorted(struct prf_evq *q, size_t n)
+{
+    if (n <= q->sorted_cap)
+        return 0;
+    size_t cap = q->sorted_cap ? q->sorted_cap : 256;
+    while (cap < n)
+        cap *= 2;
+    struct prf_ev *a = realloc(q->sorted, cap * sizeof *a);
+    if (!a)
+        return -1;
+    q->sorted = a;
+    struct prf_ev *t = realloc(q->scratch, cap * sizeof *t);
+    if (!t)
+        return -1;
+    q->scratch = t;
+    q->sorted_cap = cap;
+    return 0;
+}
+
+/* Take the current bucket's chain of chunks into the sorted array, in one walk. */
 static int load_bucket(struct prf_evq *q)
 {
     struct prf_bucket *k = &q->ring[q->cur];
     size_t n = 0;
-    for (uint32_t c = k->head; c != PRF_NIL; c = q->chunks[c].next)
-        n += c == k->tail ? k->tail_len : PRF_CHUNK_EVENTS;
-    if (n > q->sorted_cap) {
-        size_t cap = q->sorted_cap ? q->sorted_cap : 256;
-        while (cap < n)
-            cap *= 2;
-        struct prf_ev *a = realloc(q->sorted, cap * sizeof *a), *t;
-        if (!a)
-            return -1;
-        q->sorted = a;
-        if (!(t = realloc(q->scratch, cap * sizeof *t)))
-            return -1;
-        q->scratch = t;
-        q->sorted_cap = cap;
-    }
-    size_t at = 0;
     for (uint32_t c = k->head; c != PRF_NIL;) {
         struct prf_chunk *ch = &q->chunks[c];
         uint32_t len = c == k->tail ? k->tail_len : PRF_CHUNK_EVENTS;
-        memcpy(q->sorted + at, ch->ev, len * sizeof *ch->ev);
-        at += len;
+        if (reserve_sorted(q, n + len))
+            return -1;
+        memcpy(q->sorted + n, ch->ev, len * sizeof *ch->ev);
+        n += len;
         uint32_t next = ch->next;
         ch->next = q->free_chunk;
         q->free_chunk = c;
