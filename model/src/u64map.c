@@ -1,6 +1,7 @@
 #include "powrelay/u64map.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "powrelay/error.h"
 
@@ -140,6 +141,13 @@ void pr_u64set_free(struct pr_u64set *s)
 {
     free(s->keys);
     *s = (struct pr_u64set){0};
+}
+
+void pr_u64set_clear(struct pr_u64set *s)
+{
+    if (s->keys)
+        memset(s->keys, 0, (s->mask + 1) * sizeof *s->keys);
+    s->len = 0;
 }
 
 bool pr_u64set_has(const struct pr_u64set *s, uint64_t key)

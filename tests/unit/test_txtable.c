@@ -130,5 +130,72 @@ TEST(txtable_matches_reference_through_growth_and_tombstones)
     pr_txtable_free(&t);
 }
 
+/* A full mempool churns: one evicted, one new, at a steady ~650 live entries. The table must clean its
+ * tombstones at its size rather than double for good (it did: 2,048 slots a third full), yet still grow
+ * when the live entries alone outgrow it. */
+TEST(txtable_steady_churn_keeps_its_size)
+{
+    struct pr_txtable t;
+    pr_txtable_init(&t, PR_S(600));
+    uint32_t s;
+    enum { LIVE = 650 };
+    for (uint64_t id = 1; id <= LIVE; id++)
+        ASSERT_OK(pr_txtable_add(&t, id, &s));
+    ASSERT_EQ(t.mask + 1, 1024);
+    uint32_t max_used = 0;
+    for (uint64_t id = LIVE + 1; id <= 200000; id++) {
+        s = pr_txtable_find(&t, id - LIVE);
+        ASSERT_TRUE(s != PR_NO_SLOT);
+        pr_txtable_forget(&t, s, 0);
+        ASSERT_OK(pr_txtable_add(&t, id, &s));
+        ASSERT_EQ(t.live, LIVE);
+        if (t.used > max_used)
+            max_used = t.used;
+    }
+    ASSERT_EQ(t.mask + 1, 1024);
+    ASSERT_TRUE(max_used > LIVE); /* tombstones did pile up, and were cleaned in place */
+    for (uint64_t id = 200000 - LIVE + 1; id <= 200000; id++)
+        ASSERT_TRUE(pr_txtable_find(&t, id) != PR_NO_SLOT);
+    /* Past 11/16 of 1,024 live (704), cleaning is no longer enough: it grows. */
+    for (uint64_t id = 300000; t.live < 770; id++)
+        ASSERT_OK(pr_txtable_add(&t, id, &s));
+    ASSERT_EQ(t.mask + 1, 2048);
+    pr_txtable_free(&t);
+}
+
+/* A new generation of remembered ids takes the dropped one's slots (no regrowth every TTL), unless they
+ * are over twice what the generation before needed: a burst's memory goes once it is old. */
+TEST(txtable_seen_generations_reuse_their_slots)
+{
+    struct pr_txtable t;
+    pr_txtable_init(&t, 100);
+    uint64_t id = 1;
+    for (int i = 0; i < 1000; i++) /* generation 1, until 100 */
+        pr_txtable_remember(&t, id++, 50);
+    for (int i = 0; i < 1000; i++) /* generation 2, from 100 to 250 */
+        pr_txtable_remember(&t, id++, 150);
+    const uint64_t *gen1 = t.seen[1].keys;
+    size_t gen1_mask = t.seen[1].mask;
+    ASSERT_TRUE(gen1 && pr_txtable_seen(&t, 1));
+    pr_txtable_remember(&t, id++, 260); /* generation 3 in generation 1's slots */
+    ASSERT_TRUE(t.seen[0].keys == gen1 && t.seen[0].mask == gen1_mask);
+    ASSERT_EQ(t.seen[0].len, 1);
+    ASSERT_TRUE(!pr_txtable_seen(&t, 1) && pr_txtable_seen(&t, 1001) && pr_txtable_seen(&t, id - 1));
+    for (int i = 0; i < 50000; i++) /* a burst in generation 3 */
+        pr_txtable_remember(&t, id++, 300);
+    for (int i = 0; i < 10; i++) /* generation 4 (from 360, in generation 2's slots): few */
+        pr_txtable_remember(&t, id++, 400);
+    ASSERT_TRUE(t.seen[0].mask == gen1_mask);
+    ASSERT_TRUE(t.seen[1].len == 50001 && pr_txtable_seen(&t, id - 20)); /* the burst: one TTL more */
+    pr_txtable_remember(&t, id++, 500); /* generation 5: the burst's slots are too big to reuse */
+    ASSERT_TRUE(t.seen[0].mask < 64 && t.seen[1].mask == gen1_mask);
+    ASSERT_TRUE(!pr_txtable_seen(&t, id - 20) && pr_txtable_seen(&t, id - 2) && pr_txtable_seen(&t, id - 1));
+    ASSERT_EQ(pr_txtable_seen_count(&t), 11);
+    pr_txtable_remember(&t, id++, 600); /* generation 6: generation 4's slots are too big for 5's */
+    ASSERT_TRUE(t.seen[0].mask < 64 && t.seen[1].mask < 64);
+    pr_txtable_free(&t);
+}
+
 TESTS(u64map_matches_reference, u64map_filter, txtable_slots_reused_and_seen_expires,
-      txtable_matches_reference_through_growth_and_tombstones)
+      txtable_matches_reference_through_growth_and_tombstones, txtable_steady_churn_keeps_its_size,
+      txtable_seen_generations_reuse_their_slots)

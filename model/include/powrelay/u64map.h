@@ -36,6 +36,8 @@ void pr_u64set_free(struct pr_u64set *s);
 bool pr_u64set_has(const struct pr_u64set *s, uint64_t key);
 /* PR_ERR_NOMEM, PR_ERR_INVALID for key 0. */
 int pr_u64set_add(struct pr_u64set *s, uint64_t key);
+/* Empty the set, keeping its slots for reuse. */
+void pr_u64set_clear(struct pr_u64set *s);
 
 static inline uint64_t pr_hash64(uint64_t x)
 {
