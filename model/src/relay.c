@@ -7,6 +7,10 @@
 #include "node_internal.h"
 
 #define LOCAL_BATCH 32 /* transactions of a batch handled in arrays on the stack; more use scratch buffers */
+/* How far ahead of the record it handles a batch (a flush, a received message) fetches the hot entries
+ * of the ids to come: on a large network each lookup is a cache miss, and these overlap. */
+#define FLUSH_AHEAD 8
+#define RECV_AHEAD 8
 
 static inline uint64_t bit(uint32_t pi) { return 1ull << pi; }
 
@@ -298,9 +302,23 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     if (len <= LOCAL_BATCH || pr_scratch_txs(n, len) == PR_OK) {
         struct pr_tx *batch = len <= LOCAL_BATCH ? local : n->scratch_txs;
         uint32_t k = 0;
-        for (uint32_t i = 0; i < len; i++)
-            if (flush_take(n, pi, pr_txtable_find(&n->txs, ids[i]), &batch[k]))
-                k++;
+        /* On a large network each id's hot entry and cold record are cache misses: look a chunk up
+         * first (its entries' lines fetched ahead) and fetch the cold records, then take them. */
+        for (uint32_t c0 = 0; c0 < len; c0 += LOCAL_BATCH) {
+            uint32_t cn = len - c0 < LOCAL_BATCH ? len - c0 : LOCAL_BATCH, slots[LOCAL_BATCH];
+            for (uint32_t i = 0; i < cn && i < FLUSH_AHEAD; i++)
+                pr_txtable_prefetch(&n->txs, ids[c0 + i]);
+            for (uint32_t i = 0; i < cn; i++) {
+                if (i + FLUSH_AHEAD < cn)
+                    pr_txtable_prefetch(&n->txs, ids[c0 + i + FLUSH_AHEAD]);
+                slots[i] = pr_txtable_find(&n->txs, ids[c0 + i]);
+                if (slots[i] != PR_NO_SLOT)
+                    pr_prefetch(pr_txcold_of(&n->txs, &n->txs.hot[slots[i]]));
+            }
+            for (uint32_t i = 0; i < cn; i++)
+                if (flush_take(n, pi, slots[i], &batch[k]))
+                    k++;
+        }
         if (k)
             pr_send_txs(n, pi, PR_MSG_FLUFF, batch, k);
         for (uint32_t i = 0; i < len; i++) {
@@ -436,7 +454,11 @@ static int handle_txs(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
     }
     /* Stem messages on a network without Dandelion++ are taken as fluff. */
     bool stem_msg = m->type == PR_MSG_STEM && n->cfg->dandelion_enabled;
+    for (uint32_t i = 1; i < m->count && i < RECV_AHEAD; i++) /* the first: the host's message hint */
+        pr_txtable_prefetch(&n->txs, pr_wire_tx_id_at(m, i));
     for (uint32_t i = 0; i < m->count; i++) {
+        if (i + RECV_AHEAD < m->count)
+            pr_txtable_prefetch(&n->txs, pr_wire_tx_id_at(m, i + RECV_AHEAD));
         struct pr_tx tx;
         pr_wire_tx_at(m, i, &tx);
         n->tx_deliveries++;
@@ -470,7 +492,11 @@ static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m
         }
     }
     struct pr_peer *p = &n->peers[pi];
+    for (uint32_t i = 1; !n->attacker && i < m->count && i < RECV_AHEAD; i++)
+        pr_txtable_prefetch(&n->txs, pr_wire_answer_id_at(m, i));
     for (uint32_t i = 0; i < m->count; i++) {
+        if (!n->attacker && i + RECV_AHEAD < m->count)
+            pr_txtable_prefetch(&n->txs, pr_wire_answer_id_at(m, i + RECV_AHEAD));
         struct pr_answer a;
         pr_wire_answer_at(m, i, &a);
         if (a.status == PR_ANS_NACK && c->pow_enabled)

@@ -192,6 +192,8 @@ void pr_wire_answer_at(const struct pr_msg *m, size_t i, struct pr_answer *a)
 }
 
 uint64_t pr_wire_block_tx_at(const struct pr_msg *m, size_t i) { return get_u64(m->body + i * 8); }
+uint64_t pr_wire_tx_id_at(const struct pr_msg *m, size_t i) { return get_u64(m->body + i * PR_TX_RECORD_BYTES); }
+uint64_t pr_wire_answer_id_at(const struct pr_msg *m, size_t i) { return get_u64(m->body + i * PR_ANSWER_BYTES); }
 
 size_t pr_wire_encode_txs(uint8_t *buf, size_t cap, uint8_t type, const struct pr_tx *txs, size_t n,
                           uint32_t *pad)

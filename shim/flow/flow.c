@@ -46,7 +46,7 @@ struct msg {
     uint32_t rev;             /* the connection back, which an answer to this message takes */
     bool queued;              /* already placed behind a busy downlink: deliver when it fires */
     union {
-        uint8_t inline_bytes[INLINE_BYTES];
+        uint8_t inline_bytes[INLINE_BYTES]; /* a larger message's first bytes, for the prefetch hint */
         uint32_t next;        /* free list, while the record is free */
     };
 };
@@ -277,6 +277,8 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     }
     struct msg *m = msg_at(net, mi);
     memcpy(msg_bytes(net, mi), bytes, len);
+    if (len > INLINE_BYTES) /* its head in the record too: the hint then needs no read of the buffer */
+        memcpy(m->inline_bytes, bytes, INLINE_BYTES);
     m->pad = pad;
     struct fnode *src = &net->nodes[from];
     struct conn *cn = &net->conns[c];
@@ -574,6 +576,8 @@ static void prefetch_far(const struct prnet *net, const struct prf_ev *e)
 {
     if (prf_ev_type(e) == EV_DELIVER) {
         __builtin_prefetch(msg_at(net, e->idx));
+    } else if (prf_ev_type(e) == EV_TIMER) {
+        __builtin_prefetch(&net->timers[e->idx]);
     }
     if (prf_ev_type(e) != EV_CALL) {
         __builtin_prefetch(&net->nodes[e->node]); /* its links: delivering checks the downlink */
@@ -587,7 +591,7 @@ static void prefetch_near(const struct prnet *net, const struct prf_ev *e)
     if (prf_ev_type(e) == EV_DELIVER) {
         const struct msg *m = msg_at(net, e->idx);
         __builtin_prefetch(&net->conns[m->rev]); /* where the answer goes */
-        pr_node_prefetch_msg(net->prs[e->node], msg_bytes(net, e->idx), m->len);
+        pr_node_prefetch_msg(net->prs[e->node], m->inline_bytes, m->len < INLINE_BYTES ? m->len : INLINE_BYTES);
     } else if (prf_ev_type(e) == EV_TIMER) {
         const struct timer *t = &net->timers[e->idx];
         if (t->kind != 0)

@@ -32,6 +32,7 @@ TEST(tx_batch_roundtrip_and_honest_size)
         ASSERT_DBL(out.fee, in[i].fee);
         ASSERT_DBL(out.work, in[i].work);
         ASSERT_U64(out.nonce, in[i].nonce);
+        ASSERT_U64(pr_wire_tx_id_at(&m, i), in[i].id);
     }
 }
 
@@ -60,6 +61,8 @@ TEST(answers_mindiff_block_roundtrip)
     ASSERT_U64(out.id, 2);
     ASSERT_EQ(out.status, PR_ANS_NACK);
     ASSERT_DBL(out.req, 6.25e6);
+    for (int i = 0; i < 3; i++)
+        ASSERT_U64(pr_wire_answer_id_at(&m, i), a[i].id);
 
     len = pr_wire_encode_mindiff(buf, sizeof buf, 2500);
     ASSERT_OK(pr_wire_decode(buf, len, 0, &m));
