@@ -617,7 +617,7 @@ static void dispatch(struct prnet *net, const struct prf_ev *ev)
 /* The event loop, with a lookahead of popped events so that the state each one needs can be fetched
  * from memory while earlier ones are handled: on a large network nearly every event touches state
  * nobody touched for a while. An event is popped two events before it is handled (stage 1 fetches
- * its message record and node), and one event before, stage 2 fetches what those point to. Order stays
+ * its message or timer record and its node), and one event before, stage 2 fetches what those point to. Order stays
  * exact: when handling an event schedules one that must come before a lookahead event, the lookahead
  * events after it go back into the queue with their own sequence numbers. */
 #define LOOKAHEAD 3
