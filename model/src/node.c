@@ -52,30 +52,6 @@ void pr_send_mindiff(struct pr_node *n, uint32_t peer_idx)
         pr_send(n, peer_idx, buf, len, 0);
 }
 
-int pr_scratch_txs(struct pr_node *n, uint32_t count)
-{
-    if (count <= n->scratch_txs_cap)
-        return PR_OK;
-    struct pr_tx *t = realloc(n->scratch_txs, sizeof *t * count);
-    if (!t)
-        return PR_ERR_NOMEM;
-    n->scratch_txs = t;
-    n->scratch_txs_cap = count;
-    return PR_OK;
-}
-
-int pr_scratch_answers(struct pr_node *n, uint32_t count)
-{
-    if (count <= n->scratch_ans_cap)
-        return PR_OK;
-    struct pr_answer *a = realloc(n->scratch_ans, sizeof *a * count);
-    if (!a)
-        return PR_ERR_NOMEM;
-    n->scratch_ans = a;
-    n->scratch_ans_cap = count;
-    return PR_OK;
-}
-
 void pr_send_txs(struct pr_node *n, uint32_t peer_idx, uint8_t type, const struct pr_tx *txs, size_t count)
 {
     uint8_t stack[PR_WIRE_HEADER_BYTES + 64 * PR_TX_RECORD_BYTES];
@@ -141,8 +117,6 @@ void pr_node_destroy(struct pr_node *n)
     pr_solver_free(&n->solver);
     free(n->wallets);
     free(n->own);
-    free(n->scratch_txs);
-    free(n->scratch_ans);
     free(n);
 }
 

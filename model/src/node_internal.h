@@ -80,8 +80,6 @@ struct pr_node {
     struct pr_peer *peers;
     struct pr_txtable txs;
     struct pr_host host;
-    struct pr_answer *scratch_ans; /* scratch, reused between messages */
-    uint32_t scratch_ans_cap;
     uint64_t messages_in, tx_deliveries, txs_duplicate; /* counters of pr_node_stats kept hot */
     uint32_t peer_ids[PR_MAX_PEERS]; /* peers[i].id, packed: receive() looks the sender up here */
 
@@ -116,9 +114,6 @@ struct pr_node {
     uint32_t rr; /* round robin position over peers */
 
     struct pr_node_stats st;
-
-    struct pr_tx *scratch_txs;
-    uint32_t scratch_txs_cap;
 };
 
 /* node.c: helpers every module uses */
@@ -129,8 +124,6 @@ void pr_send(struct pr_node *n, uint32_t peer_idx, const uint8_t *msg, size_t le
 uint64_t pr_set_timer(struct pr_node *n, int64_t delay_ns, uint32_t kind, uint64_t arg);
 void pr_cancel_timer(struct pr_node *n, uint64_t *handle);
 void pr_send_mindiff(struct pr_node *n, uint32_t peer_idx);
-int pr_scratch_txs(struct pr_node *n, uint32_t count);
-int pr_scratch_answers(struct pr_node *n, uint32_t count);
 double pr_own_rate(const struct pr_node *n, uint64_t tx); /* the wallet's H/s, 0 if unknown */
 void pr_forget_own(struct pr_node *n, uint64_t tx);
 static inline uint32_t pr_peer_id(const struct pr_node *n, uint32_t idx)

@@ -6,11 +6,10 @@
 
 #include "node_internal.h"
 
-#define LOCAL_BATCH 32 /* transactions of a batch handled in arrays on the stack; more use scratch buffers */
+#define LOCAL_BATCH 32 /* transactions of a batch handled in arrays on the stack; more are allocated */
 /* How far ahead of the record it handles a batch (a flush, a received message) fetches the hot entries
  * of the ids to come: on a large network each lookup is a cache miss, and these overlap. */
-#define FLUSH_AHEAD 8
-#define RECV_AHEAD 8
+#define PREFETCH_AHEAD 8
 
 static inline uint64_t bit(uint32_t pi) { return 1ull << pi; }
 
@@ -296,21 +295,21 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     p->fq_len = p->fq_cap = 0;
     pr_cancel_timer(n, &p->flush_timer);
 
-    /* A usual batch is built on the stack: the node's scratch buffer would be one more line to fetch
-     * from memory per flush on a large network. Bigger ones use the scratch buffer. */
+    /* A usual batch is built on the stack; a bigger one in memory of its own, freed after (a buffer
+     * kept per node grew to the largest batch it ever sent: 100 MB over 10,000 nodes). */
     struct pr_tx local[LOCAL_BATCH];
-    if (len <= LOCAL_BATCH || pr_scratch_txs(n, len) == PR_OK) {
-        struct pr_tx *batch = len <= LOCAL_BATCH ? local : n->scratch_txs;
+    struct pr_tx *batch = len <= LOCAL_BATCH ? local : malloc(sizeof *batch * len);
+    if (batch) { /* out of memory: the queue is dropped, as a lost message would be */
         uint32_t k = 0;
         /* On a large network each id's hot entry and cold record are cache misses: look a chunk up
          * first (its entries' lines fetched ahead) and fetch the cold records, then take them. */
         for (uint32_t c0 = 0; c0 < len; c0 += LOCAL_BATCH) {
             uint32_t cn = len - c0 < LOCAL_BATCH ? len - c0 : LOCAL_BATCH, slots[LOCAL_BATCH];
-            for (uint32_t i = 0; i < cn && i < FLUSH_AHEAD; i++)
+            for (uint32_t i = 0; i < cn && i < PREFETCH_AHEAD; i++)
                 pr_txtable_prefetch(&n->txs, ids[c0 + i]);
             for (uint32_t i = 0; i < cn; i++) {
-                if (i + FLUSH_AHEAD < cn)
-                    pr_txtable_prefetch(&n->txs, ids[c0 + i + FLUSH_AHEAD]);
+                if (i + PREFETCH_AHEAD < cn)
+                    pr_txtable_prefetch(&n->txs, ids[c0 + i + PREFETCH_AHEAD]);
                 slots[i] = pr_txtable_find(&n->txs, ids[c0 + i]);
                 if (slots[i] != PR_NO_SLOT)
                     pr_prefetch(pr_txcold_of(&n->txs, &n->txs.hot[slots[i]]));
@@ -326,6 +325,8 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
             if (slot != PR_NO_SLOT)
                 round_check(n, slot);
         }
+        if (batch != local)
+            free(batch);
     }
     /* Give the array back for reuse unless a nested flush queued into a new one. It keeps its
      * capacity (regrowing it at every flush cost a copy each time), unless that is far beyond what
@@ -443,22 +444,19 @@ static uint8_t receive_tx(struct pr_node *n, uint32_t pi, const struct pr_tx *tx
 
 static int handle_txs(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
 {
-    /* The answers to a usual batch are gathered on the stack (see pr_relay_flush), a big batch's in
-     * the node's scratch buffer, which only this function uses. */
-    struct pr_answer local[LOCAL_BATCH], *ans = local;
-    if (m->count > LOCAL_BATCH) {
-        int err = pr_scratch_answers(n, m->count);
-        if (err)
-            return err;
-        ans = n->scratch_ans;
-    }
+    /* The answers to a usual batch are gathered on the stack, a big batch's in memory of its own (see
+     * pr_relay_flush). */
+    struct pr_answer local[LOCAL_BATCH];
+    struct pr_answer *ans = m->count <= LOCAL_BATCH ? local : malloc(sizeof *ans * m->count);
+    if (!ans)
+        return PR_ERR_NOMEM;
     /* Stem messages on a network without Dandelion++ are taken as fluff. */
     bool stem_msg = m->type == PR_MSG_STEM && n->cfg->dandelion_enabled;
-    for (uint32_t i = 1; i < m->count && i < RECV_AHEAD; i++) /* the first: the host's message hint */
+    for (uint32_t i = 1; i < m->count && i < PREFETCH_AHEAD; i++) /* the first: the host's message hint */
         pr_txtable_prefetch(&n->txs, pr_wire_tx_id_at(m, i));
     for (uint32_t i = 0; i < m->count; i++) {
-        if (i + RECV_AHEAD < m->count)
-            pr_txtable_prefetch(&n->txs, pr_wire_tx_id_at(m, i + RECV_AHEAD));
+        if (i + PREFETCH_AHEAD < m->count)
+            pr_txtable_prefetch(&n->txs, pr_wire_tx_id_at(m, i + PREFETCH_AHEAD));
         struct pr_tx tx;
         pr_wire_tx_at(m, i, &tx);
         n->tx_deliveries++;
@@ -469,14 +467,14 @@ static int handle_txs(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
     uint8_t stack[PR_WIRE_HEADER_BYTES + 64 * PR_ANSWER_BYTES];
     size_t need = PR_WIRE_HEADER_BYTES + (size_t)m->count * PR_ANSWER_BYTES;
     uint8_t *buf = need <= sizeof stack ? stack : malloc(need);
-    if (!buf)
-        return PR_ERR_NOMEM;
-    size_t len = pr_wire_encode_answers(buf, need, ans, m->count);
+    size_t len = buf ? pr_wire_encode_answers(buf, need, ans, m->count) : 0;
     if (len)
         pr_send(n, pi, buf, len, 0);
     if (buf != stack)
         free(buf);
-    return PR_OK;
+    if (ans != local)
+        free(ans);
+    return buf ? PR_OK : PR_ERR_NOMEM;
 }
 
 static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
@@ -492,11 +490,11 @@ static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m
         }
     }
     struct pr_peer *p = &n->peers[pi];
-    for (uint32_t i = 1; !n->attacker && i < m->count && i < RECV_AHEAD; i++)
+    for (uint32_t i = 1; !n->attacker && i < m->count && i < PREFETCH_AHEAD; i++)
         pr_txtable_prefetch(&n->txs, pr_wire_answer_id_at(m, i));
     for (uint32_t i = 0; i < m->count; i++) {
-        if (!n->attacker && i + RECV_AHEAD < m->count)
-            pr_txtable_prefetch(&n->txs, pr_wire_answer_id_at(m, i + RECV_AHEAD));
+        if (!n->attacker && i + PREFETCH_AHEAD < m->count)
+            pr_txtable_prefetch(&n->txs, pr_wire_answer_id_at(m, i + PREFETCH_AHEAD));
         struct pr_answer a;
         pr_wire_answer_at(m, i, &a);
         if (a.status == PR_ANS_NACK && c->pow_enabled)

@@ -215,6 +215,33 @@ TEST(fluff_batching_puts_several_in_one_message)
     th_free(h);
 }
 
+/* A batch bigger than the ones built on the stack (32): answered in one message, relayed in one. */
+TEST(big_batch_answered_and_flushed_whole)
+{
+    struct pr_config c = cfg(0.0);
+    c.pow_enabled = false; /* no escalation on the burst */
+    c.flush_in_ns = S(5);
+    c.flush_out_ns = S(2.5);
+    struct th *h = hub(2, 2, &c, 1e6);
+    enum { N = 70 };
+    struct pr_tx txs[N];
+    for (uint32_t i = 0; i < N; i++)
+        txs[i] = th_tx(txid(11, i + 1), 2500);
+    th_inject_txs(h, 3, NODE, PR_MSG_FLUFF, txs, N);
+    th_run_until(h, S(200));
+    ASSERT_EQ(th_sent_of_type(h, 3, PR_MSG_ANSWER), 1);
+    for (uint32_t i = 0; i < N; i++)
+        ASSERT_EQ(th_answer(h, 3, txs[i].id, NULL), PR_ANS_RELAYED);
+    for (uint32_t p = 1; p <= 4; p++) {
+        if (p == 3)
+            continue;
+        ASSERT_EQ(th_sent_of_type(h, p, PR_MSG_FLUFF), 1); /* all queued at once: one flush */
+        for (uint32_t i = 0; i < N; i++)
+            ASSERT_EQ(th_sent_tx(h, p, txs[i].id, PR_MSG_FLUFF, NULL, NULL), 1);
+    }
+    th_free(h);
+}
+
 TEST(flush_zero_sends_at_once)
 {
     struct pr_config c = cfg(0.0);
@@ -512,6 +539,7 @@ TEST(solver_queue_full_drops_and_counts)
 TESTS(own_transactions_stem_to_outbound_only_even_in_fluff_epoch, fluff_epoch_fluffs_received_stem_transactions,
       stem_node_forwards_along_least_used_mapping, embargo_fires_when_no_fluff_is_seen,
       stem_transaction_seen_again_is_fluffed, stem_pool_is_not_mined, fluff_batching_puts_several_in_one_message,
+      big_batch_answered_and_flushed_whole,
       flush_zero_sends_at_once, stem_nack_repackage_and_resend_once, fluff_median_rule,
       fluff_median_of_even_count_is_lower_middle, fewer_than_half_relayed_repackage_and_resend,
       half_relayed_or_have_is_enough, skipped_peers_count_as_not_relayed, repackage_probability_sequence_at_node,
