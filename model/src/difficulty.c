@@ -12,10 +12,18 @@ void pr_rate_window_free(struct pr_rate_window *w)
     w->head = w->len = w->cap = 0;
 }
 
-int pr_rate_add(struct pr_rate_window *w, int64_t now_ns)
+int pr_rate_add(struct pr_rate_window *w, int64_t now_ns, uint32_t keep)
 {
+    if (keep == 0)
+        keep = 1;
+    if (w->len >= keep) {
+        w->head = (w->head + 1) % w->cap;
+        w->len--;
+    }
     if (w->len == w->cap) {
         uint32_t cap = w->cap ? w->cap * 2 : 8;
+        if (cap > keep)
+            cap = keep;
         int64_t *ts = malloc(sizeof *ts * cap);
         if (!ts)
             return PR_ERR_NOMEM;
@@ -87,9 +95,10 @@ double pr_difficulty_relax(const struct pr_config *c, double req)
 
 bool pr_difficulty_on_tx(struct pr_link_req *l, const struct pr_config *c, int64_t now_ns, int *err)
 {
-    *err = pr_rate_add(&l->rate, now_ns);
+    uint32_t limit = pr_rate_limit_count(c);
+    *err = pr_rate_add(&l->rate, now_ns, limit < UINT32_MAX ? limit + 1 : UINT32_MAX);
     uint32_t count = pr_rate_count(&l->rate, now_ns, c->window_ns);
-    if (count <= pr_rate_limit_count(c))
+    if (count <= limit)
         return false;
     if (l->last_escalation_ns != INT64_MIN && now_ns - l->last_escalation_ns < c->window_ns)
         return false; /* at most one escalation per window */

@@ -7,16 +7,20 @@
 
 #include "powrelay/config.h"
 
-/* Times of the transactions counted from one neighbour in the last window: an exact sliding window,
- * a ring that grows with the arrival rate. */
+/* Times of the latest transactions counted from one neighbour: an exact sliding window, except that it
+ * holds at most `keep` times (the limit count + 1). Every rule only compares the count with the limit,
+ * and "more than the limit in the window" is exactly "the limit + 1 latest are all in it"; when the
+ * rate falls back is when the oldest of those leaves. So a flooded link holds 21 times, not the
+ * hundreds that arrive in a window (at 10,000 nodes under attack, that was hundreds of MB). */
 struct pr_rate_window {
     int64_t *ts;
     uint32_t head, len, cap;
 };
 
 void pr_rate_window_free(struct pr_rate_window *w);
-int pr_rate_add(struct pr_rate_window *w, int64_t now_ns);
-/* Transactions counted in (now - window, now]; forgets older ones. */
+/* Count a transaction at now, forgetting the oldest time if `keep` are held already (keep >= 1). */
+int pr_rate_add(struct pr_rate_window *w, int64_t now_ns, uint32_t keep);
+/* Transactions counted in (now - window, now], up to `keep`; forgets older ones. */
 uint32_t pr_rate_count(struct pr_rate_window *w, int64_t now_ns, int64_t window_ns);
 
 /* The largest count per window that is still "at or below" the rate limit: floor(y * window). */

@@ -3,6 +3,8 @@
 #include "test.h"
 
 #include "difficulty.h"
+#include "powrelay/error.h"
+#include "powrelay/rng.h"
 
 #define S PR_S
 
@@ -26,13 +28,47 @@ TEST(rate_window_counts_last_window_only)
 {
     struct pr_rate_window w = {0};
     for (int i = 0; i < 30; i++)
-        pr_rate_add(&w, S(i));
+        pr_rate_add(&w, S(i), UINT32_MAX);
     /* (29 - 10, 29]: transactions at 20..29 */
     ASSERT_EQ(pr_rate_count(&w, S(29), S(10)), 10);
     /* at t = 30 the one at 20 leaves */
     ASSERT_EQ(pr_rate_count(&w, S(30), S(10)), 9);
     ASSERT_EQ(pr_rate_count(&w, S(100), S(10)), 0);
     pr_rate_window_free(&w);
+}
+
+/* The time the oldest of the window's first `k` times leaves it. */
+static int64_t leaves_at(const struct pr_rate_window *w, uint32_t k, int64_t window_ns)
+{
+    return w->ts[(w->head + k - 1) % w->cap] + window_ns;
+}
+
+/* A window holding only limit + 1 times answers every question the rules ask exactly as one holding
+ * all: whether the count is over the limit, and (when it is) when it falls back to the limit. */
+TEST(rate_window_bounded_to_limit_plus_one_decides_as_unbounded)
+{
+    const uint32_t limit = 20;
+    const int64_t window = S(10);
+    struct pr_rate_window all = {0}, kept = {0};
+    struct pr_rng rng;
+    pr_rng_seed(&rng, 7, 0);
+    int64_t t = 0;
+    for (int i = 0; i < 20000; i++) {
+        /* bursts (up to 50 tx/s), quiet spells and everything between */
+        double mean_gap = (i / 500) % 3 == 0 ? 0.02 : (i / 500) % 3 == 1 ? 0.4 : 2.0;
+        t += (int64_t)(pr_rng_uniform(&rng) * 2 * mean_gap * 1e9) + 1;
+        ASSERT_EQ(pr_rate_add(&all, t, UINT32_MAX), PR_OK);
+        ASSERT_EQ(pr_rate_add(&kept, t, limit + 1), PR_OK);
+        int64_t q = t + (int64_t)(pr_rng_uniform(&rng) * 3e9); /* a check some time later */
+        uint32_t n_all = pr_rate_count(&all, q, window), n_kept = pr_rate_count(&kept, q, window);
+        ASSERT_EQ(n_kept, n_all < limit + 1 ? n_all : limit + 1);
+        if (n_all > limit)
+            ASSERT_EQ(leaves_at(&kept, n_kept - limit, window), leaves_at(&all, n_all - limit, window));
+    }
+    ASSERT_TRUE(kept.cap <= limit + 1);
+    ASSERT_TRUE(all.cap > 4 * (limit + 1)); /* the bursts did hold many more in the window */
+    pr_rate_window_free(&all);
+    pr_rate_window_free(&kept);
 }
 
 TEST(limit_count_is_floor_of_y_times_window)
@@ -180,7 +216,8 @@ TEST(other_exponent_relaxes_back_to_base_exactly)
     ASSERT_DBL(pr_difficulty_relax(&c, up), 2500);
 }
 
-TESTS(rate_window_counts_last_window_only, limit_count_is_floor_of_y_times_window, no_escalation_at_the_limit,
+TESTS(rate_window_counts_last_window_only, rate_window_bounded_to_limit_plus_one_decides_as_unbounded,
+      limit_count_is_floor_of_y_times_window, no_escalation_at_the_limit,
       escalation_squares_exactly, escalation_at_most_once_per_window, hold_keeps_the_requirement,
       relaxation_walks_back_by_square_roots_to_base_never_below, relaxation_waits_while_rate_is_high,
       multiply_policy, other_exponent_relaxes_back_to_base_exactly)
