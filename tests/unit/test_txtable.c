@@ -142,6 +142,9 @@ TEST(txtable_steady_churn_keeps_its_size)
     for (uint64_t id = 1; id <= LIVE; id++)
         ASSERT_OK(pr_txtable_add(&t, id, &s));
     ASSERT_EQ(t.mask + 1, 1024);
+    /* The cold slab holds the most ever live (reused from its free list): a quarter more at most. */
+    ASSERT_EQ(t.n_cold, LIVE);
+    ASSERT_TRUE(t.cap_cold >= LIVE && t.cap_cold <= LIVE + LIVE / 4);
     uint32_t max_used = 0;
     for (uint64_t id = LIVE + 1; id <= 200000; id++) {
         s = pr_txtable_find(&t, id - LIVE);
@@ -153,6 +156,7 @@ TEST(txtable_steady_churn_keeps_its_size)
             max_used = t.used;
     }
     ASSERT_EQ(t.mask + 1, 1024);
+    ASSERT_EQ(t.n_cold, LIVE);
     ASSERT_TRUE(max_used > LIVE); /* tombstones did pile up, and were cleaned in place */
     for (uint64_t id = 200000 - LIVE + 1; id <= 200000; id++)
         ASSERT_TRUE(pr_txtable_find(&t, id) != PR_NO_SLOT);
