@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "scenario.h"
 #include "sim.h"
@@ -48,8 +51,20 @@ static char *join_argv(int argc, char **argv)
     return s;
 }
 
+/* A large run's memory is mostly per-node tables of 16 to 64 KB that are replaced by larger ones as
+ * they grow. Under glibc's default (mmap from 128 KB, a threshold that then rises) they come from the
+ * heap, and the tables they replace leave holes that later small allocations pin: at 10,000 nodes,
+ * about 250 MB of a 2.3 GB peak. Mapped separately, a replaced table goes back to the system. */
+static void tune_allocator(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 16 * 1024);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    tune_allocator();
     if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
 #ifdef POWRELAY_SANITIZED
         const char *sanitized = "; built with ASan+UBSan";
