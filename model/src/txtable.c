@@ -128,7 +128,7 @@ void pr_txtable_remember(struct pr_txtable *t, uint64_t id, int64_t now_ns)
         } else {
             t->seen[1] = t->seen[0];
         }
-        if (old.keys && old.mask > 2 * t->seen[1].mask + 1)
+        if (old.keys && old.slots > 2 * t->seen[1].slots)
             pr_u64set_free(&old);
         pr_u64set_clear(&old);
         t->seen[0] = old;

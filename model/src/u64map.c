@@ -146,19 +146,28 @@ void pr_u64set_free(struct pr_u64set *s)
 void pr_u64set_clear(struct pr_u64set *s)
 {
     if (s->keys)
-        memset(s->keys, 0, (s->mask + 1) * sizeof *s->keys);
+        memset(s->keys, 0, s->slots * sizeof *s->keys);
     s->len = 0;
+}
+
+/* A key's first slot: the hash's high half scaled to the slot count (any count, not just powers of
+ * two). */
+static inline size_t set_home(size_t slots, uint64_t key)
+{
+    return (size_t)(((pr_hash64(key) >> 32) * (uint64_t)slots) >> 32);
 }
 
 bool pr_u64set_has(const struct pr_u64set *s, uint64_t key)
 {
     if (!s->keys || key == 0)
         return false;
-    for (size_t i = pr_hash64(key) & s->mask;; i = (i + 1) & s->mask) {
+    for (size_t i = set_home(s->slots, key);;) {
         if (s->keys[i] == key)
             return true;
         if (s->keys[i] == 0)
             return false;
+        if (++i == s->slots)
+            i = 0;
     }
 }
 
@@ -166,24 +175,29 @@ int pr_u64set_add(struct pr_u64set *s, uint64_t key)
 {
     if (key == 0)
         return PR_ERR_INVALID;
-    if (!s->keys || (s->len + 1) * 4 > (s->mask + 1) * 3) {
-        size_t slots = s->keys ? (s->mask + 1) * 2 : 16;
+    if (!s->keys || (s->len + 1) * 4 > s->slots * 3) {
+        /* By a quarter (kept a multiple of 8), so a set sits 60-75% full rather than 37-75%: these
+         * sets (remembered ids) are a fifth of a large run's memory. */
+        size_t slots = s->keys ? (s->slots + s->slots / 4 + 7) / 8 * 8 : 16;
+        if (slots >= UINT32_MAX)
+            return PR_ERR_NOMEM; /* set_home() scales a 32-bit hash */
         uint64_t *keys = calloc(slots, sizeof *keys);
         if (!keys)
             return PR_ERR_NOMEM;
-        for (size_t i = 0; s->keys && i <= s->mask; i++) {
+        for (size_t i = 0; s->keys && i < s->slots; i++) {
             if (!s->keys[i])
                 continue;
-            size_t j = pr_hash64(s->keys[i]) & (slots - 1);
+            size_t j = set_home(slots, s->keys[i]);
             while (keys[j])
-                j = (j + 1) & (slots - 1);
+                if (++j == slots)
+                    j = 0;
             keys[j] = s->keys[i];
         }
         free(s->keys);
         s->keys = keys;
-        s->mask = slots - 1;
+        s->slots = slots;
     }
-    for (size_t i = pr_hash64(key) & s->mask;; i = (i + 1) & s->mask) {
+    for (size_t i = set_home(s->slots, key);;) {
         if (s->keys[i] == key)
             return PR_OK;
         if (s->keys[i] == 0) {
@@ -191,5 +205,7 @@ int pr_u64set_add(struct pr_u64set *s, uint64_t key)
             s->len++;
             return PR_OK;
         }
+        if (++i == s->slots)
+            i = 0;
     }
 }

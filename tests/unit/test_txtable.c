@@ -49,6 +49,39 @@ static bool drop_odd(uint64_t key, uint64_t val, void *arg)
     return val & 1;
 }
 
+/* The set agrees with a plain list through growth by quarters (slot counts that are not powers of
+ * two, probing that wraps), and sits 60-75% full (59% for the rounding) once past its first sizes. */
+TEST(u64set_matches_reference_and_stays_60_to_75_percent_full)
+{
+    enum { N = 20000 };
+    struct pr_u64set s = {0};
+    uint64_t *keys = malloc(sizeof *keys * N);
+    ASSERT_TRUE(keys != NULL);
+    size_t grown = 0;
+    for (size_t i = 0; i < N; i++) {
+        keys[i] = pr_hash64(i + 1) | 1; /* non-zero, spread */
+        size_t before = s.slots;
+        ASSERT_OK(pr_u64set_add(&s, keys[i]));
+        ASSERT_OK(pr_u64set_add(&s, keys[i])); /* again: no second copy */
+        ASSERT_EQ(s.len, i + 1);
+        ASSERT_TRUE(s.len * 4 <= s.slots * 3);
+        if (s.slots != before && before) {
+            grown++;
+            if (s.slots > 256)
+                ASSERT_TRUE(s.len * 100 >= s.slots * 59); /* 3/4 of the old count over 5/4 of it, rounded up */
+        }
+    }
+    ASSERT_TRUE(grown > 20);
+    for (size_t i = 0; i < N; i++) {
+        ASSERT_TRUE(pr_u64set_has(&s, keys[i]));
+        ASSERT_TRUE(!pr_u64set_has(&s, keys[i] + 2)); /* odd keys + 2: none was added (hash collisions aside) */
+    }
+    pr_u64set_clear(&s);
+    ASSERT_TRUE(s.len == 0 && s.slots > 0 && !pr_u64set_has(&s, keys[0]));
+    pr_u64set_free(&s);
+    free(keys);
+}
+
 TEST(u64map_filter)
 {
     struct pr_u64map m = {0};
@@ -179,27 +212,27 @@ TEST(txtable_seen_generations_reuse_their_slots)
     for (int i = 0; i < 1000; i++) /* generation 2, from 100 to 250 */
         pr_txtable_remember(&t, id++, 150);
     const uint64_t *gen1 = t.seen[1].keys;
-    size_t gen1_mask = t.seen[1].mask;
+    size_t gen1_slots = t.seen[1].slots;
     ASSERT_TRUE(gen1 && pr_txtable_seen(&t, 1));
     pr_txtable_remember(&t, id++, 260); /* generation 3 in generation 1's slots */
-    ASSERT_TRUE(t.seen[0].keys == gen1 && t.seen[0].mask == gen1_mask);
+    ASSERT_TRUE(t.seen[0].keys == gen1 && t.seen[0].slots == gen1_slots);
     ASSERT_EQ(t.seen[0].len, 1);
     ASSERT_TRUE(!pr_txtable_seen(&t, 1) && pr_txtable_seen(&t, 1001) && pr_txtable_seen(&t, id - 1));
     for (int i = 0; i < 50000; i++) /* a burst in generation 3 */
         pr_txtable_remember(&t, id++, 300);
     for (int i = 0; i < 10; i++) /* generation 4 (from 360, in generation 2's slots): few */
         pr_txtable_remember(&t, id++, 400);
-    ASSERT_TRUE(t.seen[0].mask == gen1_mask);
+    ASSERT_TRUE(t.seen[0].slots == gen1_slots);
     ASSERT_TRUE(t.seen[1].len == 50001 && pr_txtable_seen(&t, id - 20)); /* the burst: one TTL more */
     pr_txtable_remember(&t, id++, 500); /* generation 5: the burst's slots are too big to reuse */
-    ASSERT_TRUE(t.seen[0].mask < 64 && t.seen[1].mask == gen1_mask);
+    ASSERT_TRUE(t.seen[0].slots < 64 && t.seen[1].slots == gen1_slots);
     ASSERT_TRUE(!pr_txtable_seen(&t, id - 20) && pr_txtable_seen(&t, id - 2) && pr_txtable_seen(&t, id - 1));
     ASSERT_EQ(pr_txtable_seen_count(&t), 11);
     pr_txtable_remember(&t, id++, 600); /* generation 6: generation 4's slots are too big for 5's */
-    ASSERT_TRUE(t.seen[0].mask < 64 && t.seen[1].mask < 64);
+    ASSERT_TRUE(t.seen[0].slots < 64 && t.seen[1].slots < 64);
     pr_txtable_free(&t);
 }
 
-TESTS(u64map_matches_reference, u64map_filter, txtable_slots_reused_and_seen_expires,
+TESTS(u64map_matches_reference, u64set_matches_reference_and_stays_60_to_75_percent_full, u64map_filter, txtable_slots_reused_and_seen_expires,
       txtable_matches_reference_through_growth_and_tombstones, txtable_steady_churn_keeps_its_size,
       txtable_seen_generations_reuse_their_slots)

@@ -25,10 +25,10 @@ bool pr_u64map_del(struct pr_u64map *m, uint64_t key);
 /* Remove every entry for which drop(val, arg) is true. */
 void pr_u64map_filter(struct pr_u64map *m, bool (*drop)(uint64_t key, uint64_t val, void *arg), void *arg);
 
-/* A set of non-zero uint64 keys (8 bytes a slot): insert, test, clear. */
+/* A set of non-zero uint64 keys (8 bytes a slot, 60-75% full): insert, test, clear. */
 struct pr_u64set {
     uint64_t *keys;
-    size_t mask; /* slots - 1; 0 when unallocated */
+    size_t slots; /* 0 when unallocated */
     size_t len;
 };
 
