@@ -54,7 +54,7 @@ static char *join_argv(int argc, char **argv)
 /* A large run's memory is mostly per-node tables of 16 to 64 KB that are replaced by larger ones as
  * they grow. Under glibc's default (mmap from 128 KB, a threshold that then rises) they come from the
  * heap, and the tables they replace leave holes that later small allocations pin: at 10,000 nodes,
- * about 250 MB of a 2.3 GB peak. Mapped separately, a replaced table goes back to the system. */
+ * about 180 MB of a 2.3 GB peak. Mapped separately, a replaced table goes back to the system. */
 static void tune_allocator(void)
 {
 #ifdef __GLIBC__
