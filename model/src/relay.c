@@ -298,35 +298,45 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     /* A usual batch is built on the stack; a bigger one in memory of its own, freed after (a buffer
      * kept per node grew to the largest batch it ever sent: 100 MB over 10,000 nodes). */
     struct pr_tx local[LOCAL_BATCH];
-    struct pr_tx *batch = len <= LOCAL_BATCH ? local : malloc(sizeof *batch * len);
-    if (batch) { /* out of memory: the queue is dropped, as a lost message would be */
+    uint32_t local_slots[LOCAL_BATCH];
+    struct pr_tx *batch = local;
+    uint32_t *slots = local_slots;
+    if (len > LOCAL_BATCH) {
+        batch = malloc(sizeof *batch * len);
+        slots = malloc(sizeof *slots * len);
+    }
+    if (batch && slots) { /* out of memory: the queue is dropped, as a lost message would be */
         uint32_t k = 0;
         /* On a large network each id's hot entry and cold record are cache misses: look a chunk up
          * first (its entries' lines fetched ahead) and fetch the cold records, then take them. */
         for (uint32_t c0 = 0; c0 < len; c0 += LOCAL_BATCH) {
-            uint32_t cn = len - c0 < LOCAL_BATCH ? len - c0 : LOCAL_BATCH, slots[LOCAL_BATCH];
+            uint32_t cn = len - c0 < LOCAL_BATCH ? len - c0 : LOCAL_BATCH;
             for (uint32_t i = 0; i < cn && i < PREFETCH_AHEAD; i++)
                 pr_txtable_prefetch(&n->txs, ids[c0 + i]);
             for (uint32_t i = 0; i < cn; i++) {
                 if (i + PREFETCH_AHEAD < cn)
                     pr_txtable_prefetch(&n->txs, ids[c0 + i + PREFETCH_AHEAD]);
-                slots[i] = pr_txtable_find(&n->txs, ids[c0 + i]);
-                if (slots[i] != PR_NO_SLOT)
-                    pr_prefetch(pr_txcold_of(&n->txs, &n->txs.hot[slots[i]]));
+                slots[c0 + i] = pr_txtable_find(&n->txs, ids[c0 + i]);
+                if (slots[c0 + i] != PR_NO_SLOT)
+                    pr_prefetch(pr_txcold_of(&n->txs, &n->txs.hot[slots[c0 + i]]));
             }
-            for (uint32_t i = 0; i < cn; i++)
+            for (uint32_t i = c0; i < c0 + cn; i++)
                 if (flush_take(n, pi, slots[i], &batch[k]))
                     k++;
         }
         if (k)
             pr_send_txs(n, pi, PR_MSG_FLUFF, batch, k);
+        /* A round check may act (resend, queue a PoW job) but the slots found above normally still
+         * hold: checked by id rather than looked up again. */
         for (uint32_t i = 0; i < len; i++) {
-            uint32_t slot = pr_txtable_find(&n->txs, ids[i]);
+            uint32_t slot = pr_txtable_refind(&n->txs, ids[i], slots[i]);
             if (slot != PR_NO_SLOT)
                 round_check(n, slot);
         }
-        if (batch != local)
-            free(batch);
+    }
+    if (batch != local) {
+        free(batch);
+        free(slots);
     }
     /* Give the array back for reuse unless a nested flush queued into a new one. It keeps its
      * capacity (regrowing it at every flush cost a copy each time), unless that is far beyond what

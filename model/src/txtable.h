@@ -80,6 +80,14 @@ void pr_txtable_init(struct pr_txtable *t, int64_t ttl_ns);
 void pr_txtable_free(struct pr_txtable *t);
 /* Hot slot of a live transaction, or PR_NO_SLOT. */
 uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id);
+/* pr_txtable_find(), trying first the slot id had when last found (it stays put unless an insertion
+ * grew the table; an entry is only ever at one slot, so a match there is the answer). */
+static inline uint32_t pr_txtable_refind(const struct pr_txtable *t, uint64_t id, uint32_t hint)
+{
+    if (t->hot && hint <= t->mask && t->hot[hint].id == id && id != 0 && id != PR_TX_TOMB)
+        return hint;
+    return pr_txtable_find(t, id);
+}
 /* A zeroed live entry (and cold record) for id, which must not be live. May move every hot slot.
  * PR_ERR_NOMEM. */
 int pr_txtable_add(struct pr_txtable *t, uint64_t id, uint32_t *slot);

@@ -166,6 +166,29 @@ TEST(txtable_matches_reference_through_growth_and_tombstones)
 /* A full mempool churns: one evicted, one new, at a steady ~650 live entries. The table must clean its
  * tombstones at its size rather than double for good (it did: 2,048 slots a third full), yet still grow
  * when the live entries alone outgrow it. */
+/* refind: the remembered slot when it still holds the id, else a real lookup (after growth moved it,
+ * or once the entry is gone). */
+TEST(txtable_refind_checks_the_hint_by_id)
+{
+    struct pr_txtable t;
+    pr_txtable_init(&t, PR_S(600));
+    uint32_t s1, s2, s;
+    ASSERT_OK(pr_txtable_add(&t, 1, &s1));
+    ASSERT_OK(pr_txtable_add(&t, 2, &s2));
+    ASSERT_EQ(pr_txtable_refind(&t, 1, s1), s1);
+    ASSERT_EQ(pr_txtable_refind(&t, 1, s2), s1); /* a wrong hint: looked up */
+    ASSERT_EQ(pr_txtable_refind(&t, 1, PR_NO_SLOT), s1);
+    for (uint64_t id = 3; id < 1000; id++) /* growth moves every slot */
+        ASSERT_OK(pr_txtable_add(&t, id, &s));
+    ASSERT_EQ(pr_txtable_refind(&t, 2, s2), pr_txtable_find(&t, 2));
+    uint32_t now2 = pr_txtable_find(&t, 2);
+    pr_txtable_forget(&t, now2, 0);
+    ASSERT_EQ(pr_txtable_refind(&t, 2, now2), PR_NO_SLOT); /* gone: its old slot does not answer */
+    ASSERT_EQ(pr_txtable_refind(&t, 0, now2), PR_NO_SLOT);
+    ASSERT_EQ(pr_txtable_refind(&t, PR_TX_TOMB, now2), PR_NO_SLOT);
+    pr_txtable_free(&t);
+}
+
 TEST(txtable_steady_churn_keeps_its_size)
 {
     struct pr_txtable t;
@@ -234,5 +257,5 @@ TEST(txtable_seen_generations_reuse_their_slots)
 }
 
 TESTS(u64map_matches_reference, u64set_matches_reference_and_stays_60_to_75_percent_full, u64map_filter, txtable_slots_reused_and_seen_expires,
-      txtable_matches_reference_through_growth_and_tombstones, txtable_steady_churn_keeps_its_size,
+      txtable_matches_reference_through_growth_and_tombstones, txtable_refind_checks_the_hint_by_id, txtable_steady_churn_keeps_its_size,
       txtable_seen_generations_reuse_their_slots)
