@@ -45,10 +45,7 @@ struct msg {
     uint32_t len, pad;
     uint32_t rev;             /* the connection back, which an answer to this message takes */
     bool queued;              /* already placed behind a busy downlink: deliver when it fires */
-    union {
-        uint8_t inline_bytes[INLINE_BYTES]; /* a larger message's first bytes, for the prefetch hint */
-        uint32_t next;        /* free list, while the record is free */
-    };
+    uint8_t inline_bytes[INLINE_BYTES]; /* a larger message's first bytes, for the prefetch hint */
 };
 _Static_assert(sizeof(struct msg) == 64, "a message record is one cache line");
 
@@ -112,7 +109,11 @@ struct prnet {
     uint32_t n_conns;
 
     struct msgchunk *msg_chunks; /* records in fixed chunks: their addresses (and inline bytes) never move */
-    uint32_t n_msgs, n_chunks, cap_chunks, free_msg;
+    uint32_t n_msgs, n_chunks, cap_chunks;
+    /* Free records, a stack of indices rather than a list threaded through them: a node fluffing to
+     * all its peers takes a dozen records at once, and popping a list would wait on each record's
+     * memory in turn to learn the next; the stack holds a slot for every record, so pushing never fails. */
+    uint32_t *free_msgs, n_free_msgs;
     struct timer *timers;
     uint32_t n_timers, cap_timers, free_timer;
     struct call *calls;
@@ -179,16 +180,19 @@ static bool msg_buffer(struct prnet *net, uint32_t i, size_t len)
 static uint32_t msg_alloc(struct prnet *net, size_t len)
 {
     uint32_t i;
-    if (net->free_msg != NONE) {
-        i = net->free_msg;
-        net->free_msg = msg_at(net, i)->next;
-        if (net->free_msg != NONE)
-            __builtin_prefetch(msg_at(net, net->free_msg)); /* the next send's record */
+    if (net->n_free_msgs) {
+        i = net->free_msgs[--net->n_free_msgs];
+        if (net->n_free_msgs)
+            __builtin_prefetch(msg_at(net, net->free_msgs[net->n_free_msgs - 1])); /* the next send's */
     } else {
         if (net->n_msgs == net->n_chunks * CHUNK) {
             if (net->n_chunks == net->cap_chunks &&
                 grow((void **)&net->msg_chunks, &net->cap_chunks, sizeof *net->msg_chunks))
                 return NONE;
+            uint32_t *stack = realloc(net->free_msgs, sizeof *stack * (net->n_chunks + 1) * CHUNK);
+            if (!stack)
+                return NONE;
+            net->free_msgs = stack;
             struct msg *chunk = aligned_alloc(64, CHUNK * sizeof *chunk);
             if (!chunk)
                 return NONE;
@@ -199,19 +203,14 @@ static uint32_t msg_alloc(struct prnet *net, size_t len)
     }
     struct msg *m = msg_at(net, i);
     if (len > INLINE_BYTES && !msg_buffer(net, i, len)) {
-        m->next = net->free_msg;
-        net->free_msg = i;
+        net->free_msgs[net->n_free_msgs++] = i;
         return NONE;
     }
     m->len = (uint32_t)len;
     return i;
 }
 
-static void msg_free(struct prnet *net, uint32_t i)
-{
-    msg_at(net, i)->next = net->free_msg;
-    net->free_msg = i;
-}
+static void msg_free(struct prnet *net, uint32_t i) { net->free_msgs[net->n_free_msgs++] = i; }
 
 static void push(struct prnet *net, int64_t t, uint32_t type, uint32_t idx, uint32_t node)
 {
@@ -437,6 +436,7 @@ static void flow_destroy(struct prnet *net)
         free(ch->rec);
     }
     free(net->msg_chunks);
+    free(net->free_msgs);
     free(net->timers);
     free(net->calls);
     free(net->nodes);
@@ -463,7 +463,7 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     net->cfg = cfg;
     net->cb = *cb;
     net->loss = d->loss;
-    net->free_msg = net->free_timer = net->free_call = NONE;
+    net->free_timer = net->free_call = NONE;
     if (prf_evq_init(&net->q)) {
         free(net);
         snprintf(err, errlen, "out of memory");
