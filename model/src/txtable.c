@@ -31,12 +31,14 @@ uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id)
 {
     if (!t->hot || id == 0 || id == PR_TX_TOMB)
         return PR_NO_SLOT;
-    for (uint32_t i = (uint32_t)pr_hash64(id) & t->mask;; i = (i + 1) & t->mask) {
+    for (uint32_t i = pr_txtable_home(t, id);;) {
         uint64_t k = t->hot[i].id;
         if (k == id)
             return i;
         if (k == 0)
             return PR_NO_SLOT;
+        if (++i == t->slots)
+            i = 0;
     }
 }
 
@@ -45,29 +47,36 @@ uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id)
  * mempool churns (evicted out, new in) through tombstones at a steady ~650 live entries, so the tables
  * sat at 2,048 slots a third full. Keeping the size leaves room for 1/16 of the slots in tombstones
  * before the next cleaning, O(slots) work per 1/16*slots deletions; pure growth still doubles (the
- * insert that finds the table 3/4 full leaves it 3/8 full). */
+ * insert that finds the table 3/4 full leaves it 3/8 full).
+ *
+ * A table has a power of two less one slots: a large block is mapped in whole pages, and the
+ * allocator's header with the 64-byte alignment would make 2^k slots (2^k * 64 bytes) take a page more
+ * than their size (17 pages for 1,024 slots: 40 MB over 10,000 nodes). One slot fewer leaves 64 bytes
+ * for them. */
 static int rehash(struct pr_txtable *t)
 {
-    uint32_t slots = 16;
+    uint32_t slots = 15;
     while ((uint64_t)slots * 11 < 16ull * (t->live + 1))
-        slots *= 2;
+        slots = 2 * slots + 1;
     struct pr_txent *hot = aligned_alloc(64, (size_t)slots * sizeof *hot);
     if (!hot)
         return PR_ERR_NOMEM;
     memset(hot, 0, (size_t)slots * sizeof *hot);
-    uint32_t mask = slots - 1;
-    for (uint32_t i = 0; t->hot && i <= t->mask; i++) {
-        const struct pr_txent *e = &t->hot[i];
+    struct pr_txent *old = t->hot;
+    uint32_t old_slots = t->slots;
+    t->hot = hot;
+    t->slots = slots;
+    for (uint32_t i = 0; old && i < old_slots; i++) {
+        const struct pr_txent *e = &old[i];
         if (e->id == 0 || e->id == PR_TX_TOMB)
             continue;
-        uint32_t j = (uint32_t)pr_hash64(e->id) & mask;
+        uint32_t j = pr_txtable_home(t, e->id);
         while (hot[j].id != 0)
-            j = (j + 1) & mask;
+            if (++j == slots)
+                j = 0;
         hot[j] = *e;
     }
-    free(t->hot);
-    t->hot = hot;
-    t->mask = mask;
+    free(old);
     t->used = t->live;
     return PR_OK;
 }
@@ -76,7 +85,7 @@ int pr_txtable_add(struct pr_txtable *t, uint64_t id, uint32_t *slot)
 {
     if (id == 0 || id == PR_TX_TOMB)
         return PR_ERR_INVALID;
-    if (!t->hot || (uint64_t)(t->used + 1) * 4 > (uint64_t)(t->mask + 1) * 3) {
+    if (!t->hot || (uint64_t)(t->used + 1) * 4 > (uint64_t)t->slots * 3) {
         int err = rehash(t);
         if (err)
             return err;
@@ -99,8 +108,8 @@ int pr_txtable_add(struct pr_txtable *t, uint64_t id, uint32_t *slot)
         c = t->n_cold++;
     }
     /* Reuse the first tombstone on the probe path, else the empty slot that ends it. */
-    uint32_t i = (uint32_t)pr_hash64(id) & t->mask, tomb = PR_NO_SLOT;
-    for (; t->hot[i].id != 0; i = (i + 1) & t->mask)
+    uint32_t i = pr_txtable_home(t, id), tomb = PR_NO_SLOT;
+    for (; t->hot[i].id != 0; i = i + 1 == t->slots ? 0 : i + 1)
         if (t->hot[i].id == PR_TX_TOMB && tomb == PR_NO_SLOT)
             tomb = i;
     if (tomb != PR_NO_SLOT)
@@ -147,7 +156,7 @@ void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t now_ns)
     t->cold[c].heap_pos = t->free_cold;
     t->free_cold = c;
     /* A tombstone, unless the next slot is empty: then the probe chain ends here anyway. */
-    e->id = t->hot[(slot + 1) & t->mask].id == 0 ? 0 : PR_TX_TOMB;
+    e->id = t->hot[slot + 1 == t->slots ? 0 : slot + 1].id == 0 ? 0 : PR_TX_TOMB;
     if (e->id == 0)
         t->used--;
     e->state = PR_TXS_FREE;

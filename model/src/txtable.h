@@ -65,8 +65,8 @@ struct pr_txcold {     /* 32 bytes: what the mempool orders by, and what only se
 #define PR_TX_TOMB UINT64_MAX
 
 struct pr_txtable {
-    struct pr_txent *hot; /* open addressing, linear probing, 64-byte aligned, 50% to 75% full */
-    uint32_t mask;        /* slots - 1; 0 when unallocated */
+    struct pr_txent *hot; /* open addressing, linear probing, 64-byte aligned, 34% to 75% full */
+    uint32_t slots;       /* a power of two less one (see txtable.c); 0 when unallocated */
     uint32_t live, used;  /* used = live + tombstones */
     struct pr_txcold *cold;
     uint32_t n_cold, cap_cold, free_cold;
@@ -84,7 +84,7 @@ uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id);
  * grew the table; an entry is only ever at one slot, so a match there is the answer). */
 static inline uint32_t pr_txtable_refind(const struct pr_txtable *t, uint64_t id, uint32_t hint)
 {
-    if (t->hot && hint <= t->mask && t->hot[hint].id == id && id != 0 && id != PR_TX_TOMB)
+    if (hint < t->slots && t->hot[hint].id == id && id != 0 && id != PR_TX_TOMB)
         return hint;
     return pr_txtable_find(t, id);
 }
@@ -105,11 +105,17 @@ static inline struct pr_txcold *pr_txcold_of(const struct pr_txtable *t, const s
     return &t->cold[e->cold];
 }
 
+/* The slot where id's probe starts: the hash's high half scaled to the slot count. */
+static inline uint32_t pr_txtable_home(const struct pr_txtable *t, uint64_t id)
+{
+    return (uint32_t)(((pr_hash64(id) >> 32) * t->slots) >> 32);
+}
+
 /* Prefetch the hot slot where id would be (always inlined: see prefetch.h). */
 static inline __attribute__((always_inline)) void pr_txtable_prefetch(const struct pr_txtable *t, uint64_t id)
 {
     if (t->hot)
-        pr_prefetch(&t->hot[pr_hash64(id) & t->mask]);
+        pr_prefetch(&t->hot[pr_txtable_home(t, id)]);
 }
 
 #endif
