@@ -67,7 +67,7 @@ int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes)
     int err = PR_ERR_NOMEM;
     if (!slots || !ids || !buf)
         goto out;
-    size_t k = pr_mempool_select(&n->pool, n->txs.cold, max_bytes, slots, cap);
+    size_t k = pr_mempool_select(&n->pool, &n->txs, max_bytes, slots, cap);
     for (size_t i = 0; i < k; i++)
         ids[i] = n->txs.cold[slots[i]].id;
     if (n->host.event) {

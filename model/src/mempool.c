@@ -58,7 +58,7 @@ void pr_mempool_free(struct pr_mempool *m)
     m->bytes = 0;
 }
 
-int pr_mempool_insert(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c)
+int pr_mempool_insert(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c, uint32_t size)
 {
     if (m->len == m->cap) {
         uint32_t cap = m->cap ? m->cap * 2 : 16;
@@ -72,16 +72,16 @@ int pr_mempool_insert(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c)
     cold[c].heap_pos = m->len;
     m->len++;
     sift_up(m, cold, m->len - 1);
-    m->bytes += cold[c].size; /* the caller trims, then notes the peak */
+    m->bytes += size; /* the caller trims, then notes the peak */
     return PR_OK;
 }
 
-void pr_mempool_remove(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c)
+void pr_mempool_remove(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c, uint32_t size)
 {
     uint32_t pos = cold[c].heap_pos;
     if (pos >= m->len || m->heap[pos] != c)
         return;
-    m->bytes -= cold[c].size;
+    m->bytes -= size;
     cold[c].heap_pos = PR_NO_SLOT;
     m->len--;
     if (pos == m->len)
@@ -105,7 +105,7 @@ struct rank {
     float fee;
     int64_t arrival_ns;
     uint64_t id;
-    uint32_t c;
+    uint32_t c, size;
 };
 
 static int better_first(const void *pa, const void *pb)
@@ -118,7 +118,7 @@ static int better_first(const void *pa, const void *pb)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
-size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txcold *cold, uint64_t max_bytes,
+size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txtable *t, uint64_t max_bytes,
                          uint32_t *out, size_t cap)
 {
     if (m->len == 0)
@@ -127,18 +127,18 @@ size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txcold *col
     if (!order)
         return 0;
     for (uint32_t i = 0; i < m->len; i++) {
-        const struct pr_txcold *e = &cold[m->heap[i]];
-        order[i] = (struct rank){e->fee, e->arrival_ns, e->id, m->heap[i]};
+        const struct pr_txcold *e = &t->cold[m->heap[i]];
+        uint32_t size = t->hot[pr_txtable_find(t, e->id)].size; /* a pool's records are all live */
+        order[i] = (struct rank){e->fee, e->arrival_ns, e->id, m->heap[i], size};
     }
     qsort(order, m->len, sizeof *order, better_first);
     size_t n = 0;
     uint64_t bytes = 0;
     for (uint32_t i = 0; i < m->len && n < cap; i++) {
-        uint32_t s = order[i].c;
-        if (bytes + cold[s].size > max_bytes)
+        if (bytes + order[i].size > max_bytes)
             continue; /* greedy: a smaller one further down may still fit */
-        bytes += cold[s].size;
-        out[n++] = s;
+        bytes += order[i].size;
+        out[n++] = order[i].c;
     }
     free(order);
     return n;

@@ -345,7 +345,7 @@ int pr_node_submit_tx(struct pr_node *n, const struct pr_tx_request *rq, uint64_
     e->state = PR_TXS_WALLET;
     e->flags = PR_TXF_OWN;
     e->src = PR_SRC_SELF;
-    e->size = c->size = rq->size;
+    e->size = rq->size;
     c->fee = rq->fee;
     c->arrival_ns = pr_now(n);
     if (n->n_own == n->cap_own) {

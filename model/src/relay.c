@@ -23,7 +23,7 @@ void pr_relay_drop(struct pr_node *n, uint32_t slot)
 {
     struct pr_txent *e = &n->txs.hot[slot];
     if (e->state == PR_TXS_POOL) {
-        pr_mempool_remove(&n->pool, n->txs.cold, e->cold);
+        pr_mempool_remove(&n->pool, n->txs.cold, e->cold, e->size);
     } else if (e->state == PR_TXS_STEM) {
         n->stem_bytes -= e->size;
         n->stem_txs--;
@@ -44,7 +44,7 @@ static bool admit_pool(struct pr_node *n, uint32_t slot)
     }
     e->state = PR_TXS_POOL;
     uint32_t mine = e->cold;
-    if (pr_mempool_insert(&n->pool, n->txs.cold, mine) != PR_OK) {
+    if (pr_mempool_insert(&n->pool, n->txs.cold, mine, e->size) != PR_OK) {
         n->st.pool_dropped++;
         e->state = PR_TXS_WALLET; /* not in any pool: drop() must not touch one */
         pr_relay_drop(n, slot);
@@ -52,11 +52,12 @@ static bool admit_pool(struct pr_node *n, uint32_t slot)
     }
     while (n->pool.bytes > n->pool.max_bytes) {
         uint32_t w = pr_mempool_worst(&n->pool);
-        const struct pr_txcold *wc = &n->txs.cold[w];
+        uint64_t wid = n->txs.cold[w].id;
+        uint32_t ws = pr_txtable_find(&n->txs, wid);
         n->st.pool_dropped++;
-        pr_emit(n, PR_EV_TX_DROPPED, w == mine ? PR_DROP_MEMPOOL_FULL : PR_DROP_EVICTED, PR_NO_PEER, wc->id,
-                wc->size, 0);
-        pr_relay_drop(n, pr_txtable_find(&n->txs, wc->id));
+        pr_emit(n, PR_EV_TX_DROPPED, w == mine ? PR_DROP_MEMPOOL_FULL : PR_DROP_EVICTED, PR_NO_PEER, wid,
+                n->txs.hot[ws].size, 0);
+        pr_relay_drop(n, ws);
         if (w == mine)
             return false;
     }
@@ -426,7 +427,7 @@ static uint8_t receive_tx(struct pr_node *n, uint32_t pi, const struct pr_tx *tx
     struct pr_txent *e = &n->txs.hot[slot];
     struct pr_txcold *cold = pr_txcold_of(&n->txs, e);
     e->work = tx->work;
-    e->size = cold->size = tx->size;
+    e->size = tx->size;
     pr_set_nonce(n, tx->id, tx->nonce);
     cold->fee = tx->fee;
     cold->arrival_ns = now;

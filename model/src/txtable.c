@@ -6,7 +6,7 @@
 #include "powrelay/error.h"
 
 _Static_assert(sizeof(struct pr_txent) == 64, "a hot entry is one cache line");
-_Static_assert(sizeof(struct pr_txcold) == 32, "a cold record is half a cache line");
+_Static_assert(sizeof(struct pr_txcold) == 24, "a cold record is 24 bytes");
 
 void pr_txtable_init(struct pr_txtable *t, int64_t ttl_ns)
 {

@@ -54,11 +54,11 @@ struct pr_txent {      /* hot: 64 bytes */
     uint8_t round_n, round_relayed, round_notrelayed;
 };
 
-struct pr_txcold {     /* 32 bytes: what the mempool orders by, and what only sending needs */
+struct pr_txcold {     /* 24 bytes: what the mempool orders by, and what only sending needs (the size is
+                          in the hot entry: a large run holds millions of these) */
     uint64_t id;
     int64_t arrival_ns; /* when this node got it (its age in the mempool) */
     float fee;
-    uint32_t size;
     uint32_t heap_pos;  /* position in the mempool's eviction heap; next free record when free */
 };
 

@@ -19,10 +19,15 @@ static uint32_t add(struct pr_txtable *t, struct pr_mempool *m, uint64_t id, flo
     struct pr_txcold *e = &t->cold[c];
     e->fee = fee;
     e->arrival_ns = arrival;
-    e->size = size;
-    pr_mempool_insert(m, t->cold, c);
+    pr_mempool_insert(m, t->cold, c, size);
     pr_mempool_note_peak(m);
     return c;
+}
+
+/* Take cold record c out of the pool, with its transaction's size (kept in its hot entry). */
+static void take(struct pr_txtable *t, struct pr_mempool *m, uint32_t c)
+{
+    pr_mempool_remove(m, t->cold, c, t->hot[pr_txtable_find(t, t->cold[c].id)].size);
 }
 
 TEST(eviction_order_lowest_fee_then_newest)
@@ -39,7 +44,7 @@ TEST(eviction_order_lowest_fee_then_newest)
     for (int i = 0; i < 4; i++) {
         uint32_t w = pr_mempool_worst(&m);
         order[i] = t.cold[w].id;
-        pr_mempool_remove(&m, t.cold, w);
+        take(&t, &m, w);
     }
     ASSERT_U64(order[0], 3); /* fee 20, newest */
     ASSERT_U64(order[1], 2);
@@ -63,7 +68,7 @@ TEST(remove_from_middle_keeps_heap)
     for (int i = 0; i < 200; i++)
         slots[i] = add(&t, &m, (uint64_t)i + 1, (float)pr_rng_below(&r, 50), (int64_t)i, 10);
     for (int i = 0; i < 200; i += 3)
-        pr_mempool_remove(&m, t.cold, slots[i]);
+        take(&t, &m, slots[i]);
     float last = -1;
     int64_t last_arrival = INT64_MAX;
     while (m.len) {
@@ -73,7 +78,7 @@ TEST(remove_from_middle_keeps_heap)
             ASSERT_TRUE(t.cold[w].arrival_ns < last_arrival);
         last = t.cold[w].fee;
         last_arrival = t.cold[w].arrival_ns;
-        pr_mempool_remove(&m, t.cold, w);
+        take(&t, &m, w);
     }
     pr_mempool_free(&m);
     pr_txtable_free(&t);
@@ -90,12 +95,12 @@ TEST(block_template_fee_then_age_within_limit)
     add(&t, &m, 4, 50, 3, 2500); /* does not fit after 2 and 3 ... */
     add(&t, &m, 5, 40, 4, 500);  /* ... but this one does */
     uint32_t out[8];
-    size_t k = pr_mempool_select(&m, t.cold, 3000, out, 8);
+    size_t k = pr_mempool_select(&m, &t, 3000, out, 8);
     ASSERT_EQ(k, 3);
     ASSERT_U64(t.cold[out[0]].id, 3);
     ASSERT_U64(t.cold[out[1]].id, 2);
     ASSERT_U64(t.cold[out[2]].id, 5);
-    k = pr_mempool_select(&m, t.cold, 100000, out, 8);
+    k = pr_mempool_select(&m, &t, 100000, out, 8);
     ASSERT_EQ(k, 5);
     ASSERT_U64(t.cold[out[2]].id, 4);
     ASSERT_U64(t.cold[out[4]].id, 1);
