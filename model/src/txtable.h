@@ -65,7 +65,7 @@ struct pr_txcold {     /* 24 bytes: what the mempool orders by, and what only se
 #define PR_TX_TOMB UINT64_MAX
 
 struct pr_txtable {
-    struct pr_txent *hot; /* open addressing, linear probing, 64-byte aligned, 34% to 75% full */
+    struct pr_txent *hot; /* open addressing, linear probing, 64-byte aligned, at most 3/4 used */
     uint32_t slots;       /* a power of two less one (see txtable.c); 0 when unallocated */
     uint32_t live, used;  /* used = live + tombstones */
     struct pr_txcold *cold;
