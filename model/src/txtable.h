@@ -105,10 +105,10 @@ static inline struct pr_txcold *pr_txcold_of(const struct pr_txtable *t, const s
     return &t->cold[e->cold];
 }
 
-/* The slot where id's probe starts: the hash's high half scaled to the slot count. */
+/* The slot where id's probe starts. */
 static inline uint32_t pr_txtable_home(const struct pr_txtable *t, uint64_t id)
 {
-    return (uint32_t)(((pr_hash64(id) >> 32) * t->slots) >> 32);
+    return (uint32_t)pr_hash_slot(id, t->slots);
 }
 
 /* Prefetch the hot slot where id would be (always inlined: see prefetch.h). */

@@ -150,18 +150,11 @@ void pr_u64set_clear(struct pr_u64set *s)
     s->len = 0;
 }
 
-/* A key's first slot: the hash's high half scaled to the slot count (any count, not just powers of
- * two). */
-static inline size_t set_home(size_t slots, uint64_t key)
-{
-    return (size_t)(((pr_hash64(key) >> 32) * (uint64_t)slots) >> 32);
-}
-
 bool pr_u64set_has(const struct pr_u64set *s, uint64_t key)
 {
     if (!s->keys || key == 0)
         return false;
-    for (size_t i = set_home(s->slots, key);;) {
+    for (size_t i = pr_hash_slot(key, s->slots);;) {
         if (s->keys[i] == key)
             return true;
         if (s->keys[i] == 0)
@@ -180,14 +173,14 @@ int pr_u64set_add(struct pr_u64set *s, uint64_t key)
          * sets (remembered ids) are a fifth of a large run's memory. */
         size_t slots = s->keys ? (s->slots + s->slots / 4 + 7) / 8 * 8 : 16;
         if (slots >= UINT32_MAX)
-            return PR_ERR_NOMEM; /* set_home() scales a 32-bit hash */
+            return PR_ERR_NOMEM; /* pr_hash_slot() scales a 32-bit hash */
         uint64_t *keys = calloc(slots, sizeof *keys);
         if (!keys)
             return PR_ERR_NOMEM;
         for (size_t i = 0; s->keys && i < s->slots; i++) {
             if (!s->keys[i])
                 continue;
-            size_t j = set_home(slots, s->keys[i]);
+            size_t j = pr_hash_slot(s->keys[i], slots);
             while (keys[j])
                 if (++j == slots)
                     j = 0;
@@ -197,7 +190,7 @@ int pr_u64set_add(struct pr_u64set *s, uint64_t key)
         s->keys = keys;
         s->slots = slots;
     }
-    for (size_t i = set_home(s->slots, key);;) {
+    for (size_t i = pr_hash_slot(key, s->slots);;) {
         if (s->keys[i] == key)
             return PR_OK;
         if (s->keys[i] == 0) {

@@ -49,4 +49,11 @@ static inline uint64_t pr_hash64(uint64_t x)
     return x;
 }
 
+/* A key's first slot in an open-addressing table of any slot count (below 2^32), not just powers of
+ * two: the hash's high half scaled to the count. The id sets and the node's transaction table use it. */
+static inline size_t pr_hash_slot(uint64_t key, size_t slots)
+{
+    return (size_t)(((pr_hash64(key) >> 32) * (uint64_t)slots) >> 32);
+}
+
 #endif
