@@ -1,9 +1,15 @@
-/* Attackers (SPEC 7): spam sent as single-transaction fluff messages, one peer at a time in round
- * robin, by strategy: flood (pays each peer's current requirement), under_limit (every connection at
- * 90% of the rate limit, base work) and lowball (base work, only to peers still asking base). */
+/* Attackers (docs/protocol.md#attackers): spam sent as single-transaction fluff messages, one peer at a
+ * time in round robin, by strategy: flood (pays each peer's current requirement), under_limit (every
+ * connection at 90% of the rate limit, base work) and lowball (base work, only to peers still asking
+ * base). Each spam is a job on the attacker's solver (work.h). */
+#include "attacker.h"
+
 #include <math.h>
 
+#include "hostcall.h"
 #include "node_internal.h"
+#include "relay.h"
+#include "work.h"
 
 static double attempts_per_s(const struct pr_node *n)
 {
@@ -56,6 +62,10 @@ static void no_target(struct pr_node *n, double hashes)
     pr_emit(n, PR_EV_TX_DROPPED, PR_DROP_NO_TARGET, PR_NO_PEER, 0, 0, 0);
 }
 
+static bool spam_start(struct pr_node *n, struct pr_job *job, double *target);
+static void spam_done(struct pr_node *n, const struct pr_job *job, const struct pr_pow_result *r);
+static const struct pr_job_kind spam_kind = {.cost = PR_SOLVE_SPAM, .start = spam_start, .done = spam_done};
+
 static void attempt(struct pr_node *n)
 {
     if (n->npeers == 0 || n->seq == UINT32_MAX)
@@ -74,13 +84,11 @@ static void attempt(struct pr_node *n)
         send_spam(n, (uint32_t)pi, 0, 0, 0, 0);
         return;
     }
-    struct pr_job job = {.tx = 0, .purpose = PR_JOB_SPAM, .peer = (uint32_t)pi};
-    if (pr_solver_push(&n->solver, &job, n->cfg->pow_queue_max) != PR_OK) {
+    struct pr_job job = {.kind = &spam_kind, .tx = 0, .peer = (uint32_t)pi};
+    if (pr_work_queue(n, &job) != PR_OK) {
         n->st.solver_dropped++;
         pr_emit(n, PR_EV_TX_DROPPED, PR_DROP_SOLVER_QUEUE, (uint32_t)pi, 0, 0, 0);
-        return;
     }
-    pr_work_solver_kick(n);
 }
 
 void pr_attack_start(struct pr_node *n)
@@ -99,51 +107,43 @@ void pr_attack_tick(struct pr_node *n)
     pr_set_timer(n, interval_ns(n), PR_T_ATTACK, 0);
 }
 
-void pr_attack_job_start(struct pr_node *n, const struct pr_job *job)
+/* A spam job starts: choose what to pay (the strategy's rule) and reserve the transaction's id (sha256
+ * proofs commit to it). */
+static bool spam_start(struct pr_node *n, struct pr_job *job, double *target)
 {
-    struct pr_job j = *job;
-    double target = n->cfg->pow_base;
+    *target = n->cfg->pow_base;
     if (n->attack.strategy == PR_ATTACK_FLOOD) {
-        target = n->peers[j.peer].their_req; /* escalations are paid */
-    } else if (n->attack.strategy == PR_ATTACK_LOWBALL && n->peers[j.peer].their_req > n->cfg->pow_base) {
+        *target = n->peers[job->peer].their_req; /* escalations are paid */
+    } else if (n->attack.strategy == PR_ATTACK_LOWBALL && n->peers[job->peer].their_req > n->cfg->pow_base) {
         int pi = lowball_peer(n);
         if (pi < 0) {
             no_target(n, 0);
-            return;
+            return false;
         }
-        j.peer = (uint32_t)pi;
-    }
-    if (!(n->solver.hashrate > 0)) {
-        no_target(n, 0);
-        return;
+        job->peer = (uint32_t)pi;
     }
     if (n->seq == UINT32_MAX) {
         no_target(n, 0);
-        return;
+        return false;
     }
-    j.tx = next_id(n);
-    struct pr_pow_result r;
-    pr_pow_solve(n->cfg->pow_mode, &n->rng, j.tx, target, &r);
-    n->solver.busy = true;
-    n->solver.current = j;
-    n->solver.current_hashes = r.hashes;
-    n->solver.current_target = target;
-    n->solver_work = r.work;
-    n->solver_nonce = r.nonce;
-    double ns = r.hashes / n->solver.hashrate * 1e9;
-    pr_set_timer(n, ns >= 4e18 ? (int64_t)4e18 : (int64_t)ns, PR_T_SOLVER, 0);
+    job->tx = next_id(n);
+    return true;
 }
 
-void pr_attack_job_done(struct pr_node *n, const struct pr_job *job, double hashes, double work, uint64_t nonce)
+static void spam_done(struct pr_node *n, const struct pr_job *job, const struct pr_pow_result *r)
 {
+    if (!r) {
+        no_target(n, 0);
+        return;
+    }
     uint32_t pi = job->peer;
     if (n->attack.strategy == PR_ATTACK_LOWBALL && n->peers[pi].their_req > n->cfg->pow_base) {
         int other = lowball_peer(n);
         if (other < 0) {
-            no_target(n, hashes);
+            no_target(n, r->hashes);
             return;
         }
         pi = (uint32_t)other;
     }
-    send_spam(n, pi, job->tx, hashes, work, nonce);
+    send_spam(n, pi, job->tx, r->hashes, r->work, r->nonce);
 }

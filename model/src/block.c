@@ -1,8 +1,12 @@
-/* Blocks (SPEC 6): a miner assembles one from its mempool; every node relays each block once to all
- * its peers (no PoW rules for blocks) and drops the included transactions. */
+/* Blocks (docs/protocol.md#blocks): a miner assembles one from its mempool; every node relays each block
+ * once to all its peers (no PoW rules for blocks) and drops the included transactions. */
+#include "block.h"
+
 #include <stdlib.h>
 
+#include "hostcall.h"
 #include "node_internal.h"
+#include "relay.h"
 
 static bool block_seen(const struct pr_node *n, uint64_t id)
 {
@@ -70,11 +74,8 @@ int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes)
     size_t k = pr_mempool_select(&n->pool, &n->txs, max_bytes, slots, cap);
     for (size_t i = 0; i < k; i++)
         ids[i] = n->txs.cold[slots[i]].id;
-    if (n->host.event) {
-        struct pr_event ev = {.type = PR_EV_BLOCK_MINED, .node = n->id, .peer = PR_NO_PEER, .tx = block_id,
-                              .t_ns = pr_now(n), .ids = ids, .n_ids = k};
-        n->host.event(n->host.ctx, &ev);
-    }
+    struct pr_event ev = {.type = PR_EV_BLOCK_MINED, .peer = PR_NO_PEER, .tx = block_id, .ids = ids, .n_ids = k};
+    pr_emit_event(n, &ev);
     block_note(n, block_id);
     int64_t now = pr_now(n);
     for (size_t i = 0; i < k; i++)

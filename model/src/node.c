@@ -1,77 +1,17 @@
-/* A node's life cycle, its timers, the helpers the other modules share, and the getters. */
+/* The node's public API (powrelay/node.h): its life cycle, the dispatch of its timers and messages to
+ * the modules, and the getters. The protocol itself lives in the modules. */
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "attacker.h"
+#include "block.h"
+#include "cpu.h"
+#include "hostcall.h"
 #include "node_internal.h"
-
-int64_t pr_now(struct pr_node *n) { return n->host.now_ns(n->host.ctx); }
-
-void pr_emit(struct pr_node *n, uint32_t type, uint32_t flags, uint32_t peer_idx, uint64_t tx, double a,
-             double b)
-{
-    if (!n->host.event)
-        return;
-    struct pr_event ev = {
-        .type = type,
-        .flags = flags,
-        .node = n->id,
-        .peer = pr_peer_id(n, peer_idx),
-        .tx = tx,
-        .t_ns = pr_now(n),
-        .a = a,
-        .b = b,
-    };
-    n->host.event(n->host.ctx, &ev);
-}
-
-void pr_send(struct pr_node *n, uint32_t peer_idx, const uint8_t *msg, size_t len, uint32_t pad)
-{
-    n->host.send(n->host.ctx, n->id, n->peer_ids[peer_idx], msg, len, pad);
-}
-
-uint64_t pr_set_timer(struct pr_node *n, int64_t delay_ns, uint32_t kind, uint64_t arg)
-{
-    return n->host.set_timer(n->host.ctx, n->id, delay_ns < 0 ? 0 : delay_ns, kind, arg);
-}
-
-void pr_cancel_timer(struct pr_node *n, uint64_t *handle)
-{
-    if (*handle) {
-        n->host.cancel_timer(n->host.ctx, n->id, *handle);
-        *handle = 0;
-    }
-}
-
-void pr_send_mindiff(struct pr_node *n, uint32_t peer_idx)
-{
-    uint8_t buf[PR_WIRE_HEADER_BYTES + 8];
-    size_t len = pr_wire_encode_mindiff(buf, sizeof buf, n->peers[peer_idx].in.req);
-    if (len)
-        pr_send(n, peer_idx, buf, len, 0);
-}
-
-void pr_send_txs(struct pr_node *n, uint32_t peer_idx, uint8_t type, const struct pr_tx *txs, size_t count)
-{
-    uint8_t stack[PR_WIRE_HEADER_BYTES + 64 * PR_TX_RECORD_BYTES];
-    while (count > 0) {
-        size_t k = count > PR_WIRE_MAX_BATCH ? PR_WIRE_MAX_BATCH : count;
-        size_t need = PR_WIRE_HEADER_BYTES + k * PR_TX_RECORD_BYTES;
-        uint8_t *buf = need <= sizeof stack ? stack : malloc(need);
-        uint32_t pad = 0;
-        size_t len = buf ? pr_wire_encode_txs(buf, need, type, txs, k, &pad) : 0;
-        if (len) {
-            pr_send(n, peer_idx, buf, len, pad);
-            for (size_t i = 0; i < k; i++)
-                pr_emit(n, PR_EV_TX_SENT, 0, peer_idx, txs[i].id, txs[i].size, txs[i].work);
-        }
-        if (buf != stack)
-            free(buf);
-        txs += k;
-        count -= k;
-    }
-}
+#include "relay.h"
+#include "work.h"
 
 int pr_node_create(const struct pr_node_params *p, struct pr_node **out)
 {
@@ -109,13 +49,11 @@ void pr_node_destroy(struct pr_node *n)
         free(n->peers[i].fq);
     }
     free(n->peers);
-    for (uint32_t i = 0; i < n->vq_len; i++)
-        free(n->vq[(n->vq_head + i) % n->vq_cap].bytes);
-    free(n->vq);
+    pr_cpu_free(n);
     pr_txtable_free(&n->txs);
     pr_mempool_free(&n->pool);
     pr_solver_free(&n->solver);
-    free(n->wallets);
+    pr_devices_free(&n->devices);
     free(n->own);
     free(n);
 }
@@ -174,33 +112,6 @@ int pr_node_start(struct pr_node *n)
     return PR_OK;
 }
 
-static void hold_check(struct pr_node *n, uint32_t pi)
-{
-    struct pr_peer *p = &n->peers[pi];
-    p->hold_timer = 0;
-    bool changed;
-    double old = p->in.req;
-    int64_t now = pr_now(n);
-    int64_t next = pr_difficulty_on_check(&p->in, n->cfg, now, &changed);
-    if (changed) {
-        pr_emit(n, PR_EV_REQ_CHANGED, 0, pi, 0, old, p->in.req);
-        pr_send_mindiff(n, pi);
-    }
-    if (next >= 0)
-        p->hold_timer = pr_set_timer(n, next - now, PR_T_HOLD, pi);
-}
-
-static void verify_done(struct pr_node *n)
-{
-    if (n->vq_len == 0)
-        return;
-    struct pr_pending_msg m = n->vq[n->vq_head];
-    n->vq_head = (n->vq_head + 1) % n->vq_cap;
-    n->vq_len--;
-    pr_relay_process(n, m.peer, m.bytes, m.len, m.pad);
-    free(m.bytes);
-}
-
 void pr_node_timer(struct pr_node *n, uint32_t kind, uint64_t arg)
 {
     if (!n)
@@ -216,7 +127,7 @@ void pr_node_timer(struct pr_node *n, uint32_t kind, uint64_t arg)
         break;
     case PR_T_HOLD:
         if (arg < n->npeers)
-            hold_check(n, (uint32_t)arg);
+            pr_relay_hold_check(n, (uint32_t)arg);
         break;
     case PR_T_FLUSH:
         if (arg < n->npeers) {
@@ -228,13 +139,13 @@ void pr_node_timer(struct pr_node *n, uint32_t kind, uint64_t arg)
         pr_relay_embargo(n, arg);
         break;
     case PR_T_SOLVER:
-        pr_work_solver_done(n);
+        pr_work_solver_timer(n);
         break;
-    case PR_T_WALLET:
-        pr_work_wallet_done(n, arg);
+    case PR_T_DEVICE:
+        pr_work_device_timer(n, arg);
         break;
     case PR_T_VERIFY:
-        verify_done(n);
+        pr_cpu_done(n);
         break;
     case PR_T_ATTACK:
         pr_attack_tick(n);
@@ -252,36 +163,6 @@ static int find_peer(const struct pr_node *n, uint32_t id)
     return -1;
 }
 
-/* pow.verify_us: a message carrying transactions waits for the node's CPU to check each of them. */
-static int queue_for_cpu(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t len, uint32_t pad,
-                         uint32_t ntx)
-{
-    if (n->vq_len == n->vq_cap) {
-        uint32_t cap = n->vq_cap ? n->vq_cap * 2 : 8;
-        struct pr_pending_msg *q = malloc(sizeof *q * cap);
-        if (!q)
-            return PR_ERR_NOMEM;
-        for (uint32_t i = 0; i < n->vq_len; i++)
-            q[i] = n->vq[(n->vq_head + i) % n->vq_cap];
-        free(n->vq);
-        n->vq = q;
-        n->vq_cap = cap;
-        n->vq_head = 0;
-    }
-    uint8_t *copy = malloc(len);
-    if (!copy)
-        return PR_ERR_NOMEM;
-    memcpy(copy, msg, len);
-    n->vq[(n->vq_head + n->vq_len) % n->vq_cap] =
-        (struct pr_pending_msg){.peer = (uint16_t)pi, .len = (uint32_t)len, .pad = pad, .bytes = copy};
-    n->vq_len++;
-    int64_t now = pr_now(n);
-    int64_t start = n->cpu_free_ns > now ? n->cpu_free_ns : now;
-    n->cpu_free_ns = start + (int64_t)ntx * n->cfg->verify_ns;
-    pr_set_timer(n, n->cpu_free_ns - now, PR_T_VERIFY, 0);
-    return PR_OK;
-}
-
 int pr_node_receive(struct pr_node *n, uint32_t from, const uint8_t *msg, size_t len, uint32_t pad)
 {
     if (!n || (!msg && len))
@@ -290,11 +171,8 @@ int pr_node_receive(struct pr_node *n, uint32_t from, const uint8_t *msg, size_t
     int pi = find_peer(n, from);
     if (pi < 0) {
         n->st.messages_invalid++;
-        if (n->host.event) {
-            struct pr_event ev = {.type = PR_EV_MSG_INVALID, .flags = PR_ERR_NOT_PEER, .node = n->id,
-                                  .peer = from, .t_ns = pr_now(n)};
-            n->host.event(n->host.ctx, &ev);
-        }
+        struct pr_event ev = {.type = PR_EV_MSG_INVALID, .flags = PR_ERR_NOT_PEER, .peer = from};
+        pr_emit_event(n, &ev);
         return PR_ERR_NOT_PEER;
     }
     if (n->cfg->verify_ns > 0 && !n->attacker && len >= PR_WIRE_HEADER_BYTES &&
@@ -302,7 +180,7 @@ int pr_node_receive(struct pr_node *n, uint32_t from, const uint8_t *msg, size_t
         struct pr_msg m;
         int err = pr_wire_decode(msg, len, pad, &m);
         if (err == PR_OK)
-            return queue_for_cpu(n, (uint32_t)pi, msg, len, pad, m.count);
+            return pr_cpu_queue(n, (uint32_t)pi, msg, len, pad, m.count);
         /* An undecodable message costs no verification; process() reports it. */
     }
     return pr_relay_process(n, (uint32_t)pi, msg, len, pad);
@@ -335,50 +213,7 @@ int pr_node_submit_tx(struct pr_node *n, const struct pr_tx_request *rq, uint64_
         return PR_ERR_INVALID;
     if (n->seq == UINT32_MAX)
         return PR_ERR_LIMIT;
-    uint64_t txid = ((uint64_t)n->id + 1) << 32 | ++n->seq;
-    uint32_t slot;
-    int err = pr_txtable_add(&n->txs, txid, &slot);
-    if (err)
-        return err;
-    struct pr_txent *e = &n->txs.hot[slot];
-    struct pr_txcold *c = pr_txcold_of(&n->txs, e);
-    e->state = PR_TXS_WALLET;
-    e->flags = PR_TXF_OWN;
-    e->src = PR_SRC_SELF;
-    e->size = rq->size;
-    c->fee = rq->fee;
-    c->arrival_ns = pr_now(n);
-    if (n->n_own == n->cap_own) {
-        uint32_t cap = n->cap_own ? n->cap_own * 2 : 4;
-        struct pr_own_rate *o = realloc(n->own, sizeof *o * cap);
-        if (!o) {
-            pr_txtable_forget(&n->txs, slot, pr_now(n));
-            return PR_ERR_NOMEM;
-        }
-        n->own = o;
-        n->cap_own = cap;
-    }
-    n->own[n->n_own++] = (struct pr_own_rate){.tx = txid, .rate = rq->wallet_hashrate};
-    if (id)
-        *id = txid;
-    pr_emit(n, PR_EV_TX_CREATED, 0, PR_NO_PEER, txid, rq->size, rq->fee);
-
-    if (rq->work >= 0 || !n->cfg->pow_enabled) {
-        e->work = rq->work >= 0 ? rq->work : 0;
-        if (rq->work >= 0)
-            e->flags |= PR_TXF_EXACT;
-        pr_relay_start_own(n, slot);
-        return PR_OK;
-    }
-    /* The wallet solves to what the first hop will ask: the stem's requirement (or, when the
-     * transaction fluffs at once, the median of the peers'), never below base. */
-    double target = n->cfg->pow_base;
-    int stem = n->cfg->dandelion_enabled ? pr_dandelion_stem_for(&n->dl, &n->rng, PR_SRC_SELF) : -1;
-    double first_hop = stem >= 0 ? n->peers[stem].their_req : pr_median_req(n, pr_fluff_targets(n, e));
-    if (first_hop > target)
-        target = first_hop;
-    pr_work_wallet_start(n, slot, target);
-    return PR_OK;
+    return pr_relay_submit(n, rq, id);
 }
 
 void pr_node_prefetch(const struct pr_node *n)
@@ -408,29 +243,11 @@ void pr_node_prefetch_timer(const struct pr_node *n, uint32_t kind, uint64_t arg
             pr_prefetch(&n->peers[arg].in);
         break;
     case PR_T_EMBARGO:
-    case PR_T_WALLET:
         pr_txtable_prefetch(&n->txs, arg);
         break;
     default:
         break;
     }
-}
-
-double pr_own_rate(const struct pr_node *n, uint64_t tx)
-{
-    for (uint32_t i = 0; i < n->n_own; i++)
-        if (n->own[i].tx == tx)
-            return n->own[i].rate;
-    return 0;
-}
-
-void pr_forget_own(struct pr_node *n, uint64_t tx)
-{
-    for (uint32_t i = 0; i < n->n_own; i++)
-        if (n->own[i].tx == tx) {
-            n->own[i] = n->own[--n->n_own];
-            return;
-        }
 }
 
 uint32_t pr_node_id(const struct pr_node *n) { return n->id; }

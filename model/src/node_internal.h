@@ -1,5 +1,5 @@
-/* The inside of a pr_node, shared by the model's modules (node.c, relay.c, work.c, block.c,
- * attacker.c). Nothing here is part of the ABI. */
+/* The inside of a pr_node, shared by the model's modules. Nothing here is part of the ABI. Each module
+ * declares its functions in its own header; this one holds only the node's data. */
 #ifndef POWRELAY_NODE_INTERNAL_H
 #define POWRELAY_NODE_INTERNAL_H
 
@@ -16,6 +16,7 @@
 #include "pow.h"
 #include "repackage.h"
 #include "txtable.h"
+#include "work.h"
 
 /* Timer kinds (opaque to the host, which only passes them back). */
 enum pr_timer_kind {
@@ -25,7 +26,7 @@ enum pr_timer_kind {
     PR_T_FLUSH,   /* arg = peer index: flush its fluff queue */
     PR_T_EMBARGO, /* arg = tx id */
     PR_T_SOLVER,  /* the running solver job is done */
-    PR_T_WALLET,  /* arg = tx id: the sender's wallet finished a PoW */
+    PR_T_DEVICE,  /* arg = solve key: a job on a device of its own (a wallet) is done */
     PR_T_VERIFY,  /* the CPU finished verifying the oldest queued message */
     PR_T_ATTACK   /* the next spam attempt */
 };
@@ -52,12 +53,6 @@ struct pr_peer {
     int64_t next_spam_ns;   /* attacker (under_limit): earliest next send on this connection */
 };
 
-struct pr_wallet_job {
-    uint64_t tx;
-    double hashes, work;
-    uint64_t nonce;
-};
-
 /* The sender's device hash rate of an own transaction, for re-solves. */
 struct pr_own_rate {
     uint64_t tx;
@@ -75,7 +70,7 @@ struct pr_node {
      * before the host delivers, hiding the cache misses of a large network). */
     uint32_t id;
     uint32_t npeers;
-    bool attacker, started, kicking; /* kicking: the solver loop is running, nested kicks return */
+    bool attacker, started;
     const struct pr_config *cfg;
     struct pr_peer *peers;
     struct pr_txtable txs;
@@ -94,10 +89,8 @@ struct pr_node {
     uint32_t seq; /* last own transaction number */
 
     struct pr_solver solver;
-    double solver_work; /* result of the running job, applied when its timer fires */
-    uint64_t solver_nonce;
-    struct pr_wallet_job *wallets;
-    uint32_t n_wallets, cap_wallets;
+    struct pr_devices devices;  /* the wallets solving own transactions */
+    double hashes_cut[PR_SOLVE_KINDS]; /* spent on solves the end of the run cut off, by PR_SOLVE_* */
     struct pr_own_rate *own;    /* own transactions still live here: a node has only a few */
     uint32_t n_own, cap_own;
 
@@ -116,22 +109,11 @@ struct pr_node {
     struct pr_node_stats st;
 };
 
-/* node.c: helpers every module uses */
-int64_t pr_now(struct pr_node *n);
-void pr_emit(struct pr_node *n, uint32_t type, uint32_t flags, uint32_t peer_idx, uint64_t tx, double a,
-             double b);
-void pr_send(struct pr_node *n, uint32_t peer_idx, const uint8_t *msg, size_t len, uint32_t pad);
-uint64_t pr_set_timer(struct pr_node *n, int64_t delay_ns, uint32_t kind, uint64_t arg);
-void pr_cancel_timer(struct pr_node *n, uint64_t *handle);
-void pr_send_mindiff(struct pr_node *n, uint32_t peer_idx);
-double pr_own_rate(const struct pr_node *n, uint64_t tx); /* the wallet's H/s, 0 if unknown */
-void pr_forget_own(struct pr_node *n, uint64_t tx);
 static inline uint32_t pr_peer_id(const struct pr_node *n, uint32_t idx)
 {
     return idx < n->npeers ? n->peer_ids[idx] : PR_NO_PEER;
 }
-/* Send a batch of txs (STEM or FLUFF) to one peer, emitting TX_SENT for each. */
-void pr_send_txs(struct pr_node *n, uint32_t peer_idx, uint8_t type, const struct pr_tx *txs, size_t count);
+
 static inline struct pr_tx pr_tx_of(const struct pr_node *n, const struct pr_txent *e)
 {
     const struct pr_txcold *c = pr_txcold_of(&n->txs, e);
@@ -146,40 +128,5 @@ static inline void pr_set_nonce(struct pr_node *n, uint64_t id, uint64_t nonce)
     if (nonce)
         (void)pr_u64map_put(&n->txs.nonces, id, nonce);
 }
-
-/* relay.c */
-int pr_relay_process(struct pr_node *n, uint32_t peer_idx, const uint8_t *msg, size_t len, uint32_t pad);
-void pr_relay_flush(struct pr_node *n, uint32_t peer_idx);
-void pr_relay_embargo(struct pr_node *n, uint64_t tx);
-void pr_relay_stem_send(struct pr_node *n, uint32_t slot);
-void pr_relay_start_own(struct pr_node *n, uint32_t slot);
-void pr_relay_diffuse_send(struct pr_node *n, uint32_t slot);
-void pr_relay_resend(struct pr_node *n, uint32_t slot);
-/* Remove a live transaction (confirmed, evicted): out of its pool, timers cancelled, remembered. */
-void pr_relay_drop(struct pr_node *n, uint32_t slot);
-
-/* work.c */
-/* A transaction needs more work than it has to go where `e->after` says: decide (own: always, exact:
- * never, others: the repackaging rule for its source) and queue the PoW. True when a job is pending. */
-bool pr_work_request(struct pr_node *n, uint32_t slot, double target);
-/* What e->after needs now, recomputed (requirements may have moved since the job was queued). */
-double pr_work_target(struct pr_node *n, uint32_t slot);
-void pr_work_continue(struct pr_node *n, uint32_t slot);
-void pr_work_wallet_start(struct pr_node *n, uint32_t slot, double target);
-void pr_work_wallet_done(struct pr_node *n, uint64_t tx);
-void pr_work_solver_kick(struct pr_node *n);
-void pr_work_solver_done(struct pr_node *n);
-double pr_median_req(const struct pr_node *n, uint64_t mask);
-uint64_t pr_fluff_targets(const struct pr_node *n, const struct pr_txent *e);
-
-/* block.c */
-void pr_block_receive(struct pr_node *n, uint32_t peer_idx, const struct pr_msg *m, const uint8_t *raw,
-                      size_t len, uint32_t pad);
-
-/* attacker.c */
-void pr_attack_tick(struct pr_node *n);
-void pr_attack_job_start(struct pr_node *n, const struct pr_job *job);
-void pr_attack_job_done(struct pr_node *n, const struct pr_job *job, double hashes, double work, uint64_t nonce);
-void pr_attack_start(struct pr_node *n);
 
 #endif

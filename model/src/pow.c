@@ -6,7 +6,6 @@
 
 #include <openssl/sha.h>
 
-#include "powrelay/error.h"
 
 double pr_pow_sha256_work(uint64_t id, uint64_t nonce)
 {
@@ -61,44 +60,4 @@ void pr_pow_solve(enum pr_pow_mode mode, struct pr_rng *rng, uint64_t id, double
         out->work = target;
         return;
     }
-}
-
-void pr_solver_free(struct pr_solver *s)
-{
-    free(s->ring);
-    s->ring = NULL;
-    s->head = s->len = s->cap = 0;
-}
-
-int pr_solver_push(struct pr_solver *s, const struct pr_job *job, uint32_t limit)
-{
-    if (s->len >= limit)
-        return PR_ERR_QUEUE_FULL;
-    if (s->len == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 8;
-        if (cap > limit)
-            cap = limit;
-        struct pr_job *ring = malloc(sizeof *ring * cap);
-        if (!ring)
-            return PR_ERR_NOMEM;
-        for (uint32_t i = 0; i < s->len; i++)
-            ring[i] = s->ring[(s->head + i) % s->cap];
-        free(s->ring);
-        s->ring = ring;
-        s->cap = cap;
-        s->head = 0;
-    }
-    s->ring[(s->head + s->len) % s->cap] = *job;
-    s->len++;
-    return PR_OK;
-}
-
-bool pr_solver_pop(struct pr_solver *s, struct pr_job *job)
-{
-    if (s->len == 0)
-        return false;
-    *job = s->ring[s->head];
-    s->head = (s->head + 1) % s->cap;
-    s->len--;
-    return true;
 }

@@ -1,10 +1,17 @@
-/* Receiving and relaying transactions (SPEC 4 and 5): acceptance against the per-neighbour
+/* Receiving and relaying transactions (docs/protocol.md#relay): acceptance against the per-neighbour
  * requirement, the stem phase with RELAYED/NACK and one resend, the fluff phase with the median rule,
- * per-connection batching and the half-relayed resend rule, loops and embargoes. */
+ * per-connection batching and the half-relayed resend rule, loops and embargoes; the PoW jobs relaying
+ * needs (repackaging, and the wallet's for own transactions). */
+#include "relay.h"
+
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "block.h"
+#include "hostcall.h"
 #include "node_internal.h"
+#include "work.h"
 
 #define LOCAL_BATCH 32 /* transactions of a batch handled in arrays on the stack; more are allocated */
 /* How far ahead of the record it handles a batch (a flush, a received message) fetches the hot entries
@@ -12,6 +19,43 @@
 #define PREFETCH_AHEAD 8
 
 static inline uint64_t bit(uint32_t pi) { return 1ull << pi; }
+
+static bool request_work(struct pr_node *n, uint32_t slot, double target);
+static double work_target(struct pr_node *n, uint32_t slot);
+static double median_req(const struct pr_node *n, uint64_t mask);
+static void diffuse_send(struct pr_node *n, uint32_t slot);
+static void resend(struct pr_node *n, uint32_t slot);
+static void start_own(struct pr_node *n, uint32_t slot);
+static void forget_own(struct pr_node *n, uint64_t tx);
+
+void pr_send_mindiff(struct pr_node *n, uint32_t peer_idx)
+{
+    uint8_t buf[PR_WIRE_HEADER_BYTES + 8];
+    size_t len = pr_wire_encode_mindiff(buf, sizeof buf, n->peers[peer_idx].in.req);
+    if (len)
+        pr_send(n, peer_idx, buf, len, 0);
+}
+
+void pr_send_txs(struct pr_node *n, uint32_t peer_idx, uint8_t type, const struct pr_tx *txs, size_t count)
+{
+    uint8_t stack[PR_WIRE_HEADER_BYTES + 64 * PR_TX_RECORD_BYTES];
+    while (count > 0) {
+        size_t k = count > PR_WIRE_MAX_BATCH ? PR_WIRE_MAX_BATCH : count;
+        size_t need = PR_WIRE_HEADER_BYTES + k * PR_TX_RECORD_BYTES;
+        uint8_t *buf = need <= sizeof stack ? stack : malloc(need);
+        uint32_t pad = 0;
+        size_t len = buf ? pr_wire_encode_txs(buf, need, type, txs, k, &pad) : 0;
+        if (len) {
+            pr_send(n, peer_idx, buf, len, pad);
+            for (size_t i = 0; i < k; i++)
+                pr_emit(n, PR_EV_TX_SENT, 0, peer_idx, txs[i].id, txs[i].size, txs[i].work);
+        }
+        if (buf != stack)
+            free(buf);
+        txs += k;
+        count -= k;
+    }
+}
 
 static void report_invalid(struct pr_node *n, uint32_t pi, int err)
 {
@@ -29,7 +73,7 @@ void pr_relay_drop(struct pr_node *n, uint32_t slot)
         n->stem_txs--;
     }
     if (e->flags & PR_TXF_OWN)
-        pr_forget_own(n, e->id);
+        forget_own(n, e->id);
     int64_t now = pr_now(n);
     pr_txtable_forget(&n->txs, slot, now);
 }
@@ -65,7 +109,7 @@ static bool admit_pool(struct pr_node *n, uint32_t slot)
     return true;
 }
 
-uint64_t pr_fluff_targets(const struct pr_node *n, const struct pr_txent *e)
+static uint64_t fluff_targets(const struct pr_node *n, const struct pr_txent *e)
 {
     uint64_t all = n->npeers >= 64 ? ~0ull : bit(n->npeers) - 1;
     if (e->src < n->npeers)
@@ -104,12 +148,12 @@ static void enqueue(struct pr_node *n, uint32_t pi, uint32_t slot)
         p->flush_timer = pr_set_timer(n, pr_dandelion_flush_delay(n->cfg, &n->rng, p->outbound), PR_T_FLUSH, pi);
 }
 
-void pr_relay_diffuse_send(struct pr_node *n, uint32_t slot)
+static void diffuse_send(struct pr_node *n, uint32_t slot)
 {
     struct pr_txent *e = &n->txs.hot[slot];
     if (e->state != PR_TXS_POOL)
         return;
-    uint64_t targets = pr_fluff_targets(n, e);
+    uint64_t targets = fluff_targets(n, e);
     if (n->cfg->pow_enabled && targets) {
         e->round_n = (uint8_t)__builtin_popcountll(targets);
         e->round_relayed = e->round_notrelayed = 0;
@@ -127,18 +171,18 @@ static void diffuse(struct pr_node *n, uint32_t slot)
     if (n->attacker)
         return;
     struct pr_txent *e = &n->txs.hot[slot];
-    uint64_t targets = pr_fluff_targets(n, e);
+    uint64_t targets = fluff_targets(n, e);
     if (!targets)
         return;
     if (n->cfg->pow_enabled) {
-        double median = pr_median_req(n, targets);
+        double median = median_req(n, targets);
         if (median > e->work) {
             e->after = PR_AFTER_DIFFUSE;
-            if (pr_work_request(n, slot, median))
+            if (request_work(n, slot, median))
                 return; /* the job's completion opens the round */
         }
     }
-    pr_relay_diffuse_send(n, slot);
+    diffuse_send(n, slot);
 }
 
 static void fluff(struct pr_node *n, uint32_t slot, uint32_t reason)
@@ -153,7 +197,7 @@ static void fluff(struct pr_node *n, uint32_t slot, uint32_t reason)
     diffuse(n, slot);
 }
 
-void pr_relay_stem_send(struct pr_node *n, uint32_t slot)
+static void stem_send(struct pr_node *n, uint32_t slot)
 {
     struct pr_txent *e = &n->txs.hot[slot];
     if (e->state != PR_TXS_STEM)
@@ -161,7 +205,7 @@ void pr_relay_stem_send(struct pr_node *n, uint32_t slot)
     struct pr_peer *p = &n->peers[e->stem_peer];
     if (n->cfg->pow_enabled && e->work < p->their_req) {
         e->after = PR_AFTER_STEM;
-        pr_work_request(n, slot, p->their_req); /* declined: it waits for its embargo */
+        request_work(n, slot, p->their_req); /* declined: it waits for its embargo */
         return;
     }
     struct pr_tx t = pr_tx_of(n, e);
@@ -182,10 +226,10 @@ static void stem_forward(struct pr_node *n, uint32_t slot)
         e->flags |= PR_TXF_EMBARGO;
         pr_set_timer(n, pr_dandelion_embargo(n->cfg, &n->rng), PR_T_EMBARGO, e->id);
     }
-    pr_relay_stem_send(n, slot);
+    stem_send(n, slot);
 }
 
-void pr_relay_start_own(struct pr_node *n, uint32_t slot)
+static void start_own(struct pr_node *n, uint32_t slot)
 {
     struct pr_txent *e = &n->txs.hot[slot];
     pr_emit(n, PR_EV_TX_ACCEPTED, 0, PR_NO_PEER, e->id, e->work, 0);
@@ -208,7 +252,7 @@ void pr_relay_embargo(struct pr_node *n, uint64_t tx)
     fluff(n, slot, PR_FLUFF_EMBARGO);
 }
 
-void pr_relay_resend(struct pr_node *n, uint32_t slot)
+static void resend(struct pr_node *n, uint32_t slot)
 {
     struct pr_txent *e = &n->txs.hot[slot];
     if (e->state != PR_TXS_POOL)
@@ -232,13 +276,13 @@ static void round_check(struct pr_node *n, uint32_t slot)
     if (2u * e->round_relayed >= e->round_n)
         return;
     e->after = PR_AFTER_RESEND;
-    double target = pr_work_target(n, slot);
+    double target = work_target(n, slot);
     if (target <= e->work) {
         e->after = PR_AFTER_NONE;
-        pr_relay_resend(n, slot);
+        resend(n, slot);
         return;
     }
-    pr_work_request(n, slot, target);
+    request_work(n, slot, target);
 }
 
 static void round_tally(struct pr_txent *e, uint32_t pi, bool relayed)
@@ -528,7 +572,7 @@ static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m
                    !(e->flags & PR_TXF_STEM_RESENT)) {
             /* The stem peer wants more: repackage to what the NACK says and resend, once. */
             e->flags |= PR_TXF_STEM_RESENT;
-            pr_relay_stem_send(n, slot);
+            stem_send(n, slot);
         }
     }
     return PR_OK;
@@ -561,4 +605,287 @@ int pr_relay_process(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t 
     default:
         return PR_ERR_UNKNOWN_TYPE; /* decode() already refused it */
     }
+}
+
+/* ---- the requirement's hold (docs/protocol.md#relax) ---- */
+
+void pr_relay_hold_check(struct pr_node *n, uint32_t pi)
+{
+    struct pr_peer *p = &n->peers[pi];
+    p->hold_timer = 0;
+    bool changed;
+    double old = p->in.req;
+    int64_t now = pr_now(n);
+    int64_t next = pr_difficulty_on_check(&p->in, n->cfg, now, &changed);
+    if (changed) {
+        pr_emit(n, PR_EV_REQ_CHANGED, 0, pi, 0, old, p->in.req);
+        pr_send_mindiff(n, pi);
+    }
+    if (next >= 0)
+        p->hold_timer = pr_set_timer(n, next - now, PR_T_HOLD, pi);
+}
+
+/* ---- PoW for relaying: repackaging and the sender's wallet (docs/protocol.md#repackaging) ---- */
+
+static double median_req(const struct pr_node *n, uint64_t mask)
+{
+    double v[PR_MAX_PEERS];
+    uint32_t k = 0;
+    for (uint32_t pi = 0; mask; pi++, mask >>= 1) {
+        if (!(mask & 1))
+            continue;
+        /* insertion sort: at most 64 values */
+        double r = n->peers[pi].their_req;
+        uint32_t j = k++;
+        while (j > 0 && v[j - 1] > r) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = r;
+    }
+    return k ? v[(k - 1) / 2] : 0; /* the lower middle for an even count */
+}
+
+/* What e->after needs now, recomputed (requirements may have moved since the job was queued). */
+static double work_target(struct pr_node *n, uint32_t slot)
+{
+    const struct pr_txent *e = &n->txs.hot[slot];
+    switch (e->after) {
+    case PR_AFTER_STEM:
+        return e->state == PR_TXS_STEM ? n->peers[e->stem_peer].their_req : 0;
+    case PR_AFTER_DIFFUSE:
+        return median_req(n, fluff_targets(n, e));
+    case PR_AFTER_RESEND: {
+        double m = 0;
+        uint64_t to = e->nonrelay & ~e->known;
+        for (uint32_t pi = 0; to; pi++, to >>= 1)
+            if ((to & 1) && n->peers[pi].their_req > m)
+                m = n->peers[pi].their_req;
+        return m;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Go on with what the transaction waited for (e->after), its PoW done or found unnecessary. */
+static void work_continue(struct pr_node *n, uint32_t slot)
+{
+    struct pr_txent *e = &n->txs.hot[slot];
+    uint8_t after = e->after;
+    e->after = PR_AFTER_NONE;
+    switch (after) {
+    case PR_AFTER_STEM:
+        stem_send(n, slot);
+        break;
+    case PR_AFTER_DIFFUSE:
+        diffuse_send(n, slot);
+        break;
+    case PR_AFTER_RESEND:
+        resend(n, slot);
+        break;
+    default:
+        break;
+    }
+}
+
+/* A finished solve for the live transaction at slot: keep the stronger proof. */
+static void apply_work(struct pr_node *n, uint32_t slot, const struct pr_pow_result *r)
+{
+    struct pr_txent *e = &n->txs.hot[slot];
+    e->flags &= ~PR_TXF_JOB;
+    if (r->work > e->work) {
+        e->work = r->work;
+        pr_set_nonce(n, e->id, r->nonce);
+    }
+}
+
+static void dropped_job(struct pr_node *n, uint64_t tx, uint32_t size)
+{
+    n->st.solver_dropped++;
+    pr_emit(n, PR_EV_TX_DROPPED, PR_DROP_SOLVER_QUEUE, PR_NO_PEER, tx, size, 0);
+}
+
+/* Repackaging on the node's solver. When the job starts, it checks again that it is still needed. */
+static bool repackage_start(struct pr_node *n, struct pr_job *job, double *target)
+{
+    uint32_t slot = pr_txtable_find(&n->txs, job->tx);
+    if (slot == PR_NO_SLOT || !(n->txs.hot[slot].flags & PR_TXF_JOB))
+        return false;
+    struct pr_txent *e = &n->txs.hot[slot];
+    *target = work_target(n, slot);
+    if (!(*target > e->work)) {
+        e->flags &= ~PR_TXF_JOB;
+        work_continue(n, slot);
+        return false;
+    }
+    return true;
+}
+
+static void repackage_done(struct pr_node *n, const struct pr_job *job, const struct pr_pow_result *r)
+{
+    uint32_t slot = pr_txtable_find(&n->txs, job->tx);
+    if (!r) {
+        if (slot != PR_NO_SLOT) {
+            n->txs.hot[slot].flags &= ~PR_TXF_JOB;
+            dropped_job(n, job->tx, n->txs.hot[slot].size);
+        }
+        return;
+    }
+    n->st.repackagings++;
+    n->st.repackage_hashes += r->hashes;
+    pr_emit(n, PR_EV_TX_SOLVED, PR_SOLVE_REPACKAGE, PR_NO_PEER, job->tx, r->hashes, r->work);
+    if (slot != PR_NO_SLOT) {
+        apply_work(n, slot, r);
+        work_continue(n, slot);
+    }
+}
+
+static const struct pr_job_kind repackage_kind = {
+    .cost = PR_SOLVE_REPACKAGE, .start = repackage_start, .done = repackage_done};
+
+/* The sender's wallet, for an own transaction: solves the target fixed when it was asked, at once. */
+static bool wallet_start(struct pr_node *n, struct pr_job *job, double *target)
+{
+    *target = job->target;
+    return true;
+}
+
+static void wallet_done(struct pr_node *n, const struct pr_job *job, const struct pr_pow_result *r)
+{
+    uint32_t slot = pr_txtable_find(&n->txs, job->tx);
+    if (!r) { /* no hash power: the transaction waits for its embargo, if any */
+        if (slot != PR_NO_SLOT)
+            n->txs.hot[slot].flags &= ~PR_TXF_JOB;
+        return;
+    }
+    pr_emit(n, PR_EV_TX_SOLVED, PR_SOLVE_WALLET, PR_NO_PEER, job->tx, r->hashes, r->work);
+    if (slot == PR_NO_SLOT)
+        return;
+    apply_work(n, slot, r);
+    if (n->txs.hot[slot].state == PR_TXS_WALLET)
+        start_own(n, slot);
+    else
+        work_continue(n, slot);
+}
+
+static const struct pr_job_kind wallet_kind = {.cost = PR_SOLVE_WALLET, .start = wallet_start, .done = wallet_done};
+
+/* The sender's device hash rate of a live own transaction, 0 if unknown. */
+static double own_rate(const struct pr_node *n, uint64_t tx)
+{
+    for (uint32_t i = 0; i < n->n_own; i++)
+        if (n->own[i].tx == tx)
+            return n->own[i].rate;
+    return 0;
+}
+
+static void forget_own(struct pr_node *n, uint64_t tx)
+{
+    for (uint32_t i = 0; i < n->n_own; i++)
+        if (n->own[i].tx == tx) {
+            n->own[i] = n->own[--n->n_own];
+            return;
+        }
+}
+
+static void wallet_solve(struct pr_node *n, uint32_t slot, double target)
+{
+    struct pr_txent *e = &n->txs.hot[slot];
+    if (target < n->cfg->pow_base)
+        target = n->cfg->pow_base;
+    e->flags |= PR_TXF_JOB;
+    struct pr_job job = {.kind = &wallet_kind, .tx = e->id, .peer = PR_NO_PEER, .target = target};
+    if (pr_work_alone(n, &job, own_rate(n, e->id)) != PR_OK)
+        e->flags &= ~PR_TXF_JOB; /* out of memory: the transaction waits for its embargo, if any */
+}
+
+/* A transaction needs more work than it has to go where `e->after` says: decide (own: always, by the
+ * wallet; exact: never; others: the repackaging rule for its source) and queue the PoW. True when a job
+ * is pending. */
+static bool request_work(struct pr_node *n, uint32_t slot, double target)
+{
+    struct pr_txent *e = &n->txs.hot[slot];
+    if (!n->cfg->pow_enabled || (e->flags & PR_TXF_EXACT))
+        return false;
+    if (e->flags & PR_TXF_JOB)
+        return true; /* the pending job serves e->after, recomputed when it starts */
+    if (e->flags & PR_TXF_OWN) {
+        wallet_solve(n, slot, target);
+        return true;
+    }
+    struct pr_rp_counter *rc = &n->peers[e->src].rp;
+    uint32_t rp;
+    if (!(e->flags & PR_TXF_RP_COUNTED)) {
+        /* rp counts transactions, so a transaction needing it a second time is not counted twice. */
+        rp = pr_rp_note(rc, pr_now(n), n->cfg->repackage_window_ns);
+        e->flags |= PR_TXF_RP_COUNTED;
+    } else {
+        rp = rc->rp;
+    }
+    bool yes = pr_repackage_draw(pr_repackage_percent(n->cfg->repackage_policy, rp), &n->rng);
+    pr_emit(n, PR_EV_REPACKAGE, yes ? PR_REPACK_DONE : PR_REPACK_DECLINED, e->src, e->id, target, rp);
+    if (!yes) {
+        n->st.repackage_declined++;
+        return false;
+    }
+    struct pr_job job = {.kind = &repackage_kind, .tx = e->id, .peer = PR_NO_PEER};
+    e->flags |= PR_TXF_JOB;
+    if (pr_work_queue(n, &job) != PR_OK) {
+        e = &n->txs.hot[slot];
+        e->flags &= ~PR_TXF_JOB;
+        dropped_job(n, e->id, e->size);
+        return false;
+    }
+    return true;
+}
+
+/* ---- own transactions ---- */
+
+int pr_relay_submit(struct pr_node *n, const struct pr_tx_request *rq, uint64_t *id)
+{
+    uint64_t txid = ((uint64_t)n->id + 1) << 32 | ++n->seq;
+    uint32_t slot;
+    int err = pr_txtable_add(&n->txs, txid, &slot);
+    if (err)
+        return err;
+    struct pr_txent *e = &n->txs.hot[slot];
+    struct pr_txcold *c = pr_txcold_of(&n->txs, e);
+    e->state = PR_TXS_WALLET;
+    e->flags = PR_TXF_OWN;
+    e->src = PR_SRC_SELF;
+    e->size = rq->size;
+    c->fee = rq->fee;
+    c->arrival_ns = pr_now(n);
+    if (n->n_own == n->cap_own) {
+        uint32_t cap = n->cap_own ? n->cap_own * 2 : 4;
+        struct pr_own_rate *o = realloc(n->own, sizeof *o * cap);
+        if (!o) {
+            pr_txtable_forget(&n->txs, slot, pr_now(n));
+            return PR_ERR_NOMEM;
+        }
+        n->own = o;
+        n->cap_own = cap;
+    }
+    n->own[n->n_own++] = (struct pr_own_rate){.tx = txid, .rate = rq->wallet_hashrate};
+    if (id)
+        *id = txid;
+    pr_emit(n, PR_EV_TX_CREATED, 0, PR_NO_PEER, txid, rq->size, rq->fee);
+
+    if (rq->work >= 0 || !n->cfg->pow_enabled) {
+        e->work = rq->work >= 0 ? rq->work : 0;
+        if (rq->work >= 0)
+            e->flags |= PR_TXF_EXACT;
+        start_own(n, slot);
+        return PR_OK;
+    }
+    /* The wallet solves to what the first hop will ask: the stem's requirement (or, when the
+     * transaction fluffs at once, the median of the peers'), never below base. */
+    double target = n->cfg->pow_base;
+    int stem = n->cfg->dandelion_enabled ? pr_dandelion_stem_for(&n->dl, &n->rng, PR_SRC_SELF) : -1;
+    double first_hop = stem >= 0 ? n->peers[stem].their_req : median_req(n, fluff_targets(n, e));
+    if (first_hop > target)
+        target = first_hop;
+    wallet_solve(n, slot, target);
+    return PR_OK;
 }

@@ -1,5 +1,5 @@
 /* pow.c: solve costs are geometric with mean D; the three modes' work; real SHA-256 hashcash whose
- * solve counts match the model statistically (fixed seed); verification; the bounded solver queue. */
+ * solve counts match the model statistically (fixed seed); verification. */
 #include "test.h"
 
 #include <stdlib.h>
@@ -125,35 +125,5 @@ TEST(sha256_solve_counts_match_model)
         FAIL_AT("KS distance %g between sha256 and model solve counts", d);
 }
 
-TEST(solver_queue_is_bounded_fifo)
-{
-    struct pr_solver s = {0};
-    for (uint32_t i = 0; i < 5; i++) {
-        struct pr_job j = {.tx = i + 1, .purpose = PR_JOB_REPACKAGE};
-        ASSERT_OK(pr_solver_push(&s, &j, 5));
-    }
-    struct pr_job extra = {.tx = 99};
-    ASSERT_EQ(pr_solver_push(&s, &extra, 5), PR_ERR_QUEUE_FULL);
-    struct pr_job out;
-    for (uint32_t i = 0; i < 5; i++) {
-        ASSERT_TRUE(pr_solver_pop(&s, &out));
-        ASSERT_U64(out.tx, i + 1);
-    }
-    ASSERT_TRUE(!pr_solver_pop(&s, &out));
-    /* wrap around the ring */
-    for (uint32_t round = 0; round < 3; round++) {
-        for (uint32_t i = 0; i < 4; i++) {
-            struct pr_job j = {.tx = 100 * round + i};
-            ASSERT_OK(pr_solver_push(&s, &j, 5));
-        }
-        for (uint32_t i = 0; i < 4; i++) {
-            ASSERT_TRUE(pr_solver_pop(&s, &out));
-            ASSERT_U64(out.tx, 100 * round + i);
-        }
-    }
-    pr_solver_free(&s);
-}
-
 TESTS(geometric_mean_and_minimum, model_mode_work_is_target, lucky_mode_work_is_target_over_uniform,
-      sha256_solves_verify_and_exceed_target, sha256_known_vector, sha256_solve_counts_match_model,
-      solver_queue_is_bounded_fifo)
+      sha256_solves_verify_and_exceed_target, sha256_known_vector, sha256_solve_counts_match_model)

@@ -43,7 +43,9 @@ enum pr_event_type {
                              a = target difficulty, b = rp; flags: PR_REPACK_DONE or PR_REPACK_DECLINED */
     PR_EV_REQ_CHANGED,    /* req[peer] changed. a = old value, b = new value */
     PR_EV_BLOCK_MINED,    /* node mined block tx (the block id); ids/n_ids = the included tx ids */
-    PR_EV_MSG_INVALID     /* a message from peer was dropped; flags = the enum pr_err */
+    PR_EV_MSG_INVALID,    /* a message from peer was dropped; flags = the enum pr_err */
+    PR_EV_HASHES_CUT      /* the run ended during a solve: a = the hashes computed so far (hash rate x
+                             time run); tx = its transaction, if any; flags: PR_SOLVE_* (whose) */
 };
 
 #define PR_EVF_SPAM 1u
@@ -52,6 +54,7 @@ enum pr_event_type {
 #define PR_SOLVE_WALLET 1u    /* the sender's own device (honest own transactions) */
 #define PR_SOLVE_REPACKAGE 2u /* a relaying node's solver */
 #define PR_SOLVE_SPAM 3u      /* an attacker's solver */
+#define PR_SOLVE_KINDS 4u     /* one more than the largest PR_SOLVE_ value */
 
 #define PR_FLUFF_EPOCH 1u   /* stem tx received in a fluff epoch */
 #define PR_FLUFF_EMBARGO 2u /* embargo timer fired */

@@ -1,0 +1,56 @@
+#include "cpu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostcall.h"
+#include "node_internal.h"
+#include "relay.h"
+
+int pr_cpu_queue(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t len, uint32_t pad, uint32_t ntx)
+{
+    if (n->vq_len == n->vq_cap) {
+        uint32_t cap = n->vq_cap ? n->vq_cap * 2 : 8;
+        struct pr_pending_msg *q = malloc(sizeof *q * cap);
+        if (!q)
+            return PR_ERR_NOMEM;
+        for (uint32_t i = 0; i < n->vq_len; i++)
+            q[i] = n->vq[(n->vq_head + i) % n->vq_cap];
+        free(n->vq);
+        n->vq = q;
+        n->vq_cap = cap;
+        n->vq_head = 0;
+    }
+    uint8_t *copy = malloc(len);
+    if (!copy)
+        return PR_ERR_NOMEM;
+    memcpy(copy, msg, len);
+    n->vq[(n->vq_head + n->vq_len) % n->vq_cap] =
+        (struct pr_pending_msg){.peer = (uint16_t)pi, .len = (uint32_t)len, .pad = pad, .bytes = copy};
+    n->vq_len++;
+    int64_t now = pr_now(n);
+    int64_t start = n->cpu_free_ns > now ? n->cpu_free_ns : now;
+    n->cpu_free_ns = start + (int64_t)ntx * n->cfg->verify_ns;
+    pr_set_timer(n, n->cpu_free_ns - now, PR_T_VERIFY, 0);
+    return PR_OK;
+}
+
+void pr_cpu_done(struct pr_node *n)
+{
+    if (n->vq_len == 0)
+        return;
+    struct pr_pending_msg m = n->vq[n->vq_head];
+    n->vq_head = (n->vq_head + 1) % n->vq_cap;
+    n->vq_len--;
+    pr_relay_process(n, m.peer, m.bytes, m.len, m.pad);
+    free(m.bytes);
+}
+
+void pr_cpu_free(struct pr_node *n)
+{
+    for (uint32_t i = 0; i < n->vq_len; i++)
+        free(n->vq[(n->vq_head + i) % n->vq_cap].bytes);
+    free(n->vq);
+    n->vq = NULL;
+    n->vq_len = n->vq_cap = 0;
+}

@@ -1,0 +1,34 @@
+/* Receiving and relaying transactions: acceptance against the per-neighbour requirement, the stem and
+ * fluff phases, repackaging, and a node's own transactions from its wallet onwards
+ * (docs/protocol.md#relay). */
+#ifndef POWRELAY_RELAY_H
+#define POWRELAY_RELAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "powrelay/node.h"
+#include "powrelay/tx.h"
+
+struct pr_node;
+struct pr_txent;
+
+/* Handle one message from the peer at index peer_idx (decoded and checked here). */
+int pr_relay_process(struct pr_node *n, uint32_t peer_idx, const uint8_t *msg, size_t len, uint32_t pad);
+/* Timers: a connection's fluff queue is due; a stem transaction's embargo ended; a requirement's hold
+ * ended or a relax check is due. */
+void pr_relay_flush(struct pr_node *n, uint32_t peer_idx);
+void pr_relay_embargo(struct pr_node *n, uint64_t tx);
+void pr_relay_hold_check(struct pr_node *n, uint32_t peer_idx);
+/* Remove a live transaction (confirmed, evicted): out of its pool, timers cancelled, remembered. */
+void pr_relay_drop(struct pr_node *n, uint32_t slot);
+
+/* A transaction created here (pr_node_submit_tx). */
+int pr_relay_submit(struct pr_node *n, const struct pr_tx_request *rq, uint64_t *id);
+
+/* Tell the peer at index peer_idx what this node requires of it (MINDIFF). */
+void pr_send_mindiff(struct pr_node *n, uint32_t peer_idx);
+/* Send a batch of transactions (STEM or FLUFF) to one peer, reporting TX_SENT for each. */
+void pr_send_txs(struct pr_node *n, uint32_t peer_idx, uint8_t type, const struct pr_tx *txs, size_t count);
+
+#endif
