@@ -1,7 +1,7 @@
 /* powrelay: the command line (SPEC 9).
  *
  *   powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3]
- *   powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--set path=value]...
+ *   powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--force-rerun] [--set path=value]...
  *   powrelay check SCENARIO.yaml [--set path=value]...
  *
  * Exit status 0 on success, 2 on a bad scenario or command line, 1 on an internal failure. */
@@ -27,7 +27,7 @@
 static void usage(FILE *f)
 {
     fputs("usage: powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3]\n"
-          "       powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--set path=value]...\n"
+          "       powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--force-rerun] [--set path=value]...\n"
           "       powrelay check SCENARIO.yaml [--set path=value]...\n"
           "       powrelay --version\n"
           "Scenario keys and outputs: see README.md and docs/scenario.md.\n",
@@ -94,14 +94,15 @@ int main(int argc, char **argv)
         {"set", required_argument, NULL, 's'},     {"seed", required_argument, NULL, 'S'},
         {"network", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},    {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},          {"force-rerun", no_argument, NULL, 'F'},
+        {NULL, 0, NULL, 0},
     };
     char **sets = calloc((size_t)argc + 1, sizeof *sets);
     char **owned = calloc((size_t)argc + 1, sizeof *owned);
     size_t n_sets = 0, n_owned = 0;
     const char *outdir = NULL;
     long jobs = 1;
-    bool quiet = false;
+    bool quiet = false, force_rerun = false;
     int rc = PRR_EXIT_BAD;
     if (!sets || !owned) {
         fprintf(stderr, "powrelay: out of memory\n");
@@ -149,6 +150,13 @@ int main(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
+        case 'F':
+            if (!is_sweep) {
+                fprintf(stderr, "powrelay %s: --force-rerun is for sweeps only\n", cmd);
+                goto out;
+            }
+            force_rerun = true;
+            break;
         case 'h':
             usage(stdout);
             rc = PRR_EXIT_OK;
@@ -178,7 +186,8 @@ int main(int argc, char **argv)
             goto out;
         }
     if (is_sweep) {
-        struct prr_sweep_opts so = {.outdir = outdir, .jobs = (int)jobs, .command = command, .quiet = quiet};
+        struct prr_sweep_opts so = {.outdir = outdir, .jobs = (int)jobs, .command = command, .quiet = quiet,
+                                    .force_rerun = force_rerun};
         rc = prr_sweep(&src, &so);
     } else {
         struct prr_scenario sc;

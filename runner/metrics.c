@@ -80,33 +80,42 @@ static void on_created(struct prr_metrics *m, const struct pr_event *ev)
         b->honest_created++;
 }
 
-static void on_solved(struct prr_metrics *m, const struct pr_event *ev)
+/* Hashes spent by whom: a PR_SOLVE_* class, and the transaction they were for (if known). */
+static void count_hashes(struct prr_metrics *m, uint32_t whose, struct prr_txrec *r, double hashes)
 {
-    struct prr_txrec *r = ev->tx ? prr_metrics_tx(m, ev->tx) : NULL;
-    switch (ev->flags) {
+    switch (whose) {
     case PR_SOLVE_SPAM:
-        m->attacker_hashes += ev->a;
+        m->attacker_hashes += hashes;
         break;
     case PR_SOLVE_WALLET:
         /* a scripted spam transaction's wallet is the attacker's */
         if (r && r->kind == PRR_SPAM)
-            m->attacker_hashes += ev->a;
+            m->attacker_hashes += hashes;
         else
-            m->honest_sender_hashes += ev->a;
+            m->honest_sender_hashes += hashes;
+        if (r)
+            r->sender_hashes += hashes;
         break;
     case PR_SOLVE_REPACKAGE:
-        m->relay_repackage_hashes += ev->a;
+        m->relay_repackage_hashes += hashes;
+        break;
+    }
+    if (r)
+        r->hashes += hashes;
+}
+
+static void on_solved(struct prr_metrics *m, const struct pr_event *ev)
+{
+    struct prr_txrec *r = ev->tx ? prr_metrics_tx(m, ev->tx) : NULL;
+    count_hashes(m, ev->flags, r, ev->a);
+    if (ev->flags == PR_SOLVE_REPACKAGE) {
         m->repackagings++;
         if (r)
             r->repackagings++;
-        break;
     }
-    if (r) {
-        r->hashes += ev->a;
-        if (!r->work_set && ev->flags != PR_SOLVE_REPACKAGE) {
-            r->work_initial = ev->b;
-            r->work_set = true;
-        }
+    if (r && !r->work_set && ev->flags != PR_SOLVE_REPACKAGE) {
+        r->work_initial = ev->b;
+        r->work_set = true;
     }
 }
 
@@ -180,6 +189,10 @@ void prr_metrics_event(void *ctx, const struct pr_event *ev)
         break;
     case PR_EV_TX_DROPPED:
         m->dropped++;
+        m->spam_skipped += ev->flags == PR_DROP_TOO_COSTLY;
+        break;
+    case PR_EV_HASHES_CUT:
+        count_hashes(m, ev->flags, ev->tx ? prr_metrics_tx(m, ev->tx) : NULL, ev->a);
         break;
     case PR_EV_BLOCK_MINED:
         m->blocks++;
@@ -195,4 +208,20 @@ void prr_metrics_event(void *ctx, const struct pr_event *ev)
     default:
         break;
     }
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+double prr_percentile(double *v, size_t n, double q)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_dbl);
+    double pos = q * (double)(n - 1);
+    size_t lo = (size_t)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
+    return v[lo] + (v[hi] - v[lo]) * (pos - (double)lo);
 }

@@ -1,5 +1,5 @@
 /* The runner's metrics: it listens to every node's events and keeps, per transaction, what the outputs
- * of SPEC 10 need (reach and its times, stem hops, fluff time, confirmation, PoW spent), the cost
+ * need (reach and its times, stem hops, fluff time, confirmation, PoW spent), the cost
  * totals, the first-spy observations and the time-series bins. */
 #ifndef POWRELAY_METRICS_H
 #define POWRELAY_METRICS_H
@@ -19,6 +19,7 @@ struct prr_txrec {
     uint64_t id;
     int64_t created_ns, fluff_ns, t50_ns, t90_ns, confirmed_ns; /* PRR_NEVER when it did not happen */
     double work_initial, hashes;
+    double sender_hashes; /* the sender's wallet's (honest and scripted transactions), cut-off solves included */
     uint32_t origin, size, reach, stem_hops, repackagings;
     uint32_t spy_guess; /* the first spy's guess of the origin, or UINT32_MAX */
     uint8_t kind;       /* enum prr_kind */
@@ -28,6 +29,7 @@ struct prr_txrec {
 struct prr_bin {
     uint64_t honest_created, honest_reached90, spam_created, spam_accepted, bytes;
     double mean_req, max_req, mempool_bytes;
+    double median_req, p90_req, escalated_share; /* over honest nodes' links */
 };
 
 struct prr_metrics {
@@ -42,6 +44,7 @@ struct prr_metrics {
 
     double attacker_hashes, honest_sender_hashes, relay_repackage_hashes;
     uint64_t repackagings, spam_bytes_relayed, invalid_messages, dropped;
+    uint64_t spam_skipped; /* attackers' solves skipped as too costly for their horizon */
     uint64_t blocks;
 
     int64_t interval_ns;
@@ -56,5 +59,9 @@ void prr_metrics_free(struct prr_metrics *m);
 /* The event sink (pass m as ctx). */
 void prr_metrics_event(void *ctx, const struct pr_event *ev);
 struct prr_txrec *prr_metrics_tx(struct prr_metrics *m, uint64_t id);
+
+/* The q-quantile of v[0..n) by linear interpolation between closest ranks (numpy's default); sorts v.
+ * NaN for n = 0. */
+double prr_percentile(double *v, size_t n, double q);
 
 #endif

@@ -20,23 +20,29 @@ struct answers {
     uint64_t edges, events, messages, tx_deliveries;
     double precision, recall;
     uint32_t spies;
+    /* Honest transactions created while the attack ran (when the scenario lists attackers). */
+    bool attack;
+    double attack_from_s, attack_to_s;
+    uint64_t da_created, da_reached90;
+    double da_lat90_p50, da_lat90_p95, da_sender_hashes;
+    uint64_t spam_skipped;
 };
 
-static int cmp_dbl(const void *a, const void *b)
+/* The attack window: from the first listed attacker's start to the last one's stop. An entry with
+ * count 0 adds no node but still sets the window, so a no-attack baseline is measured alike. */
+static bool attack_window(const struct prr_scenario *sc, double *from, double *to)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Linear interpolation between closest ranks (numpy's default); NaN for no data. */
-static double percentile(double *v, size_t n, double q)
-{
-    if (n == 0)
-        return NAN;
-    qsort(v, n, sizeof *v, cmp_dbl);
-    double pos = q * (double)(n - 1);
-    size_t lo = (size_t)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
-    return v[lo] + (v[hi] - v[lo]) * (pos - (double)lo);
+    if (sc->n_attackers == 0)
+        return false;
+    *from = HUGE_VAL;
+    *to = -HUGE_VAL;
+    for (size_t i = 0; i < sc->n_attackers; i++) {
+        if (sc->attackers[i].start_s < *from)
+            *from = sc->attackers[i].start_s;
+        if (sc->attackers[i].stop_s > *to)
+            *to = sc->attackers[i].stop_s;
+    }
+    return true;
 }
 
 static double secs(int64_t ns) { return (double)ns / 1e9; }
@@ -46,7 +52,11 @@ static void compute(const struct prr_report *r, struct answers *a)
     const struct prr_metrics *m = r->m;
     memset(a, 0, sizeof *a);
     double *lat = malloc(sizeof *lat * (m->n_txs + 1)), *conf = malloc(sizeof *conf * (m->n_txs + 1));
-    size_t nl = 0, nc = 0;
+    double *dlat = malloc(sizeof *dlat * (m->n_txs + 1));
+    size_t nl = 0, nc = 0, ndl = 0;
+    a->attack = attack_window(r->sc, &a->attack_from_s, &a->attack_to_s);
+    int64_t from_ns = a->attack ? (int64_t)llround(a->attack_from_s * 1e9) : 0;
+    int64_t to_ns = a->attack ? (int64_t)llround(a->attack_to_s * 1e9) : 0;
     /* first-spy estimator: guesses per honest transaction from a non-spy origin */
     uint64_t guesses = 0, correct = 0, observable = 0;
     for (size_t i = 0; i < m->n_txs; i++) {
@@ -64,6 +74,15 @@ static void compute(const struct prr_report *r, struct answers *a)
             if (lat)
                 lat[nl++] = secs(t->t90_ns - t->created_ns);
         }
+        if (a->attack && t->created_ns >= from_ns && t->created_ns < to_ns) {
+            a->da_created++;
+            a->da_sender_hashes += t->sender_hashes;
+            if (t->t90_ns != PRR_NEVER) {
+                a->da_reached90++;
+                if (dlat)
+                    dlat[ndl++] = secs(t->t90_ns - t->created_ns);
+            }
+        }
         if (t->confirmed_ns != PRR_NEVER) {
             a->honest_confirmed++;
             if (conf)
@@ -77,11 +96,15 @@ static void compute(const struct prr_report *r, struct answers *a)
             }
         }
     }
-    a->lat90_p50 = percentile(lat, lat ? nl : 0, 0.5);
-    a->lat90_p95 = percentile(lat, lat ? nl : 0, 0.95);
-    a->confirm_p50 = percentile(conf, conf ? nc : 0, 0.5);
+    a->lat90_p50 = prr_percentile(lat, lat ? nl : 0, 0.5);
+    a->lat90_p95 = prr_percentile(lat, lat ? nl : 0, 0.95);
+    a->confirm_p50 = prr_percentile(conf, conf ? nc : 0, 0.5);
+    a->da_lat90_p50 = prr_percentile(dlat, dlat ? ndl : 0, 0.5);
+    a->da_lat90_p95 = prr_percentile(dlat, dlat ? ndl : 0, 0.95);
     free(lat);
     free(conf);
+    free(dlat);
+    a->spam_skipped = m->spam_skipped;
     a->spam_bytes = m->spam_bytes_relayed;
     a->attacker_hashes = m->attacker_hashes;
     a->sender_hashes = m->honest_sender_hashes;
@@ -152,7 +175,7 @@ static int write_nodes(const struct prr_report *r, const char *dir, char *err, s
     if (prr_out_open(&o, dir, "nodes.csv", err, errlen))
         return -1;
     fputs("node,region,degree,outbound,hashrate,bytes_in,bytes_out,txs_rejected,repackagings,repackage_hashes,"
-          "req_max,mempool_peak_bytes\n",
+          "req_max,mempool_peak_bytes,relay_hashrate\n",
           o.f);
     for (uint32_t i = 0; i < r->topo->n; i++) {
         struct pr_node *n = r->ops->node(r->net, i);
@@ -162,12 +185,16 @@ static int write_nodes(const struct prr_report *r, const char *dir, char *err, s
         r->ops->node_bytes(r->net, i, &in, &out);
         fprintf(o.f, "%u,%s,%u,%u,", i, r->sc->regions[r->topo->region[i]].name, r->topo->degree[i],
                 r->topo->outbound[i]);
-        csv_num(o.f, pr_node_hashrate(n), false);
+        /* hashrate: what the node's own transactions are solved at (an honest node's wallet, an
+         * attacker's solver); relay_hashrate: its solver for repackaging (attackers relay nothing). */
+        bool attacker = r->role[i] == PRR_ROLE_ATTACKER;
+        csv_num(o.f, attacker ? pr_node_hashrate(n) : r->wallet_rate[i], false);
         fprintf(o.f, "%llu,%llu,%llu,%llu,", (unsigned long long)in, (unsigned long long)out,
                 (unsigned long long)ns.txs_rejected, (unsigned long long)ns.repackagings);
         csv_num(o.f, ns.repackage_hashes, false);
         csv_num(o.f, ns.req_max, false);
-        fprintf(o.f, "%llu\n", (unsigned long long)ns.mempool_peak_bytes);
+        fprintf(o.f, "%llu,", (unsigned long long)ns.mempool_peak_bytes);
+        csv_num(o.f, attacker ? 0 : pr_node_hashrate(n), true);
     }
     return prr_out_commit(&o, err, errlen);
 }
@@ -178,7 +205,9 @@ static int write_timeseries(const struct prr_report *r, const char *dir, char *e
     if (prr_out_open(&o, dir, "timeseries.csv", err, errlen))
         return -1;
     const struct prr_metrics *m = r->m;
-    fputs("t_s,honest_created,honest_reached90,spam_created,spam_accepted,bytes,mean_req,max_req,mempool_bytes\n", o.f);
+    fputs("t_s,honest_created,honest_reached90,spam_created,spam_accepted,bytes,mean_req,max_req,mempool_bytes,"
+          "median_req,p90_req,escalated_share\n",
+          o.f);
     double end = r->sc->duration_s;
     for (size_t b = 0; b < m->n_bins; b++) {
         const struct prr_bin *x = &m->bins[b];
@@ -189,7 +218,10 @@ static int write_timeseries(const struct prr_report *r, const char *dir, char *e
                 (unsigned long long)x->spam_accepted, (unsigned long long)x->bytes);
         csv_num(o.f, x->mean_req, false);
         csv_num(o.f, x->max_req, false);
-        csv_num(o.f, x->mempool_bytes, true);
+        csv_num(o.f, x->mempool_bytes, false);
+        csv_num(o.f, x->median_req, false);
+        csv_num(o.f, x->p90_req, false);
+        csv_num(o.f, x->escalated_share, true);
     }
     return prr_out_commit(&o, err, errlen);
 }
@@ -235,6 +267,17 @@ static int write_summary(const struct prr_report *r, const struct answers *a, co
     prr_json_num(&j, "latency90_p50_s", a->lat90_p50);
     prr_json_num(&j, "latency90_p95_s", a->lat90_p95);
     prr_json_num(&j, "confirm_p50_s", a->confirm_p50);
+    if (a->attack) {
+        prr_json_object(&j, "during_attack");
+        prr_json_num(&j, "from_s", a->attack_from_s);
+        prr_json_num(&j, "to_s", a->attack_to_s);
+        prr_json_uint(&j, "created", a->da_created);
+        prr_json_uint(&j, "reached90", a->da_reached90);
+        prr_json_num(&j, "reached90_share", a->da_created ? (double)a->da_reached90 / (double)a->da_created : NAN);
+        prr_json_num(&j, "latency90_p50_s", a->da_lat90_p50);
+        prr_json_num(&j, "latency90_p95_s", a->da_lat90_p95);
+        prr_json_close(&j);
+    }
     prr_json_close(&j);
     prr_json_object(&j, "spam");
     prr_json_uint(&j, "created", a->spam_created);
@@ -242,6 +285,8 @@ static int write_summary(const struct prr_report *r, const struct answers *a, co
     prr_json_uint(&j, "reached50", a->spam_reached50);
     prr_json_uint(&j, "confirmed", a->spam_confirmed);
     prr_json_uint(&j, "bytes_relayed", a->spam_bytes);
+    if (a->attack)
+        prr_json_uint(&j, "skipped_too_costly", a->spam_skipped);
     prr_json_close(&j);
     prr_json_object(&j, "cost");
     prr_json_num(&j, "attacker_hashes", a->attacker_hashes);
@@ -251,6 +296,9 @@ static int write_summary(const struct prr_report *r, const struct answers *a, co
     prr_json_num(&j, "spam_bytes_share", a->spam_bytes_share);
     prr_json_num(&j, "attacker_hashes_per_spam_reached50",
                  a->spam_reached50 ? a->attacker_hashes / (double)a->spam_reached50 : NAN);
+    if (a->attack) /* the wallet's hashes per honest transaction created during the attack */
+        prr_json_num(&j, "honest_sender_hashes_per_tx",
+                     a->da_created ? a->da_sender_hashes / (double)a->da_created : NAN);
     prr_json_close(&j);
     if (a->spies) {
         prr_json_object(&j, "privacy");
@@ -270,11 +318,20 @@ static int write_summary(const struct prr_report *r, const struct answers *a, co
     return prr_out_commit(&o, err, errlen);
 }
 
+static int write_scenario(const struct prr_report *r, const char *dir, char *err, size_t errlen)
+{
+    struct prr_out o;
+    if (prr_out_open(&o, dir, "scenario.yaml", err, errlen))
+        return -1;
+    prr_scenario_write(r->sc, o.f);
+    return prr_out_commit(&o, err, errlen);
+}
+
 int prr_report_write(const struct prr_report *r, const char *dir, char *err, size_t errlen)
 {
     struct answers a;
     compute(r, &a);
-    if (write_txs(r, dir, err, errlen) || write_nodes(r, dir, err, errlen) || write_timeseries(r, dir, err, errlen) ||
+    if (write_scenario(r, dir, err, errlen) || write_txs(r, dir, err, errlen) || write_nodes(r, dir, err, errlen) || write_timeseries(r, dir, err, errlen) ||
         write_run(r, &a, dir, err, errlen) || write_summary(r, &a, dir, err, errlen))
         return -1;
     return 0;

@@ -1,4 +1,4 @@
-/* The answers of a run (SPEC 1) computed from the metrics, and every output file of SPEC 10. */
+/* The answers of a run computed from the metrics, and every output file (docs/scenario.md#outputs). */
 #ifndef POWRELAY_REPORT_H
 #define POWRELAY_REPORT_H
 
@@ -18,11 +18,12 @@ struct prr_report {
     const uint8_t *role;
     const struct prr_topology *topo;
     const uint32_t *attacker_of;
+    const double *wallet_rate; /* per node: the sender's device, H/s */
     double wall_s, peak_rss_mb;
     const char *command;
 };
 
-/* txs.csv, nodes.csv, timeseries.csv, run.json, then summary.json: each atomically. */
+/* scenario.yaml (what ran), txs.csv, nodes.csv, timeseries.csv, run.json, then summary.json: each atomically. */
 int prr_report_write(const struct prr_report *r, const char *dir, char *err, size_t errlen);
 /* A few lines for the terminal: where the results are and the headline numbers. */
 void prr_report_print(const struct prr_report *r, const char *dir, FILE *f);

@@ -141,7 +141,7 @@ static const char *const pow_modes[] = {"model", "lucky", "sha256", NULL};
 static const char *const diff_policies[] = {"power", "multiply", NULL};
 static const char *const counts[] = {"new", "all", NULL};
 static const char *const repack_policies[] = {"quadratic", "always", "never", NULL};
-static const char *const strategies[] = {"flood", "under_limit", "lowball", NULL};
+static const char *const strategies[] = {"flood", "under_limit", "lowball", "cheapest", NULL};
 static const char *const kinds[] = {"honest", "spam", NULL};
 
 #define OFF(f) offsetof(struct prr_scenario, f)
@@ -263,6 +263,7 @@ static const struct field attacker_fields[] = {
     {"stop_s", F_NUM, AOFF(stop_s), 0, 1e9, 0, NULL, NULL},
     {"fee", F_NUM, AOFF(fee), 0, 1e30, 0, NULL, NULL},
     {"strategy", F_ENUM, AOFF(strategy), 0, 0, 0, strategies, NULL},
+    {"max_solve_s", F_NUM, AOFF(max_solve_s), 0, 1e18, LO_OPEN, NULL, NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 #define SOFF(f) offsetof(struct prr_script, f)
@@ -673,7 +674,8 @@ static int conv_attackers(struct conv *cv, const struct yt_node *v, struct prr_s
     for (size_t i = 0; i < v->n; i++) {
         struct prr_attacker *a = &sc->attackers[i];
         *a = (struct prr_attacker){.count = 1, .connections = 0, .hashrate = 1e5, .rate = 100, .start_s = 0,
-                                   .stop_s = -1, .fee = 20, .strategy = PR_ATTACK_FLOOD};
+                                   .stop_s = -1, .fee = 20, .strategy = PR_ATTACK_FLOOD,
+                                   .max_solve_s = 60};
         char prefix[32];
         snprintf(prefix, sizeof prefix, "attackers.%zu.", i);
         if (convert_map(cv, v->items[i], prefix, attacker_fields, a, sc))
@@ -1157,4 +1159,188 @@ double prr_dist_draw(const struct prr_dist *d, struct pr_rng *rng)
     default:
         return d->value;
     }
+}
+
+/* ---- writing a resolved scenario back (the record of what a run ran) ---- */
+
+/* The shortest decimal that reads back as exactly v (whole numbers under a million in full). */
+static void put_num(FILE *f, double v)
+{
+    char buf[40];
+    if (v == floor(v) && fabs(v) < 1e6) {
+        fprintf(f, "%.0f", v == 0 ? 0.0 : v);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v == 0 ? 0.0 : v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, f);
+}
+
+/* A string as a YAML scalar: plain when it is safe, else double-quoted. */
+static void put_str(FILE *f, const char *s)
+{
+    bool plain = *s != '\0';
+    for (const char *p = s; *p && plain; p++)
+        plain = isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '.';
+    if (plain) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\x%02x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void put_ids(FILE *f, const uint32_t *ids, size_t n)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%u", i ? ", " : "", ids[i]);
+    fputc(']', f);
+}
+
+static void put_custom(FILE *f, const struct field *fl, const struct prr_scenario *sc, const char *indent)
+{
+    if (fl->custom == conv_network_model) {
+        put_str(f, sc->network);
+    } else if (fl->custom == conv_regions) {
+        for (size_t i = 0; i < sc->n_regions; i++) {
+            const struct prr_region *r = &sc->regions[i];
+            fprintf(f, "\n%s  - {name: ", indent);
+            put_str(f, r->name);
+            fputs(", share: ", f);
+            put_num(f, r->share);
+            fputs(", up_mbps: ", f);
+            put_num(f, r->up_mbps);
+            fputs(", down_mbps: ", f);
+            put_num(f, r->down_mbps);
+            fputc('}', f);
+        }
+    } else if (fl->custom == conv_latency) {
+        for (size_t i = 0; i < sc->n_regions; i++) {
+            fprintf(f, "\n%s  - [", indent);
+            for (size_t j = 0; j < sc->n_regions; j++) {
+                if (j)
+                    fputs(", ", f);
+                put_num(f, sc->latency_ms[i * sc->n_regions + j]);
+            }
+            fputc(']', f);
+        }
+    } else if (fl->custom == conv_verify_us) {
+        put_num(f, (double)sc->model.verify_ns / 1e3);
+    } else if (fl->custom == conv_miners) {
+        put_ids(f, sc->miners, sc->n_miners);
+    } else if (fl->custom == conv_honest_nodes) {
+        put_ids(f, sc->honest_nodes, sc->n_honest_nodes);
+    } else if (fl->custom == conv_hashrate) {
+        const struct prr_dist *d = &sc->honest_hashrate;
+        if (d->kind == PRR_DIST_CONST) {
+            put_num(f, d->value);
+        } else if (d->kind == PRR_DIST_LOGNORMAL) {
+            fputs("{dist: lognormal, median: ", f);
+            put_num(f, d->median);
+            fputs(", sigma: ", f);
+            put_num(f, d->sigma);
+            fputc('}', f);
+        } else {
+            fputs("{dist: choice, values: [", f);
+            for (size_t i = 0; i < d->n; i++) {
+                if (i)
+                    fputs(", ", f);
+                put_num(f, d->values[i]);
+            }
+            fputs("], weights: [", f);
+            for (size_t i = 0; i < d->n; i++) {
+                if (i)
+                    fputs(", ", f);
+                put_num(f, d->weights[i]);
+            }
+            fputs("]}", f);
+        }
+    }
+}
+
+static void put_value(FILE *f, const struct field *fl, const void *base, const struct prr_scenario *sc,
+                      const char *indent)
+{
+    const char *p = (const char *)base + fl->off;
+    switch (fl->type) {
+    case F_NUM:
+        put_num(f, *(const double *)p);
+        break;
+    case F_NS:
+        put_num(f, (double)*(const int64_t *)p / 1e9);
+        break;
+    case F_U32:
+        fprintf(f, "%u", *(const uint32_t *)p);
+        break;
+    case F_U64:
+        fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)p);
+        break;
+    case F_BOOL:
+        fputs(*(const bool *)p ? "true" : "false", f);
+        break;
+    case F_STR:
+        put_str(f, *(char *const *)p ? *(char *const *)p : "");
+        break;
+    case F_ENUM:
+        put_str(f, fl->names[*(const int *)p]);
+        break;
+    case F_CUSTOM:
+        put_custom(f, fl, sc, indent);
+        break;
+    }
+}
+
+/* One list item's fields as a flow map. */
+static void put_item(FILE *f, const struct field *fields, const void *base, const struct prr_scenario *sc)
+{
+    fputs("  - {", f);
+    for (const struct field *fl = fields; fl->key; fl++) {
+        fprintf(f, "%s%s: ", fl == fields ? "" : ", ", fl->key);
+        put_value(f, fl, base, sc, "");
+    }
+    fputs("}\n", f);
+}
+
+int prr_scenario_write(const struct prr_scenario *sc, FILE *f)
+{
+    fputs("# The resolved scenario of one run: every key with the value it ran with, defaults included\n"
+          "# (output.dir and sweep left out). `powrelay run` reads it back as it is.\n",
+          f);
+    for (const struct field *fl = top_fields; fl->key; fl++) {
+        fprintf(f, "%s: ", fl->key);
+        put_value(f, fl, sc, sc, "");
+        fputc('\n', f);
+    }
+    for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
+        fprintf(f, "%s:\n", sections[s].name);
+        for (const struct field *fl = sections[s].fields; fl->key; fl++) {
+            if (fl->type == F_STR && fl->off == OFF(output_dir))
+                continue; /* where the run went, not what it ran */
+            fprintf(f, "  %s:", fl->key);
+            bool block = fl->type == F_CUSTOM && (fl->custom == conv_regions || fl->custom == conv_latency);
+            if (!block)
+                fputc(' ', f);
+            put_value(f, fl, sc, sc, "  ");
+            fputc('\n', f);
+        }
+    }
+    fputs(sc->n_attackers ? "attackers:\n" : "attackers: []\n", f);
+    for (size_t i = 0; i < sc->n_attackers; i++)
+        put_item(f, attacker_fields, &sc->attackers[i], sc);
+    fputs(sc->n_script ? "script:\n" : "script: []\n", f);
+    for (size_t i = 0; i < sc->n_script; i++)
+        put_item(f, script_fields, &sc->script[i], sc);
+    return ferror(f) ? -1 : 0;
 }

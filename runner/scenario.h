@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "powrelay/config.h"
 #include "powrelay/node.h"
@@ -35,6 +36,7 @@ struct prr_attacker {
     uint32_t count, connections;
     double hashrate, rate, start_s, stop_s, fee;
     int strategy; /* enum pr_attack_strategy */
+    double max_solve_s; /* horizon: solves expected to take longer are skipped */
 };
 
 struct prr_script {
@@ -105,6 +107,10 @@ int prr_tree_set(struct yt_node *root, const char *path, const struct yt_node *v
 int prr_scenario_read(const struct yt_node *root, const char *file, struct prr_scenario *sc, char *err,
                       size_t errlen);
 void prr_scenario_free(struct prr_scenario *sc);
+
+/* Write sc back as a scenario file with every key resolved (defaults included; output.dir and sweep left
+ * out): what a run ran. Reading it back gives the same scenario. -1 on a write error. */
+int prr_scenario_write(const struct prr_scenario *sc, FILE *f);
 
 /* Draw from a hash-rate distribution. */
 struct pr_rng;

@@ -23,6 +23,7 @@
 #define STREAM_BLOCKS 0x626c6b73ull
 #define STREAM_ATTACK 0x6174636bull
 #define STREAM_SPIES 0x73706965ull
+#define STREAM_WALLETS 0x77616c6cull
 
 struct world {
     const struct prr_scenario *sc;
@@ -32,6 +33,7 @@ struct world {
     uint32_t *attacker_of; /* index into sc->attackers, per node, or UINT32_MAX */
     uint32_t *honest_origins, n_origins;
     uint32_t *miners, n_miners;
+    double *wallet_rate; /* per node: its sender's device, H/s (honest.hashrate, drawn once per node) */
 };
 
 struct sim {
@@ -44,6 +46,8 @@ struct sim {
     uint64_t block_id;
     uint64_t bytes_seen; /* total bytes at the last time-series sample */
     size_t bin;
+    double *reqs; /* scratch for the time series' requirement quantiles */
+    size_t cap_reqs;
     bool failed;
 };
 
@@ -53,6 +57,7 @@ static void world_free(struct world *w)
     free(w->attacker_of);
     free(w->honest_origins);
     free(w->miners);
+    free(w->wallet_rate);
     prr_topology_free(&w->topo);
     memset(w, 0, sizeof *w);
 }
@@ -155,6 +160,17 @@ static int world_build(struct world *w, const struct prr_scenario *sc, char *err
             if (w->role[i] != PRR_ROLE_ATTACKER)
                 w->miners[w->n_miners++] = i;
     }
+    /* Each node's wallet: drawn for every node in id order from a stream of its own, so that a node has
+     * the same device whoever the attackers are and whatever else the scenario changes. */
+    w->wallet_rate = malloc(sizeof *w->wallet_rate * w->n);
+    if (!w->wallet_rate) {
+        snprintf(err, errlen, "out of memory");
+        return PRR_EXIT_INTERNAL;
+    }
+    struct pr_rng wrng;
+    pr_rng_seed(&wrng, sc->seed, STREAM_WALLETS);
+    for (uint32_t i = 0; i < w->n; i++)
+        w->wallet_rate[i] = prr_dist_draw(&sc->honest_hashrate, &wrng);
     (void)cmp_u32;
     return PRR_EXIT_OK;
 }
@@ -192,8 +208,8 @@ static void honest_arrival(void *arg, uint64_t unused)
     struct sim *s = arg;
     const struct prr_scenario *sc = s->w.sc;
     uint32_t origin = s->w.honest_origins[pr_rng_below(&s->honest_rng, s->w.n_origins)];
-    double h = prr_dist_draw(&sc->honest_hashrate, &s->honest_rng);
-    struct pr_tx_request rq = {.size = sc->tx_bytes, .fee = (float)sc->honest_fee, .wallet_hashrate = h, .work = -1};
+    struct pr_tx_request rq = {.size = sc->tx_bytes, .fee = (float)sc->honest_fee,
+                               .wallet_hashrate = s->w.wallet_rate[origin], .work = -1};
     s->m.pending_kind = PRR_HONEST;
     pr_node_submit_tx(s->ops->node(s->net, origin), &rq, NULL);
     schedule_honest(s, s->ops->now(s->net));
@@ -240,20 +256,31 @@ static void sample(void *arg, uint64_t bin)
     s->ops->stats(s->net, &st);
     b->bytes = st.bytes - s->bytes_seen;
     s->bytes_seen = st.bytes;
-    double sum = 0, max = 0, mem = 0;
-    uint64_t links = 0, nodes = 0;
+    double sum = 0, max = 0, mem = 0, base = s->w.sc->model.pow_base;
+    uint64_t links = 0, nodes = 0, escalated = 0;
     for (uint32_t i = 0; i < s->w.n; i++) {
         if (s->w.role[i] == PRR_ROLE_ATTACKER)
             continue;
         struct pr_node *node = s->ops->node(s->net, i);
         size_t np = pr_node_peer_count(node);
+        if (links + np > s->cap_reqs) {
+            size_t cap = (links + np) * 2;
+            double *r = realloc(s->reqs, sizeof *r * cap);
+            if (!r) {
+                s->m.oom = true;
+                return;
+            }
+            s->reqs = r;
+            s->cap_reqs = cap;
+        }
         for (size_t k = 0; k < np; k++) {
             struct pr_peer_info pi;
             pr_node_peer_info(node, k, &pi);
             sum += pi.req;
             if (pi.req > max)
                 max = pi.req;
-            links++;
+            escalated += pi.req > base;
+            s->reqs[links++] = pi.req;
         }
         struct pr_node_stats ns;
         pr_node_stats(node, &ns);
@@ -262,6 +289,11 @@ static void sample(void *arg, uint64_t bin)
     }
     b->mean_req = links ? sum / (double)links : 0;
     b->max_req = max;
+    /* A few links capped at difficulty.max dominate the mean: the quantiles and the share escalated
+     * say what most links ask. */
+    b->median_req = links ? prr_percentile(s->reqs, links, 0.5) : 0;
+    b->p90_req = links ? prr_percentile(s->reqs, links, 0.9) : 0;
+    b->escalated_share = links ? (double)escalated / (double)links : 0;
     b->mempool_bytes = nodes ? mem / (double)nodes : 0;
 }
 
@@ -347,7 +379,7 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
         struct pr_attack pa = {.strategy = (enum pr_attack_strategy)at->strategy, .rate = at->rate,
                                .fee = (float)at->fee, .size = sc->tx_bytes,
                                .start_ns = (int64_t)llround(at->start_s * 1e9),
-                               .stop_ns = (int64_t)llround(at->stop_s * 1e9)};
+                               .stop_ns = (int64_t)llround(at->stop_s * 1e9), .max_solve_s = at->max_solve_s};
         if (pr_node_set_attack(s->ops->node(s->net, i), &pa) != PR_OK) {
             snprintf(err, errlen, "attackers.%u: cannot configure node %u", a, i);
             goto out;
@@ -379,13 +411,17 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
         prr_progress_update(&prog, (double)t / 1e9, st.events);
     }
     prr_progress_done(&prog);
+    /* Solves still running are counted up to now: every hash spent is in the answers. */
+    for (uint32_t i = 0; i < s->w.n && !s->failed; i++)
+        pr_node_finish(s->ops->node(s->net, i));
     if (s->failed || s->m.oom) {
         snprintf(err, errlen, "the simulation failed (out of memory?)");
         goto out;
     }
     double wall = wall_now() - t0;
     struct prr_report rep = {.sc = sc, .net = s->net, .ops = s->ops, .m = &s->m, .role = s->w.role,
-                             .topo = &s->w.topo, .attacker_of = s->w.attacker_of, .wall_s = wall,
+                             .topo = &s->w.topo, .attacker_of = s->w.attacker_of,
+                             .wallet_rate = s->w.wallet_rate, .wall_s = wall,
                              .peak_rss_mb = peak_rss_mb(), .command = o->command};
     if (prr_report_write(&rep, outdir, err, errlen))
         goto out;
@@ -397,6 +433,7 @@ out:
         s->ops->destroy(s->net);
     prr_metrics_free(&s->m);
     world_free(&s->w);
+    free(s->reqs);
     free(s);
     return rc;
 }

@@ -25,6 +25,10 @@ static const char *const summary_cols[] = {
     "cost.attacker_hashes", "cost.honest_sender_hashes", "cost.relay_repackage_hashes", "cost.repackagings",
     "cost.spam_bytes_share", "cost.attacker_hashes_per_spam_reached50",
     "privacy.first_spy_precision", "privacy.first_spy_recall",
+    /* added later: columns are only appended */
+    "honest.during_attack.created", "honest.during_attack.reached90", "honest.during_attack.reached90_share",
+    "honest.during_attack.latency90_p50_s", "honest.during_attack.latency90_p95_s",
+    "cost.honest_sender_hashes_per_tx", "spam.skipped_too_costly", "blocks",
     NULL,
 };
 
@@ -56,9 +60,23 @@ static size_t digit(const struct plan *p, size_t k, size_t param)
 
 static uint64_t point_seed(const struct plan *p, size_t k) { return p->base->seed + k % p->base->replications; }
 
+/* A run's directory is named by what it runs, not by its place in the design: the index of its value in
+ * each sweep list, then its seed ("run-2-0-s3"; "run-s3" without lists). Growing the replications or
+ * appending values to a list leaves every existing run's name as it was. */
+static void run_name(const struct plan *p, size_t k, char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "run");
+    for (size_t i = 0; i < p->base->n_sweep && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "-%zu", digit(p, k, i));
+    if (used < len)
+        snprintf(buf + used, len - used, "-s%llu", (unsigned long long)point_seed(p, k));
+}
+
 static void run_dir(const struct plan *p, size_t k, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s/run-%04zu", p->outdir, k + 1);
+    char name[512];
+    run_name(p, k, name, sizeof name);
+    snprintf(buf, len, "%s/%s", p->outdir, name);
 }
 
 /* A compact YAML flow rendering of a value, for sweep.csv and messages. */
@@ -145,12 +163,109 @@ static bool file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static bool point_done(const struct plan *p, size_t k)
+/* The first place two scenario trees differ, as a dotted key and the two values; false when equal.
+ * Numbers compare by value, so "1e4" and "10000" are the same. */
+static bool tree_diff(const struct yt_node *a, const struct yt_node *b, char *path, size_t plen, char *va,
+                      char *vb, size_t vlen)
 {
-    char path[2300];
-    run_dir(p, k, path, sizeof path - 20);
-    strcat(path, "/summary.json");
-    return file_exists(path);
+    size_t used = strlen(path);
+    if (!a || !b || a->kind != b->kind) {
+        snprintf(va, vlen, "%s", !a ? "(missing)" : a->kind == YT_SCALAR ? a->text : a->kind == YT_MAP ? "a map" : "a list");
+        snprintf(vb, vlen, "%s", !b ? "(missing)" : b->kind == YT_SCALAR ? b->text : b->kind == YT_MAP ? "a map" : "a list");
+        return true;
+    }
+    if (a->kind == YT_SCALAR) {
+        char *ea, *eb;
+        double da = strtod(a->text, &ea), db = strtod(b->text, &eb);
+        bool same = (*a->text && *b->text && !*ea && !*eb) ? da == db : !strcmp(a->text, b->text);
+        if (!same) {
+            snprintf(va, vlen, "%s", a->text);
+            snprintf(vb, vlen, "%s", b->text);
+        }
+        return !same;
+    }
+    size_t n = a->n > b->n ? a->n : b->n;
+    for (size_t i = 0; i < n; i++) {
+        const struct yt_node *x = i < a->n ? a->items[i] : NULL, *y = i < b->n ? b->items[i] : NULL;
+        if (a->kind == YT_MAP) {
+            const char *key = i < a->n ? a->keys[i]->text : b->keys[i]->text;
+            x = yt_get(a, key);
+            y = yt_get(b, key);
+            snprintf(path + used, plen - used, "%s%s", used ? "." : "", key);
+        } else {
+            snprintf(path + used, plen - used, "%s%zu", used ? "." : "", i);
+        }
+        if (tree_diff(x, y, path, plen, va, vb, vlen))
+            return true;
+        path[used] = '\0';
+    }
+    if (a->kind == YT_MAP) /* keys only b has */
+        for (size_t i = 0; i < b->n; i++)
+            if (!yt_get(a, b->keys[i]->text)) {
+                snprintf(path + used, plen - used, "%s%s", used ? "." : "", b->keys[i]->text);
+                snprintf(va, vlen, "(missing)");
+                snprintf(vb, vlen, "%s", b->items[i]->kind == YT_SCALAR ? b->items[i]->text : "a value");
+                return true;
+            }
+    return false;
+}
+
+enum point_state { POINT_TODO, POINT_DONE, POINT_DIFFERENT };
+
+/* Whether point k's directory holds its finished run. A directory with a summary is reused only when the
+ * scenario it recorded is the point's, exactly; otherwise it is DIFFERENT and why goes into msg. */
+static enum point_state point_state(const struct prr_source *src, const struct plan *p, size_t k, char *msg,
+                                    size_t msglen)
+{
+    char dir[2200], path[2300];
+    run_dir(p, k, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    if (!file_exists(path))
+        return POINT_TODO;
+    snprintf(path, sizeof path, "%s/scenario.yaml", dir);
+    struct yt_doc rec = {0}, want = {0};
+    char err[512];
+    if (yt_load_file(path, &rec, err, sizeof err)) {
+        snprintf(msg, msglen, "%s holds a finished run but no readable record of what it ran (%s)", dir, err);
+        return POINT_DIFFERENT;
+    }
+    enum point_state st = POINT_DIFFERENT;
+    struct prr_scenario sc;
+    char *text = NULL;
+    size_t len = 0;
+    if (point_scenario(src, p, k, &sc, err, sizeof err)) {
+        snprintf(msg, msglen, "%s: %s", dir, err);
+        yt_doc_free(&rec);
+        return POINT_DIFFERENT;
+    }
+    FILE *mem = open_memstream(&text, &len);
+    if (mem) {
+        prr_scenario_write(&sc, mem);
+        fclose(mem);
+    }
+    prr_scenario_free(&sc);
+    if (!text || yt_load_string(text, len, "(this sweep)", &want, err, sizeof err)) {
+        snprintf(msg, msglen, "%s: out of memory", dir);
+    } else {
+        char key[256] = "", va[128] = "", vb[128] = "";
+        if (!tree_diff(rec.root, want.root, key, sizeof key, va, vb, sizeof va))
+            st = POINT_DONE;
+        else
+            snprintf(msg, msglen, "%s holds a different run: %s is %s there, %s in this sweep", dir,
+                     *key ? key : "(the whole scenario)", va, vb);
+    }
+    free(text);
+    yt_doc_free(&want);
+    yt_doc_free(&rec);
+    return st;
+}
+
+void prr_sweep_run_name(const struct prr_source *src, const struct prr_scenario *base, size_t k, char *buf, size_t len)
+{
+    (void)src;
+    struct plan p;
+    plan_init(&p, base, NULL);
+    run_name(&p, k, buf, len);
 }
 
 /* Run point k in this process. PRR_EXIT_*. */
@@ -163,12 +278,24 @@ int prr_sweep_run_point(const struct prr_source *src, const struct prr_scenario 
     char err[1024] = "";
     int rc = point_scenario(src, &p, k, &sc, err, sizeof err);
     if (rc == PRR_EXIT_OK) {
+        /* A rerun takes the old summary away first: a run killed midway must not leave its new record
+         * beside an old summary, which a resume would take for this run's. */
+        char path[2300];
+        snprintf(path, sizeof path, "%s/summary.json", sc.output_dir);
+        if (unlink(path) && errno != ENOENT) {
+            fprintf(stderr, "powrelay sweep: %s: %s\n", path, strerror(errno));
+            prr_scenario_free(&sc);
+            return PRR_EXIT_INTERNAL;
+        }
         struct prr_run_opts ro = {.outdir = NULL, .command = command, .progress = false, .quiet = true};
         rc = prr_sim_run(&sc, &ro, err, sizeof err);
         prr_scenario_free(&sc);
     }
-    if (rc)
-        fprintf(stderr, "powrelay sweep: run-%04zu: %s\n", k + 1, err);
+    if (rc) {
+        char name[512];
+        run_name(&p, k, name, sizeof name);
+        fprintf(stderr, "powrelay sweep: %s: %s\n", name, err);
+    }
     return rc;
 }
 
@@ -211,7 +338,6 @@ static void csv_field(FILE *f, const char *s)
 int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario *base, const char *outdir,
                         size_t *missing)
 {
-    (void)src;
     struct plan p;
     plan_init(&p, base, outdir);
     char err[1024];
@@ -231,16 +357,22 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
     fputc('\n', o.f);
     *missing = 0;
     for (size_t k = 0; k < p.n_points; k++) {
-        char path[2300];
-        run_dir(&p, k, path, sizeof path - 20);
-        strcat(path, "/summary.json");
-        json_error_t jerr;
-        json_t *doc = json_load_file(path, 0, &jerr);
+        char path[2300], msg[2600];
+        /* only a run whose record is this point's goes in */
+        json_t *doc = NULL;
+        if (point_state(src, &p, k, msg, sizeof msg) == POINT_DONE) {
+            run_dir(&p, k, path, sizeof path - 20);
+            strcat(path, "/summary.json");
+            json_error_t jerr;
+            doc = json_load_file(path, 0, &jerr);
+        }
         if (!doc) {
             (*missing)++;
             continue;
         }
-        fprintf(o.f, "run-%04zu", k + 1);
+        char name[512];
+        run_name(&p, k, name, sizeof name);
+        fputs(name, o.f);
         for (size_t i = 0; i < base->n_sweep; i++) {
             char v[512] = "";
             flow_text(base->sweep[i].values->items[digit(&p, k, i)], v, sizeof v);
@@ -270,7 +402,7 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
 /* ---- the local process pool ---- */
 
 static int local_pool(const struct prr_source *src, const struct prr_scenario *base, const struct prr_sweep_opts *o,
-                      const struct plan *p)
+                      const struct plan *p, const bool *todo)
 {
     pid_t *pids = calloc((size_t)o->jobs, sizeof *pids);
     size_t *which = calloc((size_t)o->jobs, sizeof *which);
@@ -285,7 +417,7 @@ static int local_pool(const struct prr_source *src, const struct prr_scenario *b
     while (next < p->n_points || active > 0) {
         while (active < (size_t)o->jobs && next < p->n_points) {
             size_t k = next++;
-            if (point_done(p, k)) {
+            if (!todo[k]) {
                 skipped++;
                 continue;
             }
@@ -328,15 +460,20 @@ static int local_pool(const struct prr_source *src, const struct prr_scenario *b
             failed++;
             if (worst == PRR_EXIT_OK || rc == PRR_EXIT_INTERNAL)
                 worst = rc;
-            if (WIFSIGNALED(status))
-                fprintf(stderr, "powrelay sweep: run-%04zu killed by signal %d\n", which[slot] + 1, WTERMSIG(status));
+            if (WIFSIGNALED(status)) {
+                char name[512];
+                run_name(p, which[slot], name, sizeof name);
+                fprintf(stderr, "powrelay sweep: %s killed by signal %d\n", name, WTERMSIG(status));
+            }
         } else {
             done++;
         }
-        if (!o->quiet)
-            fprintf(stderr, "powrelay sweep: run-%04zu %s in %.1f s (%zu of %zu done, %zu resumed, %zu failed)\n",
-                    which[slot] + 1, rc ? "failed" : "finished", wall() - started[slot], done + skipped, p->n_points,
-                    skipped, failed);
+        if (!o->quiet) {
+            char name[512];
+            run_name(p, which[slot], name, sizeof name);
+            fprintf(stderr, "powrelay sweep: %s %s in %.1f s (%zu of %zu done, %zu resumed, %zu failed)\n", name,
+                    rc ? "failed" : "finished", wall() - started[slot], done + skipped, p->n_points, skipped, failed);
+        }
     }
     free(pids), free(which), free(started);
     return worst;
@@ -359,21 +496,51 @@ int prr_sweep(const struct prr_source *src, const struct prr_sweep_opts *o)
         return rc;
     }
     bool mpi = prr_mpi_active();
-    if (!mpi || prr_mpi_rank() == 0) {
+    bool lead = !mpi || prr_mpi_rank() == 0;
+    if (lead) {
         if (prr_out_prepare_dir(p.outdir, err, sizeof err)) {
             fprintf(stderr, "powrelay sweep: %s\n", err);
             prr_scenario_free(&base);
+            prr_mpi_finish();
             return PRR_EXIT_BAD;
         }
         if (!o->quiet)
             fprintf(stderr, "powrelay sweep: %zu runs (%zu points x %u replications) into %s/%s\n", p.n_points,
                     p.n_combos, base.replications, p.outdir, mpi ? " over MPI" : "");
     }
+    /* What is there already: finished runs of this design are kept, anything else in a run's place is an
+     * error (or, with --force-rerun, run again). Every rank finds the same. */
+    bool *todo = calloc(p.n_points ? p.n_points : 1, sizeof *todo);
+    if (!todo) {
+        fprintf(stderr, "powrelay sweep: out of memory\n");
+        prr_scenario_free(&base);
+        prr_mpi_finish();
+        return PRR_EXIT_INTERNAL;
+    }
+    size_t different = 0;
+    for (size_t k = 0; k < p.n_points; k++) {
+        char msg[2600];
+        enum point_state st = point_state(src, &p, k, msg, sizeof msg);
+        todo[k] = st != POINT_DONE;
+        if (st == POINT_DIFFERENT && different++ == 0 && lead)
+            fprintf(stderr, "powrelay sweep: %s%s\n", msg, o->force_rerun ? "; running it again (--force-rerun)" : "");
+    }
+    if (different && !o->force_rerun) {
+        if (lead)
+            fprintf(stderr, "powrelay sweep: %zu run director%s of %s hold%s other runs than this sweep's; nothing was "
+                            "run. Sweep into another directory (-o), or give --force-rerun to run them again.\n",
+                    different, different == 1 ? "y" : "ies", p.outdir, different == 1 ? "s" : "");
+        free(todo);
+        prr_scenario_free(&base);
+        prr_mpi_finish();
+        return PRR_EXIT_BAD;
+    }
     if (mpi)
-        rc = prr_mpi_sweep(src, &base, p.outdir, p.n_points, o->command, o->quiet);
+        rc = prr_mpi_sweep(src, &base, p.outdir, p.n_points, todo, o->command, o->quiet);
     else
-        rc = local_pool(src, &base, o, &p);
-    if (!mpi || prr_mpi_rank() == 0) {
+        rc = local_pool(src, &base, o, &p, todo);
+    free(todo);
+    if (lead) {
         size_t missing = 0;
         int wrc = prr_sweep_write_csv(src, &base, p.outdir, &missing);
         if (wrc && !rc)

@@ -1,7 +1,9 @@
-/* Sweeps (SPEC 8-10): the cross product of the sweep lists times the replications (seeds seed ..
- * seed+R-1), one directory per run, and sweep.csv with one row per run: the parameters, then the
- * summary's answers. Runs whose summary.json exists are skipped, so an interrupted sweep resumes. Runs go
- * through a local process pool (-j), or, under mpirun, through the MPI ranks in turn. */
+/* Sweeps (docs/scenario.md#sweeps): the cross product of the sweep lists times the replications (seeds
+ * seed .. seed+R-1), one directory per run named by its values and seed, and sweep.csv with one row per
+ * run: the parameters, then the summary's answers. A run whose directory holds a summary and a record
+ * (scenario.yaml) of exactly this run is kept, so an interrupted or grown sweep resumes; a directory
+ * holding anything else stops the sweep before it runs anything (or is run again with force_rerun). Runs
+ * go through a local process pool (-j), or, under mpirun, through the MPI ranks in turn. */
 #ifndef POWRELAY_SWEEP_H
 #define POWRELAY_SWEEP_H
 
@@ -15,6 +17,7 @@ struct prr_sweep_opts {
     int jobs;
     const char *command;
     bool quiet;
+    bool force_rerun; /* run again what holds another run, instead of stopping */
 };
 
 /* Validate every point of the sweep (and the base scenario's topology). PRR_EXIT_*. */

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sim.h"
 #include "sweep_mpi.h"
@@ -40,28 +39,23 @@ bool prr_mpi_active(void)
 
 int prr_mpi_rank(void) { return state == 1 ? rank : 0; }
 
-static bool done(const char *outdir, size_t k)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/run-%04zu/summary.json", outdir, k + 1);
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 int prr_mpi_sweep(const struct prr_source *src, const struct prr_scenario *base, const char *outdir, size_t n_points,
-                  const char *command, bool quiet)
+                  const bool *todo, const char *command, bool quiet)
 {
     /* Rank 0 made the directory; the others wait for it. */
     MPI_Barrier(MPI_COMM_WORLD);
     int worst = PRR_EXIT_OK;
     for (size_t k = (size_t)rank; k < n_points; k += (size_t)size) {
-        if (done(outdir, k))
+        if (!todo[k])
             continue;
         int rc = prr_sweep_run_point(src, base, outdir, k, command);
         if (rc && (worst == PRR_EXIT_OK || rc == PRR_EXIT_INTERNAL))
             worst = rc;
-        if (!quiet)
-            fprintf(stderr, "powrelay sweep: rank %d: run-%04zu %s\n", rank, k + 1, rc ? "failed" : "finished");
+        if (!quiet) {
+            char name[512];
+            prr_sweep_run_name(src, base, k, name, sizeof name);
+            fprintf(stderr, "powrelay sweep: rank %d: %s %s\n", rank, name, rc ? "failed" : "finished");
+        }
     }
     /* Everyone's runs are written before rank 0 reads them; the worst exit status is everyone's. */
     int all = worst;

@@ -1,7 +1,8 @@
 /* Attackers (docs/protocol.md#attackers): spam sent as single-transaction fluff messages, one peer at a
- * time in round robin, by strategy: flood (pays each peer's current requirement), under_limit (every
- * connection at 90% of the rate limit, base work) and lowball (base work, only to peers still asking
- * base). Each spam is a job on the attacker's solver (work.h). */
+ * time, by strategy: flood (round robin, pays each peer's current requirement), under_limit (every
+ * connection at 90% of the rate limit, base work), lowball (base work, only to peers still asking
+ * base) and cheapest (the peer asking least, paid). Each spam is a job on the attacker's solver
+ * (work.h); a rational attacker never starts a solve it expects to take longer than its horizon. */
 #include "attacker.h"
 
 #include <math.h>
@@ -38,6 +39,19 @@ static int lowball_peer(struct pr_node *n)
         }
     }
     return -1;
+}
+
+/* The peer asking least right now, ties in round robin. */
+static uint32_t cheapest_peer(struct pr_node *n)
+{
+    uint32_t best = n->rr % n->npeers;
+    for (uint32_t k = 1; k < n->npeers; k++) {
+        uint32_t pi = (n->rr + k) % n->npeers;
+        if (n->peers[pi].their_req < n->peers[best].their_req)
+            best = pi;
+    }
+    n->rr = best + 1;
+    return best;
 }
 
 static uint64_t next_id(struct pr_node *n) { return ((uint64_t)n->id + 1) << 32 | ++n->seq; }
@@ -77,6 +91,9 @@ static void attempt(struct pr_node *n)
             no_target(n, 0);
             return;
         }
+    } else if (n->attack.strategy == PR_ATTACK_CHEAPEST) {
+        /* with PoW the peer is chosen when the solve starts: what is cheapest then */
+        pi = n->cfg->pow_enabled ? (int)PR_NO_PEER : (int)cheapest_peer(n);
     } else {
         pi = (int)(n->rr++ % n->npeers);
     }
@@ -112,15 +129,34 @@ void pr_attack_tick(struct pr_node *n)
 static bool spam_start(struct pr_node *n, struct pr_job *job, double *target)
 {
     *target = n->cfg->pow_base;
-    if (n->attack.strategy == PR_ATTACK_FLOOD) {
+    switch (n->attack.strategy) {
+    case PR_ATTACK_FLOOD:
         *target = n->peers[job->peer].their_req; /* escalations are paid */
-    } else if (n->attack.strategy == PR_ATTACK_LOWBALL && n->peers[job->peer].their_req > n->cfg->pow_base) {
-        int pi = lowball_peer(n);
-        if (pi < 0) {
-            no_target(n, 0);
-            return false;
+        break;
+    case PR_ATTACK_CHEAPEST:
+        job->peer = cheapest_peer(n);
+        *target = n->peers[job->peer].their_req;
+        break;
+    case PR_ATTACK_LOWBALL:
+        if (n->peers[job->peer].their_req > n->cfg->pow_base) {
+            int pi = lowball_peer(n);
+            if (pi < 0) {
+                no_target(n, 0);
+                return false;
+            }
+            job->peer = (uint32_t)pi;
         }
-        job->peer = (uint32_t)pi;
+        break;
+    default:
+        break;
+    }
+    /* Rational about cost: a solve expected to outlast the horizon is not started. */
+    double horizon = n->attack.max_solve_s;
+    if (horizon > 0 && !(*target <= n->solver.hashrate * horizon)) {
+        n->st.spam_skipped++;
+        pr_emit(n, PR_EV_TX_DROPPED, PR_DROP_TOO_COSTLY, job->peer, 0, *target,
+                n->solver.hashrate > 0 ? *target / n->solver.hashrate : HUGE_VAL);
+        return false;
     }
     if (n->seq == UINT32_MAX) {
         no_target(n, 0);

@@ -196,12 +196,21 @@ int pr_node_set_attack(struct pr_node *n, const struct pr_attack *a)
 {
     if (!n || !a || !n->attacker || n->started)
         return n && !n->attacker ? PR_ERR_STATE : PR_ERR_INVALID;
-    if (a->strategy > PR_ATTACK_LOWBALL || !(a->rate > 0) || !isfinite(a->rate) || a->size < PR_TX_MIN_BYTES ||
-        a->size > PR_TX_MAX_BYTES || !(a->fee >= 0) || a->stop_ns < a->start_ns || a->start_ns < 0)
+    if (a->strategy > PR_ATTACK_CHEAPEST || !(a->rate > 0) || !isfinite(a->rate) || a->size < PR_TX_MIN_BYTES ||
+        a->size > PR_TX_MAX_BYTES || !(a->fee >= 0) || a->stop_ns < a->start_ns || a->start_ns < 0 ||
+        !(a->max_solve_s >= 0))
         return PR_ERR_INVALID;
     n->attack = *a;
     n->attack_set = true;
     return PR_OK;
+}
+
+void pr_node_finish(struct pr_node *n)
+{
+    if (!n || !n->started || n->finished)
+        return;
+    n->finished = true;
+    pr_work_cut(n);
 }
 
 int pr_node_submit_tx(struct pr_node *n, const struct pr_tx_request *rq, uint64_t *id)
@@ -283,6 +292,9 @@ void pr_node_stats(const struct pr_node *n, struct pr_node_stats *out)
     out->stempool_txs = n->stem_txs;
     out->known_txs = n->txs.live + pr_txtable_seen_count(&n->txs);
     out->solver_queue = n->solver.len;
+    out->repackage_hashes += n->hashes_cut[PR_SOLVE_REPACKAGE];
+    for (uint32_t k = 0; k < PR_SOLVE_KINDS; k++)
+        out->hashes_cut += n->hashes_cut[k];
     double m = n->cfg->pow_base;
     for (uint32_t i = 0; i < n->npeers; i++)
         if (n->peers[i].in.req_max > m)

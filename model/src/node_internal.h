@@ -70,7 +70,7 @@ struct pr_node {
      * before the host delivers, hiding the cache misses of a large network). */
     uint32_t id;
     uint32_t npeers;
-    bool attacker, started;
+    bool attacker, started, finished;
     const struct pr_config *cfg;
     struct pr_peer *peers;
     struct pr_txtable txs;

@@ -10,14 +10,14 @@ import textwrap
 import unittest
 
 POWRELAY = os.environ.get("POWRELAY", "powrelay")
-FILES = ["summary.json", "txs.csv", "nodes.csv", "timeseries.csv", "run.json"]
+FILES = ["summary.json", "txs.csv", "nodes.csv", "timeseries.csv", "run.json", "scenario.yaml"]
 HEADERS = {
     "txs.csv": "id,kind,origin,created_s,size,work_initial,stem_hops,fluff_s,reach_frac,t50_s,t90_s,confirmed_s,"
                "repackagings,hashes",
     "nodes.csv": "node,region,degree,outbound,hashrate,bytes_in,bytes_out,txs_rejected,repackagings,"
-                 "repackage_hashes,req_max,mempool_peak_bytes",
+                 "repackage_hashes,req_max,mempool_peak_bytes,relay_hashrate",
     "timeseries.csv": "t_s,honest_created,honest_reached90,spam_created,spam_accepted,bytes,mean_req,max_req,"
-                      "mempool_bytes",
+                      "mempool_bytes,median_req,p90_req,escalated_share",
 }
 
 

@@ -1,6 +1,8 @@
 """What the simulator must show, end to end on the flow model: honest transactions reach every node
 with no attack; stem length falls as q rises; a scripted burst escalates exactly one link, once, to
-base^2, which then relaxes to base; spam reaches far more without PoW than with it."""
+base^2, which then relaxes to base; spam reaches far more without PoW than with it; a flooding attacker
+skips solves beyond its horizon and comes back once requirements relax, and every hash it spends is
+counted; the attack-window answers match what txs.csv says; nodes.csv gives each node's wallet."""
 import os
 import statistics
 import unittest
@@ -80,6 +82,10 @@ script:
             self.assertAlmostEqual(float(row["mean_req"]) * links, 2500 * (links - 1) + 2500.0 ** 2,
                                    delta=1e-6 * 2500 * links)
             self.assertEqual(float(row["max_req"]), 2500.0 ** 2)
+            # the quantiles and the share escalated say the same: one link in `links`
+            self.assertEqual(float(row["median_req"]), 2500)
+            self.assertEqual(float(row["p90_req"]), 2500)
+            self.assertAlmostEqual(float(row["escalated_share"]), 1 / links, delta=1e-9)
         # back to base once the hold (60 s) is over, and never below
         for row in ts:
             if float(row["t_s"]) >= 80:
@@ -106,6 +112,89 @@ script:
         self.assertGreater(on.summary["cost"]["attacker_hashes"], 0)
         # the honest workload is the same transactions in both runs
         self.assertEqual(on.summary["honest"]["created"], off.summary["honest"]["created"])
+
+    def test_rational_flood_comes_back_after_relaxation_and_pays_every_hash(self):
+        # The case that used to freeze: squaring to the 4th power caps an escalated link at 1e12 (1e7 s at
+        # 1e5 H/s). A rational attacker skips those solves (60 s horizon) and uses each link again once it
+        # relaxes back to base (hold 60 s): bursts of 20 per link per cycle, all through the attack.
+        s = self.scenario("""
+            name: rational
+            duration_s: 300
+            nodes: {count: 400}
+            difficulty: {exponent: 4}
+            attackers:
+              - {count: 1, connections: 8, hashrate: 1e5, rate: 100, start_s: 60, stop_s: 240}
+        """)
+        r = self.run_scenario(s, os.path.join(self.tmp, "o"))
+        ts = r.rows("timeseries.csv")
+        late = sum(int(row["spam_created"]) for row in ts if 150 < float(row["t_s"]) <= 240)
+        self.assertGreater(late, 50)
+        self.assertGreater(r.summary["spam"]["skipped_too_costly"], 1000)
+        # every spam it sent was solved to its target (model PoW: expected hashes = target), so the hashes
+        # it spent are close to the sum of those targets (a geometric draw each; hundreds of them)
+        spam = [t for t in r.rows("txs.csv") if t["kind"] == "spam"]
+        self.assertGreater(len(spam), 300)
+        targets = sum(float(t["work_initial"]) for t in spam)
+        spent = r.summary["cost"]["attacker_hashes"]
+        self.assertAlmostEqual(spent / targets, 1, delta=0.1)
+        # (a spam's hashes in txs.csv also hold what relays spent repackaging it)
+        self.assertGreaterEqual(sum(float(t["hashes"]) for t in spam), spent * (1 - 1e-9))
+        # never a solve beyond the horizon: 6e6 hashes at 1e5 H/s
+        self.assertLessEqual(max(float(t["work_initial"]) for t in spam), 6e6)
+
+    def test_attack_window_answers_match_txs_csv(self):
+        s = self.scenario("""
+            name: window
+            duration_s: 240
+            nodes: {count: 150}
+            honest: {rate: 2}
+            repackage: {policy: never}
+            attackers:
+              - {count: 1, connections: 8, hashrate: 1e5, rate: 30, start_s: 40, stop_s: 150}
+              - {count: 0, start_s: 30, stop_s: 160}
+        """)
+        r = self.run_scenario(s, os.path.join(self.tmp, "o"))
+        da = r.summary["honest"]["during_attack"]
+        self.assertEqual((da["from_s"], da["to_s"]), (30, 160))  # first start, last stop, count 0 included
+        window = [t for t in r.rows("txs.csv") if t["kind"] == "honest" and 30 <= float(t["created_s"]) < 160]
+        reached = sorted(float(t["t90_s"]) for t in window if t["t90_s"] != "")
+        self.assertEqual(da["created"], len(window))
+        self.assertEqual(da["reached90"], len(reached))
+        self.assertAlmostEqual(da["reached90_share"], len(reached) / len(window))
+        self.assertAlmostEqual(da["latency90_p50_s"], statistics.median(reached), places=6)
+        # without repackaging a transaction's hashes are its wallet's
+        per_tx = sum(float(t["hashes"]) for t in window) / len(window)
+        self.assertAlmostEqual(r.summary["cost"]["honest_sender_hashes_per_tx"], per_tx, delta=1e-6 * per_tx)
+        # a run with no attacker listed has no such block
+        calm = self.scenario("""
+            name: calm
+            duration_s: 60
+            nodes: {count: 50}
+        """, "calm.yaml")
+        c = self.run_scenario(calm, os.path.join(self.tmp, "c"))
+        self.assertNotIn("during_attack", c.summary["honest"])
+        self.assertNotIn("skipped_too_costly", c.summary["spam"])
+
+    def test_nodes_csv_gives_wallet_and_relay_hash_rates(self):
+        s = self.scenario("""
+            name: rates
+            duration_s: 60
+            nodes: {count: 80}
+            pow: {relay_hashrate: 3000}
+            honest: {hashrate: {dist: choice, values: [50, 5000], weights: [1, 1]}}
+            attackers:
+              - {count: 1, connections: 4, hashrate: 2e5, rate: 5}
+        """)
+        r = self.run_scenario(s, os.path.join(self.tmp, "o"))
+        attackers = set(r.summary["attacker_nodes"])
+        rates = set()
+        for n in r.rows("nodes.csv"):
+            if int(n["node"]) in attackers:
+                self.assertEqual((float(n["hashrate"]), float(n["relay_hashrate"])), (2e5, 0))
+            else:
+                self.assertEqual(float(n["relay_hashrate"]), 3000)
+                rates.add(float(n["hashrate"]))
+        self.assertEqual(rates, {50, 5000})  # one wallet per node, drawn from the distribution
 
     def test_spies_report_privacy(self):
         s = self.scenario("""

@@ -22,7 +22,7 @@ SWEEP = """
       pow.enabled: [false, true]
       replications: 3
 """
-FINAL = ["txs.csv", "nodes.csv", "timeseries.csv", "run.json", "summary.json"]
+FINAL = ["scenario.yaml", "txs.csv", "nodes.csv", "timeseries.csv", "run.json", "summary.json"]
 
 
 class Crash(Case):
@@ -33,6 +33,8 @@ class Crash(Case):
         self.assertTrue(text.endswith("\n"), path)
         if path.endswith(".json"):
             json.loads(text)
+        elif path.endswith(".yaml"):
+            self.assertIn("\nscript:", text, path)  # the record's last section
         else:
             rows = list(csv.reader(text.splitlines()))
             self.assertTrue(all(len(r) == len(rows[0]) for r in rows), path)

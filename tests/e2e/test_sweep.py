@@ -1,5 +1,8 @@
-"""Sweeps: the cross product times replications, one directory per run, sweep.csv with parameters then
-answers; -j 2 gives the same sweep.csv as -j 1; finished runs are skipped (resume)."""
+"""Sweeps: the cross product times replications, one directory per run named by its values and seed,
+sweep.csv with parameters then answers; -j 2 gives the same sweep.csv as -j 1; finished runs are skipped
+(resume) only when their record is the point's: growing the replications or appending a value gives the
+rows of a fresh sweep of the larger design, and a directory holding another run stops the sweep (exit 2,
+naming it and the first differing key) unless --force-rerun."""
 import csv
 import filecmp
 import os
@@ -22,6 +25,10 @@ SWEEP = """
 
 
 class Sweep(Case):
+    def text(self, path):
+        with open(path) as f:
+            return f.read()
+
     def rows(self, d):
         with open(os.path.join(d, "sweep.csv")) as f:
             return list(csv.DictReader(f))
@@ -49,13 +56,68 @@ class Sweep(Case):
         self.powrelay("sweep", s, "-o", b, "-j", "3", "-q")
         self.assertTrue(filecmp.cmp(os.path.join(a, "sweep.csv"), os.path.join(b, "sweep.csv"), shallow=False))
         # resume: a finished run is not run again; a removed one is
-        stamp = os.path.getmtime(os.path.join(b, "run-0001", "summary.json"))
-        os.remove(os.path.join(b, "run-0003", "summary.json"))
+        stamp = os.path.getmtime(os.path.join(b, "run-0-0-s1", "summary.json"))
+        os.remove(os.path.join(b, "run-0-1-s1", "summary.json"))
         p = self.powrelay("sweep", s, "-o", b, "-j", "2")
-        self.assertIn("run-0003 finished", p.stderr)
-        self.assertNotIn("run-0001 finished", p.stderr)
-        self.assertEqual(os.path.getmtime(os.path.join(b, "run-0001", "summary.json")), stamp)
+        self.assertIn("run-0-1-s1 finished", p.stderr)
+        self.assertNotIn("run-0-0-s1 finished", p.stderr)
+        self.assertEqual(os.path.getmtime(os.path.join(b, "run-0-0-s1", "summary.json")), stamp)
         self.assertTrue(filecmp.cmp(os.path.join(a, "sweep.csv"), os.path.join(b, "sweep.csv"), shallow=False))
+
+    def test_growing_a_sweep_gives_the_rows_of_a_fresh_one(self):
+        small = self.scenario(SWEEP, "small.yaml")
+        grown = self.scenario(SWEEP.replace("replications: 2", "replications: 3")
+                              .replace("[1e4, 1e5]", "[1e4, 1e5, 1e3]"), "grown.yaml")
+        out, fresh = os.path.join(self.tmp, "out"), os.path.join(self.tmp, "fresh")
+        self.powrelay("sweep", small, "-o", out, "-j", "2", "-q")
+        stamp = os.path.getmtime(os.path.join(out, "run-1-1-s2", "summary.json"))
+        p = self.powrelay("sweep", grown, "-o", out, "-j", "2")
+        self.assertIn("(18 of 18 done, 8 resumed, 0 failed)", p.stderr)
+        self.assertEqual(os.path.getmtime(os.path.join(out, "run-1-1-s2", "summary.json")), stamp)
+        self.powrelay("sweep", grown, "-o", fresh, "-j", "2", "-q")
+        self.assertTrue(filecmp.cmp(os.path.join(out, "sweep.csv"), os.path.join(fresh, "sweep.csv"), shallow=False))
+        self.assertEqual(len(self.rows(out)), 2 * 3 * 3)
+        # the same with --set on the command line, growing the replications only
+        p = self.powrelay("sweep", small, "-o", os.path.join(self.tmp, "fresh2"), "--set", "sweep.replications=3", "-q")
+        self.assertEqual(len(self.rows(os.path.join(self.tmp, "fresh2"))), 2 * 2 * 3)
+
+    def test_a_directory_holding_other_runs_is_an_error_or_rerun_on_demand(self):
+        s = self.scenario(SWEEP)
+        out = os.path.join(self.tmp, "out")
+        self.powrelay("sweep", s, "-o", out, "-j", "2", "-q")
+        before = self.text(os.path.join(out, "sweep.csv"))
+        # the values of a list given in another order: the directories now name other runs
+        swapped = self.scenario(SWEEP.replace("[1e4, 1e5]", "[1e5, 1e4]"), "swapped.yaml")
+        p = self.powrelay("sweep", swapped, "-o", out, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertRegex(p.stderr, r"run-0-0-s1 holds a different run: attackers\.0\.hashrate is 10000 there, "
+                                   r"100000 in this sweep")
+        self.assertIn("nothing was run", p.stderr)
+        self.assertEqual(self.text(os.path.join(out, "sweep.csv")), before)
+        # a changed base value, too
+        p = self.powrelay("sweep", s, "-o", out, "--set", "honest.rate=2", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("honest.rate is 1 there, 2 in this sweep", p.stderr)
+        # a finished run without a record (an older powrelay's) is never taken as this sweep's
+        os.remove(os.path.join(out, "run-1-1-s2", "scenario.yaml"))
+        p = self.powrelay("sweep", s, "-o", out, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("run-1-1-s2 holds a finished run but no readable record", p.stderr)
+        # --force-rerun runs the others again: the result is the swapped sweep's, fresh
+        self.powrelay("sweep", swapped, "-o", out, "--force-rerun", "-j", "2", "-q")
+        fresh = os.path.join(self.tmp, "fresh")
+        self.powrelay("sweep", swapped, "-o", fresh, "-j", "2", "-q")
+        self.assertTrue(filecmp.cmp(os.path.join(out, "sweep.csv"), os.path.join(fresh, "sweep.csv"), shallow=False))
+
+    def test_a_runs_record_runs_it_again(self):
+        s = self.scenario(SWEEP)
+        out = os.path.join(self.tmp, "out")
+        self.powrelay("sweep", s, "-o", out, "-j", "2", "-q")
+        rec = os.path.join(out, "run-1-0-s2", "scenario.yaml")
+        again = os.path.join(self.tmp, "again")
+        self.powrelay("run", rec, "-o", again, "-q")
+        for f in ["summary.json", "txs.csv", "nodes.csv", "timeseries.csv", "scenario.yaml"]:
+            self.assertTrue(filecmp.cmp(os.path.join(out, "run-1-0-s2", f), os.path.join(again, f), shallow=False), f)
 
     def test_bad_sweep_value_points_at_it(self):
         s = self.scenario(SWEEP.replace("[1e4, 1e5]", "[1e4, fast]"))

@@ -37,6 +37,8 @@ struct th {
     uint64_t digest;
     struct th_sent *sent;
     size_t nsent, csent;
+    struct th_timer { uint32_t node, kind; int64_t set, due; } *timers; /* every timer set, in order */
+    size_t ntimers, ctimers;
 };
 
 static bool earlier(const struct item *a, const struct item *b)
@@ -113,6 +115,11 @@ static uint64_t host_set_timer(void *ctx, uint32_t node, int64_t delay, uint32_t
 {
     struct th *h = ctx;
     uint64_t handle = ++h->next_handle;
+    if (h->ntimers == h->ctimers) {
+        h->ctimers = h->ctimers ? h->ctimers * 2 : 256;
+        h->timers = realloc(h->timers, sizeof *h->timers * h->ctimers);
+    }
+    h->timers[h->ntimers++] = (struct th_timer){.node = node, .kind = kind, .set = h->now, .due = h->now + delay};
     push(h, (struct item){.t = h->now + delay, .seq = h->seq++, .kind = ITEM_TIMER, .node = node, .tkind = kind,
                           .arg = arg, .handle = handle});
     return handle;
@@ -176,6 +183,7 @@ void th_free(struct th *h)
     free(h->heap);
     free(h->nodes);
     free(h->cancelled);
+    free(h->timers);
     free(h->evs);
     free(h);
 }
@@ -364,4 +372,16 @@ double th_last_mindiff(const struct th *h, uint32_t to)
             v = msg.req;
     }
     return v;
+}
+
+double th_timer_seconds(const struct th *h, uint32_t node, uint32_t kind, int64_t until_ns)
+{
+    double s = 0;
+    for (size_t i = 0; i < h->ntimers; i++) {
+        const struct th_timer *t = &h->timers[i];
+        if (t->node != node || t->kind != kind || t->set >= until_ns)
+            continue;
+        s += (double)((t->due < until_ns ? t->due : until_ns) - t->set) / 1e9;
+    }
+    return s;
 }

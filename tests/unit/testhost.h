@@ -67,6 +67,10 @@ uint64_t th_digest(const struct th *h);
 uint64_t th_messages(const struct th *h);
 uint64_t th_messages_of_type(const struct th *h, uint8_t type);
 
+/* Seconds that node's timers of `kind` ran (from being set to firing, or to until_ns): e.g. how long
+ * its solver was busy. Cancelled timers count in full. */
+double th_timer_seconds(const struct th *h, uint32_t node, uint32_t kind, int64_t until_ns);
+
 /* A transaction record as a test would send it. */
 struct pr_tx th_tx(uint64_t id, double work);
 

@@ -65,12 +65,13 @@ struct pr_tx_request {
 /* Creates the transaction and sends it on its way (after the wallet's solve). *id receives its id. */
 int pr_node_submit_tx(struct pr_node *n, const struct pr_tx_request *rq, uint64_t *id);
 
-/* Attack behaviour of an attacker node (SPEC 7). Spam goes out as single-transaction FLUFF messages,
- * one peer at a time in round robin, from start_ns until stop_ns. */
+/* Attack behaviour of an attacker node (docs/protocol.md#attackers). Spam goes out as
+ * single-transaction FLUFF messages, one peer at a time, from start_ns until stop_ns. */
 enum pr_attack_strategy {
-    PR_ATTACK_FLOOD = 0,  /* up to rate tx/s, each solved to the chosen peer's current requirement */
+    PR_ATTACK_FLOOD = 0,  /* up to rate tx/s in round robin, each solved to that peer's current requirement */
     PR_ATTACK_UNDER_LIMIT,/* every connection at 90% of the rate limit, solved to pow.base */
-    PR_ATTACK_LOWBALL     /* solved to pow.base, sent only to peers still asking pow.base, up to rate */
+    PR_ATTACK_LOWBALL,    /* solved to pow.base, sent only to peers still asking pow.base, up to rate */
+    PR_ATTACK_CHEAPEST    /* up to rate tx/s, each to the peer asking least when its solve starts */
 };
 struct pr_attack {
     enum pr_attack_strategy strategy;
@@ -78,8 +79,15 @@ struct pr_attack {
     float fee;
     uint32_t size;
     int64_t start_ns, stop_ns;
+    /* Horizon: a solve expected (target / hash rate) to take longer is skipped and counted
+     * (PR_DROP_TOO_COSTLY); 0 = none. */
+    double max_solve_s;
 };
 int pr_node_set_attack(struct pr_node *n, const struct pr_attack *a);
+
+/* The run ends now: report the hashes spent so far on every solve still running (PR_EV_HASHES_CUT), so
+ * that every hash is counted (docs/protocol.md#cost). Call once per node, after the last event. */
+void pr_node_finish(struct pr_node *n);
 
 /* Assemble a block from this node's mempool (fee rate, then age), apply it and flood it. */
 int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes);
@@ -120,9 +128,11 @@ struct pr_node_stats {
     uint64_t txs_rejected;      /* below requirement */
     uint64_t txs_duplicate;
     uint64_t repackagings;      /* PoWs computed by this node's solver for others' transactions */
-    double repackage_hashes;
+    double repackage_hashes;    /* finished, and cut off by the end of the run */
     uint64_t repackage_declined;
     uint64_t solver_dropped;    /* jobs dropped because the solver queue was full */
+    uint64_t spam_skipped;      /* attacker: solves skipped as too costly for its horizon */
+    double hashes_cut;          /* spent on solves still running when the run ended (pr_node_finish) */
     uint64_t pool_dropped;      /* not admitted to, or evicted from, a full pool */
     double req_max;             /* highest requirement asked of any peer */
     uint64_t mempool_bytes, mempool_peak_bytes, mempool_txs;
