@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/build.sh
 jobs=$(nproc 2>/dev/null || echo 2)
-for s in no-attack flood under-limit lowball no-pow scale; do
+for s in no-attack flood under-limit lowball cheapest no-pow scale; do
   ./build/runner/powrelay sweep "scenarios/study-$s.yaml" -o "results/study/$s" -j "$jobs"
 done
 /usr/bin/python3 plots/study results/study docs
