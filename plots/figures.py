@@ -1,4 +1,4 @@
-"""The figures of SPEC 11, from powrelay's output files (the CSV and JSON of SPEC 10)."""
+"""The figures of a run and of a sweep, from powrelay's output files (docs/scenario.md#outputs)."""
 import csv
 import json
 import math

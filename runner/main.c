@@ -1,4 +1,4 @@
-/* powrelay: the command line (SPEC 9).
+/* powrelay: the command line (docs/scenario.md#command-line).
  *
  *   powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3]
  *   powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--force-rerun] [--set path=value]...
@@ -53,8 +53,8 @@ static char *join_argv(int argc, char **argv)
 
 /* A large run's memory is mostly per-node tables of 16 to 64 KB that are replaced by larger ones as
  * they grow. Under glibc's default (mmap from 128 KB, a threshold that then rises) they come from the
- * heap, and the tables they replace leave holes that later small allocations pin: at 10,000 nodes,
- * about 180 MB of a 2.3 GB peak. Mapped separately, a replaced table goes back to the system. */
+ * heap, and the tables they replace leave holes that later small allocations pin. Mapped separately,
+ * a replaced table goes back to the system. */
 static void tune_allocator(void)
 {
 #ifdef __GLIBC__

@@ -1,4 +1,4 @@
-/* Output files (SPEC 10), each written to a temporary name in its directory and renamed into place,
+/* Output files (docs/scenario.md#outputs), each written to a temporary name in its directory and renamed into place,
  * so that a killed run never leaves half a file; summary.json goes last, so its presence means the run
  * is complete (a sweep resumes on it). Numbers are formatted the same way on every run. */
 #ifndef POWRELAY_OUTPUT_H

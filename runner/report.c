@@ -307,7 +307,7 @@ static int write_summary(const struct prr_report *r, const struct answers *a, co
         prr_json_uint(&j, "spies", a->spies);
         prr_json_close(&j);
     }
-    /* Which nodes were attackers: nodes.csv has no role column (SPEC 10 fixes its columns). */
+    /* Which nodes were attackers: nodes.csv has no role column (its columns are fixed: docs/scenario.md#outputs). */
     prr_json_array(&j, "attacker_nodes");
     for (uint32_t i = 0; i < r->topo->n; i++)
         if (r->role[i] == PRR_ROLE_ATTACKER)

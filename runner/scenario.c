@@ -1,5 +1,5 @@
 /* Scenario reading: a table of the accepted keys of each section (so an unknown key is an error), each
- * with its type, its range and where it goes; the defaults of SPEC 8; cross-field checks. */
+ * with its type, its range and where it goes; the defaults of docs/scenario.md; cross-field checks. */
 #include "scenario.h"
 
 #include <ctype.h>
@@ -13,7 +13,7 @@
 #include "powrelay/rng.h"
 #include "powrelay/wire.h"
 
-/* ---- SPEC 2 defaults: Gervais et al. (CCS 2016) latencies and bandwidths, SimBlock's 2019 shares ---- */
+/* ---- default regions (docs/protocol.md#network): Gervais et al. (CCS 2016) latencies and bandwidths, SimBlock's 2019 shares ---- */
 
 static const struct prr_region default_regions[] = {
     {"NA", 0.3316, 6.74, 41.68}, {"EU", 0.4998, 6.72, 21.29}, {"SA", 0.0090, 2.2, 9.89},
@@ -909,7 +909,7 @@ int prr_scenario_read(const struct yt_node *root, const char *file, struct prr_s
     defaults(sc);
     if (!root || root->kind != YT_MAP) {
         prr_scenario_free(sc);
-        return fail_at(&cv, root, "a scenario is a map of keys (see SPEC section 8)");
+        return fail_at(&cv, root, "a scenario is a map of keys (see docs/scenario.md)");
     }
     static const char *const lists[] = {"attackers", "script", "sweep", NULL};
     for (size_t i = 0; i < root->n; i++) {

@@ -1,4 +1,4 @@
-/* A scenario (SPEC 8): every key with its default, read from a YAML tree with range checks. Errors name
+/* A scenario (docs/scenario.md): every key with its default, read from a YAML tree with range checks. Errors name
  * the file, line and column (1-based) and the key. */
 #ifndef POWRELAY_SCENARIO_H
 #define POWRELAY_SCENARIO_H

@@ -8,7 +8,7 @@
 
 #include "scenario.h"
 
-/* Exit statuses (SPEC 9). */
+/* Exit statuses (docs/scenario.md#command-line). */
 #define PRR_EXIT_OK 0
 #define PRR_EXIT_INTERNAL 1
 #define PRR_EXIT_BAD 2

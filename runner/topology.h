@@ -1,4 +1,4 @@
-/* The overlay graph (SPEC 2): every node dials random peers until it has peers.outbound of them,
+/* The overlay graph (docs/protocol.md#network): every node dials random peers until it has peers.outbound of them,
  * accepting inbound ones only while under peers.max; nodes still under peers.min get more; the graph
  * is made one connected component; then new attacker nodes dial K honest nodes each. Regions are
  * drawn by share. */

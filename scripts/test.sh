@@ -15,9 +15,9 @@ cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs" -LE 'slow|bench'
 
 echo "== under AddressSanitizer and UndefinedBehaviorSanitizer"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOWRELAY_SANITIZE=ON -DPOWRELAY_MPI=OFF -DPOWRELAY_NS3=OFF
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOWRELAY_SANITIZE=ON -DPOWRELAY_MPI=AUTO -DPOWRELAY_NS3=OFF
 cmake --build build-asan -j "$jobs"
-ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'unit|flow|e2e|fuzz' -LE 'slow|bench'
+ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'unit|flow|e2e|fuzz|build' -LE 'slow|bench'
 
 echo "== under valgrind"
 out=$(mktemp -d)

@@ -5,7 +5,6 @@
 
 #include "hostcall.h"
 #include "node_internal.h"
-#include "relay.h"
 
 int pr_cpu_queue(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t len, uint32_t pad, uint32_t ntx)
 {
@@ -35,15 +34,14 @@ int pr_cpu_queue(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t len,
     return PR_OK;
 }
 
-void pr_cpu_done(struct pr_node *n)
+bool pr_cpu_take(struct pr_node *n, struct pr_pending_msg *out)
 {
     if (n->vq_len == 0)
-        return;
-    struct pr_pending_msg m = n->vq[n->vq_head];
+        return false;
+    *out = n->vq[n->vq_head];
     n->vq_head = (n->vq_head + 1) % n->vq_cap;
     n->vq_len--;
-    pr_relay_process(n, m.peer, m.bytes, m.len, m.pad);
-    free(m.bytes);
+    return true;
 }
 
 void pr_cpu_free(struct pr_node *n)

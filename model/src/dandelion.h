@@ -1,4 +1,4 @@
-/* Dandelion++ epochs (SPEC 5): stems picked from outbound peers, sources mapped to the least-used stem,
+/* Dandelion++ epochs (docs/protocol.md#epochs): stems picked from outbound peers, sources mapped to the least-used stem,
  * fluff epochs with probability q, and the random delays (epoch length, embargo, fluff flush). */
 #ifndef POWRELAY_DANDELION_H
 #define POWRELAY_DANDELION_H

@@ -1,4 +1,4 @@
-/* The per-neighbour requirement (SPEC 4): rate measurement, escalation, hold, relaxation, cap. */
+/* The per-neighbour requirement (docs/protocol.md#requirement): rate measurement, escalation, hold, relaxation, cap. */
 #ifndef POWRELAY_DIFFICULTY_H
 #define POWRELAY_DIFFICULTY_H
 
@@ -11,7 +11,7 @@
  * holds at most `keep` times (the limit count + 1). Every rule only compares the count with the limit,
  * and "more than the limit in the window" is exactly "the limit + 1 latest are all in it"; when the
  * rate falls back is when the oldest of those leaves. So a flooded link holds 21 times, not the
- * hundreds that arrive in a window (17 MB less at large.yaml's peak over 10,000 nodes). */
+ * hundreds that arrive in a window. */
 struct pr_rate_window {
     int64_t *ts;
     uint32_t head, len, cap;

@@ -1,4 +1,4 @@
-/* The mempool (SPEC 6): byte accounting against a capacity, eviction of the lowest fee rate when full,
+/* The mempool (docs/protocol.md#mempool): byte accounting against a capacity, eviction of the lowest fee rate when full,
  * and block assembly by fee rate then age. Entries live in the node's txtable; the pool keeps a heap of
  * their cold records (whose indices never move) ordered worst-first (lowest fee rate, then newest), so
  * eviction is O(log n). */

@@ -112,47 +112,80 @@ int pr_node_start(struct pr_node *n)
     return PR_OK;
 }
 
+/* ---- timers ---- */
+
+static void fire_epoch(struct pr_node *n, uint64_t arg) { (void)arg, new_epoch(n); }
+
+static void fire_advertise(struct pr_node *n, uint64_t arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < n->npeers; i++)
+        pr_send_mindiff(n, i);
+    pr_set_timer(n, n->cfg->advertise_ns, PR_T_ADVERTISE, 0);
+}
+
+static void fire_hold(struct pr_node *n, uint64_t arg)
+{
+    if (arg < n->npeers)
+        pr_relay_hold_check(n, (uint32_t)arg);
+}
+
+static const void *hold_touches(const struct pr_node *n, uint64_t arg)
+{
+    return arg < n->npeers ? &n->peers[arg].in : NULL;
+}
+
+static void fire_flush(struct pr_node *n, uint64_t arg)
+{
+    if (arg < n->npeers) {
+        n->peers[arg].flush_timer = 0;
+        pr_relay_flush(n, (uint32_t)arg);
+    }
+}
+
+static const void *flush_touches(const struct pr_node *n, uint64_t arg)
+{
+    return arg < n->npeers ? &n->peers[arg].fq : NULL; /* the queue's fields, not the record's start */
+}
+
+static void fire_embargo(struct pr_node *n, uint64_t arg) { pr_relay_embargo(n, arg); }
+
+static const void *embargo_touches(const struct pr_node *n, uint64_t arg)
+{
+    return n->txs.hot ? &n->txs.hot[pr_txtable_home(&n->txs, arg)] : NULL;
+}
+
+static void fire_solver(struct pr_node *n, uint64_t arg) { (void)arg, pr_work_solver_timer(n); }
+static void fire_device(struct pr_node *n, uint64_t arg) { pr_work_device_timer(n, arg); }
+static int process(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t len, uint32_t pad);
+
+static void fire_verify(struct pr_node *n, uint64_t arg)
+{
+    (void)arg;
+    struct pr_pending_msg m;
+    if (pr_cpu_take(n, &m)) {
+        process(n, m.peer, m.bytes, m.len, m.pad);
+        free(m.bytes);
+    }
+}
+static void fire_attack(struct pr_node *n, uint64_t arg) { (void)arg, pr_attack_tick(n); }
+
+const struct pr_timer_kind pr_timer_kinds[PR_T_COUNT] = {
+    [PR_T_EPOCH] = {fire_epoch, NULL},
+    [PR_T_ADVERTISE] = {fire_advertise, NULL},
+    [PR_T_HOLD] = {fire_hold, hold_touches},
+    [PR_T_FLUSH] = {fire_flush, flush_touches},
+    [PR_T_EMBARGO] = {fire_embargo, embargo_touches},
+    [PR_T_SOLVER] = {fire_solver, NULL},
+    [PR_T_DEVICE] = {fire_device, NULL},
+    [PR_T_VERIFY] = {fire_verify, NULL},
+    [PR_T_ATTACK] = {fire_attack, NULL},
+};
+
 void pr_node_timer(struct pr_node *n, uint32_t kind, uint64_t arg)
 {
-    if (!n)
-        return;
-    switch (kind) {
-    case PR_T_EPOCH:
-        new_epoch(n);
-        break;
-    case PR_T_ADVERTISE:
-        for (uint32_t i = 0; i < n->npeers; i++)
-            pr_send_mindiff(n, i);
-        pr_set_timer(n, n->cfg->advertise_ns, PR_T_ADVERTISE, 0);
-        break;
-    case PR_T_HOLD:
-        if (arg < n->npeers)
-            pr_relay_hold_check(n, (uint32_t)arg);
-        break;
-    case PR_T_FLUSH:
-        if (arg < n->npeers) {
-            n->peers[arg].flush_timer = 0;
-            pr_relay_flush(n, (uint32_t)arg);
-        }
-        break;
-    case PR_T_EMBARGO:
-        pr_relay_embargo(n, arg);
-        break;
-    case PR_T_SOLVER:
-        pr_work_solver_timer(n);
-        break;
-    case PR_T_DEVICE:
-        pr_work_device_timer(n, arg);
-        break;
-    case PR_T_VERIFY:
-        pr_cpu_done(n);
-        break;
-    case PR_T_ATTACK:
-        pr_attack_tick(n);
-        break;
-    default:
-        break;
-    }
+    if (n && kind < PR_T_COUNT && pr_timer_kinds[kind].fire)
+        pr_timer_kinds[kind].fire(n, arg);
 }
 
 static int find_peer(const struct pr_node *n, uint32_t id)
@@ -161,6 +194,22 @@ static int find_peer(const struct pr_node *n, uint32_t id)
         if (n->peer_ids[i] == id)
             return (int)i;
     return -1;
+}
+
+/* Decode a message from the peer at index pi (every byte untrusted) and hand it to its module. */
+static int process(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t len, uint32_t pad)
+{
+    struct pr_msg m;
+    int err = pr_wire_decode(msg, len, pad, &m);
+    if (err != PR_OK) {
+        pr_relay_invalid(n, pi, err);
+        return err;
+    }
+    if (m.type == PR_MSG_BLOCK) {
+        pr_block_receive(n, pi, &m, msg, len, pad);
+        return PR_OK;
+    }
+    return pr_relay_message(n, pi, &m);
 }
 
 int pr_node_receive(struct pr_node *n, uint32_t from, const uint8_t *msg, size_t len, uint32_t pad)
@@ -183,7 +232,7 @@ int pr_node_receive(struct pr_node *n, uint32_t from, const uint8_t *msg, size_t
             return pr_cpu_queue(n, (uint32_t)pi, msg, len, pad, m.count);
         /* An undecodable message costs no verification; process() reports it. */
     }
-    return pr_relay_process(n, (uint32_t)pi, msg, len, pad);
+    return process(n, (uint32_t)pi, msg, len, pad);
 }
 
 void pr_node_set_hashrate(struct pr_node *n, double hashrate)
@@ -223,40 +272,6 @@ int pr_node_submit_tx(struct pr_node *n, const struct pr_tx_request *rq, uint64_
     if (n->seq == UINT32_MAX)
         return PR_ERR_LIMIT;
     return pr_relay_submit(n, rq, id);
-}
-
-void pr_node_prefetch(const struct pr_node *n)
-{
-    /* The hot part of the struct, from `id` to the first peer ids. */
-    const char *p = (const char *)n;
-    for (size_t off = 0; off < offsetof(struct pr_node, peer_ids) + 64; off += 64)
-        pr_prefetch(p + off);
-}
-
-void pr_node_prefetch_msg(const struct pr_node *n, const uint8_t *msg, size_t len)
-{
-    uint64_t id;
-    if (pr_wire_peek_tx_id(msg, len, &id))
-        pr_txtable_prefetch(&n->txs, id);
-}
-
-void pr_node_prefetch_timer(const struct pr_node *n, uint32_t kind, uint64_t arg)
-{
-    switch (kind) {
-    case PR_T_FLUSH: /* the queue's fields, not the start of the peer's record */
-        if (arg < n->npeers)
-            pr_prefetch(&n->peers[arg].fq);
-        break;
-    case PR_T_HOLD:
-        if (arg < n->npeers)
-            pr_prefetch(&n->peers[arg].in);
-        break;
-    case PR_T_EMBARGO:
-        pr_txtable_prefetch(&n->txs, arg);
-        break;
-    default:
-        break;
-    }
 }
 
 uint32_t pr_node_id(const struct pr_node *n) { return n->id; }

@@ -15,11 +15,12 @@
 #include "mempool.h"
 #include "pow.h"
 #include "repackage.h"
+#include "txstate.h"
 #include "txtable.h"
 #include "work.h"
 
 /* Timer kinds (opaque to the host, which only passes them back). */
-enum pr_timer_kind {
+enum pr_timer {
     PR_T_EPOCH = 1,
     PR_T_ADVERTISE,
     PR_T_HOLD,    /* arg = peer index: the requirement's hold ended or a relax check is due */
@@ -28,16 +29,18 @@ enum pr_timer_kind {
     PR_T_SOLVER,  /* the running solver job is done */
     PR_T_DEVICE,  /* arg = solve key: a job on a device of its own (a wallet) is done */
     PR_T_VERIFY,  /* the CPU finished verifying the oldest queued message */
-    PR_T_ATTACK   /* the next spam attempt */
+    PR_T_ATTACK,  /* the next spam attempt */
+    PR_T_COUNT
 };
 
-/* What to do with a transaction once its PoW job is done (or found unnecessary). */
-enum pr_after {
-    PR_AFTER_NONE = 0,
-    PR_AFTER_STEM,    /* send to the stem peer */
-    PR_AFTER_DIFFUSE, /* open the fluff round: queue to every target */
-    PR_AFTER_RESEND   /* resend to the fluff peers that did not relay */
+/* What a timer kind does when it fires, and what it touches first (for the host's prefetch hint): one
+ * table (node.c), so a kind is added in one place. */
+struct pr_node;
+struct pr_timer_kind {
+    void (*fire)(struct pr_node *n, uint64_t arg);
+    const void *(*touches)(const struct pr_node *n, uint64_t arg); /* optional; NULL: nothing known */
 };
+extern const struct pr_timer_kind pr_timer_kinds[PR_T_COUNT];
 
 struct pr_peer {
     uint32_t id;

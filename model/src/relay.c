@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "block.h"
 #include "hostcall.h"
 #include "node_internal.h"
+#include "wirepeek.h"
 #include "work.h"
 
 #define LOCAL_BATCH 32 /* transactions of a batch handled in arrays on the stack; more are allocated */
@@ -57,7 +57,7 @@ void pr_send_txs(struct pr_node *n, uint32_t peer_idx, uint8_t type, const struc
     }
 }
 
-static void report_invalid(struct pr_node *n, uint32_t pi, int err)
+void pr_relay_invalid(struct pr_node *n, uint32_t pi, int err)
 {
     n->st.messages_invalid++;
     pr_emit(n, PR_EV_MSG_INVALID, (uint32_t)err, pi, 0, 0, 0);
@@ -341,7 +341,7 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     pr_cancel_timer(n, &p->flush_timer);
 
     /* A usual batch is built on the stack; a bigger one in memory of its own, freed after (a buffer
-     * kept per node grew to the largest batch it ever sent: 100 MB over 10,000 nodes). */
+     * kept per node would grow to the largest batch it ever sent). */
     struct pr_tx local[LOCAL_BATCH];
     uint32_t local_slots[LOCAL_BATCH];
     struct pr_tx *batch = local;
@@ -352,19 +352,10 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     }
     if (batch && slots) { /* out of memory: the queue is dropped, as a lost message would be */
         uint32_t k = 0;
-        /* On a large network each id's hot entry and cold record are cache misses: look a chunk up
-         * first (its entries' lines fetched ahead) and fetch the cold records, then take them. */
+        /* A chunk at a time: looked up (its memory fetched ahead), then taken while still in cache. */
         for (uint32_t c0 = 0; c0 < len; c0 += LOCAL_BATCH) {
             uint32_t cn = len - c0 < LOCAL_BATCH ? len - c0 : LOCAL_BATCH;
-            for (uint32_t i = 0; i < cn && i < PREFETCH_AHEAD; i++)
-                pr_txtable_prefetch(&n->txs, ids[c0 + i]);
-            for (uint32_t i = 0; i < cn; i++) {
-                if (i + PREFETCH_AHEAD < cn)
-                    pr_txtable_prefetch(&n->txs, ids[c0 + i + PREFETCH_AHEAD]);
-                slots[c0 + i] = pr_txtable_find(&n->txs, ids[c0 + i]);
-                if (slots[c0 + i] != PR_NO_SLOT)
-                    pr_prefetch(pr_txcold_of(&n->txs, &n->txs.hot[slots[c0 + i]]));
-            }
+            pr_txtable_find_many(&n->txs, ids + c0, cn, slots + c0);
             for (uint32_t i = c0; i < c0 + cn; i++)
                 if (flush_take(n, pi, slots[i], &batch[k]))
                     k++;
@@ -403,7 +394,7 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     }
 }
 
-/* req[N] is counted before judging (SPEC 4: count, escalate, then judge). */
+/* A transaction is counted before it is judged: count, escalate, then judge (docs/protocol.md#receipt). */
 static void count_rate(struct pr_node *n, uint32_t pi, int64_t now)
 {
     struct pr_peer *p = &n->peers[pi];
@@ -452,7 +443,7 @@ static uint8_t receive_tx(struct pr_node *n, uint32_t pi, const struct pr_tx *tx
     if (c->pow_enabled) {
         bool forged = c->pow_mode == PR_POW_SHA256 && !pr_pow_sha256_verify(tx->id, tx->nonce, tx->work);
         if (forged)
-            report_invalid(n, pi, PR_ERR_BAD_POW);
+            pr_relay_invalid(n, pi, PR_ERR_BAD_POW);
         if (forged || tx->work < p->in.req) {
             n->st.txs_rejected++;
             p->txs_rejected++;
@@ -540,7 +531,7 @@ static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m
         struct pr_answer a;
         pr_wire_answer_at(m, i, &a);
         if (a.status == PR_ANS_NACK && a.req > c->difficulty_max) {
-            report_invalid(n, pi, PR_ERR_MALFORMED);
+            pr_relay_invalid(n, pi, PR_ERR_MALFORMED);
             return PR_ERR_MALFORMED;
         }
     }
@@ -578,32 +569,23 @@ static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m
     return PR_OK;
 }
 
-int pr_relay_process(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t len, uint32_t pad)
+int pr_relay_message(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
 {
-    struct pr_msg m;
-    int err = pr_wire_decode(msg, len, pad, &m);
-    if (err != PR_OK) {
-        report_invalid(n, pi, err);
-        return err;
-    }
-    switch (m.type) {
+    switch (m->type) {
     case PR_MSG_STEM:
     case PR_MSG_FLUFF:
-        return handle_txs(n, pi, &m);
+        return handle_txs(n, pi, m);
     case PR_MSG_ANSWER:
-        return handle_answers(n, pi, &m);
+        return handle_answers(n, pi, m);
     case PR_MSG_MINDIFF:
-        if (m.req > n->cfg->difficulty_max) {
-            report_invalid(n, pi, PR_ERR_MALFORMED);
+        if (m->req > n->cfg->difficulty_max) {
+            pr_relay_invalid(n, pi, PR_ERR_MALFORMED);
             return PR_ERR_MALFORMED;
         }
-        n->peers[pi].their_req = m.req;
-        return PR_OK;
-    case PR_MSG_BLOCK:
-        pr_block_receive(n, pi, &m, msg, len, pad);
+        n->peers[pi].their_req = m->req;
         return PR_OK;
     default:
-        return PR_ERR_UNKNOWN_TYPE; /* decode() already refused it */
+        return PR_ERR_UNKNOWN_TYPE;
     }
 }
 

@@ -9,12 +9,15 @@
 
 #include "powrelay/node.h"
 #include "powrelay/tx.h"
+#include "powrelay/wire.h"
 
 struct pr_node;
 struct pr_txent;
 
-/* Handle one message from the peer at index peer_idx (decoded and checked here). */
-int pr_relay_process(struct pr_node *n, uint32_t peer_idx, const uint8_t *msg, size_t len, uint32_t pad);
+/* A decoded STEM, FLUFF, ANSWER or MINDIFF message from the peer at index peer_idx. */
+int pr_relay_message(struct pr_node *n, uint32_t peer_idx, const struct pr_msg *m);
+/* A message from the peer broke the protocol (err: enum pr_err): count and report it. */
+void pr_relay_invalid(struct pr_node *n, uint32_t peer_idx, int err);
 /* Timers: a connection's fluff queue is due; a stem transaction's embargo ended; a requirement's hold
  * ended or a relax check is due. */
 void pr_relay_flush(struct pr_node *n, uint32_t peer_idx);

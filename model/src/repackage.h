@@ -1,4 +1,4 @@
-/* Repackaging probability (SPEC 4): how likely a relay is to pay for a stronger PoW for a transaction
+/* Repackaging probability (docs/protocol.md#repackaging): how likely a relay is to pay for a stronger PoW for a transaction
  * from neighbour N, falling as N keeps needing it. */
 #ifndef POWRELAY_REPACKAGE_H
 #define POWRELAY_REPACKAGE_H

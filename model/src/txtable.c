@@ -1,11 +1,13 @@
 #include "txtable.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "powrelay/error.h"
 
-_Static_assert(sizeof(struct pr_txent) == 64, "a hot entry is one cache line");
+_Static_assert(sizeof(struct pr_txent) == 64, "an entry is one cache line");
+_Static_assert(offsetof(struct pr_txent, id) == 0, "the key comes first");
 _Static_assert(sizeof(struct pr_txcold) == 24, "a cold record is 24 bytes");
 
 void pr_txtable_init(struct pr_txtable *t, int64_t ttl_ns)
@@ -42,17 +44,31 @@ uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id)
     }
 }
 
+void pr_txtable_find_many(const struct pr_txtable *t, const uint64_t *ids, uint32_t n, uint32_t *slots)
+{
+    /* On a large network each id's entry and cold record are cache misses: fetch entries a few ids
+     * ahead of the one being found, and each found entry's cold record for the caller. */
+    enum { AHEAD = 8 };
+    for (uint32_t i = 0; i < n && i < AHEAD; i++)
+        pr_txtable_prefetch(t, ids[i]);
+    for (uint32_t i = 0; i < n; i++) {
+        if (i + AHEAD < n)
+            pr_txtable_prefetch(t, ids[i + AHEAD]);
+        slots[i] = pr_txtable_find(t, ids[i]);
+        if (slots[i] != PR_NO_SLOT)
+            pr_prefetch(pr_txcold_of(t, &t->hot[slots[i]]));
+    }
+}
+
 /* Clean the table of tombstones, growing it only if the live entries would fill more than 11/16 of it.
- * Growing on every rehash (to at most half full) doubled most tables of a long run for good: a full
- * mempool churns (evicted out, new in) through tombstones at a steady ~650 live entries, so the tables
- * sat at 2,048 slots a third full. Keeping the size leaves room for 1/16 of the slots in tombstones
+ * Growing on every rehash (to at most half full) would double most tables of a long run for good: a
+ * full mempool churns (evicted out, new in) through tombstones at a steady size. Keeping the size leaves room for 1/16 of the slots in tombstones
  * before the next cleaning, O(slots) work per 1/16*slots deletions; pure growth still doubles (the
  * insert that finds the table 3/4 full leaves it 3/8 full).
  *
  * A table has a power of two less one slots: a large block is mapped in whole pages, and the
  * allocator's header with the 64-byte alignment would make 2^k slots (2^k * 64 bytes) take a page more
- * than their size (17 pages for 1,024 slots: 40 MB over 10,000 nodes). One slot fewer leaves 64 bytes
- * for them. */
+ * than their size. One slot fewer leaves 64 bytes for them. */
 static int rehash(struct pr_txtable *t)
 {
     uint32_t slots = 15;
@@ -159,7 +175,7 @@ void pr_txtable_forget(struct pr_txtable *t, uint32_t slot, int64_t now_ns)
     e->id = t->hot[slot + 1 == t->slots ? 0 : slot + 1].id == 0 ? 0 : PR_TX_TOMB;
     if (e->id == 0)
         t->used--;
-    e->state = PR_TXS_FREE;
+    memset((char *)e + sizeof e->id, 0, sizeof *e - sizeof e->id); /* the protocol's fields too */
     t->live--;
     if (t->nonces.len)
         pr_u64map_del(&t->nonces, id);

@@ -1,13 +1,15 @@
-/* A node's transaction state: the live transactions (own ones being solved, the stem pool, the
- * mempool) and the ids it no longer holds but still remembers ("seen"), so that late copies of confirmed
- * or evicted transactions are recognised as old. The memory is two generations of an id set, the older
+/* A node's table of transactions: the live ones (own ones being solved, the stem pool, the mempool)
+ * and the ids it no longer holds but still remembers ("seen"), so that late copies of confirmed or
+ * evicted transactions are recognised as old. The memory is two generations of an id set, the older
  * dropped every TTL: an id is remembered between one and two TTLs, at 8 bytes a slot and no scans.
  *
- * Layout for speed on large networks, where every lookup is a cache miss: what receiving a copy or an
- * answer touches sits in a 64-byte "hot" entry stored in an open-addressing table (one cache line per
- * lookup); the rest sits in a "cold" record in a slab whose indices never change (the mempool's heap
- * refers to those). Hot slots stay put until an insertion grows the table: hold a slot only across
- * calls that cannot insert. */
+ * The table is generic over what the protocol keeps per transaction (as khash is over its types): its
+ * entry type comes from txstate.h, of which the table reads and writes only `id` and `cold`; every
+ * other field is the protocol's. Layout for speed on large networks, where every lookup is a cache
+ * miss: the entry is one 64-byte line in an open-addressing table (one line per lookup); the rest of a
+ * transaction sits in a "cold" record in a slab whose indices never change (the mempool's heap refers to
+ * those). Hot slots stay put until an insertion grows the table: hold a slot only across calls that
+ * cannot insert. */
 #ifndef POWRELAY_TXTABLE_H
 #define POWRELAY_TXTABLE_H
 
@@ -16,43 +18,9 @@
 
 #include "powrelay/u64map.h"
 #include "prefetch.h"
+#include "txstate.h"
 
 #define PR_NO_SLOT UINT32_MAX
-
-enum pr_tx_state {
-    PR_TXS_FREE = 0,
-    PR_TXS_WALLET, /* own transaction: the sender's wallet is solving its PoW */
-    PR_TXS_STEM,   /* in the stem pool */
-    PR_TXS_POOL    /* in the mempool: fluffed */
-};
-
-/* Entry flags. */
-#define PR_TXF_OWN 0x01u         /* created here (own rule: always solved to the target) */
-#define PR_TXF_EXACT 0x02u       /* scripted with an explicit work: never re-solved */
-#define PR_TXF_RP_COUNTED 0x04u  /* already counted once in its source's rp */
-#define PR_TXF_STEM_RESENT 0x08u /* the one stem resend after a NACK is used */
-#define PR_TXF_ROUND_DONE 0x10u  /* the fluff round's half-relayed check is done */
-#define PR_TXF_JOB 0x20u         /* a PoW job (solver or wallet) for it is queued or running */
-#define PR_TXF_ROUND_OPEN 0x40u  /* a fluff round is being counted */
-#define PR_TXF_EMBARGO 0x80u     /* its embargo timer is set (the handler checks the state, so it is never
-                                    cancelled: one stale event is cheaper than a handle per entry) */
-
-struct pr_txent {      /* hot: 64 bytes */
-    uint64_t id;       /* 0: empty slot; PR_TX_TOMB: deleted */
-    double work;
-    uint64_t known;    /* peers known to have it (bit = peer index) */
-    uint64_t queued;   /* peers whose fluff queue holds it */
-    uint64_t inflight; /* peers it was fluffed to whose answer is still due */
-    uint64_t nonrelay; /* fluff round: peers that did not relay it */
-    uint32_t cold;     /* its pr_txcold */
-    uint32_t size;
-    uint8_t state;     /* enum pr_tx_state */
-    uint8_t flags;
-    uint8_t after;     /* what to do once its pending PoW job is done (enum pr_after) */
-    uint8_t src;       /* peer index it came from; PR_SRC_SELF for own */
-    uint8_t stem_peer; /* peer index it was stemmed to */
-    uint8_t round_n, round_relayed, round_notrelayed;
-};
 
 struct pr_txcold {     /* 24 bytes: what the mempool orders by, and what only sending needs (the size is
                           in the hot entry: a large run holds millions of these) */
@@ -80,6 +48,9 @@ void pr_txtable_init(struct pr_txtable *t, int64_t ttl_ns);
 void pr_txtable_free(struct pr_txtable *t);
 /* Hot slot of a live transaction, or PR_NO_SLOT. */
 uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id);
+/* pr_txtable_find() of n ids at once (slots[i] for ids[i]), fetching ahead the memory they will touch,
+ * entries and cold records: the way to look up a batch on a large network. */
+void pr_txtable_find_many(const struct pr_txtable *t, const uint64_t *ids, uint32_t n, uint32_t *slots);
 /* pr_txtable_find(), trying first the slot id had when last found (it stays put unless an insertion
  * grew the table; an entry is only ever at one slot, so a match there is the answer). */
 static inline uint32_t pr_txtable_refind(const struct pr_txtable *t, uint64_t id, uint32_t hint)

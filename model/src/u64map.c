@@ -170,7 +170,7 @@ int pr_u64set_add(struct pr_u64set *s, uint64_t key)
         return PR_ERR_INVALID;
     if (!s->keys || (s->len + 1) * 4 > s->slots * 3) {
         /* By a quarter (kept a multiple of 8), so a set sits 60-75% full rather than 37-75%: these
-         * sets (remembered ids) are a fifth of a large run's memory. */
+         * sets (remembered ids) are a large part of a large run's memory. */
         size_t slots = s->keys ? (s->slots + s->slots / 4 + 7) / 8 * 8 : 16;
         if (slots >= UINT32_MAX)
             return PR_ERR_NOMEM; /* pr_hash_slot() scales a 32-bit hash */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "powrelay/error.h"
+#include "wirepeek.h"
 
 static inline void put_u16(uint8_t *p, uint16_t v)
 {

@@ -60,13 +60,21 @@ struct prf_evq {
     uint64_t seq;
 };
 
+/* Every allocation of the queue goes through this (realloc by default): tests make it fail. */
+extern void *(*prf_evq_realloc)(void *, size_t);
+
+/* What peek and pop return. Reaching the next event may have to load a bucket, which allocates: an
+ * empty queue and a queue that could not go on are different answers (the run ends, or fails). After
+ * PRF_EVQ_NOMEM the queue may only be freed. */
+enum { PRF_EVQ_OK = 0, PRF_EVQ_EMPTY = 1, PRF_EVQ_NOMEM = -1 };
+
 int prf_evq_init(struct prf_evq *q);
 void prf_evq_free(struct prf_evq *q);
 /* t must not be earlier than the last event popped. 0, or -1 when out of memory. */
 int prf_evq_push(struct prf_evq *q, int64_t t, uint32_t type, uint32_t idx, uint32_t node);
-/* The next event without removing it, or NULL when empty. */
-const struct prf_ev *prf_evq_peek(struct prf_evq *q);
-bool prf_evq_pop(struct prf_evq *q, struct prf_ev *out);
+/* The next event without removing it (*out, valid until the next call on the queue). */
+int prf_evq_peek(struct prf_evq *q, const struct prf_ev **out);
+int prf_evq_pop(struct prf_evq *q, struct prf_ev *out);
 /* Put back an event popped ahead of time, with its original sequence number (so the order stays
  * exact): the loop's lookahead does this when a newly scheduled event must come first. */
 int prf_evq_reinsert(struct prf_evq *q, const struct prf_ev *ev);
@@ -75,5 +83,23 @@ static inline bool prf_ev_before(const struct prf_ev *a, const struct prf_ev *b)
 {
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
+
+/* A window of events popped ahead of handling, so that the state each needs can be fetched from
+ * memory while earlier ones are handled. Order stays exact: after an event is handled, settle() sends
+ * back to the queue every window event that a newly scheduled one must precede. */
+#define PRF_LOOKAHEAD 3
+struct prf_lookahead {
+    struct prf_ev ev[PRF_LOOKAHEAD];
+    int n;
+};
+/* Pop events due at or before `until` into the window until it is full, calling hint (if any) on each
+ * as it enters. PRF_EVQ_OK or PRF_EVQ_NOMEM. */
+int prf_lookahead_fill(struct prf_lookahead *la, struct prf_evq *q, int64_t until,
+                       void (*hint)(void *ctx, const struct prf_ev *ev), void *ctx);
+/* The window's first event, taken out; false when the window is empty. */
+bool prf_lookahead_take(struct prf_lookahead *la, struct prf_ev *out);
+/* After handling an event: put back the window's events that something now queued must precede.
+ * PRF_EVQ_OK or PRF_EVQ_NOMEM. */
+int prf_lookahead_settle(struct prf_lookahead *la, struct prf_evq *q);
 
 #endif

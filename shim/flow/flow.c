@@ -1,4 +1,4 @@
-/* The built-in message-level network model (SPEC 2, "flow"): per-node uplink and downlink FIFO
+/* The built-in message-level network model (docs/protocol.md#network, "flow"): per-node uplink and downlink FIFO
  * serialisation at the region's bandwidth, per-connection propagation latency from the region matrix
  * with jitter, loss as TCP retransmission delay, in-order delivery per connection.
  *
@@ -13,14 +13,15 @@
  * when its downlink is busy.
  *
  * Memory: nodes, connections, messages and timers live in flat arrays; message and timer records are
- * recycled through free lists, and a message record keeps a small byte buffer, so the hot path allocates
- * only for large batches once the run has warmed up. */
+ * recycled (a stack of free indices), and a message record keeps a small byte buffer, so the hot path
+ * allocates only for large batches once the run has warmed up. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "evq.h"
+#include "powrelay/hints.h"
 #include "powrelay/netmodel.h"
 #include "powrelay/rng.h"
 
@@ -32,8 +33,7 @@ enum ev_type { EV_TIMER = 1, EV_DELIVER, EV_CALL }; /* fits the event's 2 type b
 
 #define INLINE_BYTES 40 /* answers (up to two), MINDIFFs and single transactions fit in the record */
 /* A record keeps its buffer for the next message only up to this size (a batch of ~30 transactions):
- * records are reused in any order, so kept buffers would each grow to the largest message of the run
- * (at 10,000 nodes under attack, 100,000 records held 490 MB of buffers). */
+ * records are reused in any order, so kept buffers would each grow to the largest message of the run. */
 #define KEEP_BUFFER_BYTES 1024
 
 /* One cache line: what delivering needs, then the bytes of a small message. The receiver is the
@@ -614,13 +614,12 @@ static void dispatch(struct prnet *net, const struct prf_ev *ev)
     }
 }
 
-/* The event loop, with a lookahead of popped events so that the state each one needs can be fetched
- * from memory while earlier ones are handled: on a large network nearly every event touches state
- * nobody touched for a while. An event is popped two events before it is handled (stage 1 fetches
- * its message or timer record and its node), and one event before, stage 2 fetches what those point to. Order stays
- * exact: when handling an event schedules one that must come before a lookahead event, the lookahead
- * events after it go back into the queue with their own sequence numbers. */
-#define LOOKAHEAD 3
+static void hint_far(void *ctx, const struct prf_ev *ev) { prefetch_far(ctx, ev); }
+
+/* The event loop, through the queue's lookahead window (evq.h): an event is popped two events before it
+ * is handled (stage 1 fetches its message or timer record and its node), and one event before, stage 2
+ * fetches what those point to; on a large network nearly every event touches state nobody touched for
+ * a while. */
 static int flow_run(struct prnet *net, int64_t until)
 {
     if (!net->started) {
@@ -629,40 +628,20 @@ static int flow_run(struct prnet *net, int64_t until)
             if (pr_node_start(net->nodes[i].pr) != PR_OK)
                 return -1;
     }
-    struct prf_ev ahead[LOOKAHEAD];
-    int n_ahead = 0;
+    struct prf_lookahead la = {.n = 0};
+    struct prf_ev ev;
     for (;;) {
-        /* Fill the lookahead. */
-        while (n_ahead < LOOKAHEAD) {
-            const struct prf_ev *top = prf_evq_peek(&net->q);
-            if (!top || top->t > until)
-                break;
-            prf_evq_pop(&net->q, &ahead[n_ahead]);
-            prefetch_far(net, &ahead[n_ahead]);
-            n_ahead++;
-        }
-        if (n_ahead == 0)
+        if (prf_lookahead_fill(&la, &net->q, until, hint_far, net) != PRF_EVQ_OK)
+            return -1;
+        if (!prf_lookahead_take(&la, &ev))
             break;
-        struct prf_ev ev = ahead[0];
-        n_ahead--;
-        for (int k = 0; k < n_ahead; k++)
-            ahead[k] = ahead[k + 1];
-        if (n_ahead)
-            prefetch_near(net, &ahead[0]);
+        if (la.n)
+            prefetch_near(net, &la.ev[0]);
         net->now = ev.t;
         net->stats.events++;
         dispatch(net, &ev);
-        if (net->oom)
+        if (net->oom || prf_lookahead_settle(&la, &net->q) != PRF_EVQ_OK)
             return -1;
-        /* Did handling schedule something that must come before a lookahead event? Those go back. */
-        while (n_ahead) {
-            const struct prf_ev *top = prf_evq_peek(&net->q);
-            if (!top || !prf_ev_before(top, &ahead[n_ahead - 1]))
-                break;
-            if (prf_evq_reinsert(&net->q, &ahead[n_ahead - 1]))
-                return -1;
-            n_ahead--;
-        }
     }
     if (net->now < until)
         net->now = until;

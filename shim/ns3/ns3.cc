@@ -1,4 +1,4 @@
-/* The ns-3 network model (SPEC 2, "ns3"): prnet_ops on top of ns-3's packet-level simulation.
+/* The ns-3 network model (docs/protocol.md#network, "ns3"): prnet_ops on top of ns-3's packet-level simulation.
  *
  * The network is topology.h's (access links to regional core routers, core links with the latency
  * matrix), every simulated node runs a PowrelayApp (powrelay-app.h) that hosts its pr_node, and peer
@@ -116,8 +116,8 @@ ns3_create(const struct prnet_desc* d, const struct pr_config* cfg, const struct
         net->shared.nNodes = d->n_nodes;
 
         ConfigureTcp();
-        /* A binary heap of events: about 15% faster here than ns-3's default std::map. Any scheduler
-         * gives the same order (time, then insertion), hence the same results. */
+        /* A binary heap of events: faster here than ns-3's default std::map. Any scheduler gives the
+         * same order (time, then insertion), hence the same results. */
         ObjectFactory scheduler;
         scheduler.SetTypeId("ns3::PriorityQueueScheduler");
         Simulator::SetScheduler(scheduler);

@@ -4,7 +4,7 @@
  *
  * - Every simulated node is an ns-3 node with one point-to-point access link to its region's core
  *   router. The node's end sends at the region's upload rate, the router's end at its download rate,
- *   so a node's uplink and downlink are the bottlenecks they are in SPEC 2. network.loss is a
+ *   so a node's uplink and downlink are the bottlenecks docs/protocol.md#network describes. network.loss is a
  *   RateErrorModel (per packet) on the receiving end of each access link, in both directions.
  * - One core router per region; every pair of routers is joined by a fast point-to-point link (10 Gbps).
  * - Latency: access links of region r have delay L(r,r)/2, and the core link a-b has

@@ -14,9 +14,8 @@ import shutil
 import subprocess
 import sys
 
-# Hint function -> the fewest prefetch instructions it must contribute: the timer hint has three kinds
-# of target (a fluff queue, a hold's rate state, a transaction's slot), so dropping one shows.
-HINTS = {"pr_node_prefetch": 1, "pr_node_prefetch_msg": 1, "pr_node_prefetch_timer": 3}
+# Hint function (powrelay/hints.h) -> the fewest prefetch instructions it must contribute.
+HINTS = {"pr_node_prefetch": 1, "pr_node_prefetch_msg": 1, "pr_node_prefetch_timer": 1}
 SYMBOL = re.compile(r"^[0-9a-f]+ <([^>]+)>:$")            # the start of a symbol's body
 FUNCTION = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*)\(\):$")  # the innermost source function from here on
 INLINED_BY = re.compile(r"^inlined by .* \(([A-Za-z_][A-Za-z0-9_.]*)\)")
@@ -57,6 +56,12 @@ def main():
     binary = sys.argv[1]
     if platform.machine() not in ("x86_64", "AMD64") or not shutil.which("objdump"):
         print("skipped: needs objdump on x86-64")
+        return 77
+    # Line and inlining information come from DWARF: without a .debug_info section objdump -l still
+    # prints symbol labels, which are not it (a plain Release build has none).
+    sections = subprocess.run(["objdump", "-h", binary], capture_output=True, text=True, check=True).stdout
+    if ".debug_info" not in sections:
+        print("skipped: the binary has no debug information (.debug_info); build with -g, e.g. RelWithDebInfo")
         return 77
     out = subprocess.run(["objdump", "-d", "-l", "--inlines", "--no-show-raw-insn", binary],
                          capture_output=True, text=True, check=True).stdout

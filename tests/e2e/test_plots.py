@@ -73,7 +73,7 @@ class Plots(Case):
         self.assertFalse(os.path.exists(os.path.join(empty, "figures")))
 
     def test_study(self):
-        """The five study sweeps, at 30 nodes and with shorter lists, then plots/study on them."""
+        """The six study sweeps, at 30 nodes and with shorter lists, then plots/study on them."""
         common = ("seed: 1\nduration_s: 320\nnodes: {count: 30}\nhonest: {rate: 0.5, hashrate: 500}\n"
                   "spies: {fraction: 0.2}\n")
         attack = ("attackers:\n  - {count: 1, connections: 4, hashrate: 1e5, rate: 5, start_s: 60, stop_s: 300, "
@@ -81,13 +81,15 @@ class Plots(Case):
         grid = ("sweep:\n  attackers.0.hashrate: [1e3, 1e5]\n  repackage.policy: [never, quadratic]\n"
                 "  honest.hashrate: [50, 500, 5000]\n  replications: 1\n")
         sweeps = {
-            "no-attack": common + "sweep:\n  pow.enabled: [true, false]\n  honest.hashrate: [50, 500, 5000]\n"
+            "no-attack": common + "attackers:\n  - {count: 0, start_s: 60, stop_s: 300}\n"
+                                  "sweep:\n  pow.enabled: [true, false]\n  honest.hashrate: [50, 500, 5000]\n"
                                   "  replications: 2\n",
             "no-pow": common + "pow: {enabled: false}\n" + attack % "flood"
                       + "sweep:\n  attackers.0.strategy: [flood, under_limit, lowball]\n  replications: 2\n",
             "flood": common + attack % "flood" + grid,
             "under-limit": common + attack % "under_limit" + grid,
             "lowball": common + attack % "lowball" + grid,
+            "cheapest": common + attack % "cheapest" + grid,
             "scale": common + attack % "flood" + "sweep:\n  attackers.0.strategy: [flood, under_limit]\n"
                                                  "  replications: 1\n",
         }
@@ -99,11 +101,11 @@ class Plots(Case):
                                   capture_output=True, text=True, timeout=300)
 
         for name, text in sweeps.items():
-            if name == "lowball":
+            if name == "cheapest":
                 # Before the last sweep exists, plots/study says which is missing and writes nothing.
                 p = plot()
                 self.assertEqual(p.returncode, 2)
-                self.assertIn("lowball", p.stderr)
+                self.assertIn("cheapest", p.stderr)
                 self.assertFalse(os.path.exists(docs))
             path = self.scenario(f"name: {name}\n" + text, name + ".yaml")
             self.powrelay("sweep", path, "-o", os.path.join(study, name), "-j", "2", "-q")
@@ -114,9 +116,14 @@ class Plots(Case):
             lines = f.read().splitlines()
         # Per strategy: the no-PoW row and two policies x two attacker hash rates; then the three classes.
         scale_rows = [l for l in lines if l.startswith(("| flood | 31 |", "| under_limit | 31 |"))]
-        main_rows = [l for l in lines if l.startswith(("| flood ", "| under_limit ", "| lowball "))
+        main_rows = [l for l in lines if l.startswith(("| flood ", "| under_limit ", "| lowball ", "| cheapest "))
                      and l not in scale_rows]
-        self.assertEqual(len(main_rows), 15)
+        self.assertEqual(len(main_rows), 20)
+        # every row has every column, and the attack-window answers are filled in
+        header = next(l for l in lines if l.startswith("| strategy | attacker H/s"))
+        for l in main_rows:
+            self.assertEqual(l.count("|"), header.count("|"), l)
+        self.assertFalse(any("| - / - / - |" in l for l in main_rows))
         for cls in ["phone, 50 H/s", "laptop, 500 H/s", "desktop, 5,000 H/s"]:
             self.assertTrue(any(l.startswith("| " + cls + " |") for l in lines), cls)
         # The optional scale sweep: its strategies beside the main sweeps' same point (here both have 30

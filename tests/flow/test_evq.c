@@ -1,9 +1,12 @@
 /* shim/flow/evq: the flow model's event queue hands out events in exact (time, scheduling order) order,
  * whatever the mix: ties at one instant, events in the bucket being drained, in later buckets, beyond
- * the ring (the far heap), after idle stretches, and events the loop popped ahead and puts back. Checked
- * against a plain reference (the smallest pending (time, order) by linear search) over long random runs
- * that drive the queue the way the flow loop does. */
+ * the ring (the far heap), after idle stretches, and events popped ahead into the lookahead window
+ * (the one flow_run uses) and put back. Checked against a plain reference (the smallest pending (time,
+ * order) by linear search) over long random runs. A queue that cannot allocate says so: it is never
+ * taken for an empty one. */
 #include "test.h"
+
+#include <stdlib.h>
 
 #include "evq.h"
 #include "powrelay/rng.h"
@@ -57,10 +60,9 @@ static int64_t draw_delay(struct pr_rng *g)
     }
 }
 
-/* Drive the queue as flow_run does: keep up to `ahead_max` events popped ahead, handle the first, let it
- * schedule new events, and put back lookahead events that a new one must precede. Every handled event
- * must be the reference's earliest. */
-static void run_mix(uint64_t seed, int ahead_max, int steps, int64_t idle_gap)
+/* Drive the queue as flow_run does, through its lookahead window (or plain pops): handle the first event,
+ * let it schedule new events, settle the window. Every handled event must be the reference's earliest. */
+static void run_mix(uint64_t seed, bool lookahead, int steps, int64_t idle_gap)
 {
     struct pr_rng g;
     pr_rng_seed(&g, seed, 7);
@@ -76,17 +78,17 @@ static void run_mix(uint64_t seed, int ahead_max, int steps, int64_t idle_gap)
         ASSERT_OK(prf_evq_push(&q, t, 1, next_idx, 0));
         ref_add(&r, t, order++, next_idx++);
     }
-    struct prf_ev ahead[4];
-    int n_ahead = 0, handled = 0;
+    struct prf_lookahead la = {.n = 0};
+    int handled = 0;
     while (handled < steps) {
-        while (n_ahead < ahead_max && prf_evq_pop(&q, &ahead[n_ahead]))
-            n_ahead++;
-        if (n_ahead == 0)
+        struct prf_ev ev;
+        if (lookahead) {
+            ASSERT_EQ(prf_lookahead_fill(&la, &q, INT64_MAX, NULL, NULL), PRF_EVQ_OK);
+            if (!prf_lookahead_take(&la, &ev))
+                break;
+        } else if (prf_evq_pop(&q, &ev) != PRF_EVQ_OK) {
             break;
-        struct prf_ev ev = ahead[0];
-        for (int k = 1; k < n_ahead; k++)
-            ahead[k - 1] = ahead[k];
-        n_ahead--;
+        }
         struct pending want = ref_take(&r);
         if (ev.t != want.t || ev.idx != want.idx)
             FAIL_AT("event %d: got (t %" PRId64 ", idx %u), expected (t %" PRId64 ", idx %u)", handled, ev.t,
@@ -101,13 +103,8 @@ static void run_mix(uint64_t seed, int ahead_max, int steps, int64_t idle_gap)
             ASSERT_OK(prf_evq_push(&q, t, 1 + (uint32_t)pr_rng_below(&g, 3), next_idx, 0));
             ref_add(&r, t, order++, next_idx++);
         }
-        while (n_ahead) {
-            const struct prf_ev *top = prf_evq_peek(&q);
-            if (!top || !prf_ev_before(top, &ahead[n_ahead - 1]))
-                break;
-            ASSERT_OK(prf_evq_reinsert(&q, &ahead[n_ahead - 1]));
-            n_ahead--;
-        }
+        if (lookahead)
+            ASSERT_EQ(prf_lookahead_settle(&la, &q), PRF_EVQ_OK);
     }
     ASSERT_EQ(handled, steps);
     free(r.p);
@@ -117,19 +114,19 @@ static void run_mix(uint64_t seed, int ahead_max, int steps, int64_t idle_gap)
 TEST(pops_in_time_then_schedule_order)
 {
     for (uint64_t seed = 1; seed <= 4 && !test_failed; seed++)
-        run_mix(seed, 1, 20000, 0);
+        run_mix(seed, false, 20000, 0);
 }
 
 TEST(lookahead_reinsert_keeps_exact_order)
 {
     for (uint64_t seed = 11; seed <= 14 && !test_failed; seed++)
-        run_mix(seed, 3, 20000, 0);
+        run_mix(seed, true, 20000, 0);
 }
 
 TEST(idle_stretches_and_far_events)
 {
     for (uint64_t seed = 21; seed <= 24 && !test_failed; seed++)
-        run_mix(seed, 3, 20000, 5000000000LL); /* jumps of 5 s: past the ring's 2.15 s */
+        run_mix(seed, true, 20000, 5000000000LL); /* jumps of 5 s: past the ring's 2.15 s */
 }
 
 TEST(many_events_in_one_bucket)
@@ -149,14 +146,15 @@ TEST(many_events_in_one_bucket)
     }
     struct prf_ev ev, prev = {0};
     for (uint32_t k = 0; k < N; k++) {
-        ASSERT_TRUE(prf_evq_pop(&q, &ev));
+        ASSERT_EQ(prf_evq_pop(&q, &ev), PRF_EVQ_OK);
         ASSERT_EQ(ev.t, t_of[ev.idx]);
         if (k > 0)
             ASSERT_TRUE(ev.t > prev.t || (ev.t == prev.t && ev.idx > prev.idx));
         prev = ev;
     }
-    ASSERT_TRUE(!prf_evq_pop(&q, &ev));
-    ASSERT_TRUE(prf_evq_peek(&q) == NULL);
+    const struct prf_ev *top;
+    ASSERT_EQ(prf_evq_pop(&q, &ev), PRF_EVQ_EMPTY);
+    ASSERT_EQ(prf_evq_peek(&q, &top), PRF_EVQ_EMPTY);
     prf_evq_free(&q);
 }
 
@@ -171,18 +169,18 @@ TEST(far_event_keeps_its_place_among_ties)
     ASSERT_OK(prf_evq_push(&q, 0, 1, 1, 0));
     ASSERT_OK(prf_evq_push(&q, 1000000000LL, 1, 2, 0));
     struct prf_ev ev;
-    ASSERT_TRUE(prf_evq_pop(&q, &ev));
+    ASSERT_EQ(prf_evq_pop(&q, &ev), PRF_EVQ_OK);
     ASSERT_EQ(ev.idx, 1);
-    ASSERT_TRUE(prf_evq_pop(&q, &ev)); /* now 1 s: T is within the ring */
+    ASSERT_EQ(prf_evq_pop(&q, &ev), PRF_EVQ_OK); /* now 1 s: T is within the ring */
     ASSERT_EQ(ev.idx, 2);
     for (uint32_t i = 3; i < 103; i++)
         ASSERT_OK(prf_evq_push(&q, T + (i % 2 ? 0 : (int64_t)i), 1, i, 0));
-    ASSERT_TRUE(prf_evq_pop(&q, &ev));
+    ASSERT_EQ(prf_evq_pop(&q, &ev), PRF_EVQ_OK);
     ASSERT_EQ(ev.idx, 0);
     ASSERT_EQ(ev.t, T);
     uint32_t prev = 0;
     for (int k = 0; k < 50; k++) { /* then the odd ones, at T, in the order scheduled */
-        ASSERT_TRUE(prf_evq_pop(&q, &ev));
+        ASSERT_EQ(prf_evq_pop(&q, &ev), PRF_EVQ_OK);
         ASSERT_EQ(ev.t, T);
         ASSERT_TRUE(ev.idx > prev);
         prev = ev.idx;
@@ -190,5 +188,42 @@ TEST(far_event_keeps_its_place_among_ties)
     prf_evq_free(&q);
 }
 
-TESTS(pops_in_time_then_schedule_order, far_event_keeps_its_place_among_ties, lookahead_reinsert_keeps_exact_order, idle_stretches_and_far_events,
+/* An allocator that fails from the n-th call on. */
+static int alloc_budget = -1;
+static void *failing_realloc(void *p, size_t n)
+{
+    if (alloc_budget == 0)
+        return NULL;
+    if (alloc_budget > 0)
+        alloc_budget--;
+    return realloc(p, n);
+}
+
+TEST(out_of_memory_is_not_an_empty_queue)
+{
+    /* Events in a later bucket: reaching them loads that bucket into the sorted array, which allocates.
+     * With the allocator failing there, peek, pop and the lookahead each say NOMEM, not EMPTY (each on
+     * a queue of its own: after NOMEM a queue may only be freed). */
+    void *(*saved)(void *, size_t) = prf_evq_realloc;
+    for (int which = 0; which < 3; which++) {
+        struct prf_evq q;
+        ASSERT_OK(prf_evq_init(&q));
+        for (uint32_t i = 0; i < 50; i++)
+            ASSERT_OK(prf_evq_push(&q, 5 * NS_PER_BUCKET + i, 1, i, 0));
+        alloc_budget = 0;
+        prf_evq_realloc = failing_realloc;
+        const struct prf_ev *top;
+        struct prf_ev ev;
+        struct prf_lookahead la = {.n = 0};
+        int rc = which == 0 ? prf_evq_peek(&q, &top)
+                 : which == 1 ? prf_evq_pop(&q, &ev)
+                              : prf_lookahead_fill(&la, &q, INT64_MAX, NULL, NULL);
+        prf_evq_realloc = saved;
+        alloc_budget = -1;
+        ASSERT_EQ(rc, PRF_EVQ_NOMEM);
+        prf_evq_free(&q);
+    }
+}
+
+TESTS(out_of_memory_is_not_an_empty_queue, pops_in_time_then_schedule_order, far_event_keeps_its_place_among_ties, lookahead_reinsert_keeps_exact_order, idle_stretches_and_far_events,
       many_events_in_one_bucket)

@@ -1,11 +1,20 @@
 /* shim/flow: the physics of the message-level network, on real model nodes. Serialisation and
  * latency add up as they should, messages on a connection arrive in order, loss delays but loses
  * nothing, bytes are accounted as carried (message + pad + framing), and with no attack a flood
- * reaches every node. */
+ * reaches every node. A run whose event queue runs out of memory fails (status 1, a message, no
+ * summary); it never ends early as if it had finished. */
 #include "test.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "evq.h"
 #include "powrelay/netmodel.h"
 #include "powrelay/wire.h"
+#include "scenario.h"
+#include "sim.h"
 
 #define S PR_S
 
@@ -184,5 +193,70 @@ TEST(runner_callbacks_in_time_order)
     prnet_flow_ops.destroy(cb_net);
 }
 
-TESTS(serialisation_plus_latency, uplink_is_a_fifo, loss_delays_but_loses_nothing, answer_goes_back_on_its_own_connection,
+static long alloc_budget = -1; /* allocations the queue may still make; -1: no limit */
+static long alloc_calls;
+static void *failing_realloc(void *p, size_t n)
+{
+    alloc_calls++;
+    if (alloc_budget == 0)
+        return NULL;
+    if (alloc_budget > 0)
+        alloc_budget--;
+    return realloc(p, n);
+}
+
+/* Run a small attacked network with the event queue allowed `budget` allocations (-1: any). */
+static int run_with_budget(long budget, const char *dir, char *err, size_t errlen)
+{
+    static const char text[] = "name: oom\nduration_s: 120\nnodes: {count: 60}\nhonest: {rate: 2}\n"
+                               "attackers:\n  - {count: 1, connections: 6, hashrate: 1e5, rate: 20, start_s: 5}\n";
+    struct yt_doc doc;
+    struct prr_scenario sc;
+    if (yt_load_string(text, strlen(text), "oom.yaml", &doc, err, errlen) ||
+        prr_scenario_read(doc.root, "oom.yaml", &sc, err, errlen))
+        abort();
+    void *(*saved)(void *, size_t) = prf_evq_realloc;
+    alloc_budget = budget;
+    alloc_calls = 0;
+    prf_evq_realloc = failing_realloc;
+    struct prr_run_opts ro = {.outdir = dir, .command = "test", .progress = false, .quiet = true};
+    int rc = prr_sim_run(&sc, &ro, err, errlen);
+    prf_evq_realloc = saved;
+    alloc_budget = -1;
+    prr_scenario_free(&sc);
+    yt_doc_free(&doc);
+    return rc;
+}
+
+TEST(out_of_memory_in_the_event_queue_fails_the_run)
+{
+    char tmpl[] = "/tmp/powrelay-oom-XXXXXX";
+    ASSERT_TRUE(mkdtemp(tmpl) != NULL);
+    char dir[256], summary[300], err[1024] = "";
+    snprintf(dir, sizeof dir, "%s/ok", tmpl);
+    ASSERT_EQ(run_with_budget(-1, dir, err, sizeof err), PRR_EXIT_OK);
+    long total = alloc_calls; /* what a whole run allocates in the queue */
+    ASSERT_TRUE(total > 8);
+    /* Fail the k-th allocation, for allocations spread over the whole run: each time the run fails,
+     * with a message, and writes no summary. */
+    int during_run = 0;
+    for (long k = 2; k < total; k += total / 7 + 1) {
+        snprintf(dir, sizeof dir, "%s/k%ld", tmpl, k);
+        err[0] = '\0';
+        int rc = run_with_budget(k, dir, err, sizeof err);
+        if (rc != PRR_EXIT_INTERNAL)
+            FAIL_AT("allocation %ld of %ld failed, yet the run returned %d", k, total, rc);
+        ASSERT_TRUE(err[0] != '\0');
+        during_run += strstr(err, "simulation failed") != NULL;
+        snprintf(summary, sizeof summary, "%s/summary.json", dir);
+        struct stat st;
+        ASSERT_TRUE(stat(summary, &st) != 0);
+    }
+    ASSERT_TRUE(during_run > 0);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
+    ASSERT_EQ(system(cmd), 0);
+}
+
+TESTS(out_of_memory_in_the_event_queue_fails_the_run, serialisation_plus_latency, uplink_is_a_fifo, loss_delays_but_loses_nothing, answer_goes_back_on_its_own_connection,
       runner_callbacks_in_time_order)

@@ -1,5 +1,5 @@
-/* ns3_setup NODES [SEED]: how long the ns-3 network model takes to build a network of NODES nodes (SPEC
- * 2's regions, bandwidths and latencies; the runner's overlay graph with 8 outbound and 12..24 peers),
+/* ns3_setup NODES [SEED]: how long the ns-3 network model takes to build a network of NODES nodes (the default
+ * regions, bandwidths and latencies of docs/protocol.md#network; the runner's overlay graph with 8 outbound and 12..24 peers),
  * and its peak memory. Setup = create() + the first run() up to time 0, i.e. everything before any
  * traffic: nodes, links, stacks, addresses, routes, applications, model nodes and listening sockets
  * (nodes dial in the first millisecond after 0). Also times the run from 0 to 1 s, which creates the

@@ -1,5 +1,5 @@
 """(a) With no attack, every honest transaction reaches every node on ns3 as on flow, and the median time
-to reach 90% of the nodes agrees within 30% between the two models (150 nodes, SPEC defaults but for
+to reach 90% of the nodes agrees within 30% between the two models (150 nodes, default parameters but for
 blocks: a transaction mined while it is still spreading stops spreading, which is the model's business,
 not the network's)."""
 import unittest

@@ -257,6 +257,37 @@ TEST(txtable_seen_generations_reuse_their_slots)
     pr_txtable_free(&t);
 }
 
-TESTS(u64map_matches_reference, u64set_matches_reference_and_stays_60_to_75_percent_full, u64map_filter, txtable_slots_reused_and_seen_expires,
+TEST(txtable_find_many_finds_what_find_finds)
+{
+    /* A batch lookup gives, id by id, what single lookups give: live ids their slots, forgotten and
+     * unknown ids none, duplicates in the batch alike. And forgetting leaves no protocol state behind. */
+    struct pr_txtable t;
+    pr_txtable_init(&t, PR_S(600));
+    uint64_t ids[300];
+    for (uint32_t i = 0; i < 200; i++) {
+        uint32_t slot;
+        ids[i] = ((uint64_t)(i % 7) + 1) << 32 | (i + 1);
+        ASSERT_OK(pr_txtable_add(&t, ids[i], &slot));
+        t.hot[slot].work = 1.0 + i;
+        t.hot[slot].flags = 0xff;
+    }
+    for (uint32_t i = 0; i < 200; i += 3)
+        pr_txtable_forget(&t, pr_txtable_find(&t, ids[i]), 0);
+    for (uint32_t i = 200; i < 300; i++)
+        ids[i] = i < 250 ? ((uint64_t)99 << 32 | i) : ids[i - 250];
+    uint32_t slots[300];
+    pr_txtable_find_many(&t, ids, 300, slots);
+    for (uint32_t i = 0; i < 300; i++) {
+        ASSERT_EQ(slots[i], pr_txtable_find(&t, ids[i]));
+        if (slots[i] != PR_NO_SLOT)
+            ASSERT_U64(t.hot[slots[i]].id, ids[i]);
+    }
+    for (uint32_t s = 0; s < t.slots; s++)
+        if (t.hot[s].id == 0 || t.hot[s].id == PR_TX_TOMB)
+            ASSERT_TRUE(t.hot[s].flags == 0 && t.hot[s].work == 0);
+    pr_txtable_free(&t);
+}
+
+TESTS(txtable_find_many_finds_what_find_finds, u64map_matches_reference, u64set_matches_reference_and_stays_60_to_75_percent_full, u64map_filter, txtable_slots_reused_and_seen_expires,
       txtable_matches_reference_through_growth_and_tombstones, txtable_refind_checks_the_hint_by_id, txtable_steady_churn_keeps_its_size,
       txtable_seen_generations_reuse_their_slots)

@@ -2,6 +2,8 @@
  * bytes are refused with an error code, never a crash or an out-of-bounds read (run it under ASan). */
 #include "test.h"
 
+#include "wirepeek.h"
+
 #include "powrelay/error.h"
 #include "powrelay/rng.h"
 #include "powrelay/wire.h"

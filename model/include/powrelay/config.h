@@ -1,7 +1,7 @@
-/* powrelay model: the protocol parameters every node of a run shares (SPEC sections 3-6).
+/* powrelay model: the protocol parameters every node of a run shares (docs/protocol.md).
  *
  * One pr_config is filled by the runner from the scenario and borrowed, read-only, by every node: it
- * must outlive them. pr_config_default() gives SPEC's defaults; pr_config_check() says which field is
+ * must outlive them. pr_config_default() gives the defaults of docs/scenario.md; pr_config_check() says which field is
  * out of range. Times are int64 nanoseconds; rates and difficulties are doubles (expected hashes). */
 #ifndef POWRELAY_CONFIG_H
 #define POWRELAY_CONFIG_H

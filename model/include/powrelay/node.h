@@ -1,4 +1,4 @@
-/* powrelay model: one node of the relay network (Dandelion++ and the PoW relay policy, SPEC 3-6).
+/* powrelay model: one node of the relay network (Dandelion++ and the PoW relay policy, docs/protocol.md).
  *
  * A host (see host.h) creates one pr_node per simulated node, tells it its peers, starts it, and from
  * then on drives it only through pr_node_receive() (bytes from a peer) and pr_node_timer() (a timer it
@@ -94,15 +94,7 @@ int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes)
 
 void pr_node_set_hashrate(struct pr_node *n, double hashrate);
 
-/* A hint, and nothing more: the host will soon deliver to this node. A host running thousands of
- * nodes calls it one event ahead, so the node's state is in cache when the event is handled. */
-void pr_node_prefetch(const struct pr_node *n);
-/* A second hint, once the node's state and the message's bytes are in cache: prefetch what handling
- * this message will look up (the transaction it is about). */
-void pr_node_prefetch_msg(const struct pr_node *n, const uint8_t *msg, size_t len);
-/* The same second hint for a timer about to fire (kind and arg as set): what its handler looks up
- * first (a connection's fluff queue, a transaction). */
-void pr_node_prefetch_timer(const struct pr_node *n, uint32_t kind, uint64_t arg);
+/* Optional prefetch hints for hosts running thousands of nodes: powrelay/hints.h. */
 
 /* ---- getters for outputs and tests ---- */
 

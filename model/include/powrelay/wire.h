@@ -78,12 +78,6 @@ int pr_wire_decode(const uint8_t *msg, size_t len, uint32_t pad, struct pr_msg *
 void pr_wire_tx_at(const struct pr_msg *m, size_t i, struct pr_tx *tx);
 void pr_wire_answer_at(const struct pr_msg *m, size_t i, struct pr_answer *a);
 uint64_t pr_wire_block_tx_at(const struct pr_msg *m, size_t i);
-/* The id alone of tx record / answer i (to prefetch what the records ahead will touch). */
-uint64_t pr_wire_tx_id_at(const struct pr_msg *m, size_t i);
-uint64_t pr_wire_answer_id_at(const struct pr_msg *m, size_t i);
-/* The transaction id a STEM, FLUFF or ANSWER message starts with, read without decoding or checking the
- * rest (for prefetch hints: the message may still turn out malformed). False for other messages. */
-bool pr_wire_peek_tx_id(const uint8_t *msg, size_t len, uint64_t *id);
 
 /* Encoders write into buf (cap bytes) and return the length, or 0 when it does not fit or the input is
  * out of range. *pad receives the bytes that follow on the wire. */
