@@ -5,21 +5,13 @@
 
 #include "hostcall.h"
 #include "node_internal.h"
+#include "ring.h"
 
 int pr_cpu_queue(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t len, uint32_t pad, uint32_t ntx)
 {
-    if (n->vq_len == n->vq_cap) {
-        uint32_t cap = n->vq_cap ? n->vq_cap * 2 : 8;
-        struct pr_pending_msg *q = malloc(sizeof *q * cap);
-        if (!q)
-            return PR_ERR_NOMEM;
-        for (uint32_t i = 0; i < n->vq_len; i++)
-            q[i] = n->vq[(n->vq_head + i) % n->vq_cap];
-        free(n->vq);
-        n->vq = q;
-        n->vq_cap = cap;
-        n->vq_head = 0;
-    }
+    if (n->vq_len == n->vq_cap && pr_ring_regrow((void **)&n->vq, &n->vq_head, n->vq_len, &n->vq_cap, sizeof *n->vq,
+                                                 n->vq_cap ? n->vq_cap * 2 : 8))
+        return PR_ERR_NOMEM;
     uint8_t *copy = malloc(len);
     if (!copy)
         return PR_ERR_NOMEM;

@@ -7,6 +7,7 @@
 #include "hostcall.h"
 #include "node_internal.h"
 #include "powrelay/error.h"
+#include "ring.h"
 
 void pr_solver_free(struct pr_solver *s)
 {
@@ -21,17 +22,8 @@ int pr_solver_push(struct pr_solver *s, const struct pr_job *job, uint32_t limit
         return PR_ERR_QUEUE_FULL;
     if (s->len == s->cap) {
         uint32_t cap = s->cap ? s->cap * 2 : 8;
-        if (cap > limit)
-            cap = limit;
-        struct pr_job *ring = malloc(sizeof *ring * cap);
-        if (!ring)
+        if (pr_ring_regrow((void **)&s->ring, &s->head, s->len, &s->cap, sizeof *s->ring, cap > limit ? limit : cap))
             return PR_ERR_NOMEM;
-        for (uint32_t i = 0; i < s->len; i++)
-            ring[i] = s->ring[(s->head + i) % s->cap];
-        free(s->ring);
-        s->ring = ring;
-        s->cap = cap;
-        s->head = 0;
     }
     s->ring[(s->head + s->len) % s->cap] = *job;
     s->len++;

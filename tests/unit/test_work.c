@@ -42,6 +42,29 @@ TEST(solver_queue_is_bounded_fifo)
     pr_solver_free(&s);
 }
 
+TEST(solver_queue_grows_in_order_when_wrapped)
+{
+    /* The ring wraps (head moved by pops), then grows: the copy keeps FIFO order. */
+    struct pr_solver s = {0};
+    uint64_t next_in = 1, next_out = 1;
+    struct pr_job j, out;
+    for (int round = 0; round < 6; round++) {
+        for (int i = 0; i < 7; i++) {
+            j = (struct pr_job){.tx = next_in++};
+            ASSERT_OK(pr_solver_push(&s, &j, 1000));
+        }
+        for (int i = 0; i < 4; i++) {
+            ASSERT_TRUE(pr_solver_pop(&s, &out));
+            ASSERT_U64(out.tx, next_out++);
+        }
+    }
+    while (pr_solver_pop(&s, &out))
+        ASSERT_U64(out.tx, next_out++);
+    ASSERT_U64(next_out, next_in);
+    ASSERT_TRUE(s.cap >= 16);
+    pr_solver_free(&s);
+}
+
 static struct pr_config cfg(void)
 {
     struct pr_config c;
@@ -159,5 +182,5 @@ TEST(attacker_cut_mid_solve_counts_rate_times_time)
     th_free(h);
 }
 
-TESTS(solver_queue_is_bounded_fifo, wallet_cut_mid_solve_counts_rate_times_time,
+TESTS(solver_queue_is_bounded_fifo, solver_queue_grows_in_order_when_wrapped, wallet_cut_mid_solve_counts_rate_times_time,
       relay_repackaging_cut_mid_solve_counts_rate_times_time, attacker_cut_mid_solve_counts_rate_times_time)
