@@ -16,6 +16,7 @@
 
 #include "scenario.h"
 #include "sim.h"
+#include "powrelay/defence.h"
 #include "powrelay/netmodel.h"
 #include "sweep.h"
 #include "sweep_mpi.h"
@@ -29,7 +30,7 @@ static void usage(FILE *f)
     fputs("usage: powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3]\n"
           "       powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--force-rerun] [--set path=value]...\n"
           "       powrelay check SCENARIO.yaml [--set path=value]...\n"
-          "       powrelay --version\n"
+          "       powrelay --version | --list-policies\n"
           "Scenario keys and outputs: see README.md and docs/scenario.md.\n",
           f);
 }
@@ -62,6 +63,23 @@ static void tune_allocator(void)
 #endif
 }
 
+/* Every relay defence, its parameters, defaults and ranges (docs/defences.md). */
+static void list_policies(FILE *f)
+{
+    fprintf(f, "relay defences (scenario key defence.policy; a defence's own keys under defence.NAME.*):\n");
+    for (size_t i = 0; i < pr_defence_count(); i++) {
+        const struct pr_defence_info *d = pr_defence_at(i);
+        fprintf(f, "\n%s%s: %s\n", d->name, i == 0 ? " (default)" : "", d->doc);
+        fprintf(f, "  proof of work: %s\n", d->pow ? "yes" : "no");
+        for (size_t k = 0; k < d->n_params; k++) {
+            const struct pr_defence_param *p = &d->params[k];
+            fprintf(f, "  defence.%s.%s = %g  (%s%g .. %g%s%s) %s\n", d->name, p->key, p->def,
+                    p->flags & PR_PARAM_LO_OPEN ? "(" : "[", p->lo, p->hi, p->flags & PR_PARAM_HI_OPEN ? ")" : "]",
+                    p->flags & PR_PARAM_WHOLE ? ", whole" : "", p->doc);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     tune_allocator();
@@ -73,6 +91,10 @@ int main(int argc, char **argv)
 #endif
         printf("powrelay %s (network models: flow%s; sweeps: local%s%s)\n", POWRELAY_VERSION,
                prnet_find("ns3") ? ", ns3" : "", prr_mpi_available() ? ", MPI" : "", sanitized);
+        return 0;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "--list-policies")) {
+        list_policies(stdout);
         return 0;
     }
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {

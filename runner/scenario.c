@@ -705,12 +705,105 @@ static int conv_script(struct conv *cv, const struct yt_node *v, struct prr_scen
     return 0;
 }
 
+/* ---- defence: the relay defence and its own parameters (docs/defences.md) ---- */
+
+/* A defence's parameter named `key`, or NULL. */
+static const struct pr_defence_param *defence_param(const struct pr_defence_info *d, const char *key, size_t *index)
+{
+    for (size_t i = 0; d && i < d->n_params; i++)
+        if (!strcmp(d->params[i].key, key)) {
+            if (index)
+                *index = i;
+            return &d->params[i];
+        }
+    return NULL;
+}
+
+/* defence: {policy: NAME, NAME2: {key: value, ...}, ...}: every defence's keys are checked; the chosen
+ * one's values (or defaults) go into the model's config. */
+static int conv_defence(struct conv *cv, const struct yt_node *v, struct prr_scenario *sc)
+{
+    if (v->kind != YT_MAP)
+        return fail_at(cv, v, "defence: expected a map: {policy: NAME, NAME: {its keys}}");
+    const struct pr_defence_info *chosen = pr_defence_find("original");
+    const struct yt_node *pol = yt_get(v, "policy");
+    if (pol) {
+        chosen = pol->kind == YT_SCALAR ? pr_defence_find(pol->text) : NULL;
+        if (!chosen) {
+            char names[256] = "";
+            for (size_t i = 0; i < pr_defence_count(); i++) {
+                strncat(names, i ? ", " : "", sizeof names - strlen(names) - 1);
+                strncat(names, pr_defence_at(i)->name, sizeof names - strlen(names) - 1);
+            }
+            return fail_at(cv, pol, "defence.policy: expected one of %s, got %s%.60s%s", names,
+                           pol->kind == YT_SCALAR ? "'" : "", pol->kind == YT_SCALAR ? pol->text : kind_name(pol),
+                           pol->kind == YT_SCALAR ? "'" : "");
+        }
+    }
+    sc->model.defence = chosen;
+    for (size_t i = 0; i < chosen->n_params; i++)
+        sc->model.defence_params[i] = chosen->params[i].def;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct yt_node *k = v->keys[i], *m = v->items[i];
+        if (!strcmp(k->text, "policy"))
+            continue;
+        const struct pr_defence_info *d = pr_defence_find(k->text);
+        if (!d) {
+            const char *names[40];
+            size_t q = 0;
+            names[q++] = "policy";
+            for (size_t j = 0; j < pr_defence_count() && q < 39; j++)
+                names[q++] = pr_defence_at(j)->name;
+            names[q] = NULL;
+            return unknown_key(cv, k, "defence.", NULL, names);
+        }
+        if (m->kind != YT_MAP)
+            return fail_at(cv, m, "defence.%s: expected a map of its keys", d->name);
+        for (size_t j = 0; j < m->n; j++) {
+            const struct yt_node *pk = m->keys[j];
+            char key[160];
+            snprintf(key, sizeof key, "defence.%s.%s", d->name, pk->text);
+            size_t idx;
+            const struct pr_defence_param *pp = defence_param(d, pk->text, &idx);
+            if (!pp) {
+                const char *names[PR_DEFENCE_MAX_PARAMS + 1];
+                for (size_t q = 0; q < d->n_params; q++)
+                    names[q] = d->params[q].key;
+                names[d->n_params] = NULL;
+                char prefix[80];
+                snprintf(prefix, sizeof prefix, "defence.%s.", d->name);
+                return unknown_key(cv, pk, prefix, NULL, names);
+            }
+            double x;
+            struct field f = {.key = pp->key, .lo = pp->lo, .hi = pp->hi,
+                              .flags = (pp->flags & PR_PARAM_LO_OPEN ? LO_OPEN : 0) |
+                                       (pp->flags & PR_PARAM_HI_OPEN ? HI_OPEN : 0)};
+            if ((pp->flags & PR_PARAM_WHOLE) ? get_whole(cv, m->items[j], key, pp->lo, pp->hi, &x)
+                                             : (get_number(cv, m->items[j], key, &x) ||
+                                                bounded(cv, m->items[j], key, &f, x)))
+                return -1;
+            if (d == chosen)
+                sc->model.defence_params[idx] = x;
+        }
+    }
+    return 0;
+}
+
 /* ---- sweep ---- */
 
 static bool known_path(const char *path, const struct prr_scenario *sc)
 {
     char buf[128];
     snprintf(buf, sizeof buf, "%s", path);
+    if (!strcmp(buf, "defence.policy"))
+        return true;
+    if (!strncmp(buf, "defence.", 8)) {
+        char *dot = strchr(buf + 8, '.');
+        if (!dot)
+            return false;
+        *dot = '\0';
+        return defence_param(pr_defence_find(buf + 8), dot + 1, NULL) != NULL;
+    }
     char *dot = strchr(buf, '.');
     if (!dot) {
         for (const struct field *f = top_fields; f->key; f++)
@@ -911,7 +1004,7 @@ int prr_scenario_read(const struct yt_node *root, const char *file, struct prr_s
         prr_scenario_free(sc);
         return fail_at(&cv, root, "a scenario is a map of keys (see docs/scenario.md)");
     }
-    static const char *const lists[] = {"attackers", "script", "sweep", NULL};
+    static const char *const lists[] = {"attackers", "script", "sweep", "defence", NULL};
     for (size_t i = 0; i < root->n; i++) {
         const struct yt_node *k = root->keys[i], *v = root->items[i];
         const struct field *f = top_fields;
@@ -920,6 +1013,8 @@ int prr_scenario_read(const struct yt_node *root, const char *file, struct prr_s
         int rc = 0;
         if (f->key) {
             rc = convert(&cv, f, v, f->key, sc, sc);
+        } else if (!strcmp(k->text, "defence")) {
+            rc = conv_defence(&cv, v, sc);
         } else if (!strcmp(k->text, "attackers")) {
             rc = conv_attackers(&cv, v, sc);
         } else if (!strcmp(k->text, "script")) {
@@ -1333,6 +1428,18 @@ int prr_scenario_write(const struct prr_scenario *sc, FILE *f)
             if (!block)
                 fputc(' ', f);
             put_value(f, fl, sc, sc, "  ");
+            fputc('\n', f);
+        }
+    }
+    const struct pr_defence_info *d = sc->model.defence ? sc->model.defence : pr_defence_find("original");
+    fputs("defence:\n  policy: ", f);
+    put_str(f, d->name);
+    fputc('\n', f);
+    if (d->n_params) {
+        fprintf(f, "  %s:\n", d->name);
+        for (size_t i = 0; i < d->n_params; i++) {
+            fprintf(f, "    %s: ", d->params[i].key);
+            put_num(f, sc->model.defence_params[i]);
             fputc('\n', f);
         }
     }

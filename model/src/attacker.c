@@ -85,7 +85,7 @@ static void attempt(struct pr_node *n)
     if (n->npeers == 0 || n->seq == UINT32_MAX)
         return;
     int pi;
-    if (n->attack.strategy == PR_ATTACK_LOWBALL && n->cfg->pow_enabled) {
+    if (n->attack.strategy == PR_ATTACK_LOWBALL && n->pow) {
         pi = lowball_peer(n);
         if (pi < 0) {
             no_target(n, 0);
@@ -93,11 +93,11 @@ static void attempt(struct pr_node *n)
         }
     } else if (n->attack.strategy == PR_ATTACK_CHEAPEST) {
         /* with PoW the peer is chosen when the solve starts: what is cheapest then */
-        pi = n->cfg->pow_enabled ? (int)PR_NO_PEER : (int)cheapest_peer(n);
+        pi = n->pow ? (int)PR_NO_PEER : (int)cheapest_peer(n);
     } else {
         pi = (int)(n->rr++ % n->npeers);
     }
-    if (!n->cfg->pow_enabled) {
+    if (!n->pow) {
         send_spam(n, (uint32_t)pi, 0, 0, 0, 0);
         return;
     }

@@ -29,6 +29,11 @@ int pr_node_create(const struct pr_node_params *p, struct pr_node **out)
         return PR_ERR_NOMEM;
     n->id = p->id;
     n->cfg = p->config;
+    /* pow.enabled: false is the baseline with no PoW rule: the `none` defence, unless the chosen defence
+     * asks no PoW anyway. */
+    const struct pr_defence_info *d = p->config->defence ? p->config->defence : pr_defence_find("original");
+    n->def = pr_defence_ops_of(p->config->pow_enabled || !d->pow ? d : pr_defence_find("none"));
+    n->pow = p->config->pow_enabled && d->pow;
     n->host = *h;
     n->attacker = p->attacker;
     pr_rng_seed(&n->rng, p->config->seed, p->id);
@@ -36,6 +41,10 @@ int pr_node_create(const struct pr_node_params *p, struct pr_node **out)
     n->pool.max_bytes = p->config->mempool_max_bytes;
     n->solver.hashrate = p->hashrate;
     n->st.req_max = p->config->pow_base;
+    if (n->def->init && n->def->init(n, PR_NO_PEER, n->defnode) != PR_OK) {
+        pr_node_destroy(n);
+        return PR_ERR_NOMEM;
+    }
     *out = n;
     return PR_OK;
 }
@@ -45,9 +54,12 @@ void pr_node_destroy(struct pr_node *n)
     if (!n)
         return;
     for (uint32_t i = 0; i < n->npeers; i++) {
-        pr_link_req_free(&n->peers[i].in);
+        if (n->def->free)
+            n->def->free(n, i, n->peers[i].def);
         free(n->peers[i].fq);
     }
+    if (n->def->free)
+        n->def->free(n, PR_NO_PEER, n->defnode);
     free(n->peers);
     pr_cpu_free(n);
     pr_txtable_free(&n->txs);
@@ -76,7 +88,9 @@ int pr_node_add_peer(struct pr_node *n, uint32_t peer, bool outbound)
     pe->id = peer;
     pe->outbound = outbound;
     pe->their_req = n->cfg->pow_base;
-    pr_link_req_init(&pe->in, n->cfg);
+    pe->asked_max = n->cfg->pow_base;
+    if (n->def->init && n->def->init(n, n->npeers, pe->def) != PR_OK)
+        return PR_ERR_NOMEM;
     if (outbound)
         n->outbound[n->n_out++] = (uint16_t)n->npeers;
     n->peer_ids[n->npeers] = peer;
@@ -104,7 +118,7 @@ int pr_node_start(struct pr_node *n)
     }
     if (n->cfg->dandelion_enabled)
         new_epoch(n);
-    if (n->cfg->pow_enabled) {
+    if (n->pow) {
         /* A random phase, so that the network's MINDIFF messages do not all go out at once. */
         int64_t phase = (int64_t)(pr_rng_uniform(&n->rng) * (double)n->cfg->advertise_ns);
         pr_set_timer(n, phase, PR_T_ADVERTISE, 0);
@@ -124,15 +138,17 @@ static void fire_advertise(struct pr_node *n, uint64_t arg)
     pr_set_timer(n, n->cfg->advertise_ns, PR_T_ADVERTISE, 0);
 }
 
-static void fire_hold(struct pr_node *n, uint64_t arg)
+static void fire_defence(struct pr_node *n, uint64_t arg)
 {
-    if (arg < n->npeers)
-        pr_relay_hold_check(n, (uint32_t)arg);
+    if (arg < n->npeers && n->def->timer) {
+        n->peers[arg].def_timer = 0;
+        n->def->timer(n, (uint32_t)arg, n->peers[arg].def);
+    }
 }
 
-static const void *hold_touches(const struct pr_node *n, uint64_t arg)
+static const void *defence_touches(const struct pr_node *n, uint64_t arg)
 {
-    return arg < n->npeers ? &n->peers[arg].in : NULL;
+    return arg < n->npeers ? n->peers[arg].def : NULL;
 }
 
 static void fire_flush(struct pr_node *n, uint64_t arg)
@@ -173,7 +189,7 @@ static void fire_attack(struct pr_node *n, uint64_t arg) { (void)arg, pr_attack_
 const struct pr_timer_kind pr_timer_kinds[PR_T_COUNT] = {
     [PR_T_EPOCH] = {fire_epoch, NULL},
     [PR_T_ADVERTISE] = {fire_advertise, NULL},
-    [PR_T_HOLD] = {fire_hold, hold_touches},
+    [PR_T_DEFENCE] = {fire_defence, defence_touches},
     [PR_T_FLUSH] = {fire_flush, flush_touches},
     [PR_T_EMBARGO] = {fire_embargo, embargo_touches},
     [PR_T_SOLVER] = {fire_solver, NULL},
@@ -286,9 +302,9 @@ int pr_node_peer_info(const struct pr_node *n, size_t i, struct pr_peer_info *ou
     *out = (struct pr_peer_info){
         .peer = p->id,
         .outbound = p->outbound,
-        .req = p->in.req,
+        .req = n->def->asked ? n->def->asked(n, (uint32_t)i, p->def) : n->cfg->pow_base,
         .their_req = p->their_req,
-        .req_max = p->in.req_max,
+        .req_max = p->asked_max,
         .txs_rejected = p->txs_rejected,
     };
     return PR_OK;
@@ -312,8 +328,8 @@ void pr_node_stats(const struct pr_node *n, struct pr_node_stats *out)
         out->hashes_cut += n->hashes_cut[k];
     double m = n->cfg->pow_base;
     for (uint32_t i = 0; i < n->npeers; i++)
-        if (n->peers[i].in.req_max > m)
-            m = n->peers[i].in.req_max;
+        if (n->peers[i].asked_max > m)
+            m = n->peers[i].asked_max;
     out->req_max = m;
 }
 

@@ -11,6 +11,7 @@
 #include "powrelay/wire.h"
 
 #include "dandelion.h"
+#include "defence.h"
 #include "difficulty.h"
 #include "mempool.h"
 #include "pow.h"
@@ -23,7 +24,7 @@
 enum pr_timer {
     PR_T_EPOCH = 1,
     PR_T_ADVERTISE,
-    PR_T_HOLD,    /* arg = peer index: the requirement's hold ended or a relax check is due */
+    PR_T_DEFENCE, /* arg = peer index: the defence's timer for that neighbour */
     PR_T_FLUSH,   /* arg = peer index: flush its fluff queue */
     PR_T_EMBARGO, /* arg = tx id */
     PR_T_SOLVER,  /* the running solver job is done */
@@ -46,8 +47,10 @@ struct pr_peer {
     uint32_t id;
     bool outbound;
     double their_req;       /* what the peer requires of us (MINDIFF, NACK) */
-    struct pr_link_req in;  /* what we require of the peer */
-    uint64_t hold_timer;
+    double asked_max;       /* the most this node ever asked of the peer */
+    uint64_t def_timer;     /* the defence's timer for this neighbour */
+    /* The defence's state for this neighbour (defence.h), where receiving already looks. */
+    _Alignas(8) unsigned char def[PR_DEFENCE_LINK_BYTES];
     struct pr_rp_counter rp;/* repackaging need of transactions that came from this peer */
     uint64_t txs_rejected;
     uint64_t *fq;           /* fluff queue: tx ids waiting for the flush */
@@ -75,6 +78,8 @@ struct pr_node {
     uint32_t npeers;
     bool attacker, started, finished;
     const struct pr_config *cfg;
+    const struct pr_defence_ops *def; /* the relay defence */
+    bool pow;                         /* transactions carry a PoW (a PoW defence, pow.enabled) */
     struct pr_peer *peers;
     struct pr_txtable txs;
     struct pr_host host;
@@ -110,6 +115,7 @@ struct pr_node {
     uint32_t rr; /* round robin position over peers */
 
     struct pr_node_stats st;
+    _Alignas(8) unsigned char defnode[PR_DEFENCE_NODE_BYTES]; /* the defence's node-wide state */
 };
 
 static inline uint32_t pr_peer_id(const struct pr_node *n, uint32_t idx)

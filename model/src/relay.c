@@ -31,7 +31,7 @@ static void forget_own(struct pr_node *n, uint64_t tx);
 void pr_send_mindiff(struct pr_node *n, uint32_t peer_idx)
 {
     uint8_t buf[PR_WIRE_HEADER_BYTES + 8];
-    size_t len = pr_wire_encode_mindiff(buf, sizeof buf, n->peers[peer_idx].in.req);
+    size_t len = pr_wire_encode_mindiff(buf, sizeof buf, n->def->asked(n, peer_idx, n->peers[peer_idx].def));
     if (len)
         pr_send(n, peer_idx, buf, len, 0);
 }
@@ -154,7 +154,7 @@ static void diffuse_send(struct pr_node *n, uint32_t slot)
     if (e->state != PR_TXS_POOL)
         return;
     uint64_t targets = fluff_targets(n, e);
-    if (n->cfg->pow_enabled && targets) {
+    if (n->pow && targets) {
         e->round_n = (uint8_t)__builtin_popcountll(targets);
         e->round_relayed = e->round_notrelayed = 0;
         e->nonrelay = 0;
@@ -174,7 +174,7 @@ static void diffuse(struct pr_node *n, uint32_t slot)
     uint64_t targets = fluff_targets(n, e);
     if (!targets)
         return;
-    if (n->cfg->pow_enabled) {
+    if (n->pow) {
         double median = median_req(n, targets);
         if (median > e->work) {
             e->after = PR_AFTER_DIFFUSE;
@@ -203,7 +203,7 @@ static void stem_send(struct pr_node *n, uint32_t slot)
     if (e->state != PR_TXS_STEM)
         return;
     struct pr_peer *p = &n->peers[e->stem_peer];
-    if (n->cfg->pow_enabled && e->work < p->their_req) {
+    if (n->pow && e->work < p->their_req) {
         e->after = PR_AFTER_STEM;
         request_work(n, slot, p->their_req); /* declined: it waits for its embargo */
         return;
@@ -309,7 +309,7 @@ static bool flush_take(struct pr_node *n, uint32_t pi, uint32_t slot, struct pr_
         round_tally(e, pi, true);
         return false;
     }
-    if (n->cfg->pow_enabled && n->peers[pi].their_req > e->work) {
+    if (n->pow && n->peers[pi].their_req > e->work) {
         round_tally(e, pi, false);
         return false;
     }
@@ -394,20 +394,29 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     }
 }
 
-/* A transaction is counted before it is judged: count, escalate, then judge (docs/protocol.md#receipt). */
-static void count_rate(struct pr_node *n, uint32_t pi, int64_t now)
+/* ---- services to the defence (defence.h) ---- */
+
+void *pr_defence_link(struct pr_node *n, uint32_t pi) { return n->peers[pi].def; }
+const void *pr_defence_link_const(const struct pr_node *n, uint32_t pi) { return n->peers[pi].def; }
+void *pr_defence_node(struct pr_node *n) { return n->defnode; }
+
+void pr_defence_asked_changed(struct pr_node *n, uint32_t pi, double old, double now)
 {
     struct pr_peer *p = &n->peers[pi];
-    double old = p->in.req;
-    int err;
-    if (!pr_difficulty_on_tx(&p->in, n->cfg, now, &err))
-        return;
-    if (p->in.req > n->st.req_max)
-        n->st.req_max = p->in.req;
-    pr_emit(n, PR_EV_REQ_CHANGED, 0, pi, 0, old, p->in.req);
+    if (now > p->asked_max)
+        p->asked_max = now;
+    if (now > n->st.req_max)
+        n->st.req_max = now;
+    pr_emit(n, PR_EV_REQ_CHANGED, 0, pi, 0, old, now);
     pr_send_mindiff(n, pi);
-    pr_cancel_timer(n, &p->hold_timer);
-    p->hold_timer = pr_set_timer(n, n->cfg->hold_ns, PR_T_HOLD, pi);
+}
+
+void pr_defence_timer(struct pr_node *n, uint32_t pi, int64_t at_ns)
+{
+    struct pr_peer *p = &n->peers[pi];
+    pr_cancel_timer(n, &p->def_timer);
+    if (at_ns >= 0)
+        p->def_timer = pr_set_timer(n, at_ns - pr_now(n), PR_T_DEFENCE, pi);
 }
 
 static void on_duplicate(struct pr_node *n, uint32_t pi, uint32_t slot, const struct pr_tx *tx, bool stem_msg)
@@ -432,26 +441,34 @@ static uint8_t receive_tx(struct pr_node *n, uint32_t pi, const struct pr_tx *tx
     uint32_t slot = pr_txtable_find(&n->txs, tx->id);
     bool known = slot != PR_NO_SLOT || pr_txtable_seen(&n->txs, tx->id);
 
-    if (c->pow_enabled && (!known || c->count == PR_COUNT_ALL))
-        count_rate(n, pi, now);
+    /* Counted before it is judged: count, escalate, then judge (docs/protocol.md#receipt). */
+    if (n->def->count)
+        n->def->count(n, pi, p->def, !known);
     if (known) {
         n->txs_duplicate++;
         if (slot != PR_NO_SLOT)
             on_duplicate(n, pi, slot, tx, stem_msg);
         return PR_ANS_HAVE;
     }
-    if (c->pow_enabled) {
-        bool forged = c->pow_mode == PR_POW_SHA256 && !pr_pow_sha256_verify(tx->id, tx->nonce, tx->work);
-        if (forged)
-            pr_relay_invalid(n, pi, PR_ERR_BAD_POW);
-        if (forged || tx->work < p->in.req) {
-            n->st.txs_rejected++;
-            p->txs_rejected++;
-            pr_emit(n, PR_EV_TX_REJECTED, 0, pi, tx->id, tx->work, p->in.req);
-            *req = p->in.req;
-            return PR_ANS_NACK;
-        }
+    /* A forged proof is refused whatever the defence asks; then the defence judges. */
+    bool forged = n->pow && c->pow_mode == PR_POW_SHA256 && !pr_pow_sha256_verify(tx->id, tx->nonce, tx->work);
+    if (forged)
+        pr_relay_invalid(n, pi, PR_ERR_BAD_POW);
+    double asked = 0;
+    enum pr_verdict v = PR_VERDICT_REJECT;
+    if (forged)
+        asked = n->def->asked(n, pi, p->def);
+    else
+        v = n->def->judge(n, pi, p->def, tx, &asked);
+    if (v == PR_VERDICT_REJECT) {
+        n->st.txs_rejected++;
+        p->txs_rejected++;
+        pr_emit(n, PR_EV_TX_REJECTED, 0, pi, tx->id, tx->work, asked);
+        *req = asked;
+        return PR_ANS_NACK;
     }
+    if (v == PR_VERDICT_DROP)
+        return PR_ANS_DROPPED;
     if (stem_msg && n->stem_bytes + tx->size > c->mempool_max_bytes) {
         n->st.pool_dropped++;
         pr_emit(n, PR_EV_TX_DROPPED, PR_DROP_MEMPOOL_FULL, pi, tx->id, tx->size, 0);
@@ -543,7 +560,7 @@ static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m
             pr_txtable_prefetch(&n->txs, pr_wire_answer_id_at(m, i + PREFETCH_AHEAD));
         struct pr_answer a;
         pr_wire_answer_at(m, i, &a);
-        if (a.status == PR_ANS_NACK && c->pow_enabled)
+        if (a.status == PR_ANS_NACK && n->pow)
             p->their_req = a.req;
         if (n->attacker)
             continue;
@@ -587,24 +604,6 @@ int pr_relay_message(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
     default:
         return PR_ERR_UNKNOWN_TYPE;
     }
-}
-
-/* ---- the requirement's hold (docs/protocol.md#relax) ---- */
-
-void pr_relay_hold_check(struct pr_node *n, uint32_t pi)
-{
-    struct pr_peer *p = &n->peers[pi];
-    p->hold_timer = 0;
-    bool changed;
-    double old = p->in.req;
-    int64_t now = pr_now(n);
-    int64_t next = pr_difficulty_on_check(&p->in, n->cfg, now, &changed);
-    if (changed) {
-        pr_emit(n, PR_EV_REQ_CHANGED, 0, pi, 0, old, p->in.req);
-        pr_send_mindiff(n, pi);
-    }
-    if (next >= 0)
-        p->hold_timer = pr_set_timer(n, next - now, PR_T_HOLD, pi);
 }
 
 /* ---- PoW for relaying: repackaging and the sender's wallet (docs/protocol.md#repackaging) ---- */
@@ -788,7 +787,7 @@ static void wallet_solve(struct pr_node *n, uint32_t slot, double target)
 static bool request_work(struct pr_node *n, uint32_t slot, double target)
 {
     struct pr_txent *e = &n->txs.hot[slot];
-    if (!n->cfg->pow_enabled || (e->flags & PR_TXF_EXACT))
+    if (!n->pow || (e->flags & PR_TXF_EXACT))
         return false;
     if (e->flags & PR_TXF_JOB)
         return true; /* the pending job serves e->after, recomputed when it starts */
@@ -805,7 +804,7 @@ static bool request_work(struct pr_node *n, uint32_t slot, double target)
     } else {
         rp = rc->rp;
     }
-    bool yes = pr_repackage_draw(pr_repackage_percent(n->cfg->repackage_policy, rp), &n->rng);
+    bool yes = pr_repackage_draw(n->def->repackage_percent(n, e->src, rp), &n->rng);
     pr_emit(n, PR_EV_REPACKAGE, yes ? PR_REPACK_DONE : PR_REPACK_DECLINED, e->src, e->id, target, rp);
     if (!yes) {
         n->st.repackage_declined++;
@@ -854,7 +853,7 @@ int pr_relay_submit(struct pr_node *n, const struct pr_tx_request *rq, uint64_t 
         *id = txid;
     pr_emit(n, PR_EV_TX_CREATED, 0, PR_NO_PEER, txid, rq->size, rq->fee);
 
-    if (rq->work >= 0 || !n->cfg->pow_enabled) {
+    if (rq->work >= 0 || !n->pow) {
         e->work = rq->work >= 0 ? rq->work : 0;
         if (rq->work >= 0)
             e->flags |= PR_TXF_EXACT;

@@ -18,11 +18,9 @@ struct pr_txent;
 int pr_relay_message(struct pr_node *n, uint32_t peer_idx, const struct pr_msg *m);
 /* A message from the peer broke the protocol (err: enum pr_err): count and report it. */
 void pr_relay_invalid(struct pr_node *n, uint32_t peer_idx, int err);
-/* Timers: a connection's fluff queue is due; a stem transaction's embargo ended; a requirement's hold
- * ended or a relax check is due. */
+/* Timers: a connection's fluff queue is due; a stem transaction's embargo ended. */
 void pr_relay_flush(struct pr_node *n, uint32_t peer_idx);
 void pr_relay_embargo(struct pr_node *n, uint64_t tx);
-void pr_relay_hold_check(struct pr_node *n, uint32_t peer_idx);
 /* Remove a live transaction (confirmed, evicted): out of its pool, timers cancelled, remembered. */
 void pr_relay_drop(struct pr_node *n, uint32_t slot);
 

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "powrelay/defence.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -72,6 +74,11 @@ struct pr_config {
 
     /* mempool.* */
     uint64_t mempool_max_bytes; /* also bounds the stem pool, separately */
+
+    /* defence.*: the relay defence (NULL: the original rules, whose parameters are the fields above) and
+     * its own parameters, in the order of its pr_defence_info.params. */
+    const struct pr_defence_info *defence;
+    double defence_params[PR_DEFENCE_MAX_PARAMS];
 
     /* How long (at least; at most twice that) a node remembers a transaction it no longer holds
      * (confirmed, evicted), so that a late copy is answered "have it" rather than relayed again. Not a

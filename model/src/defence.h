@@ -1,0 +1,64 @@
+/* The interface a relay defence implements (docs/defences.md): a table of functions the relay calls at
+ * its decision points, and the services the relay offers back. A defence keeps its state per neighbour
+ * (PR_DEFENCE_LINK_BYTES, inside the neighbour's record, so the hot path touches no other line) and per
+ * node (PR_DEFENCE_NODE_BYTES). The relay knows no defence by name; the registry (defences.c) maps names
+ * to tables. */
+#ifndef POWRELAY_DEFENCE_INTERNAL_H
+#define POWRELAY_DEFENCE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "powrelay/defence.h"
+#include "powrelay/tx.h"
+
+#define PR_DEFENCE_LINK_BYTES 80
+#define PR_DEFENCE_NODE_BYTES 64
+
+struct pr_node;
+
+/* What judge() says of a transaction. */
+enum pr_verdict {
+    PR_VERDICT_ACCEPT = 0,
+    PR_VERDICT_REJECT, /* answered NACK with the requirement judge() sets */
+    PR_VERDICT_DROP    /* answered "dropped", no requirement */
+};
+
+struct pr_defence_ops {
+    const struct pr_defence_info *info;
+    /* Set up the state of neighbour pi (link) and of the node (node_state, once, pi = PR_NO_PEER);
+     * both start zeroed. Called when the node starts. PR_OK or an error. Optional. */
+    int (*init)(struct pr_node *n, uint32_t pi, void *state);
+    /* Free what init() allocated. Optional. */
+    void (*free)(struct pr_node *n, uint32_t pi, void *state);
+    /* A transaction arrived from neighbour pi (before anything else is decided); fresh: new to this
+     * node. For rate accounting. Optional. */
+    void (*count)(struct pr_node *n, uint32_t pi, void *link, bool fresh);
+    /* A transaction new to this node from neighbour pi, its proof checked: accept, reject (*req = what
+     * the NACK says is asked) or drop. Required. */
+    enum pr_verdict (*judge)(struct pr_node *n, uint32_t pi, void *link, const struct pr_tx *tx, double *req);
+    /* The work this node asks of neighbour pi now (MINDIFF). Required when info->pow. */
+    double (*asked)(const struct pr_node *n, uint32_t pi, const void *link);
+    /* The defence's timer for neighbour pi fired (armed through pr_defence_timer). Optional. */
+    void (*timer)(struct pr_node *n, uint32_t pi, void *link);
+    /* Percent chance to repackage a transaction from neighbour src, the rp-th that needed it within
+     * repackage.window_s. Required when info->pow. */
+    uint32_t (*repackage_percent)(const struct pr_node *n, uint32_t src, uint32_t rp);
+};
+
+/* The defence a node runs (from its config). */
+const struct pr_defence_ops *pr_defence_ops_of(const struct pr_defence_info *info);
+
+/* ---- services of the relay to defences ---- */
+
+/* The state of neighbour pi and of the node. */
+void *pr_defence_link(struct pr_node *n, uint32_t pi);
+const void *pr_defence_link_const(const struct pr_node *n, uint32_t pi);
+void *pr_defence_node(struct pr_node *n);
+/* What is asked of neighbour pi changed from old to now: reported (REQ_CHANGED), tracked (req_max) and
+ * told to the neighbour (MINDIFF). */
+void pr_defence_asked_changed(struct pr_node *n, uint32_t pi, double old, double now);
+/* Fire the defence's timer for neighbour pi at at_ns (replacing one pending), or cancel it (at_ns < 0). */
+void pr_defence_timer(struct pr_node *n, uint32_t pi, int64_t at_ns);
+
+#endif

@@ -1,0 +1,77 @@
+"""Relay defences chosen by name: --list-policies names each with its parameters; defence.policy: none
+is the PoW-off baseline, file for file; the original rules are the default; bad names and keys are
+errors naming the place; defence.policy can be swept and is recorded in scenario.yaml."""
+import csv
+import filecmp
+import os
+import textwrap
+import unittest
+
+from prtest import Case
+
+BASE = textwrap.dedent("""
+    name: d
+    duration_s: 120
+    nodes: {count: 80}
+    honest: {rate: 2}
+    attackers:
+      - {count: 1, connections: 6, hashrate: 1e5, rate: 20, start_s: 20, stop_s: 100}
+""")
+FILES = ["summary.json", "txs.csv", "nodes.csv", "timeseries.csv"]
+
+
+class Defence(Case):
+    def test_list_policies(self):
+        p = self.powrelay("--list-policies")
+        self.assertIn("original (default):", p.stdout)
+        self.assertIn("none:", p.stdout)
+        self.assertIn("defence.fixed.work = 10000  ([1 .. 1e+15])", p.stdout)
+
+    def test_none_is_the_pow_off_baseline_and_original_the_default(self):
+        s = self.scenario(BASE)
+        none, off = os.path.join(self.tmp, "none"), os.path.join(self.tmp, "off")
+        self.run_scenario(s, none, "--set", "defence.policy=none")
+        self.run_scenario(s, off, "--set", "pow.enabled=false")
+        for f in FILES:
+            self.assertTrue(filecmp.cmp(os.path.join(none, f), os.path.join(off, f), shallow=False), f)
+        implicit, explicit = os.path.join(self.tmp, "implicit"), os.path.join(self.tmp, "explicit")
+        self.run_scenario(s, implicit)
+        self.run_scenario(s, explicit, "--set", "defence.policy=original")
+        for f in FILES + ["scenario.yaml"]:
+            self.assertTrue(filecmp.cmp(os.path.join(implicit, f), os.path.join(explicit, f), shallow=False), f)
+        with open(os.path.join(none, "scenario.yaml")) as f:
+            self.assertIn("defence:\n  policy: none\n", f.read())
+
+    def test_bad_names_and_keys_point_at_them(self):
+        s = self.scenario(BASE + "defence: {policy: tokens}\n")
+        p = self.powrelay("check", s, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertRegex(p.stderr, r"s\.yaml:\d+:\d+: defence\.policy: expected one of original, none")
+        s = self.scenario(BASE + "defence: {policy: none, orginal: {}}\n")
+        p = self.powrelay("check", s, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown key 'defence.orginal' (did you mean 'defence.original'?)", p.stderr)
+        p = self.powrelay("check", self.scenario(BASE + "defence: {policy: fixed, fixed: {work: 0}}\n"),
+                          check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertRegex(p.stderr, r"s\.yaml:\d+:\d+: defence\.fixed\.work: must be at least 1, got 0")
+        p = self.powrelay("run", self.scenario(BASE), "-o", os.path.join(self.tmp, "x"), "--set",
+                          "defence.none.rate=3", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown key 'defence.none.rate'", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "x")))
+
+    def test_policy_can_be_swept(self):
+        s = self.scenario(BASE + "sweep:\n  defence.policy: [original, none]\n  defence.fixed.work: [1e4]\n"
+                             "  replications: 1\n")
+        out = os.path.join(self.tmp, "sw")
+        self.powrelay("sweep", s, "-o", out, "-j", "2", "-q")
+        with open(os.path.join(out, "sweep.csv")) as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual([r["defence.policy"] for r in rows], ["original", "none"])
+        self.assertGreater(float(rows[0]["cost.attacker_hashes"]), 0)
+        self.assertEqual(float(rows[1]["cost.attacker_hashes"]), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
