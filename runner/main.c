@@ -73,6 +73,13 @@ static void list_policies(FILE *f)
         fprintf(f, "  proof of work: %s\n", d->pow ? "yes" : "no");
         for (size_t k = 0; k < d->n_params; k++) {
             const struct pr_defence_param *p = &d->params[k];
+            if (p->names) {
+                fprintf(f, "  defence.%s.%s = %s  (", d->name, p->key, p->names[(int)p->def]);
+                for (int q = 0; p->names[q]; q++)
+                    fprintf(f, "%s%s", q ? " | " : "", p->names[q]);
+                fprintf(f, ") %s\n", p->doc);
+                continue;
+            }
             fprintf(f, "  defence.%s.%s = %g  (%s%g .. %g%s%s) %s\n", d->name, p->key, p->def,
                     p->flags & PR_PARAM_LO_OPEN ? "(" : "[", p->lo, p->hi, p->flags & PR_PARAM_HI_OPEN ? ")" : "]",
                     p->flags & PR_PARAM_WHOLE ? ", whole" : "", p->doc);

@@ -775,6 +775,26 @@ static int conv_defence(struct conv *cv, const struct yt_node *v, struct prr_sce
                 return unknown_key(cv, pk, prefix, NULL, names);
             }
             double x;
+            if (pp->names) {
+                const struct yt_node *val = m->items[j];
+                int found = -1;
+                for (int q = 0; val->kind == YT_SCALAR && pp->names[q]; q++)
+                    if (!strcmp(val->text, pp->names[q]))
+                        found = q;
+                if (found < 0) {
+                    char allowed[160] = "";
+                    for (int q = 0; pp->names[q]; q++) {
+                        strncat(allowed, q ? ", " : "", sizeof allowed - strlen(allowed) - 1);
+                        strncat(allowed, pp->names[q], sizeof allowed - strlen(allowed) - 1);
+                    }
+                    return fail_at(cv, val, "%s: expected one of %s, got %s%.60s%s", key, allowed,
+                                   val->kind == YT_SCALAR ? "'" : "", val->kind == YT_SCALAR ? val->text : kind_name(val),
+                                   val->kind == YT_SCALAR ? "'" : "");
+                }
+                if (d == chosen)
+                    sc->model.defence_params[idx] = found;
+                continue;
+            }
             struct field f = {.key = pp->key, .lo = pp->lo, .hi = pp->hi,
                               .flags = (pp->flags & PR_PARAM_LO_OPEN ? LO_OPEN : 0) |
                                        (pp->flags & PR_PARAM_HI_OPEN ? HI_OPEN : 0)};
@@ -1439,7 +1459,10 @@ int prr_scenario_write(const struct prr_scenario *sc, FILE *f)
         fprintf(f, "  %s:\n", d->name);
         for (size_t i = 0; i < d->n_params; i++) {
             fprintf(f, "    %s: ", d->params[i].key);
-            put_num(f, sc->model.defence_params[i]);
+            if (d->params[i].names)
+                put_str(f, d->params[i].names[(int)sc->model.defence_params[i]]);
+            else
+                put_num(f, sc->model.defence_params[i]);
             fputc('\n', f);
         }
     }

@@ -17,6 +17,14 @@
 
 struct pr_node;
 
+/* What send() says of a transaction about to go to a neighbour. */
+enum pr_send_verdict {
+    PR_SEND_NOW = 0,
+    PR_SEND_HELD /* the defence keeps it, to send later through pr_defence_release() (or to drop) */
+};
+
+struct pr_txent;
+
 /* What judge() says of a transaction. */
 enum pr_verdict {
     PR_VERDICT_ACCEPT = 0,
@@ -41,6 +49,8 @@ struct pr_defence_ops {
     double (*asked)(const struct pr_node *n, uint32_t pi, const void *link);
     /* The defence's timer for neighbour pi fired (armed through pr_defence_timer). Optional. */
     void (*timer)(struct pr_node *n, uint32_t pi, void *link);
+    /* Transaction e is about to go to neighbour pi (stem: in the stem phase). Optional: NULL sends now. */
+    enum pr_send_verdict (*send)(struct pr_node *n, uint32_t pi, void *link, const struct pr_txent *e, bool stem);
     /* Percent chance to repackage a transaction from neighbour src, the rp-th that needed it within
      * repackage.window_s. Required when info->pow. */
     uint32_t (*repackage_percent)(const struct pr_node *n, uint32_t src, uint32_t rp);
@@ -60,5 +70,10 @@ void *pr_defence_node(struct pr_node *n);
 void pr_defence_asked_changed(struct pr_node *n, uint32_t pi, double old, double now);
 /* Fire the defence's timer for neighbour pi at at_ns (replacing one pending), or cancel it (at_ns < 0). */
 void pr_defence_timer(struct pr_node *n, uint32_t pi, int64_t at_ns);
+/* Send now to neighbour pi what the defence held for it: each id still held here and not known to the
+ * peer goes (a stem transaction on its stem, the others in one FLUFF message). */
+void pr_defence_release(struct pr_node *n, uint32_t pi, const uint64_t *ids, size_t count);
+/* The defence dropped a held transaction (reported as PR_DROP_BACKLOG). */
+void pr_defence_dropped(struct pr_node *n, uint32_t pi, uint64_t id);
 
 #endif

@@ -208,6 +208,8 @@ static void stem_send(struct pr_node *n, uint32_t slot)
         request_work(n, slot, p->their_req); /* declined: it waits for its embargo */
         return;
     }
+    if (n->def->send && n->def->send(n, e->stem_peer, p->def, e, true) == PR_SEND_HELD)
+        return; /* sent later, or it waits for its embargo */
     struct pr_tx t = pr_tx_of(n, e);
     pr_send_txs(n, e->stem_peer, PR_MSG_STEM, &t, 1);
 }
@@ -313,6 +315,8 @@ static bool flush_take(struct pr_node *n, uint32_t pi, uint32_t slot, struct pr_
         round_tally(e, pi, false);
         return false;
     }
+    if (n->def->send && n->def->send(n, pi, n->peers[pi].def, e, false) == PR_SEND_HELD)
+        return false; /* the defence sends it later, or drops it */
     e->inflight |= bit(pi);
     *out = pr_tx_of(n, e);
     return true;
@@ -409,6 +413,38 @@ void pr_defence_asked_changed(struct pr_node *n, uint32_t pi, double old, double
         n->st.req_max = now;
     pr_emit(n, PR_EV_REQ_CHANGED, 0, pi, 0, old, now);
     pr_send_mindiff(n, pi);
+}
+
+void pr_defence_release(struct pr_node *n, uint32_t pi, const uint64_t *ids, size_t count)
+{
+    struct pr_tx local[LOCAL_BATCH];
+    struct pr_tx *batch = count <= LOCAL_BATCH ? local : malloc(sizeof *batch * count);
+    if (!batch)
+        return; /* out of memory: as a lost message */
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint32_t slot = pr_txtable_find(&n->txs, ids[i]);
+        if (slot == PR_NO_SLOT)
+            continue; /* confirmed or evicted meanwhile */
+        struct pr_txent *e = &n->txs.hot[slot];
+        if (e->state == PR_TXS_STEM && e->stem_peer == pi) {
+            struct pr_tx t = pr_tx_of(n, e);
+            pr_send_txs(n, pi, PR_MSG_STEM, &t, 1);
+        } else if (e->state == PR_TXS_POOL && !(e->known & bit(pi))) {
+            e->inflight |= bit(pi);
+            batch[k++] = pr_tx_of(n, e);
+        }
+    }
+    if (k)
+        pr_send_txs(n, pi, PR_MSG_FLUFF, batch, k);
+    if (batch != local)
+        free(batch);
+}
+
+void pr_defence_dropped(struct pr_node *n, uint32_t pi, uint64_t id)
+{
+    n->st.defence_dropped++;
+    pr_emit(n, PR_EV_TX_DROPPED, PR_DROP_BACKLOG, pi, id, 0, 0);
 }
 
 void pr_defence_timer(struct pr_node *n, uint32_t pi, int64_t at_ns)

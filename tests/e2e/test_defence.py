@@ -61,6 +61,22 @@ class Defence(Case):
         self.assertIn("unknown key 'defence.none.rate'", p.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "x")))
 
+    def test_token_bucket_holds_spam_back_and_lets_honest_fees_first(self):
+        s = self.scenario(BASE)
+        none, tb = os.path.join(self.tmp, "none"), os.path.join(self.tmp, "tb")
+        a = self.run_scenario(s, none, "--set", "defence.policy=none")
+        # honest load is 2 tx/s in all: buckets of 3 and 4 a second let it through, not the flood
+        b = self.run_scenario(s, tb, "--set", "defence={policy: token_bucket, token_bucket: {rate_in: 3, "
+                                          "rate_out: 4, burst: 5, scope: peer}}")
+        self.assertLess(b.summary["spam"]["reached50"], a.summary["spam"]["reached50"] / 2)
+        self.assertGreater(b.summary["honest"]["reached90"], 0.9 * a.summary["honest"]["reached90"])
+        self.assertEqual(b.summary["cost"]["honest_sender_hashes"], 0)  # no PoW anywhere
+        with open(os.path.join(tb, "scenario.yaml")) as f:
+            self.assertIn("    scope: peer\n", f.read())
+        p = self.powrelay("check", s, "--set", "defence.token_bucket.scope=cluster", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("defence.token_bucket.scope: expected one of peer, node, got 'cluster'", p.stderr)
+
     def test_policy_can_be_swept(self):
         s = self.scenario(BASE + "sweep:\n  defence.policy: [original, none]\n  defence.fixed.work: [1e4]\n"
                              "  replications: 1\n")

@@ -151,5 +151,114 @@ TEST(fixed_asks_one_work_of_everyone_and_never_repackages)
     th_free(h);
 }
 
-TESTS(fixed_asks_one_work_of_everyone_and_never_repackages, registry_finds_every_defence_by_name, none_accepts_everything_and_is_pow_off,
+/* token_bucket: node 0 (no PoW, flooding) with outbound peer 1 and inbound peers 2 and 3; 10
+ * transactions arrive from 3 in one message, fee rates 1..10 in a scrambled order. */
+static struct th *bucket_node(double rate_in, double rate_out, double burst, double scope, double backlog_max,
+                              uint64_t *ids, float *fees)
+{
+    struct pr_config c;
+    pr_config_default(&c);
+    c.defence = pr_defence_find("token_bucket");
+    c.defence_params[0] = rate_in;
+    c.defence_params[1] = rate_out;
+    c.defence_params[2] = burst;
+    c.defence_params[3] = scope;
+    c.defence_params[4] = backlog_max;
+    c.dandelion_enabled = false;
+    c.flush_in_ns = c.flush_out_ns = 0;
+    struct th *h = th_new(4, &c);
+    th_node(h, 0, 0, false);
+    th_link(h, 0, 1);
+    th_link(h, 2, 0);
+    th_link(h, 3, 0);
+    th_start(h);
+    th_run_until(h, S(10)); /* buckets full */
+    struct pr_tx txs[10];
+    for (uint32_t k = 0; k < 10; k++) {
+        txs[k] = th_tx(((uint64_t)9) << 32 | (k + 1), 0);
+        txs[k].fee = (float)(1 + (k * 7) % 10); /* 1, 8, 5, 2, 9, 6, 3, 10, 7, 4 */
+        ids[k] = txs[k].id;
+        fees[k] = txs[k].fee;
+    }
+    th_inject_txs(h, 3, 0, PR_MSG_FLUFF, txs, 10);
+    th_run_until(h, S(60));
+    return h;
+}
+
+TEST(token_bucket_limits_what_goes_to_each_neighbour_best_fee_first)
+{
+    uint64_t ids[10];
+    float fees[10];
+    struct th *h = bucket_node(1, 2, 3, 0, 4, ids, fees);
+    /* Each neighbour gets the burst (3) at once, the first three in arrival order; then the backlog of
+     * 7 is cut to 4 (the 3 lowest fee rates of it dropped) and released best fee first, 2 a second to
+     * the outbound peer and 1 a second to the inbound one. */
+    for (uint32_t p = 1; p <= 2; p++) {
+        double rate = p == 1 ? 2 : 1;
+        int64_t t_first = -1;
+        size_t sent = 0;
+        float last_fee = 1e9f;
+        for (uint32_t k = 0; k < 10; k++) {
+            int64_t t;
+            size_t n = th_sent_tx(h, p, ids[k], PR_MSG_FLUFF, NULL, &t);
+            if (!n)
+                continue;
+            sent++;
+            if (k < 3) {
+                if (t_first < 0)
+                    t_first = t;
+                ASSERT_EQ(t, t_first); /* the burst, at once */
+            }
+        }
+        ASSERT_EQ(sent, 7);
+        /* the backlog's four: fee rates 10, 9, 7, 6 (2 and 3 and 4 dropped: the lowest of the seven),
+         * each a token's time after the one before, best first */
+        const float want[4] = {10, 9, 7, 6};
+        int64_t prev = t_first;
+        for (int w = 0; w < 4; w++) {
+            uint32_t k = 0;
+            while (fees[k] != want[w])
+                k++;
+            int64_t t;
+            ASSERT_EQ(th_sent_tx(h, p, ids[k], PR_MSG_FLUFF, NULL, &t), 1);
+            ASSERT_NEAR((double)(t - prev) / 1e9, 1.0 / rate, 1e-3);
+            ASSERT_TRUE(fees[k] <= last_fee);
+            last_fee = fees[k];
+            prev = t;
+        }
+    }
+    struct pr_node_stats st;
+    pr_node_stats(th_get(h, 0), &st);
+    ASSERT_U64(st.defence_dropped, 6); /* three per neighbour */
+    ASSERT_EQ(th_count(h, PR_EV_TX_REJECTED, 0, 0), 0); /* it judges nothing */
+    th_free(h);
+}
+
+TEST(token_bucket_node_scope_shares_one_bucket)
+{
+    uint64_t ids[10];
+    float fees[10];
+    /* one bucket (rate_out 2, burst 3) for both neighbours: 3 sends at once in all, then 2 a second */
+    struct th *h = bucket_node(100, 2, 3, 1, 100, ids, fees);
+    int64_t times[20];
+    size_t n = 0;
+    for (uint32_t p = 1; p <= 2; p++)
+        for (uint32_t k = 0; k < 10; k++) {
+            int64_t t;
+            if (th_sent_tx(h, p, ids[k], PR_MSG_FLUFF, NULL, &t))
+                times[n++] = t;
+        }
+    ASSERT_EQ(n, 20);
+    int64_t t0 = INT64_MAX, t1 = 0;
+    for (size_t i = 0; i < n; i++) {
+        t0 = times[i] < t0 ? times[i] : t0;
+        t1 = times[i] > t1 ? times[i] : t1;
+    }
+    /* 20 sends, 3 from the burst, 17 at 2 a second: 8.5 s (a token at a time, a timer per link) */
+    ASSERT_NEAR((double)(t1 - t0) / 1e9, 17 / 2.0, 0.6);
+    th_free(h);
+}
+
+TESTS(token_bucket_limits_what_goes_to_each_neighbour_best_fee_first,
+      token_bucket_node_scope_shares_one_bucket, fixed_asks_one_work_of_everyone_and_never_repackages, registry_finds_every_defence_by_name, none_accepts_everything_and_is_pow_off,
       original_is_the_default_and_asks_what_its_rules_say)

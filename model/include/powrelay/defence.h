@@ -25,6 +25,7 @@ struct pr_defence_param {
     double def, lo, hi;
     unsigned flags;  /* PR_PARAM_* */
     const char *doc; /* one line */
+    const char *const *names; /* a choice of names: the value is the index (lo 0, hi count - 1) */
 };
 
 struct pr_defence_info {

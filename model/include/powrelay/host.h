@@ -67,6 +67,7 @@ enum pr_event_type {
 #define PR_DROP_EVICTED 3u      /* evicted from a full pool by a better fee rate */
 #define PR_DROP_NO_TARGET 4u    /* attacker: no peer the strategy may send to */
 #define PR_DROP_TOO_COSTLY 5u   /* attacker: the solve would outlast its horizon (a = target, b = expected s) */
+#define PR_DROP_BACKLOG 6u      /* a defence dropped a transaction it held for the peer (its backlog full) */
 
 #define PR_REPACK_DONE 1u
 #define PR_REPACK_DECLINED 2u

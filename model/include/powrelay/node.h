@@ -126,6 +126,7 @@ struct pr_node_stats {
     uint64_t spam_skipped;      /* attacker: solves skipped as too costly for its horizon */
     double hashes_cut;          /* spent on solves still running when the run ended (pr_node_finish) */
     uint64_t pool_dropped;      /* not admitted to, or evicted from, a full pool */
+    uint64_t defence_dropped;   /* held for a neighbour by the defence, then dropped (backlog full) */
     double req_max;             /* highest requirement asked of any peer */
     uint64_t mempool_bytes, mempool_peak_bytes, mempool_txs;
     uint64_t stempool_bytes, stempool_txs;

@@ -4,7 +4,7 @@
 #include "node_internal.h"
 
 static const struct pr_defence_param params[] = {
-    {"work", 1e4, 1, 1e15, 0, "the work asked of every neighbour, expected hashes"},
+    {.key = "work", .def = 1e4, .lo = 1, .hi = 1e15, .doc = "the work asked of every neighbour, expected hashes"},
 };
 
 static enum pr_verdict judge(struct pr_node *n, uint32_t pi, void *link, const struct pr_tx *tx, double *req)

@@ -6,11 +6,13 @@
 extern const struct pr_defence_ops pr_defence_original;
 extern const struct pr_defence_ops pr_defence_none;
 extern const struct pr_defence_ops pr_defence_fixed;
+extern const struct pr_defence_ops pr_defence_token_bucket;
 
 static const struct pr_defence_ops *const registry[] = {
     &pr_defence_original,
     &pr_defence_none,
     &pr_defence_fixed,
+    &pr_defence_token_bucket,
 };
 #define N_DEFENCES (sizeof registry / sizeof registry[0])
 
