@@ -31,8 +31,11 @@ static void confirm(struct pr_node *n, uint64_t id, int64_t now)
             pr_txtable_remember(&n->txs, id, now);
         return;
     }
-    if (n->txs.hot[slot].state == PR_TXS_WALLET)
+    const struct pr_txent *e = &n->txs.hot[slot];
+    if (e->state == PR_TXS_WALLET)
         return; /* our own, still being solved: nobody else can hold it */
+    if (n->def->confirmed && e->src < n->npeers)
+        n->def->confirmed(n, e->src, n->peers[e->src].def);
     pr_relay_drop(n, slot);
 }
 

@@ -20,7 +20,8 @@ struct pr_node;
 /* What send() says of a transaction about to go to a neighbour. */
 enum pr_send_verdict {
     PR_SEND_NOW = 0,
-    PR_SEND_HELD /* the defence keeps it, to send later through pr_defence_release() (or to drop) */
+    PR_SEND_HELD, /* the defence keeps it, to send later through pr_defence_release() (or to drop) */
+    PR_SEND_SKIP  /* not sent to this neighbour */
 };
 
 struct pr_txent;
@@ -47,13 +48,18 @@ struct pr_defence_ops {
     enum pr_verdict (*judge)(struct pr_node *n, uint32_t pi, void *link, const struct pr_tx *tx, double *req);
     /* The work this node asks of neighbour pi now (MINDIFF). Required when info->pow. */
     double (*asked)(const struct pr_node *n, uint32_t pi, const void *link);
-    /* The defence's timer for neighbour pi fired (armed through pr_defence_timer). Optional. */
-    void (*timer)(struct pr_node *n, uint32_t pi, void *link);
+    /* The defence's timer for neighbour pi fired (armed through pr_defence_timer); pi = PR_NO_PEER and
+     * state = the node's for the node-wide one. Optional. */
+    void (*timer)(struct pr_node *n, uint32_t pi, void *state);
     /* Transaction e is about to go to neighbour pi (stem: in the stem phase). Optional: NULL sends now. */
     enum pr_send_verdict (*send)(struct pr_node *n, uint32_t pi, void *link, const struct pr_txent *e, bool stem);
     /* Percent chance to repackage a transaction from neighbour src, the rp-th that needed it within
      * repackage.window_s. Required when info->pow. */
     uint32_t (*repackage_percent)(const struct pr_node *n, uint32_t src, uint32_t rp);
+    /* A transaction that came from neighbour src was confirmed in a block. Optional. */
+    void (*confirmed)(struct pr_node *n, uint32_t src, void *link);
+    /* A full mempool evicted a transaction of this fee rate (or refused one). Optional. */
+    void (*evicted)(struct pr_node *n, float fee);
 };
 
 /* The defence a node runs (from its config). */
@@ -68,7 +74,8 @@ void *pr_defence_node(struct pr_node *n);
 /* What is asked of neighbour pi changed from old to now: reported (REQ_CHANGED), tracked (req_max) and
  * told to the neighbour (MINDIFF). */
 void pr_defence_asked_changed(struct pr_node *n, uint32_t pi, double old, double now);
-/* Fire the defence's timer for neighbour pi at at_ns (replacing one pending), or cancel it (at_ns < 0). */
+/* Fire the defence's timer for neighbour pi (PR_NO_PEER: the node-wide one) at at_ns, replacing one
+ * pending, or cancel it (at_ns < 0). */
 void pr_defence_timer(struct pr_node *n, uint32_t pi, int64_t at_ns);
 /* Send now to neighbour pi what the defence held for it: each id still held here and not known to the
  * peer goes (a stem transaction on its stem, the others in one FLUFF message). */

@@ -140,7 +140,12 @@ static void fire_advertise(struct pr_node *n, uint64_t arg)
 
 static void fire_defence(struct pr_node *n, uint64_t arg)
 {
-    if (arg < n->npeers && n->def->timer) {
+    if (!n->def->timer)
+        return;
+    if (arg == PR_NO_PEER) {
+        n->def_timer = 0;
+        n->def->timer(n, PR_NO_PEER, n->defnode);
+    } else if (arg < n->npeers) {
         n->peers[arg].def_timer = 0;
         n->def->timer(n, (uint32_t)arg, n->peers[arg].def);
     }

@@ -80,6 +80,7 @@ struct pr_node {
     const struct pr_config *cfg;
     const struct pr_defence_ops *def; /* the relay defence */
     bool pow;                         /* transactions carry a PoW (a PoW defence, pow.enabled) */
+    uint64_t def_timer;               /* the defence's node-wide timer */
     struct pr_peer *peers;
     struct pr_txtable txs;
     struct pr_host host;

@@ -101,6 +101,8 @@ static bool admit_pool(struct pr_node *n, uint32_t slot)
         n->st.pool_dropped++;
         pr_emit(n, PR_EV_TX_DROPPED, w == mine ? PR_DROP_MEMPOOL_FULL : PR_DROP_EVICTED, PR_NO_PEER, wid,
                 n->txs.hot[ws].size, 0);
+        if (n->def->evicted)
+            n->def->evicted(n, n->txs.cold[w].fee);
         pr_relay_drop(n, ws);
         if (w == mine)
             return false;
@@ -208,7 +210,7 @@ static void stem_send(struct pr_node *n, uint32_t slot)
         request_work(n, slot, p->their_req); /* declined: it waits for its embargo */
         return;
     }
-    if (n->def->send && n->def->send(n, e->stem_peer, p->def, e, true) == PR_SEND_HELD)
+    if (n->def->send && n->def->send(n, e->stem_peer, p->def, e, true) != PR_SEND_NOW)
         return; /* sent later, or it waits for its embargo */
     struct pr_tx t = pr_tx_of(n, e);
     pr_send_txs(n, e->stem_peer, PR_MSG_STEM, &t, 1);
@@ -315,8 +317,11 @@ static bool flush_take(struct pr_node *n, uint32_t pi, uint32_t slot, struct pr_
         round_tally(e, pi, false);
         return false;
     }
-    if (n->def->send && n->def->send(n, pi, n->peers[pi].def, e, false) == PR_SEND_HELD)
-        return false; /* the defence sends it later, or drops it */
+    enum pr_send_verdict sv = n->def->send ? n->def->send(n, pi, n->peers[pi].def, e, false) : PR_SEND_NOW;
+    if (sv == PR_SEND_SKIP)
+        round_tally(e, pi, false);
+    if (sv != PR_SEND_NOW)
+        return false; /* skipped, or the defence sends it later (or drops it) */
     e->inflight |= bit(pi);
     *out = pr_tx_of(n, e);
     return true;
@@ -449,10 +454,10 @@ void pr_defence_dropped(struct pr_node *n, uint32_t pi, uint64_t id)
 
 void pr_defence_timer(struct pr_node *n, uint32_t pi, int64_t at_ns)
 {
-    struct pr_peer *p = &n->peers[pi];
-    pr_cancel_timer(n, &p->def_timer);
+    uint64_t *handle = pi == PR_NO_PEER ? &n->def_timer : &n->peers[pi].def_timer;
+    pr_cancel_timer(n, handle);
     if (at_ns >= 0)
-        p->def_timer = pr_set_timer(n, at_ns - pr_now(n), PR_T_DEFENCE, pi);
+        *handle = pr_set_timer(n, at_ns - pr_now(n), PR_T_DEFENCE, pi);
 }
 
 static void on_duplicate(struct pr_node *n, uint32_t pi, uint32_t slot, const struct pr_tx *tx, bool stem_msg)
@@ -496,15 +501,15 @@ static uint8_t receive_tx(struct pr_node *n, uint32_t pi, const struct pr_tx *tx
         asked = n->def->asked(n, pi, p->def);
     else
         v = n->def->judge(n, pi, p->def, tx, &asked);
-    if (v == PR_VERDICT_REJECT) {
+    if (v != PR_VERDICT_ACCEPT) {
         n->st.txs_rejected++;
         p->txs_rejected++;
         pr_emit(n, PR_EV_TX_REJECTED, 0, pi, tx->id, tx->work, asked);
+        if (v == PR_VERDICT_DROP)
+            return PR_ANS_DROPPED; /* refused for something no work can mend (a fee floor) */
         *req = asked;
         return PR_ANS_NACK;
     }
-    if (v == PR_VERDICT_DROP)
-        return PR_ANS_DROPPED;
     if (stem_msg && n->stem_bytes + tx->size > c->mempool_max_bytes) {
         n->st.pool_dropped++;
         pr_emit(n, PR_EV_TX_DROPPED, PR_DROP_MEMPOOL_FULL, pi, tx->id, tx->size, 0);

@@ -77,6 +77,22 @@ class Defence(Case):
         self.assertEqual(p.returncode, 2)
         self.assertIn("defence.token_bucket.scope: expected one of peer, node, got 'cluster'", p.stderr)
 
+    def test_every_defence_runs_end_to_end_deterministically(self):
+        s = self.scenario(BASE + "mempool: {max_bytes: 300000}\n")
+        names = [l.split(" ")[0].rstrip(":") for l in self.powrelay("--list-policies").stdout.splitlines()
+                 if l and not l.startswith((" ", "relay defences"))]
+        self.assertEqual(set(names), {"original", "none", "fixed", "token_bucket", "fee_floor", "work_floor",
+                                      "credit"})
+        pow_defences = {"original", "fixed", "work_floor", "credit"}
+        for name in names:
+            a, b = os.path.join(self.tmp, name + "-a"), os.path.join(self.tmp, name + "-b")
+            r = self.run_scenario(s, a, "--set", f"defence.policy={name}")
+            self.run_scenario(s, b, "--set", f"defence.policy={name}")
+            for f in FILES:
+                self.assertTrue(filecmp.cmp(os.path.join(a, f), os.path.join(b, f), shallow=False), (name, f))
+            self.assertGreater(r.summary["honest"]["reached90"], 0, name)
+            self.assertEqual(r.summary["cost"]["attacker_hashes"] > 0, name in pow_defences, name)
+
     def test_policy_can_be_swept(self):
         s = self.scenario(BASE + "sweep:\n  defence.policy: [original, none]\n  defence.fixed.work: [1e4]\n"
                              "  replications: 1\n")

@@ -259,6 +259,146 @@ TEST(token_bucket_node_scope_shares_one_bucket)
     th_free(h);
 }
 
-TESTS(token_bucket_limits_what_goes_to_each_neighbour_best_fee_first,
+/* A node with outbound peers 1 and 2 and inbound 3, 4 and 5 (external), no Dandelion++, flush at once. */
+static struct th *hub5(struct pr_config *c)
+{
+    c->dandelion_enabled = false;
+    c->flush_in_ns = c->flush_out_ns = 0;
+    struct th *h = th_new(6, c);
+    th_node(h, 0, 1e9, false);
+    th_link(h, 0, 1);
+    th_link(h, 0, 2);
+    for (uint32_t p = 3; p <= 5; p++)
+        th_link(h, p, 0);
+    th_start(h);
+    return h;
+}
+
+static struct pr_tx fee_tx(uint32_t k, float fee)
+{
+    struct pr_tx t = th_tx(((uint64_t)9) << 32 | k, 0);
+    t.fee = fee;
+    return t;
+}
+
+TEST(fee_floor_rises_past_what_a_full_pool_evicts_and_halves)
+{
+    struct pr_config c;
+    pr_config_default(&c);
+    c.defence = pr_defence_find("fee_floor");
+    c.defence_params[0] = 1;   /* increment */
+    c.defence_params[1] = 100; /* halflife_s */
+    c.defence_params[2] = 0;   /* start */
+    c.mempool_max_bytes = 5 * 1535;
+    struct th *h = hub5(&c);
+    for (uint32_t k = 1; k <= 6; k++) {
+        struct pr_tx t = fee_tx(k, 10.0f * (float)k); /* 10 .. 60: the sixth evicts 10 */
+        th_inject_txs(h, 3, 0, PR_MSG_FLUFF, &t, 1);
+    }
+    th_run_until(h, S(1));
+    ASSERT_EQ(th_count(h, PR_EV_TX_REJECTED, 0, 0), 0);
+    /* the floor is now 11: a fee rate of 10.5 is refused (answered dropped, counted as rejected) and not
+     * relayed */
+    struct pr_tx low = fee_tx(7, 10.5f);
+    th_inject_txs(h, 4, 0, PR_MSG_FLUFF, &low, 1);
+    th_run_until(h, S(2));
+    ASSERT_EQ(th_answer(h, 4, low.id, NULL), PR_ANS_DROPPED);
+    ASSERT_EQ(th_count(h, PR_EV_TX_REJECTED, 0, low.id), 1);
+    ASSERT_EQ(th_sent_tx(h, 1, low.id, 0, NULL, NULL), 0);
+    struct pr_tx ok = fee_tx(8, 11.5f); /* above the floor: taken (and, the pool full, itself evicted) */
+    th_inject_txs(h, 4, 0, PR_MSG_FLUFF, &ok, 1);
+    th_run_until(h, S(3));
+    ASSERT_EQ(th_count(h, PR_EV_TX_REJECTED, 0, ok.id), 0);
+    /* 11.5 was refused by the pool: the floor is 12.5; two half-lives later it is 3.125 */
+    th_run_until(h, S(203));
+    struct pr_tx late = fee_tx(9, 3.2f), later = fee_tx(10, 3.0f);
+    th_inject_txs(h, 5, 0, PR_MSG_FLUFF, &late, 1);
+    th_inject_txs(h, 5, 0, PR_MSG_FLUFF, &later, 1);
+    th_run_until(h, S(204));
+    ASSERT_EQ(th_count(h, PR_EV_TX_REJECTED, 0, late.id), 0);
+    ASSERT_EQ(th_count(h, PR_EV_TX_REJECTED, 0, later.id), 1);
+    th_free(h);
+}
+
+TEST(work_floor_prices_the_node_intake_for_every_neighbour)
+{
+    struct pr_config c;
+    pr_config_default(&c);
+    c.defence = pr_defence_find("work_floor");
+    c.defence_params[0] = 4;  /* k */
+    c.defence_params[1] = 10; /* window_s */
+    c.defence_params[2] = 1;  /* capacity: 10 new transactions per 10 s */
+    c.defence_params[3] = 60; /* hold_s */
+    struct th *h = hub5(&c);
+    /* 11 new transactions within the window, from three different neighbours: the node's intake is too
+     * much, whoever sends it; every neighbour is asked 4 x base */
+    for (uint32_t k = 1; k <= 11; k++) {
+        struct pr_tx t = th_tx(((uint64_t)9) << 32 | k, 1e4);
+        th_inject_txs(h, 3 + k % 3, 0, PR_MSG_FLUFF, &t, 1);
+    }
+    th_run_until(h, S(1));
+    for (uint32_t p = 1; p <= 5; p++)
+        ASSERT_DBL(th_last_mindiff(h, p), 1e4);
+    struct pr_tx low = th_tx(((uint64_t)9) << 32 | 50, 5000);
+    th_inject_txs(h, 5, 0, PR_MSG_FLUFF, &low, 1);
+    th_run_until(h, S(2));
+    double req = 0;
+    ASSERT_EQ(th_answer(h, 5, low.id, &req), PR_ANS_NACK);
+    ASSERT_DBL(req, 1e4);
+    /* quiet: after the hold it is back at base, for everyone */
+    th_run_until(h, S(70));
+    for (uint32_t p = 1; p <= 5; p++)
+        ASSERT_DBL(th_last_mindiff(h, p), 2500);
+    struct pr_peer_info pi;
+    ASSERT_OK(pr_node_peer_info(th_get(h, 0), 0, &pi));
+    ASSERT_DBL(pi.req, 2500);
+    ASSERT_DBL(pi.req_max, 1e4);
+    th_free(h);
+}
+
+TEST(credit_discounts_a_neighbour_by_its_confirmed_transactions)
+{
+    struct pr_config c;
+    pr_config_default(&c);
+    c.defence = pr_defence_find("credit");
+    c.defence_params[0] = 1;    /* c */
+    c.defence_params[1] = 1e6;  /* halflife_s: no decay within the test */
+    struct th *h = hub5(&c);
+    /* neighbour 3 sends 21 in the window: escalated to base^2 */
+    uint64_t ids[21];
+    for (uint32_t k = 1; k <= 21; k++) {
+        struct pr_tx t = th_tx(((uint64_t)9) << 32 | k, 6.25e6);
+        ids[k - 1] = t.id;
+        th_inject_txs(h, 3, 0, PR_MSG_FLUFF, &t, 1);
+    }
+    th_run_until(h, S(1));
+    ASSERT_DBL(th_last_mindiff(h, 3), 6.25e6);
+    /* a block confirms 9 of neighbour 3's transactions: it is asked 6.25e6 / (1 + 9) */
+    uint8_t buf[PR_WIRE_HEADER_BYTES + 16 + 8 * 9];
+    uint32_t pad = 0;
+    size_t len = pr_wire_encode_block(buf, sizeof buf, 77, ids, 9, &pad);
+    ASSERT_TRUE(len > 0);
+    th_inject(h, 4, 0, buf, len, pad);
+    th_run_until(h, S(2));
+    struct pr_peer_info pi;
+    ASSERT_OK(pr_node_peer_info(th_get(h, 0), 2, &pi)); /* neighbour 3 is index 2 */
+    ASSERT_NEAR(pi.req, 6.25e5, 1); /* a second of decay at a 1e6 s half-life */
+    struct pr_tx above = th_tx(((uint64_t)9) << 32 | 100, 7e5), below = th_tx(((uint64_t)9) << 32 | 101, 6e5);
+    th_inject_txs(h, 3, 0, PR_MSG_FLUFF, &above, 1);
+    th_inject_txs(h, 3, 0, PR_MSG_FLUFF, &below, 1);
+    th_run_until(h, S(3));
+    double req = 0;
+    ASSERT_EQ(th_answer(h, 3, above.id, NULL), PR_ANS_RELAYED);
+    ASSERT_EQ(th_answer(h, 3, below.id, &req), PR_ANS_NACK);
+    ASSERT_NEAR(req, 6.25e5, 1);
+    /* a neighbour without a record gets no discount, and nobody is asked less than base */
+    ASSERT_OK(pr_node_peer_info(th_get(h, 0), 3, &pi));
+    ASSERT_DBL(pi.req, 2500);
+    th_free(h);
+}
+
+TESTS(fee_floor_rises_past_what_a_full_pool_evicts_and_halves, work_floor_prices_the_node_intake_for_every_neighbour,
+      credit_discounts_a_neighbour_by_its_confirmed_transactions,
+      token_bucket_limits_what_goes_to_each_neighbour_best_fee_first,
       token_bucket_node_scope_shares_one_bucket, fixed_asks_one_work_of_everyone_and_never_repackages, registry_finds_every_defence_by_name, none_accepts_everything_and_is_pow_off,
       original_is_the_default_and_asks_what_its_rules_say)

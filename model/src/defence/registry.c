@@ -7,12 +7,18 @@ extern const struct pr_defence_ops pr_defence_original;
 extern const struct pr_defence_ops pr_defence_none;
 extern const struct pr_defence_ops pr_defence_fixed;
 extern const struct pr_defence_ops pr_defence_token_bucket;
+extern const struct pr_defence_ops pr_defence_fee_floor;
+extern const struct pr_defence_ops pr_defence_work_floor;
+extern const struct pr_defence_ops pr_defence_credit;
 
 static const struct pr_defence_ops *const registry[] = {
     &pr_defence_original,
     &pr_defence_none,
     &pr_defence_fixed,
     &pr_defence_token_bucket,
+    &pr_defence_fee_floor,
+    &pr_defence_work_floor,
+    &pr_defence_credit,
 };
 #define N_DEFENCES (sizeof registry / sizeof registry[0])
 
