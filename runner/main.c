@@ -15,6 +15,7 @@
 #endif
 
 #include "scenario.h"
+#include "search.h"
 #include "sim.h"
 #include "powrelay/defence.h"
 #include "powrelay/netmodel.h"
@@ -30,6 +31,7 @@ static void usage(FILE *f)
     fputs("usage: powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3]\n"
           "       powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--force-rerun] [--set path=value]...\n"
           "       powrelay check SCENARIO.yaml [--set path=value]...\n"
+          "       powrelay search SCENARIO.yaml [-o DIR] [--trials N] [-j JOBS] [--storage URL] [--set path=value]...\n"
           "       powrelay --version | --list-policies\n"
           "Scenario keys and outputs: see README.md and docs/scenario.md.\n",
           f);
@@ -114,7 +116,8 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     bool is_run = !strcmp(cmd, "run"), is_sweep = !strcmp(cmd, "sweep"), is_check = !strcmp(cmd, "check");
-    if (!is_run && !is_sweep && !is_check) {
+    bool is_search = !strcmp(cmd, "search");
+    if (!is_run && !is_sweep && !is_check && !is_search) {
         fprintf(stderr, "powrelay: unknown command '%s'\n", cmd);
         usage(stderr);
         return PRR_EXIT_BAD;
@@ -124,6 +127,7 @@ int main(int argc, char **argv)
         {"network", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},    {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},          {"force-rerun", no_argument, NULL, 'F'},
+        {"trials", required_argument, NULL, 'T'},  {"storage", required_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
     char **sets = calloc((size_t)argc + 1, sizeof *sets);
@@ -132,6 +136,8 @@ int main(int argc, char **argv)
     const char *outdir = NULL;
     long jobs = 1;
     bool quiet = false, force_rerun = false;
+    long trials = 0;
+    const char *storage = NULL;
     int rc = PRR_EXIT_BAD;
     if (!sets || !owned) {
         fprintf(stderr, "powrelay: out of memory\n");
@@ -170,14 +176,30 @@ int main(int argc, char **argv)
         case 'j': {
             char *end;
             jobs = strtol(optarg, &end, 10);
-            if (!is_sweep || *end || end == optarg || jobs < 1 || jobs > 4096) {
-                fprintf(stderr, "powrelay %s: -j takes a number of jobs from 1 to 4096 (sweep only)\n", cmd);
+            if (!(is_sweep || is_search) || *end || end == optarg || jobs < 1 || jobs > 4096) {
+                fprintf(stderr, "powrelay %s: -j takes a number of jobs from 1 to 4096 (sweep and search only)\n", cmd);
                 goto out;
             }
             break;
         }
         case 'q':
             quiet = true;
+            break;
+        case 'T': {
+            char *end;
+            trials = strtol(optarg, &end, 10);
+            if (!is_search || *end || end == optarg || trials < 1 || trials > 1000000) {
+                fprintf(stderr, "powrelay %s: --trials takes a number from 1 to 1000000 (search only)\n", cmd);
+                goto out;
+            }
+            break;
+        }
+        case 'D':
+            if (!is_search) {
+                fprintf(stderr, "powrelay %s: --storage is for search only\n", cmd);
+                goto out;
+            }
+            storage = optarg;
             break;
         case 'F':
             if (!is_sweep) {
@@ -214,7 +236,12 @@ int main(int argc, char **argv)
             prr_source_free(&src);
             goto out;
         }
-    if (is_sweep) {
+    if (is_search) {
+        struct prr_search_opts so = {.scenario_path = path, .outdir = outdir, .storage = storage,
+                                     .sets = (const char *const *)sets, .n_sets = n_sets, .trials = trials,
+                                     .jobs = (int)jobs, .quiet = quiet};
+        rc = prr_search(&src, &so);
+    } else if (is_sweep) {
         struct prr_sweep_opts so = {.outdir = outdir, .jobs = (int)jobs, .command = command, .quiet = quiet,
                                     .force_rerun = force_rerun};
         rc = prr_sweep(&src, &so);

@@ -45,6 +45,21 @@ static bool attack_window(const struct prr_scenario *sc, double *from, double *t
     return true;
 }
 
+const char *const prr_summary_answers[] = {
+    "nodes", "edges", "sim_s", "events", "messages", "tx_deliveries",
+    "honest.created", "honest.reached90", "honest.confirmed", "honest.latency90_p50_s", "honest.latency90_p95_s",
+    "honest.confirm_p50_s",
+    "spam.created", "spam.accepted_first_hop", "spam.reached50", "spam.confirmed", "spam.bytes_relayed",
+    "cost.attacker_hashes", "cost.honest_sender_hashes", "cost.relay_repackage_hashes", "cost.repackagings",
+    "cost.spam_bytes_share", "cost.attacker_hashes_per_spam_reached50",
+    "privacy.first_spy_precision", "privacy.first_spy_recall",
+    /* added later: columns are only appended */
+    "honest.during_attack.created", "honest.during_attack.reached90", "honest.during_attack.reached90_share",
+    "honest.during_attack.latency90_p50_s", "honest.during_attack.latency90_p95_s",
+    "cost.honest_sender_hashes_per_tx", "spam.skipped_too_costly", "blocks",
+    NULL,
+};
+
 static double secs(int64_t ns) { return (double)ns / 1e9; }
 
 static void compute(const struct prr_report *r, struct answers *a)

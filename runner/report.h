@@ -23,6 +23,9 @@ struct prr_report {
     const char *command;
 };
 
+/* The numeric answers of summary.json, as dotted keys, in sweep.csv's order; NULL-terminated. */
+extern const char *const prr_summary_answers[];
+
 /* scenario.yaml (what ran), txs.csv, nodes.csv, timeseries.csv, run.json, then summary.json: each atomically. */
 int prr_report_write(const struct prr_report *r, const char *dir, char *err, size_t errlen);
 /* A few lines for the terminal: where the results are and the headline numbers. */

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "powrelay/defence.h"
 #include "powrelay/rng.h"
+#include "report.h"
 #include "powrelay/wire.h"
 
 /* ---- default regions (docs/protocol.md#network): Gervais et al. (CCS 2016) latencies and bandwidths, SimBlock's 2019 shares ---- */
@@ -883,6 +885,116 @@ static int conv_sweep(struct conv *cv, const struct yt_node *v, struct prr_scena
     return 0;
 }
 
+/* ---- search: a multi-objective search over defences' parameters (docs/search.md) ---- */
+
+/* A parameter's range: {low, high[, log]} (numbers, low < high; log needs low > 0) or a list of values. */
+static int check_range(struct conv *cv, const struct yt_node *v, const char *key)
+{
+    if (v->kind == YT_SEQ) {
+        if (v->n == 0)
+            return fail_at(cv, v, "%s: a list of values must not be empty", key);
+        return 0;
+    }
+    if (v->kind != YT_MAP)
+        return fail_at(cv, v, "%s: expected {low, high, log} or a list of values", key);
+    double lo = 0, hi = 0;
+    bool log_scale = false;
+    for (size_t i = 0; i < v->n; i++) {
+        const char *k = v->keys[i]->text;
+        char full[200];
+        snprintf(full, sizeof full, "%s.%s", key, k);
+        if (!strcmp(k, "low")) {
+            if (get_number(cv, v->items[i], full, &lo))
+                return -1;
+        } else if (!strcmp(k, "high")) {
+            if (get_number(cv, v->items[i], full, &hi))
+                return -1;
+        } else if (!strcmp(k, "log")) {
+            if (get_bool(cv, v->items[i], full, &log_scale))
+                return -1;
+        } else {
+            static const char *const allowed[] = {"low", "high", "log", NULL};
+            char prefix[200];
+            snprintf(prefix, sizeof prefix, "%s.", key);
+            return unknown_key(cv, v->keys[i], prefix, NULL, allowed);
+        }
+    }
+    if (!yt_get(v, "low") || !yt_get(v, "high"))
+        return fail_at(cv, v, "%s: a range needs low and high", key);
+    if (!(lo < hi))
+        return fail_at(cv, v, "%s: low (%g) must be below high (%g)", key, lo, hi);
+    if (log_scale && !(lo > 0))
+        return fail_at(cv, v, "%s: a log range needs low > 0", key);
+    return 0;
+}
+
+static int conv_search(struct conv *cv, const struct yt_node *v, struct prr_scenario *sc)
+{
+    if (v->kind != YT_MAP)
+        return fail_at(cv, v, "search: expected a map: defences, objectives, replications, trials, seed");
+    const struct yt_node *defs = yt_get(v, "defences"), *objs = yt_get(v, "objectives");
+    for (size_t i = 0; i < v->n; i++) {
+        const char *k = v->keys[i]->text;
+        const struct yt_node *x = v->items[i];
+        double d;
+        if (!strcmp(k, "replications")) {
+            if (get_whole(cv, x, "search.replications", 1, 1e4, &d))
+                return -1;
+        } else if (!strcmp(k, "trials")) {
+            if (get_whole(cv, x, "search.trials", 1, 1e6, &d))
+                return -1;
+        } else if (!strcmp(k, "seed")) {
+            if (get_whole(cv, x, "search.seed", 0, 4294967295.0, &d))
+                return -1;
+        } else if (strcmp(k, "defences") && strcmp(k, "objectives")) {
+            static const char *const allowed[] = {"defences", "objectives", "replications", "trials", "seed", NULL};
+            return unknown_key(cv, v->keys[i], "search.", NULL, allowed);
+        }
+    }
+    if (!defs || defs->kind != YT_MAP || defs->n == 0)
+        return fail_at(cv, defs ? defs : v, "search.defences: expected a map of defence names to their parameter ranges");
+    for (size_t i = 0; i < defs->n; i++) {
+        const struct yt_node *name = defs->keys[i], *params = defs->items[i];
+        const struct pr_defence_info *d = pr_defence_find(name->text);
+        if (!d) {
+            const char *names[40];
+            size_t q = 0;
+            for (size_t j = 0; j < pr_defence_count() && q < 39; j++)
+                names[q++] = pr_defence_at(j)->name;
+            names[q] = NULL;
+            return unknown_key(cv, name, "search.defences.", NULL, names);
+        }
+        if (params->kind == YT_SCALAR && !*params->text)
+            continue; /* a defence at its defaults */
+        if (params->kind != YT_MAP)
+            return fail_at(cv, params, "search.defences.%s: expected a map of parameter paths to ranges", d->name);
+        for (size_t j = 0; j < params->n; j++) {
+            const struct yt_node *path = params->keys[j];
+            char key[256];
+            snprintf(key, sizeof key, "search.defences.%s.%s", d->name, path->text);
+            if (!strcmp(path->text, "defence.policy") || !strncmp(path->text, "sweep", 5) ||
+                !strncmp(path->text, "search", 6) || !known_path(path->text, sc))
+                return fail_at(cv, path, "%s: '%.80s' is not a scenario key that can be searched", key, path->text);
+            if (check_range(cv, params->items[j], key))
+                return -1;
+        }
+    }
+    if (!objs || objs->kind != YT_MAP || objs->n == 0)
+        return fail_at(cv, objs ? objs : v, "search.objectives: expected a map of summary keys to minimize or maximize");
+    for (size_t i = 0; i < objs->n; i++) {
+        const struct yt_node *key = objs->keys[i], *dir = objs->items[i];
+        bool known = false;
+        for (size_t q = 0; prr_summary_answers[q]; q++)
+            known |= !strcmp(prr_summary_answers[q], key->text);
+        if (!known)
+            return fail_at(cv, key, "search.objectives: '%.80s' is not a numeric answer of summary.json", key->text);
+        if (dir->kind != YT_SCALAR || (strcmp(dir->text, "minimize") && strcmp(dir->text, "maximize")))
+            return fail_at(cv, dir, "search.objectives.%s: expected minimize or maximize", key->text);
+    }
+    sc->search = v;
+    return 0;
+}
+
 /* ---- the whole scenario ---- */
 
 static void defaults(struct prr_scenario *sc)
@@ -1024,7 +1136,7 @@ int prr_scenario_read(const struct yt_node *root, const char *file, struct prr_s
         prr_scenario_free(sc);
         return fail_at(&cv, root, "a scenario is a map of keys (see docs/scenario.md)");
     }
-    static const char *const lists[] = {"attackers", "script", "sweep", "defence", NULL};
+    static const char *const lists[] = {"attackers", "script", "sweep", "defence", "search", NULL};
     for (size_t i = 0; i < root->n; i++) {
         const struct yt_node *k = root->keys[i], *v = root->items[i];
         const struct field *f = top_fields;
@@ -1039,8 +1151,8 @@ int prr_scenario_read(const struct yt_node *root, const char *file, struct prr_s
             rc = conv_attackers(&cv, v, sc);
         } else if (!strcmp(k->text, "script")) {
             rc = conv_script(&cv, v, sc);
-        } else if (!strcmp(k->text, "sweep")) {
-            rc = 0; /* after everything else: it checks its paths against the scenario */
+        } else if (!strcmp(k->text, "sweep") || !strcmp(k->text, "search")) {
+            rc = 0; /* after everything else: they check their paths against the scenario */
         } else {
             size_t s = 0;
             while (s < sizeof sections / sizeof sections[0] && strcmp(sections[s].name, k->text))
@@ -1067,8 +1179,9 @@ int prr_scenario_read(const struct yt_node *root, const char *file, struct prr_s
             return -1;
         }
     }
-    const struct yt_node *sw = yt_get(root, "sweep");
-    if ((sw && conv_sweep(&cv, sw, sc)) || set_default_regions(sc) || cross_checks(&cv, sc)) {
+    const struct yt_node *sw = yt_get(root, "sweep"), *se = yt_get(root, "search");
+    if ((sw && conv_sweep(&cv, sw, sc)) || (se && conv_search(&cv, se, sc)) || set_default_regions(sc) ||
+        cross_checks(&cv, sc)) {
         if (!*err)
             fail_at(&cv, root, "out of memory");
         prr_scenario_free(sc);

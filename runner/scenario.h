@@ -85,6 +85,7 @@ struct prr_scenario {
     struct prr_sweep_param *sweep;
     size_t n_sweep;
     uint32_t replications;
+    const struct yt_node *search; /* the checked search: section (docs/search.md), in the scenario's tree */
 };
 
 /* A scenario file and the --set overrides applied to it, as a tree. */

@@ -13,24 +13,9 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "report.h"
 #include "sim.h"
 #include "sweep_mpi.h"
-
-/* The summary's answers in sweep.csv, in this order. */
-static const char *const summary_cols[] = {
-    "nodes", "edges", "sim_s", "events", "messages", "tx_deliveries",
-    "honest.created", "honest.reached90", "honest.confirmed", "honest.latency90_p50_s", "honest.latency90_p95_s",
-    "honest.confirm_p50_s",
-    "spam.created", "spam.accepted_first_hop", "spam.reached50", "spam.confirmed", "spam.bytes_relayed",
-    "cost.attacker_hashes", "cost.honest_sender_hashes", "cost.relay_repackage_hashes", "cost.repackagings",
-    "cost.spam_bytes_share", "cost.attacker_hashes_per_spam_reached50",
-    "privacy.first_spy_precision", "privacy.first_spy_recall",
-    /* added later: columns are only appended */
-    "honest.during_attack.created", "honest.during_attack.reached90", "honest.during_attack.reached90_share",
-    "honest.during_attack.latency90_p50_s", "honest.during_attack.latency90_p95_s",
-    "cost.honest_sender_hashes_per_tx", "spam.skipped_too_costly", "blocks",
-    NULL,
-};
 
 struct plan {
     const struct prr_scenario *base;
@@ -352,8 +337,8 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
         csv_field(o.f, base->sweep[i].path);
     }
     fputs(",seed", o.f);
-    for (size_t c = 0; summary_cols[c]; c++)
-        fprintf(o.f, ",%s", summary_cols[c]);
+    for (size_t c = 0; prr_summary_answers[c]; c++)
+        fprintf(o.f, ",%s", prr_summary_answers[c]);
     fputc('\n', o.f);
     *missing = 0;
     for (size_t k = 0; k < p.n_points; k++) {
@@ -380,8 +365,8 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
             csv_field(o.f, v);
         }
         fprintf(o.f, ",%llu", (unsigned long long)point_seed(&p, k));
-        for (size_t c = 0; summary_cols[c]; c++) {
-            json_t *v = lookup(doc, summary_cols[c]);
+        for (size_t c = 0; prr_summary_answers[c]; c++) {
+            json_t *v = lookup(doc, prr_summary_answers[c]);
             char num[64] = "";
             if (json_is_integer(v))
                 snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));

@@ -9,6 +9,7 @@ packages=(
   libyaml-dev                         # scenario files
   libjansson-dev                      # reading summaries back for sweep.csv
   python3 python3-matplotlib          # plots/render and the end-to-end tests
+  python3-optuna                      # powrelay search (multi-objective, NSGA-II)
   openmpi-bin libopenmpi-dev          # sweeps over MPI (mpirun)
   valgrind                            # the memory check in scripts/test.sh
 )
