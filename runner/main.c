@@ -31,7 +31,8 @@ static void usage(FILE *f)
     fputs("usage: powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3]\n"
           "       powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--force-rerun] [--set path=value]...\n"
           "       powrelay check SCENARIO.yaml [--set path=value]...\n"
-          "       powrelay search SCENARIO.yaml [-o DIR] [--trials N] [-j JOBS] [--storage URL] [--set path=value]...\n"
+          "       powrelay search SCENARIO.yaml [-o DIR] [--trials N] [-j JOBS] [--defence NAME] [--storage URL]\n"
+          "                       [--set path=value]...\n"
           "       powrelay --version | --list-policies\n"
           "Scenario keys and outputs: see README.md and docs/scenario.md.\n",
           f);
@@ -128,6 +129,7 @@ int main(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},    {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},          {"force-rerun", no_argument, NULL, 'F'},
         {"trials", required_argument, NULL, 'T'},  {"storage", required_argument, NULL, 'D'},
+        {"defence", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
     char **sets = calloc((size_t)argc + 1, sizeof *sets);
@@ -137,7 +139,7 @@ int main(int argc, char **argv)
     long jobs = 1;
     bool quiet = false, force_rerun = false;
     long trials = 0;
-    const char *storage = NULL;
+    const char *storage = NULL, *only = NULL;
     int rc = PRR_EXIT_BAD;
     if (!sets || !owned) {
         fprintf(stderr, "powrelay: out of memory\n");
@@ -194,6 +196,13 @@ int main(int argc, char **argv)
             }
             break;
         }
+        case 'P':
+            if (!is_search) {
+                fprintf(stderr, "powrelay %s: --defence is for search only\n", cmd);
+                goto out;
+            }
+            only = optarg;
+            break;
         case 'D':
             if (!is_search) {
                 fprintf(stderr, "powrelay %s: --storage is for search only\n", cmd);
@@ -239,7 +248,7 @@ int main(int argc, char **argv)
     if (is_search) {
         struct prr_search_opts so = {.scenario_path = path, .outdir = outdir, .storage = storage,
                                      .sets = (const char *const *)sets, .n_sets = n_sets, .trials = trials,
-                                     .jobs = (int)jobs, .quiet = quiet};
+                                     .jobs = (int)jobs, .quiet = quiet, .only = only};
         rc = prr_search(&src, &so);
     } else if (is_sweep) {
         struct prr_sweep_opts so = {.outdir = outdir, .jobs = (int)jobs, .command = command, .quiet = quiet,

@@ -75,7 +75,7 @@ int prr_search(const struct prr_source *src, const struct prr_search_opts *o)
         return PRR_EXIT_BAD;
     }
     int rc = PRR_EXIT_BAD;
-    json_t *spec = NULL;
+    json_t *spec = NULL, *d = NULL;
     char *text = NULL;
     if (!sc.search) {
         fprintf(stderr, "powrelay search: %s has no search: section (see docs/search.md)\n", src->path);
@@ -83,6 +83,17 @@ int prr_search(const struct prr_source *src, const struct prr_search_opts *o)
     }
     if ((rc = prr_sim_check(&sc, err, sizeof err)) != PRR_EXIT_OK) {
         fprintf(stderr, "%s\n", err);
+        goto out;
+    }
+    const struct yt_node *defs = yt_get(sc.search, "defences");
+    d = json_object();
+    for (size_t i = 0; i < defs->n; i++)
+        if (!o->only || !strcmp(o->only, defs->keys[i]->text))
+            json_object_set_new(d, defs->keys[i]->text, ranges(defs->items[i]));
+    if (json_object_size(d) == 0) {
+        fprintf(stderr, "powrelay search: --defence %s: the search section of %s does not list it\n", o->only,
+                src->path);
+        rc = PRR_EXIT_BAD;
         goto out;
     }
     rc = PRR_EXIT_INTERNAL;
@@ -116,7 +127,7 @@ int prr_search(const struct prr_source *src, const struct prr_search_opts *o)
     else
         snprintf(storage, sizeof storage, "sqlite:///%s/study.db", absout);
     const struct yt_node *s = sc.search, *reps = yt_get(s, "replications"), *trials = yt_get(s, "trials"),
-                         *seed = yt_get(s, "seed"), *defs = yt_get(s, "defences"), *objs = yt_get(s, "objectives");
+                         *seed = yt_get(s, "seed"), *objs = yt_get(s, "objectives");
     text = slurp(scen); /* its fingerprint: a resumed search must be of the same scenario */
     spec = json_object();
     json_object_set_new(spec, "name", json_string(sc.name));
@@ -137,10 +148,8 @@ int prr_search(const struct prr_source *src, const struct prr_search_opts *o)
     for (size_t i = 0; i < o->n_sets; i++)
         json_array_append_new(sets, json_string(o->sets[i]));
     json_object_set_new(spec, "sets", sets);
-    json_t *d = json_object();
-    for (size_t i = 0; i < defs->n; i++)
-        json_object_set_new(d, defs->keys[i]->text, ranges(defs->items[i]));
     json_object_set_new(spec, "defences", d);
+    d = NULL;
     json_t *ob = json_array();
     for (size_t i = 0; i < objs->n; i++) {
         json_t *pair = json_array();
@@ -170,6 +179,7 @@ int prr_search(const struct prr_source *src, const struct prr_search_opts *o)
     fprintf(stderr, "powrelay search: cannot start %s %s: %s (needs python3-optuna)\n", argv[0], argv[1],
             strerror(errno));
 out:
+    json_decref(d);
     json_decref(spec);
     free(text);
     prr_scenario_free(&sc);

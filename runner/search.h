@@ -15,6 +15,7 @@ struct prr_search_opts {
     const char *const *sets; /* the --set overrides, passed on to every run */
     size_t n_sets;
     long trials;          /* 0: the section's (or 40) */
+    const char *only;     /* search this defence of the section only (NULL: all) */
     int jobs;
     bool quiet;
 };

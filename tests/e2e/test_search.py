@@ -96,6 +96,14 @@ class Search(Case):
         self.assertTrue(filecmp.cmp(os.path.join(clean, "trials.csv"), os.path.join(killed, "trials.csv"),
                                     shallow=False))
 
+    def test_one_defence_of_the_section(self):
+        s = self.scenario(SEARCH.replace("trials: 12", "trials: 4"))
+        out = os.path.join(self.tmp, "tb")
+        self.powrelay("search", s, "--defence", "token_bucket", "-o", out, "-j", "2", "-q")
+        rows = self.rows(out)
+        self.assertEqual({r["defence"] for r in rows}, {"token_bucket"})
+        self.assertEqual(len(rows), 4)
+
     def test_two_workers_share_one_storage(self):
         s = self.scenario(SEARCH)
         url = "sqlite:///" + os.path.join(self.tmp, "shared.db")
@@ -123,6 +131,11 @@ class Search(Case):
         self.assertEqual(p.returncode, 2)
         self.assertIn("search.objectives.spam.reached50: expected minimize or maximize", p.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "x")))
+        p = self.powrelay("search", self.scenario(SEARCH), "--defence", "credit", "-o", os.path.join(self.tmp, "y"),
+                          check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--defence credit: the search section", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "y")))
         s = self.scenario(SEARCH.replace("{low: 1, high: 40, log: true}", "{low: 40, high: 1}"))
         p = self.powrelay("check", s, check=False)
         self.assertEqual(p.returncode, 2)
