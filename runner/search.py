@@ -17,6 +17,7 @@ import math
 import os
 import subprocess
 import sys
+import time
 
 import optuna
 
@@ -109,8 +110,16 @@ class Search:
         fingerprint = hashlib.sha256(json.dumps({k: self.spec[k] for k in (
             "scenario_text", "sets", "defences", "objectives", "replications", "base_seed", "seed")},
             sort_keys=True).encode()).hexdigest()
-        study = optuna.create_study(study_name=STUDY, storage=self.spec["storage"], load_if_exists=True,
-                                    directions=[d for _, d in self.spec["objectives"]])
+        # Workers starting together on a fresh shared database race to create its tables: try again.
+        for attempt in range(20):
+            try:
+                study = optuna.create_study(study_name=STUDY, storage=self.spec["storage"], load_if_exists=True,
+                                            directions=[d for _, d in self.spec["objectives"]])
+                break
+            except Exception:  # sqlalchemy's OperationalError / IntegrityError, optuna's DuplicatedStudyError
+                if attempt == 19:
+                    raise
+                time.sleep(0.1 * (1 + attempt))
         old = study.user_attrs.get("fingerprint")
         if old is None:
             study.set_user_attr("fingerprint", fingerprint)
