@@ -813,10 +813,16 @@ static int conv_defence(struct conv *cv, const struct yt_node *v, struct prr_sce
 
 /* ---- sweep ---- */
 
-static bool known_path(const char *path, const struct prr_scenario *sc)
+/* Whether path is a key a sweep or a search may set; *whole (if given) tells whether its values are
+ * whole numbers. */
+static bool path_kind(const char *path, const struct prr_scenario *sc, bool *whole)
 {
     char buf[128];
     snprintf(buf, sizeof buf, "%s", path);
+    bool w = false;
+    if (!whole)
+        whole = &w;
+    *whole = false;
     if (!strcmp(buf, "defence.policy"))
         return true;
     if (!strncmp(buf, "defence.", 8)) {
@@ -824,37 +830,44 @@ static bool known_path(const char *path, const struct prr_scenario *sc)
         if (!dot)
             return false;
         *dot = '\0';
-        return defence_param(pr_defence_find(buf + 8), dot + 1, NULL) != NULL;
+        const struct pr_defence_param *p = defence_param(pr_defence_find(buf + 8), dot + 1, NULL);
+        *whole = p && (p->flags & PR_PARAM_WHOLE) && !p->names;
+        return p != NULL;
     }
+    const struct field *f = NULL;
     char *dot = strchr(buf, '.');
     if (!dot) {
-        for (const struct field *f = top_fields; f->key; f++)
-            if (!strcmp(f->key, buf))
-                return true;
-        return false;
+        for (f = top_fields; f->key && strcmp(f->key, buf); f++)
+            ;
+    } else {
+        *dot = '\0';
+        const char *rest = dot + 1;
+        if (!strcmp(buf, "attackers") || !strcmp(buf, "script")) {
+            char *end;
+            unsigned long idx = strtoul(rest, &end, 10);
+            if (end == rest || *end != '.' ||
+                idx >= (!strcmp(buf, "attackers") ? sc->n_attackers : sc->n_script))
+                return false;
+            for (f = !strcmp(buf, "attackers") ? attacker_fields : script_fields; f->key && strcmp(f->key, end + 1);
+                 f++)
+                ;
+        } else {
+            size_t q = 0;
+            while (q < sizeof sections / sizeof sections[0] && strcmp(sections[q].name, buf))
+                q++;
+            if (q == sizeof sections / sizeof sections[0])
+                return false;
+            for (f = sections[q].fields; f->key && strcmp(f->key, rest); f++)
+                ;
+        }
     }
-    *dot = '\0';
-    const char *rest = dot + 1;
-    if (!strcmp(buf, "attackers") || !strcmp(buf, "script")) {
-        char *end;
-        unsigned long idx = strtoul(rest, &end, 10);
-        if (end == rest || *end != '.')
-            return false;
-        if (idx >= (!strcmp(buf, "attackers") ? sc->n_attackers : sc->n_script))
-            return false;
-        const struct field *f = !strcmp(buf, "attackers") ? attacker_fields : script_fields;
-        for (; f->key; f++)
-            if (!strcmp(f->key, end + 1))
-                return true;
+    if (!f || !f->key)
         return false;
-    }
-    for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
-        if (!strcmp(sections[s].name, buf))
-            for (const struct field *f = sections[s].fields; f->key; f++)
-                if (!strcmp(f->key, rest))
-                    return true;
-    return false;
+    *whole = f->type == F_U32 || f->type == F_U64;
+    return true;
 }
+
+static bool known_path(const char *path, const struct prr_scenario *sc) { return path_kind(path, sc, NULL); }
 
 static int conv_sweep(struct conv *cv, const struct yt_node *v, struct prr_scenario *sc)
 {
@@ -883,6 +896,12 @@ static int conv_sweep(struct conv *cv, const struct yt_node *v, struct prr_scena
             return fail_at(cv, v, "out of memory");
     }
     return 0;
+}
+
+bool prr_scenario_key_is_whole(const char *path, const struct prr_scenario *sc)
+{
+    bool whole = false;
+    return path_kind(path, sc, &whole) && whole;
 }
 
 /* ---- search: a multi-objective search over defences' parameters (docs/search.md) ---- */

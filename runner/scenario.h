@@ -109,6 +109,9 @@ int prr_scenario_read(const struct yt_node *root, const char *file, struct prr_s
                       size_t errlen);
 void prr_scenario_free(struct prr_scenario *sc);
 
+/* True when path (as sweeps and searches name keys) takes whole numbers. */
+bool prr_scenario_key_is_whole(const char *path, const struct prr_scenario *sc);
+
 /* Write sc back as a scenario file with every key resolved (defaults included; output.dir and sweep left
  * out): what a run ran. Reading it back gives the same scenario. -1 on a write error. */
 int prr_scenario_write(const struct prr_scenario *sc, FILE *f);

@@ -17,7 +17,7 @@
 #define POWRELAY_SEARCH_PY "runner/search.py"
 #endif
 
-static json_t *ranges(const struct yt_node *params)
+static json_t *ranges(const struct yt_node *params, const struct prr_scenario *sc)
 {
     json_t *o = json_object();
     for (size_t j = 0; params->kind == YT_MAP && j < params->n; j++) {
@@ -33,6 +33,8 @@ static json_t *ranges(const struct yt_node *params)
             json_object_set_new(x, "high", json_real(strtod(yt_get(r, "high")->text, NULL)));
             const struct yt_node *lg = yt_get(r, "log");
             json_object_set_new(x, "log", json_boolean(lg && !strcasecmp(lg->text, "true")));
+            /* a whole-number key is searched over whole numbers */
+            json_object_set_new(x, "int", json_boolean(prr_scenario_key_is_whole(params->keys[j]->text, sc)));
         }
         json_object_set_new(o, params->keys[j]->text, x);
     }
@@ -89,7 +91,7 @@ int prr_search(const struct prr_source *src, const struct prr_search_opts *o)
     d = json_object();
     for (size_t i = 0; i < defs->n; i++)
         if (!o->only || !strcmp(o->only, defs->keys[i]->text))
-            json_object_set_new(d, defs->keys[i]->text, ranges(defs->items[i]));
+            json_object_set_new(d, defs->keys[i]->text, ranges(defs->items[i], &sc));
     if (json_object_size(d) == 0) {
         fprintf(stderr, "powrelay search: --defence %s: the search section of %s does not list it\n", o->only,
                 src->path);

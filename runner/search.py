@@ -102,6 +102,8 @@ class Search:
             name = f"{defence}:{path}"
             if "choices" in rng:
                 trial.suggest_categorical(name, rng["choices"])
+            elif rng.get("int"):
+                trial.suggest_int(name, math.ceil(rng["low"]), math.floor(rng["high"]), log=rng.get("log", False))
             else:
                 trial.suggest_float(name, rng["low"], rng["high"], log=rng.get("log", False))
         return trial.params

@@ -27,6 +27,7 @@ SEARCH = """
         token_bucket:
           defence.token_bucket.rate_out: {low: 1, high: 40, log: true}
           defence.token_bucket.scope: [peer, node]
+          defence.token_bucket.backlog_max: {low: 10, high: 2000, log: true}
       objectives:
         spam.reached50: minimize
         honest.during_attack.reached90_share: maximize
@@ -58,6 +59,9 @@ class Search(Case):
         self.assertEqual({r["seeds"] for r in rows}, {"1 2"})
         for r in rows:
             self.assertNotEqual(r["spam.reached50_mean"], "")
+            b = r["token_bucket:defence.token_bucket.backlog_max"]
+            if b:  # a whole-number key is searched over whole numbers
+                self.assertEqual(b, str(int(b)))
         pareto = self.rows(a, "pareto.csv")
         self.assertGreater(len(pareto), 0)
         self.assertTrue(os.path.getsize(os.path.join(a, "figures", "pareto.png")) > 10000)
