@@ -59,9 +59,9 @@ class Search(Case):
         self.assertEqual({r["seeds"] for r in rows}, {"1 2"})
         for r in rows:
             self.assertNotEqual(r["spam.reached50_mean"], "")
-            b = r["token_bucket:defence.token_bucket.backlog_max"]
-            if b:  # a whole-number key is searched over whole numbers
-                self.assertEqual(b, str(int(b)))
+            backlog = r["token_bucket:defence.token_bucket.backlog_max"]
+            if backlog:  # a whole-number key is searched over whole numbers
+                self.assertEqual(backlog, str(int(backlog)))
         pareto = self.rows(a, "pareto.csv")
         self.assertGreater(len(pareto), 0)
         self.assertTrue(os.path.getsize(os.path.join(a, "figures", "pareto.png")) > 10000)
