@@ -15,6 +15,7 @@
 #include "output.h"
 #include "report.h"
 #include "sim.h"
+#include "stats.h"
 #include "sweep_mpi.h"
 
 struct plan {
@@ -337,11 +338,40 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
         csv_field(o.f, base->sweep[i].path);
     }
     fputs(",seed", o.f);
-    for (size_t c = 0; prr_summary_answers[c]; c++)
+    size_t n_ans = 0;
+    for (size_t c = 0; prr_summary_answers[c]; c++, n_ans++)
         fprintf(o.f, ",%s", prr_summary_answers[c]);
     fputc('\n', o.f);
+    /* points.csv: a row per point of the design, each answer's mean over the replications and the
+     * half-width of its 95% interval (docs/scenario.md#sweeps) */
+    struct prr_out po;
+    if (prr_out_open(&po, p.outdir, "points.csv", err, sizeof err)) {
+        fprintf(stderr, "powrelay sweep: %s\n", err);
+        prr_out_abort(&o);
+        return PRR_EXIT_INTERNAL;
+    }
+    for (size_t i = 0; i < base->n_sweep; i++) {
+        csv_field(po.f, base->sweep[i].path);
+        fputc(',', po.f);
+    }
+    fputs("n", po.f);
+    for (size_t c = 0; c < n_ans; c++)
+        fprintf(po.f, ",%s_mean,%s_ci95", prr_summary_answers[c], prr_summary_answers[c]);
+    fputc('\n', po.f);
+    size_t reps = base->replications;
+    double *acc = malloc(sizeof *acc * n_ans * reps);
+    if (!acc) {
+        prr_out_abort(&o);
+        prr_out_abort(&po);
+        return PRR_EXIT_INTERNAL;
+    }
+    for (size_t i = 0; i < n_ans * reps; i++)
+        acc[i] = NAN;
     *missing = 0;
     for (size_t k = 0; k < p.n_points; k++) {
+        if (k % reps == 0)
+            for (size_t i = 0; i < n_ans * reps; i++)
+                acc[i] = NAN;
         char path[2300], msg[2600];
         /* only a run whose record is this point's goes in */
         json_t *doc = NULL;
@@ -353,7 +383,7 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
         }
         if (!doc) {
             (*missing)++;
-            continue;
+            goto point_end;
         }
         char name[512];
         run_name(&p, k, name, sizeof name);
@@ -373,11 +403,44 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
             else if (json_is_real(v))
                 prr_fmt_num(num, sizeof num, json_real_value(v));
             fprintf(o.f, ",%s", num);
+            if (json_is_number(v))
+                acc[c * reps + k % reps] = json_number_value(v);
         }
         fputc('\n', o.f);
         json_decref(doc);
+    point_end:
+        if (k % reps != reps - 1)
+            continue;
+        for (size_t i = 0; i < base->n_sweep; i++) {
+            char v[512] = "";
+            flow_text(base->sweep[i].values->items[digit(&p, k, i)], v, sizeof v);
+            csv_field(po.f, v);
+            fputc(',', po.f);
+        }
+        size_t n_runs = 0;
+        for (size_t r = 0; r < reps; r++) /* runs of the point with a summary */
+            n_runs += !isnan(acc[r]);
+        fprintf(po.f, "%zu", n_runs);
+        for (size_t c = 0; c < n_ans; c++) {
+            double mean, half;
+            size_t n;
+            prr_mean_ci95(acc + c * reps, reps, &mean, &half, &n);
+            char m[64] = "", h[64] = "";
+            if (n)
+                prr_fmt_num(m, sizeof m, mean);
+            if (n >= 2)
+                prr_fmt_num(h, sizeof h, half);
+            fprintf(po.f, ",%s,%s", m, h);
+        }
+        fputc('\n', po.f);
     }
+    free(acc);
     if (prr_out_commit(&o, err, sizeof err)) {
+        prr_out_abort(&po);
+        fprintf(stderr, "powrelay sweep: %s\n", err);
+        return PRR_EXIT_INTERNAL;
+    }
+    if (prr_out_commit(&po, err, sizeof err)) {
         fprintf(stderr, "powrelay sweep: %s\n", err);
         return PRR_EXIT_INTERNAL;
     }

@@ -109,6 +109,35 @@ class Sweep(Case):
         self.powrelay("sweep", swapped, "-o", fresh, "-j", "2", "-q")
         self.assertTrue(filecmp.cmp(os.path.join(out, "sweep.csv"), os.path.join(fresh, "sweep.csv"), shallow=False))
 
+    def test_points_csv_means_and_intervals(self):
+        # points.csv: a row per point; each answer's mean over the seeds and the half-width of its 95%
+        # Student-t interval, checked against a computation from sweep.csv (t for 1 degree of freedom:
+        # 12.706); with one replication the interval is empty
+        s = self.scenario(SWEEP)
+        out = os.path.join(self.tmp, "p")
+        self.powrelay("sweep", s, "-o", out, "-j", "2", "-q")
+        runs = self.rows(out)
+        with open(os.path.join(out, "points.csv")) as f:
+            points = list(csv.DictReader(f))
+        self.assertEqual(len(points), 4)
+        self.assertEqual(list(points[0])[:3], ["pow.enabled", "attackers.0.hashrate", "n"])
+        for p in points:
+            self.assertEqual(p["n"], "2")
+            sel = [r for r in runs if r["pow.enabled"] == p["pow.enabled"]
+                   and r["attackers.0.hashrate"] == p["attackers.0.hashrate"]]
+            for key in ["honest.reached90", "spam.reached50", "cost.attacker_hashes"]:
+                v = [float(r[key]) for r in sel]
+                mean = sum(v) / 2
+                half = 12.706 * abs(v[0] - v[1]) / 2  # t * sd / sqrt(2), sd = |a - b| / sqrt(2)
+                self.assertAlmostEqual(float(p[key + "_mean"]), mean, delta=1e-6 * max(1, abs(mean)))
+                self.assertAlmostEqual(float(p[key + "_ci95"]), half, delta=1e-3 * max(1, half))
+        one = os.path.join(self.tmp, "one")
+        self.powrelay("sweep", s, "-o", one, "--set", "sweep.replications=1", "-q")
+        with open(os.path.join(one, "points.csv")) as f:
+            p1 = list(csv.DictReader(f))
+        self.assertEqual({p["n"] for p in p1}, {"1"})
+        self.assertEqual({p["honest.reached90_ci95"] for p in p1}, {""})
+
     def test_a_runs_record_runs_it_again(self):
         s = self.scenario(SWEEP)
         out = os.path.join(self.tmp, "out")
