@@ -1,6 +1,7 @@
 """plots/render: figures from a run, from runs side by side, and from a sweep; a clear error (exit 2)
 for a directory without outputs. plots/study: the README's Results figures and table from small
 versions of the study sweeps."""
+import csv
 import os
 import subprocess
 import sys
@@ -129,6 +130,41 @@ class Plots(Case):
         # The optional scale sweep: its strategies beside the main sweeps' same point (here both have 30
         # honest nodes and the attacker).
         self.assertEqual(len(scale_rows), 4)
+
+class Compare(Case):
+    def test_paired_differences_by_hand(self):
+        """plots/compare on a sweep.csv written by hand: differences paired by seed, their mean and 95%
+        interval as computed here with a pencil."""
+        d = os.path.join(self.tmp, "sw")
+        os.makedirs(d)
+        lines = ["run,policy,rate,seed,spam.reached50,honest.created"]
+        # x(q) - x(p) at rate 1: seeds 1..3 give 2, 4, 6 (mean 4, sd 2); at rate 2: 10, 10, 10 (sd 0)
+        vals = {("p", 1): [10, 20, 30], ("q", 1): [12, 24, 36], ("p", 2): [5, 5, 5], ("q", 2): [15, 15, 15]}
+        for (pol, rate), xs in vals.items():
+            for seed, x in zip([1, 2, 3], xs):
+                lines.append(f"r,{pol},{rate},{seed},{x},7")
+        with open(os.path.join(d, "sweep.csv"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "compare"), d, "--by", "policy"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(d, "compare-policy.csv")) as f:
+            rows = {r["rate"]: r for r in csv.DictReader(f)}
+        self.assertEqual(set(rows), {"1", "2"})
+        self.assertEqual(rows["1"]["policy"], "q")
+        self.assertEqual(rows["1"]["baseline"], "p")
+        self.assertEqual(rows["1"]["n"], "3")
+        self.assertAlmostEqual(float(rows["1"]["spam.reached50_diff"]), 4)
+        self.assertAlmostEqual(float(rows["1"]["spam.reached50_ci95"]), 4.3027 * 2 / 3 ** 0.5, places=3)
+        self.assertAlmostEqual(float(rows["2"]["spam.reached50_diff"]), 10)
+        self.assertAlmostEqual(float(rows["2"]["spam.reached50_ci95"]), 0)
+        self.assertAlmostEqual(float(rows["1"]["honest.created_diff"]), 0)
+        self.assertIn("spam.reached50", p.stdout)
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "compare"), d, "--by", "spam.reached50"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("is not a swept key", p.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
