@@ -261,6 +261,7 @@ int main(int argc, char **argv)
             rc = PRR_EXIT_BAD;
         } else if (is_check) {
             rc = prr_sweep_check(&src, &sc, err, sizeof err);
+            prr_sweep_warn(&sc, stderr);
             if (rc)
                 fprintf(stderr, "%s\n", err);
             else

@@ -57,6 +57,7 @@ const char *const prr_summary_answers[] = {
     "honest.during_attack.created", "honest.during_attack.reached90", "honest.during_attack.reached90_share",
     "honest.during_attack.latency90_p50_s", "honest.during_attack.latency90_p95_s",
     "cost.honest_sender_hashes_per_tx", "spam.skipped_too_costly", "blocks",
+    "honest.during_attack.from_s", "honest.during_attack.to_s", "privacy.spies",
     NULL,
 };
 

@@ -1295,10 +1295,33 @@ int prr_tree_set(struct yt_node *root, const char *path, const struct yt_node *v
     }
     snprintf(buf, sizeof buf, "%s", path);
     struct yt_node *cur = root;
+    /* Keys that are themselves dotted paths: those of sweep:, search.objectives: and of each defence
+     * under search.defences: (`--set sweep.peers.outbound=[8,16]` sets sweep's key "peers.outbound"). */
+    size_t whole_from = 0;
+    if (!strncmp(buf, "sweep.", 6))
+        whole_from = 6;
+    else if (!strncmp(buf, "search.objectives.", 18))
+        whole_from = 18;
+    else if (!strncmp(buf, "search.defences.", 16) && strchr(buf + 16, '.'))
+        whole_from = (size_t)(strchr(buf + 16, '.') - buf) + 1;
     char *save = NULL;
     char *part = strtok_r(buf, ".", &save);
     while (part) {
-        char *next = strtok_r(NULL, ".", &save);
+        char *next = NULL;
+        if (whole_from && (size_t)(part - buf) == whole_from) {
+            /* the rest of the path is this one key: undo strtok's cut */
+            for (char *c = part; c < buf + strlen(path); c++)
+                if (*c == '\0')
+                    *c = '.';
+        } else {
+            next = strtok_r(NULL, ".", &save);
+            if (next && whole_from && (size_t)(next - buf) == whole_from) {
+                for (char *c = next; c < buf + strlen(path); c++)
+                    if (*c == '\0')
+                        *c = '.';
+                save = NULL;
+            }
+        }
         if (cur->kind == YT_SEQ) {
             char *end;
             unsigned long idx = strtoul(part, &end, 10);

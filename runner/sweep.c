@@ -122,6 +122,18 @@ out:
     return rc;
 }
 
+void prr_sweep_warn(const struct prr_scenario *base, FILE *f)
+{
+    bool policy = false, exponent = false;
+    for (size_t i = 0; i < base->n_sweep; i++) {
+        policy |= !strcmp(base->sweep[i].path, "difficulty.policy");
+        exponent |= !strcmp(base->sweep[i].path, "difficulty.exponent");
+    }
+    if (policy && !exponent)
+        fprintf(f, "powrelay: warning: the sweep varies difficulty.policy but not difficulty.exponent, whose "
+                   "meaning changes with it (power: req^e, multiply: req*e; 2 squares, or doubles)\n");
+}
+
 int prr_sweep_check(const struct prr_source *src, const struct prr_scenario *base, char *err, size_t errlen)
 {
     int rc = prr_sim_check(base, err, errlen);
@@ -129,16 +141,25 @@ int prr_sweep_check(const struct prr_source *src, const struct prr_scenario *bas
         return rc;
     struct plan p;
     plan_init(&p, base, NULL);
-    /* Replications differ only in the seed: check each combination once. */
+    /* Replications differ only in the seed: check each combination once. An error names the point. */
     for (size_t c = 0; c < p.n_combos; c++) {
         struct prr_scenario sc;
         size_t k = c * base->replications;
-        if ((rc = point_scenario(src, &p, k, &sc, err, errlen)) != PRR_EXIT_OK)
+        char inner[1024] = "";
+        if ((rc = point_scenario(src, &p, k, &sc, inner, sizeof inner)) == PRR_EXIT_OK) {
+            rc = prr_sim_check(&sc, inner, sizeof inner);
+            prr_scenario_free(&sc);
+        }
+        if (rc) {
+            char values[700] = "";
+            for (size_t i = 0; i < base->n_sweep; i++) {
+                size_t used = strlen(values);
+                snprintf(values + used, sizeof values - used, "%s%s = ", i ? ", " : "", base->sweep[i].path);
+                flow_text(base->sweep[i].values->items[digit(&p, k, i)], values, sizeof values);
+            }
+            snprintf(err, errlen, "sweep point %zu of %zu (%s): %s", c + 1, p.n_combos, values, inner);
             return rc;
-        rc = prr_sim_check(&sc, err, errlen);
-        prr_scenario_free(&sc);
-        if (rc)
-            return rc;
+        }
     }
     return PRR_EXIT_OK;
 }
@@ -461,6 +482,7 @@ static int local_pool(const struct prr_source *src, const struct prr_scenario *b
         return PRR_EXIT_INTERNAL;
     }
     size_t next = 0, done = 0, skipped = 0, failed = 0, active = 0;
+    double t_start = wall();
     int worst = PRR_EXIT_OK;
     while (next < p->n_points || active > 0) {
         while (active < (size_t)o->jobs && next < p->n_points) {
@@ -519,8 +541,13 @@ static int local_pool(const struct prr_source *src, const struct prr_scenario *b
         if (!o->quiet) {
             char name[512];
             run_name(p, which[slot], name, sizeof name);
-            fprintf(stderr, "powrelay sweep: %s %s in %.1f s (%zu of %zu done, %zu resumed, %zu failed)\n", name,
-                    rc ? "failed" : "finished", wall() - started[slot], done + skipped, p->n_points, skipped, failed);
+            /* elapsed, and what is left at the pace of the runs made so far */
+            double elapsed = wall() - t_start, left = (double)(p->n_points - done - skipped - failed);
+            double eta = done + failed ? elapsed / (double)(done + failed) * left : 0;
+            fprintf(stderr, "powrelay sweep: %s %s in %.1f s (%zu of %zu done, %zu resumed, %zu failed; %.0f s "
+                            "elapsed, about %.0f s left)\n",
+                    name, rc ? "failed" : "finished", wall() - started[slot], done + skipped, p->n_points, skipped,
+                    failed, elapsed, eta);
         }
     }
     free(pids), free(which), free(started);
@@ -555,6 +582,7 @@ int prr_sweep(const struct prr_source *src, const struct prr_sweep_opts *o)
         if (!o->quiet)
             fprintf(stderr, "powrelay sweep: %zu runs (%zu points x %u replications) into %s/%s\n", p.n_points,
                     p.n_combos, base.replications, p.outdir, mpi ? " over MPI" : "");
+        prr_sweep_warn(&base, stderr);
     }
     /* What is there already: finished runs of this design are kept, anything else in a run's place is an
      * error (or, with --force-rerun, run again). Every rank finds the same. */

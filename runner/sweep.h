@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "scenario.h"
 
@@ -20,6 +21,8 @@ struct prr_sweep_opts {
     bool force_rerun; /* run again what holds another run, instead of stopping */
 };
 
+/* Warnings about a design that is valid but likely not what was meant. */
+void prr_sweep_warn(const struct prr_scenario *base, FILE *f);
 /* Validate every point of the sweep (and the base scenario's topology). PRR_EXIT_*. */
 int prr_sweep_check(const struct prr_source *src, const struct prr_scenario *base, char *err, size_t errlen);
 /* Run the sweep; messages go to stderr. Returns PRR_EXIT_*. */

@@ -138,6 +138,23 @@ class Sweep(Case):
         self.assertEqual({p["n"] for p in p1}, {"1"})
         self.assertEqual({p["honest.reached90_ci95"] for p in p1}, {""})
 
+    def test_set_a_sweep_list_errors_naming_the_point_and_a_warning(self):
+        s = self.scenario(SWEEP)
+        # a dotted key under sweep: is one key
+        p = self.powrelay("check", s, "--set", "sweep.peers.outbound=[4, 8]")
+        self.assertIn("sweep points checked", p.stdout)
+        # an error inside one point names the point and its values
+        p = self.powrelay("check", s, "--set", "sweep.attackers.0.connections=[4, 30]", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertRegex(p.stderr, r"sweep point 2 of 8 \(pow\.enabled = false, attackers\.0\.hashrate = 1e4, "
+                                   r"attackers\.0\.connections = 30\): .*connections")
+        p = self.powrelay("check", s, "--set", "sweep.peers.outbund=[4, 8]", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("sweep: 'peers.outbund' is not a scenario key that can be swept", p.stderr)
+        # a policy swept without its exponent: valid, with a warning
+        p = self.powrelay("check", s, "--set", "sweep.difficulty.policy=[power, multiply]")
+        self.assertIn("warning: the sweep varies difficulty.policy but not difficulty.exponent", p.stderr)
+
     def test_a_runs_record_runs_it_again(self):
         s = self.scenario(SWEEP)
         out = os.path.join(self.tmp, "out")
