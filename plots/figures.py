@@ -64,6 +64,26 @@ def _cdf(ax, values, total, label):
     ax.step([0] + xs, [0] + ys, where="post", label=f"{label} ({len(xs)}/{total})")
 
 
+def _window(runs):
+    """The attack window (from, to) of the first run that has one, or None."""
+    for r in runs:
+        da = r.summary.get("honest", {}).get("during_attack")
+        if da:
+            return da["from_s"], da["to_s"]
+    return None
+
+
+def _shade(ax, runs):
+    w = _window(runs)
+    if w:
+        ax.axvspan(w[0], w[1], color="tab:red", alpha=0.07, lw=0, label="attack")
+
+
+def _title(fig, runs):
+    names = sorted({r.summary.get("name", "") for r in runs})
+    fig.suptitle(", ".join(n for n in names if n), fontsize=10)
+
+
 def latency_cdf(runs, out):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for r in runs:
@@ -81,11 +101,12 @@ def latency_cdf(runs, out):
         ax.set_xlim(left=0)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="lower right")
+    _title(fig, runs)
     return _save(fig, out, "honest_latency_cdf.png")
 
 
 def spam_reach(runs, out):
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    fig, ax = plt.subplots(figsize=(10, 4.2))
     for r in runs:
         if not r.ts:
             continue
@@ -101,18 +122,21 @@ def spam_reach(runs, out):
         line, = ax.plot(t, created, lw=1, alpha=0.5, label=f"{r.label}: created")
         ax.plot(t, accepted, lw=1, ls="--", color=line.get_color(), label=f"{r.label}: accepted at first hop")
         ax.plot(t, r50, lw=2, color=line.get_color(), label=f"{r.label}: reached 50% of nodes")
+    _shade(ax, runs)
     ax.set_title("Spam over time (by creation time)")
     ax.set_xlabel("simulated time (s)")
     ax.set_ylabel("spam transactions per second")
+    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+    _title(fig, runs)
     return _save(fig, out, "spam_reach.png")
 
 
 def requirement(runs, out):
     """Left: what links ask (median, 90th percentile, highest; a few capped links dominate the mean, so
     it is not drawn). Right: the share of honest nodes' links asking more than base."""
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 5.4))
     for r in runs:
         t = [_num(x["t_s"]) for x in r.ts]
         has_q = r.ts and "median_req" in r.ts[0]
@@ -136,8 +160,11 @@ def requirement(runs, out):
     ax2.set_ylabel("share of links (%)")
     ax2.set_ylim(bottom=0)
     ax2.grid(alpha=0.3)
-    ax2.legend(fontsize=7)
-    fig.tight_layout()
+    for a in (ax, ax2):
+        _shade(a, runs)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.18), ncol=2)
+    ax2.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.18), ncol=2)
+    _title(fig, runs)
     return _save(fig, out, "requirement.png")
 
 
@@ -150,13 +177,15 @@ def who_pays(runs, out):
         c = r.summary["cost"]
         vals = [max(c[k], 0) for k in keys]
         xs = [j + (i - (len(runs) - 1) / 2) * width for j in range(len(keys))]
-        axes[0].bar(xs, [v if v > 0 else 0 for v in vals], width, label=r.label)
+        axes[0].bar(xs, [v if v >= 1 else 1 for v in vals], width, label=r.label)
     axes[0].set_xticks(range(len(keys)))
     axes[0].set_xticklabels(names)
-    axes[0].set_yscale("symlog", linthresh=1)
-    axes[0].set_ylabel("hashes")
-    axes[0].set_title("Who pays: PoW hashes")
-    axes[0].legend(fontsize=8)
+    top = max([r.summary["cost"][k] for r in runs for k in keys] + [1])
+    axes[0].set_yscale("log")
+    axes[0].set_ylim(1, top * 3)  # every bar whole, however tall (none is drawn at 1)
+    axes[0].set_ylabel("hashes (log; none drawn at 1)")
+    axes[0].set_title("Who pays: PoW hashes, every hash counted")
+    axes[0].legend(fontsize=8, loc="upper left")
     labels = [r.label for r in runs]
     shares = [100 * r.summary["cost"]["spam_bytes_share"] for r in runs]
     axes[1].bar(range(len(runs)), shares, color="tab:red")
@@ -167,6 +196,7 @@ def who_pays(runs, out):
     axes[1].set_title("Who pays: bandwidth spent relaying spam")
     for ax in axes:
         ax.grid(alpha=0.3, axis="y")
+    _title(fig, runs)
     return _save(fig, out, "who_pays.png")
 
 
@@ -176,6 +206,10 @@ def run_figures(runs, out):
 
 # ---- sweeps ----
 
+T95 = [float("nan"), 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+       2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086]
+
+
 def _is_number(s):
     try:
         float(s)
@@ -184,77 +218,159 @@ def _is_number(s):
         return False
 
 
-def _mean_sd(v):
+def mean_ci(v):
+    """(mean, half-width of the 95% Student-t interval) of the values that are numbers; None, None if none."""
     v = [x for x in v if x is not None and not math.isnan(x)]
     if not v:
         return None, None
     m = sum(v) / len(v)
-    sd = math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1)) if len(v) > 1 else 0.0
-    return m, sd
+    if len(v) < 2:
+        return m, 0.0
+    sd = math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1))
+    t = T95[len(v) - 1] if len(v) - 1 < len(T95) else 1.96
+    return m, t * sd / math.sqrt(len(v))
 
 
-def sweep_figures(d, out):
+def x_axis(values):
+    """How to draw a swept parameter: ('log' | 'linear', sorted numbers) when every value is a number
+    (log only when they are all positive and span at least a factor 10), else ('category', values in
+    the sweep's order): booleans and names."""
+    if values and all(_is_number(v) for v in values):
+        nums = sorted({float(v) for v in values})
+        if nums[0] > 0 and nums[-1] / nums[0] >= 10:
+            return "log", nums
+        return "linear", nums
+    return "category", list(dict.fromkeys(values))
+
+
+def y_scale(values):
+    """A non-negative quantity on a log axis only when all of it is positive and spans a factor 10."""
+    v = [x for x in values if x is not None and not math.isnan(x)]
+    if v and min(v) > 0 and max(v) / min(v) >= 10:
+        return "log"
+    return "linear"
+
+
+def sweep_metrics(rows):
+    """(title, getter, bounded to [0, 1]) for the panels; attack-window answers when there are some."""
+    has = lambda k: k in rows[0] and any(r[k] != "" for r in rows)
+    window = has("honest.during_attack.reached90_share")
+    metrics = [
+        ("honest txs reaching 90% of nodes" + (" (sent during the attack)" if window else ""),
+         (lambda r: _num(r["honest.during_attack.reached90_share"])) if window
+         else (lambda r: _ratio(r["honest.reached90"], r["honest.created"])), True),
+        ("median time to 90% of nodes (s)" + (" (sent during the attack)" if window else ""),
+         (lambda r: _num(r["honest.during_attack.latency90_p50_s"])) if window
+         else (lambda r: _num(r["honest.latency90_p50_s"])), False),
+        ("spam reaching 50% of nodes", lambda r: _num(r["spam.reached50"]), False),
+        ("attacker hashes", lambda r: _num(r["cost.attacker_hashes"]), False),
+        ("honest hashes (senders + relays)", lambda r: (_num(r["cost.honest_sender_hashes"]) or 0)
+         + (_num(r["cost.relay_repackage_hashes"]) or 0), False),
+        ("spam share of honest bandwidth", lambda r: _num(r["cost.spam_bytes_share"]), True),
+    ]
+    if has("privacy.first_spy_precision"):
+        metrics.append(("first-spy precision (privacy)", lambda r: _num(r["privacy.first_spy_precision"]), True))
+    return metrics
+
+
+def sweep_name(d, rows):
+    for r in rows:
+        p = os.path.join(d, r["run"], "summary.json")
+        if os.path.isfile(p):
+            with open(p) as f:
+                return json.load(f).get("name", "")
+    return os.path.basename(os.path.normpath(d))
+
+
+def sweep_figures(d, out, keep=False):
+    """Write the sweep's figures; with keep, also return the matplotlib figures (for tests)."""
     rows = _rows(os.path.join(d, "sweep.csv"))
     if not rows:
         raise NoOutputs(f"{d}/sweep.csv has no finished runs")
     cols = list(rows[0].keys())
     params = cols[1:cols.index("seed")]
     varying = [p for p in params if len({r[p] for r in rows}) > 1]
-    xs = [p for p in varying if p.startswith("attackers.") and p.endswith(".hashrate")]
-    if not xs:
-        xs = [p for p in varying if all(_is_number(r[p]) for r in rows)]
+    numeric = [p for p in varying if all(_is_number(r[p]) for r in rows)]
+    xs = [p for p in numeric if p.startswith("attackers.") and p.endswith(".hashrate")] or numeric or varying
     x = xs[0] if xs else None
     facet = "honest.hashrate" if "honest.hashrate" in varying and x != "honest.hashrate" else None
     groups = [p for p in varying if p not in (x, facet)]
+    kind, ticks = x_axis([r[x] for r in rows]) if x else ("category", ["all runs"])
+    name = sweep_name(d, rows)
 
     def label(r):
-        return ", ".join(f"{p}={r[p]}" for p in groups) or "all runs"
+        return ", ".join(f"{p} = {r[p]}" for p in groups) or "mean of the seeds"
+
+    def xpos(r):
+        if not x:
+            return 0
+        return ticks.index(r[x]) if kind == "category" else float(r[x])
 
     facets = sorted({r[facet] for r in rows}, key=lambda s: float(s) if _is_number(s) else s) if facet else [None]
-    metrics = [
-        ("honest success (reached 90% of nodes)", lambda r: _ratio(r["honest.reached90"], r["honest.created"]), "linear"),
-        ("honest latency to 90% (median, s)", lambda r: _num(r["honest.latency90_p50_s"]), "log"),
-        ("spam reaching 50% of nodes", lambda r: _num(r["spam.reached50"]), "symlog"),
-        ("attacker hashes", lambda r: _num(r["cost.attacker_hashes"]), "symlog"),
-        ("relay repackaging hashes", lambda r: _num(r["cost.relay_repackage_hashes"]), "symlog"),
-        ("spam share of honest bandwidth", lambda r: _num(r["cost.spam_bytes_share"]), "linear"),
-    ]
-    written = []
+    metrics = sweep_metrics(rows)
+    written, figs = [], []
     for fv in facets:
         sub = [r for r in rows if facet is None or r[facet] == fv]
-        fig, axes = plt.subplots(2, 3, figsize=(15, 8))
-        for ax, (title, get, scale) in zip(axes.flat, metrics):
+        ncol = 4 if len(metrics) > 6 else 3
+        fig, axes = plt.subplots(2, ncol, figsize=(5 * ncol, 8.4))
+        labels_seen = []
+        for ax, (title, get, unit) in zip(axes.flat, metrics):
             by = defaultdict(lambda: defaultdict(list))
             for r in sub:
-                xv = float(r[x]) if x else 0.0
-                by[label(r)][xv].append(get(r))
-            for lab in sorted(by):
-                pts = sorted(by[lab].items())
-                ms = [(xv, *_mean_sd(v)) for xv, v in pts]
-                ms = [p for p in ms if p[1] is not None]
-                if not ms:
+                by[label(r)][xpos(r)].append(get(r))
+            allv = []
+            for k, lab in enumerate(sorted(by)):
+                pts = [(xv, *mean_ci(v)) for xv, v in sorted(by[lab].items())]
+                pts = [p for p in pts if p[1] is not None]
+                allv += [p[1] for p in pts]
+                if not pts:
                     continue
-                ax.errorbar([p[0] for p in ms], [p[1] for p in ms], yerr=[p[2] for p in ms], marker="o", ms=4,
-                            capsize=3, label=lab)
-            ax.set_title(title)
+                scale = "linear" if unit else y_scale([p[1] for p in pts] + allv)
+                lo = [min(p[2], p[1] * 0.9) if scale == "log" else p[2] for p in pts]  # clipped above 0
+                dx = (k - (len(by) - 1) / 2) * 0.06 if kind == "category" else 0
+                ax.errorbar([p[0] + dx for p in pts], [p[1] for p in pts], yerr=[lo, [p[2] for p in pts]], marker="o",
+                            ms=4, capsize=3, label=lab, ls="none" if kind == "category" else "-")
+                if lab not in labels_seen:
+                    labels_seen.append(lab)
+            ax.set_title(title, fontsize=10)
+            if unit:
+                ax.set_ylim(-0.02, 1.02)
+            else:
+                ax.set_yscale(y_scale(allv))
+                if y_scale(allv) == "linear":
+                    ax.set_ylim(bottom=0)
+            if kind == "category":
+                ax.set_xticks(range(len(ticks)))
+                ax.set_xticklabels(ticks)
+                ax.set_xlim(-0.5, len(ticks) - 0.5)
+            else:
+                ax.set_xscale(kind)
+                ax.set_xticks(ticks)
+                ax.set_xticklabels([f"{t:g}" for t in ticks])
+                ax.minorticks_off()
             if x:
-                ax.set_xlabel(f"{x} (H/s)" if x.endswith("hashrate") else x)
-                if all(p > 0 for p in {float(r[x]) for r in sub}):
-                    ax.set_xscale("log")
-            if scale == "log":
-                ax.set_yscale("log")
-            elif scale == "symlog":
-                ax.set_yscale("symlog", linthresh=1)
+                ax.set_xlabel(x)
             ax.grid(alpha=0.3, which="both")
-        axes.flat[0].set_ylim(-0.02, 1.02)
-        axes.flat[5].set_ylim(-0.02, 1.02)
-        axes.flat[0].legend(fontsize=7)
+        for ax in list(axes.flat)[len(metrics):]:
+            ax.axis("off")
+        handles, labs = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labs, loc="lower center", ncol=min(4, max(1, len(labs))), fontsize=8,
+                   bbox_to_anchor=(0.5, 0.0))
+        fig.suptitle(f"{name}" + (f": {facet} = {fv}" if facet else "") +
+                     " (mean over the seeds; bars: 95% interval)", fontsize=11)
+        fig.tight_layout(rect=(0, 0.06, 1, 0.97))
         suffix = ""
         if facet:
-            fig.suptitle(f"{facet} = {fv}")
             suffix = "_" + "".join(ch if ch.isalnum() else "_" for ch in fv)
-        written.append(_save(fig, out, f"sweep{suffix}.png"))
-    return written
+        os.makedirs(out, exist_ok=True)
+        path = os.path.join(out, f"sweep{suffix}.png")
+        fig.savefig(path, dpi=DPI)
+        written.append(path)
+        if keep:
+            figs.append(fig)
+        else:
+            plt.close(fig)
+    return (written, figs) if keep else written
 
 
 def _ratio(a, b):
@@ -263,12 +379,19 @@ def _ratio(a, b):
 
 
 def render(d):
+    """Every figure of d, and d/report.html."""
+    import report
     out = os.path.join(d, "figures")
     if os.path.isfile(os.path.join(d, "sweep.csv")):
-        return sweep_figures(d, out)
+        written = sweep_figures(d, out)
+        report.sweep_report(d, written, os.path.join(d, "report.html"))
+        return written + [os.path.join(d, "report.html")]
     if is_run(d):
-        return run_figures([Run(d)], out)
-    subs = sorted(os.path.join(d, s) for s in os.listdir(d) if is_run(os.path.join(d, s)))
-    if subs:
-        return run_figures([Run(s) for s in subs], out)
-    raise NoOutputs(f"{d} holds no powrelay outputs (no summary.json, sweep.csv or run directories)")
+        dirs = [d]
+    else:
+        dirs = sorted(os.path.join(d, s) for s in os.listdir(d) if is_run(os.path.join(d, s)))
+    if not dirs:
+        raise NoOutputs(f"{d} holds no powrelay outputs (no summary.json, sweep.csv or run directories)")
+    written = run_figures([Run(s) for s in dirs], out)
+    report.run_report(dirs, written, os.path.join(d, "report.html"))
+    return written + [os.path.join(d, "report.html")]

@@ -10,6 +10,7 @@ packages=(
   libjansson-dev                      # reading summaries back for sweep.csv
   python3 python3-matplotlib          # plots/render and the end-to-end tests
   python3-optuna                      # powrelay search (multi-objective, NSGA-II)
+  chromium                            # the test that loads report.html in a real browser (headless)
   openmpi-bin libopenmpi-dev          # sweeps over MPI (mpirun)
   valgrind                            # the memory check in scripts/test.sh
 )

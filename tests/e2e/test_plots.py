@@ -2,6 +2,7 @@
 for a directory without outputs. plots/study: the README's Results figures and table from small
 versions of the study sweeps."""
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -130,6 +131,129 @@ class Plots(Case):
         # The optional scale sweep: its strategies beside the main sweeps' same point (here both have 30
         # honest nodes and the attacker).
         self.assertEqual(len(scale_rows), 4)
+
+class SweepAxes(Case):
+    """The sweep figure reads correctly: checked through matplotlib's objects, not pixels (in Debian's
+    Python, which has matplotlib)."""
+
+    PROBE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import figures
+paths, figs = figures.sweep_figures(sys.argv[2], sys.argv[3], keep=True)
+out = []
+for fig in figs:
+    axes = [{"xscale": a.get_xscale(), "yscale": a.get_yscale(), "xticks": [float(t) for t in a.get_xticks()],
+             "xticklabels": [t.get_text() for t in a.get_xticklabels()], "xlabel": a.get_xlabel(),
+             "title": a.get_title(), "ylim": list(a.get_ylim())} for a in fig.axes if a.axison]
+    out.append({"suptitle": fig._suptitle.get_text() if fig._suptitle else "", "axes": axes})
+print(json.dumps(out))
+"""
+
+    def sweep(self, values_yaml):
+        s = self.scenario(f"""
+            name: axes
+            duration_s: 40
+            nodes: {{count: 30}}
+            honest: {{rate: 1}}
+            attackers:
+              - {{count: 1, connections: 4, hashrate: 1e4, rate: 5, start_s: 5, stop_s: 30}}
+            sweep:
+              {values_yaml}
+              replications: 2
+        """)
+        out = os.path.join(self.tmp, "sw")
+        self.powrelay("sweep", s, "-o", out, "-j", "2", "-q")
+        p = subprocess.run(["/usr/bin/python3", "-c", self.PROBE, PLOTS, out, os.path.join(out, "figures")],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        figs = json.loads(p.stdout)
+        self.assertEqual(len(figs), 1)
+        return figs[0]
+
+    def test_two_close_numeric_values_linear_with_a_tick_each(self):
+        fig = self.sweep("attackers.0.hashrate: [1e4, 3e4]")
+        ax = fig["axes"][0]
+        self.assertEqual(ax["xscale"], "linear")
+        self.assertEqual(sorted(ax["xticks"]), [1e4, 3e4])
+        self.assertEqual(ax["title"].split(" (")[0], "honest txs reaching 90% of nodes")
+        self.assertTrue(fig["suptitle"].startswith("axes"))  # the scenario's name is the title
+        self.assertIn("95% interval", fig["suptitle"])
+        for a in fig["axes"]:
+            self.assertNotEqual(a["yscale"], "symlog")
+            self.assertGreaterEqual(a["ylim"][0], -0.02)  # nothing that cannot be negative goes below 0
+
+    def test_a_decade_of_values_is_a_log_axis_with_labelled_ticks(self):
+        fig = self.sweep("attackers.0.hashrate: [1e3, 1e4, 1e5]")
+        ax = fig["axes"][0]
+        self.assertEqual(ax["xscale"], "log")
+        self.assertEqual(sorted(ax["xticks"]), [1e3, 1e4, 1e5])
+        self.assertEqual(ax["xticklabels"], ["1000", "10000", "100000"])
+
+    def test_a_boolean_is_a_category_axis(self):
+        fig = self.sweep("pow.enabled: [false, true]")
+        ax = fig["axes"][2]
+        self.assertEqual(ax["xscale"], "linear")
+        self.assertEqual(ax["xticklabels"], ["false", "true"])
+        self.assertEqual(ax["xticks"], [0, 1])
+        self.assertEqual(ax["xlabel"], "pow.enabled")
+
+
+def chromium():
+    import shutil
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class Report(Case):
+    """report.html of a run and of a sweep: one self-contained page that loads in headless Chromium with
+    every figure present (skipped where Chromium is not installed)."""
+
+    def load(self, page):
+        p = subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
+                            "--dump-dom", "file://" + page], capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        import re
+        total = re.search(r'data-images="(\d+)"', p.stdout)
+        loaded = re.search(r'data-images-loaded="(\d+)"', p.stdout)
+        self.assertTrue(total and loaded, "the page's load script did not run")
+        return int(total.group(1)), int(loaded.group(1)), p.stdout
+
+    def render(self, d):
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "render"), d], capture_output=True, text=True,
+                           timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return os.path.join(d, "report.html")
+
+    @unittest.skipUnless(chromium(), "chromium is not installed")
+    def test_run_and_sweep_reports_load_with_every_figure(self):
+        s = self.scenario("""
+            name: rep
+            duration_s: 60
+            nodes: {count: 40}
+            honest: {rate: 1}
+            spies: {fraction: 0.2}
+            attackers:
+              - {count: 1, connections: 4, hashrate: 1e4, rate: 5, start_s: 10, stop_s: 50}
+            sweep:
+              pow.enabled: [false, true]
+              replications: 2
+        """)
+        run = os.path.join(self.tmp, "run")
+        self.run_scenario(s, run)
+        total, loaded, dom = self.load(self.render(run))
+        self.assertEqual((total, loaded), (4, 4))
+        for words in ["1. Spam", "2. Honest users", "3. Who pays", "sent during the attack", "Scenario"]:
+            self.assertIn(words, dom)
+        sw = os.path.join(self.tmp, "sw")
+        self.powrelay("sweep", s, "-o", sw, "-j", "2", "-q")
+        total, loaded, dom = self.load(self.render(sw))
+        self.assertGreater(total, 0)
+        self.assertEqual(loaded, total)
+        self.assertIn("points.csv", dom)
+        self.assertIn("±", dom)
+        with open(os.path.join(sw, "report.html")) as f:
+            self.assertNotIn("src=\"http", f.read())  # self-contained: nothing from the network
+
 
 class Compare(Case):
     def test_paired_differences_by_hand(self):
