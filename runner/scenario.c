@@ -872,8 +872,12 @@ static bool known_path(const char *path, const struct prr_scenario *sc) { return
 static int conv_sweep(struct conv *cv, const struct yt_node *v, struct prr_scenario *sc)
 {
     if (v->kind != YT_MAP)
-        return fail_at(cv, v, "sweep: expected a map of parameter paths to lists, and replications");
-    sc->sweep = calloc(v->n ? v->n : 1, sizeof *sc->sweep);
+        return fail_at(cv, v, "sweep: expected a map of parameter paths to lists, zip, extra and replications");
+    size_t slots = v->n;
+    const struct yt_node *zip = yt_get(v, "zip");
+    if (zip && zip->kind == YT_MAP)
+        slots += zip->n;
+    sc->sweep = calloc(slots ? slots : 1, sizeof *sc->sweep);
     if (!sc->sweep)
         return fail_at(cv, v, "out of memory");
     for (size_t i = 0; i < v->n; i++) {
@@ -883,6 +887,45 @@ static int conv_sweep(struct conv *cv, const struct yt_node *v, struct prr_scena
             if (get_whole(cv, val, "sweep.replications", 1, 1e6, &d))
                 return -1;
             sc->replications = (uint32_t)d;
+            continue;
+        }
+        if (!strcmp(k->text, "zip")) {
+            /* lists of one length, varied together: one dimension of the design */
+            if (val->kind != YT_MAP || val->n == 0)
+                return fail_at(cv, val, "sweep.zip: expected a map of parameter paths to lists of one length");
+            for (size_t j = 0; j < val->n; j++) {
+                const struct yt_node *zk = val->keys[j], *zv = val->items[j];
+                if (!strncmp(zk->text, "sweep", 5) || !known_path(zk->text, sc))
+                    return fail_at(cv, zk, "sweep.zip: '%.80s' is not a scenario key that can be swept", zk->text);
+                if (zv->kind != YT_SEQ || zv->n == 0)
+                    return fail_at(cv, zv, "sweep.zip.%.80s: expected a non-empty list of values", zk->text);
+                if (zv->n != val->items[0]->n)
+                    return fail_at(cv, zv, "sweep.zip.%.80s: %zu values, but sweep.zip.%.80s has %zu: zipped lists "
+                                           "go together, one length", zk->text, zv->n, val->keys[0]->text,
+                                   val->items[0]->n);
+                struct prr_sweep_param *p = &sc->sweep[sc->n_sweep++];
+                p->path = strdup(zk->text);
+                p->values = zv;
+                p->zip = 1;
+                if (!p->path)
+                    return fail_at(cv, v, "out of memory");
+            }
+            continue;
+        }
+        if (!strcmp(k->text, "extra")) {
+            /* single points outside the cross product: each a map of paths to values */
+            if (val->kind != YT_SEQ || val->n == 0)
+                return fail_at(cv, val, "sweep.extra: expected a list of points, each {path: value, ...}");
+            for (size_t j = 0; j < val->n; j++) {
+                const struct yt_node *pt = val->items[j];
+                if (pt->kind != YT_MAP || pt->n == 0)
+                    return fail_at(cv, pt, "sweep.extra.%zu: expected a map of parameter paths to values", j);
+                for (size_t q = 0; q < pt->n; q++)
+                    if (!strncmp(pt->keys[q]->text, "sweep", 5) || !known_path(pt->keys[q]->text, sc))
+                        return fail_at(cv, pt->keys[q], "sweep.extra.%zu: '%.80s' is not a scenario key that can be "
+                                                        "swept", j, pt->keys[q]->text);
+            }
+            sc->sweep_extra = val;
             continue;
         }
         if (!strcmp(k->text, "sweep") || !strncmp(k->text, "sweep.", 6) || !known_path(k->text, sc))

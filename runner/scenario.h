@@ -49,6 +49,7 @@ struct prr_script {
 struct prr_sweep_param {
     char *path;
     const struct yt_node *values; /* a sequence in the scenario's tree */
+    int zip;                      /* > 0: varied together with the other params of this zip group */
 };
 
 struct prr_scenario {
@@ -84,6 +85,7 @@ struct prr_scenario {
     double output_interval_s;
     struct prr_sweep_param *sweep;
     size_t n_sweep;
+    const struct yt_node *sweep_extra; /* sweep.extra: a list of {path: value} points, or NULL */
     uint32_t replications;
     const struct yt_node *search; /* the checked search: section (docs/search.md), in the scenario's tree */
 };

@@ -18,30 +18,69 @@
 #include "stats.h"
 #include "sweep_mpi.h"
 
+#define MAX_DIMS 64
+
+/* The design: dimensions (a list, or a zip group of lists varied together), their cross product, then
+ * the extra points; each point with the replications' seeds. */
 struct plan {
     const struct prr_scenario *base;
-    size_t n_points;   /* combinations x replications */
-    size_t n_combos;
+    size_t n_dims;
+    size_t dim_n[MAX_DIMS];   /* values along each dimension */
+    size_t param_dim[MAX_DIMS];
+    size_t n_combos;          /* points of the cross product */
+    size_t n_extra;           /* points of sweep.extra */
+    size_t n_points;          /* (combos + extras) x replications */
     char outdir[2048];
 };
 
 static void plan_init(struct plan *p, const struct prr_scenario *base, const char *outdir)
 {
     p->base = base;
+    p->n_dims = 0;
+    int zip_dim = -1;
+    for (size_t i = 0; i < base->n_sweep && i < MAX_DIMS; i++) {
+        if (base->sweep[i].zip && zip_dim >= 0) {
+            p->param_dim[i] = (size_t)zip_dim;
+            continue;
+        }
+        if (base->sweep[i].zip)
+            zip_dim = (int)p->n_dims;
+        p->param_dim[i] = p->n_dims;
+        p->dim_n[p->n_dims++] = base->sweep[i].values->n;
+    }
     p->n_combos = 1;
-    for (size_t i = 0; i < base->n_sweep; i++)
-        p->n_combos *= base->sweep[i].values->n;
-    p->n_points = p->n_combos * base->replications;
+    for (size_t d = 0; d < p->n_dims; d++)
+        p->n_combos *= p->dim_n[d];
+    p->n_extra = base->sweep_extra ? base->sweep_extra->n : 0;
+    p->n_points = (p->n_combos + p->n_extra) * base->replications;
     snprintf(p->outdir, sizeof p->outdir, "%s", outdir ? outdir : base->output_dir);
 }
 
-/* Point k: parameter digits (the first parameter varies slowest), then the replication. */
-static size_t digit(const struct plan *p, size_t k, size_t param)
+/* Point k is extra point *e (true), or a point of the cross product (false). */
+static bool is_extra(const struct plan *p, size_t k, size_t *e)
+{
+    size_t point = k / p->base->replications;
+    if (point < p->n_combos)
+        return false;
+    *e = point - p->n_combos;
+    return true;
+}
+
+/* Point k's index along dimension d (the first dimension varies slowest); 0 for an extra point. */
+static size_t dim_digit(const struct plan *p, size_t k, size_t d)
 {
     size_t combo = k / p->base->replications;
-    for (size_t i = p->base->n_sweep; i-- > param + 1;)
-        combo /= p->base->sweep[i].values->n;
-    return combo % p->base->sweep[param].values->n;
+    if (combo >= p->n_combos)
+        return 0;
+    for (size_t i = p->n_dims; i-- > d + 1;)
+        combo /= p->dim_n[i];
+    return combo % p->dim_n[d];
+}
+
+/* The index of parameter `param`'s value at point k (a cross-product point). */
+static size_t digit(const struct plan *p, size_t k, size_t param)
+{
+    return dim_digit(p, k, p->param_dim[param]);
 }
 
 static uint64_t point_seed(const struct plan *p, size_t k) { return p->base->seed + k % p->base->replications; }
@@ -51,9 +90,12 @@ static uint64_t point_seed(const struct plan *p, size_t k) { return p->base->see
  * appending values to a list leaves every existing run's name as it was. */
 static void run_name(const struct plan *p, size_t k, char *buf, size_t len)
 {
-    size_t used = (size_t)snprintf(buf, len, "run");
-    for (size_t i = 0; i < p->base->n_sweep && used < len; i++)
-        used += (size_t)snprintf(buf + used, len - used, "-%zu", digit(p, k, i));
+    size_t used = (size_t)snprintf(buf, len, "run"), e;
+    if (is_extra(p, k, &e))
+        used += (size_t)snprintf(buf + used, len - used, "-x%zu", e);
+    else
+        for (size_t d = 0; d < p->n_dims && used < len; d++)
+            used += (size_t)snprintf(buf + used, len - used, "-%zu", dim_digit(p, k, d));
     if (used < len)
         snprintf(buf + used, len - used, "-s%llu", (unsigned long long)point_seed(p, k));
 }
@@ -88,6 +130,70 @@ static void flow_text(const struct yt_node *n, char *buf, size_t len)
     strncat(buf, n->kind == YT_MAP ? "}" : "]", len - strlen(buf) - 1);
 }
 
+/* The columns of sweep.csv and points.csv before the seed: the swept paths, then paths only sweep.extra
+ * sets, in order of first appearance. */
+static size_t columns(const struct prr_scenario *base, const char **cols, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < base->n_sweep && n < cap; i++)
+        cols[n++] = base->sweep[i].path;
+    for (size_t e = 0; base->sweep_extra && e < base->sweep_extra->n; e++) {
+        const struct yt_node *pt = base->sweep_extra->items[e];
+        for (size_t q = 0; q < pt->n && n < cap; q++) {
+            size_t c = 0;
+            while (c < n && strcmp(cols[c], pt->keys[q]->text))
+                c++;
+            if (c == n)
+                cols[n++] = pt->keys[q]->text;
+        }
+    }
+    return n;
+}
+
+/* The value a path has in the base scenario's tree as written, or NULL (a default). */
+static const struct yt_node *tree_value(const struct yt_node *root, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    const struct yt_node *cur = root;
+    char *save = NULL;
+    for (char *part = strtok_r(buf, ".", &save); part && cur; part = strtok_r(NULL, ".", &save)) {
+        if (cur->kind == YT_MAP) {
+            cur = yt_get(cur, part);
+        } else if (cur->kind == YT_SEQ) {
+            char *end;
+            unsigned long idx = strtoul(part, &end, 10);
+            cur = (*end || idx >= cur->n) ? NULL : cur->items[idx];
+        } else {
+            cur = NULL;
+        }
+    }
+    return cur;
+}
+
+/* The value of column `path` at point k, as text (flow YAML): the point's, else the base scenario's as
+ * written, else "default". */
+static void point_value(const struct prr_source *src, const struct plan *p, size_t k, const char *path, char *buf,
+                        size_t len)
+{
+    buf[0] = '\0';
+    const struct yt_node *v = NULL;
+    size_t e;
+    if (is_extra(p, k, &e)) {
+        v = yt_get(p->base->sweep_extra->items[e], path);
+    } else {
+        for (size_t i = 0; i < p->base->n_sweep && !v; i++)
+            if (!strcmp(p->base->sweep[i].path, path))
+                v = p->base->sweep[i].values->items[digit(p, k, i)];
+    }
+    if (!v)
+        v = tree_value(src->doc.root, path);
+    if (v)
+        flow_text(v, buf, len);
+    else
+        snprintf(buf, len, "default");
+}
+
 /* The scenario of point k: the base tree with the point's values and seed. */
 static int point_scenario(const struct prr_source *src, const struct plan *p, size_t k, struct prr_scenario *sc,
                           char *err, size_t errlen)
@@ -98,10 +204,18 @@ static int point_scenario(const struct prr_source *src, const struct plan *p, si
         return PRR_EXIT_INTERNAL;
     }
     int rc = PRR_EXIT_BAD;
-    for (size_t i = 0; i < p->base->n_sweep; i++) {
-        const struct prr_sweep_param *sp = &p->base->sweep[i];
-        if (prr_tree_set(root, sp->path, sp->values->items[digit(p, k, i)], err, errlen))
-            goto out;
+    size_t e;
+    if (is_extra(p, k, &e)) {
+        const struct yt_node *pt = p->base->sweep_extra->items[e];
+        for (size_t i = 0; i < pt->n; i++)
+            if (prr_tree_set(root, pt->keys[i]->text, pt->items[i], err, errlen))
+                goto out;
+    } else {
+        for (size_t i = 0; i < p->base->n_sweep; i++) {
+            const struct prr_sweep_param *sp = &p->base->sweep[i];
+            if (prr_tree_set(root, sp->path, sp->values->items[digit(p, k, i)], err, errlen))
+                goto out;
+        }
     }
     char seed[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)point_seed(p, k));
@@ -137,12 +251,12 @@ void prr_sweep_warn(const struct prr_scenario *base, FILE *f)
 int prr_sweep_check(const struct prr_source *src, const struct prr_scenario *base, char *err, size_t errlen)
 {
     int rc = prr_sim_check(base, err, errlen);
-    if (rc || base->n_sweep == 0)
+    if (rc || (base->n_sweep == 0 && !base->sweep_extra))
         return rc;
     struct plan p;
     plan_init(&p, base, NULL);
     /* Replications differ only in the seed: check each combination once. An error names the point. */
-    for (size_t c = 0; c < p.n_combos; c++) {
+    for (size_t c = 0; c < p.n_combos + p.n_extra; c++) {
         struct prr_scenario sc;
         size_t k = c * base->replications;
         char inner[1024] = "";
@@ -152,12 +266,21 @@ int prr_sweep_check(const struct prr_source *src, const struct prr_scenario *bas
         }
         if (rc) {
             char values[700] = "";
-            for (size_t i = 0; i < base->n_sweep; i++) {
+            const char *cols[128];
+            size_t nc = columns(base, cols, 128), e;
+            bool extra = is_extra(&p, k, &e);
+            for (size_t i = 0; i < nc; i++) {
+                if (extra && !yt_get(base->sweep_extra->items[e], cols[i]))
+                    continue; /* an extra point is named by what it sets */
                 size_t used = strlen(values);
-                snprintf(values + used, sizeof values - used, "%s%s = ", i ? ", " : "", base->sweep[i].path);
-                flow_text(base->sweep[i].values->items[digit(&p, k, i)], values, sizeof values);
+                snprintf(values + used, sizeof values - used, "%s%s = ", used ? ", " : "", cols[i]);
+                used = strlen(values);
+                point_value(src, &p, k, cols[i], values + used, sizeof values - used);
             }
-            snprintf(err, errlen, "sweep point %zu of %zu (%s): %s", c + 1, p.n_combos, values, inner);
+            if (extra)
+                snprintf(err, errlen, "sweep extra point %zu (%s): %s", e + 1, values, inner);
+            else
+                snprintf(err, errlen, "sweep point %zu of %zu (%s): %s", c + 1, p.n_combos, values, inner);
             return rc;
         }
     }
@@ -353,10 +476,12 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
         fprintf(stderr, "powrelay sweep: %s\n", err);
         return PRR_EXIT_INTERNAL;
     }
+    const char *cols[128];
+    size_t n_cols = columns(base, cols, 128);
     fputs("run", o.f);
-    for (size_t i = 0; i < base->n_sweep; i++) {
+    for (size_t i = 0; i < n_cols; i++) {
         fputc(',', o.f);
-        csv_field(o.f, base->sweep[i].path);
+        csv_field(o.f, cols[i]);
     }
     fputs(",seed", o.f);
     size_t n_ans = 0;
@@ -371,8 +496,8 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
         prr_out_abort(&o);
         return PRR_EXIT_INTERNAL;
     }
-    for (size_t i = 0; i < base->n_sweep; i++) {
-        csv_field(po.f, base->sweep[i].path);
+    for (size_t i = 0; i < n_cols; i++) {
+        csv_field(po.f, cols[i]);
         fputc(',', po.f);
     }
     fputs("n", po.f);
@@ -409,9 +534,9 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
         char name[512];
         run_name(&p, k, name, sizeof name);
         fputs(name, o.f);
-        for (size_t i = 0; i < base->n_sweep; i++) {
-            char v[512] = "";
-            flow_text(base->sweep[i].values->items[digit(&p, k, i)], v, sizeof v);
+        for (size_t i = 0; i < n_cols; i++) {
+            char v[512];
+            point_value(src, &p, k, cols[i], v, sizeof v);
             fputc(',', o.f);
             csv_field(o.f, v);
         }
@@ -432,9 +557,9 @@ int prr_sweep_write_csv(const struct prr_source *src, const struct prr_scenario 
     point_end:
         if (k % reps != reps - 1)
             continue;
-        for (size_t i = 0; i < base->n_sweep; i++) {
-            char v[512] = "";
-            flow_text(base->sweep[i].values->items[digit(&p, k, i)], v, sizeof v);
+        for (size_t i = 0; i < n_cols; i++) {
+            char v[512];
+            point_value(src, &p, k, cols[i], v, sizeof v);
             csv_field(po.f, v);
             fputc(',', po.f);
         }
@@ -581,7 +706,7 @@ int prr_sweep(const struct prr_source *src, const struct prr_sweep_opts *o)
         }
         if (!o->quiet)
             fprintf(stderr, "powrelay sweep: %zu runs (%zu points x %u replications) into %s/%s\n", p.n_points,
-                    p.n_combos, base.replications, p.outdir, mpi ? " over MPI" : "");
+                    p.n_combos + p.n_extra, base.replications, p.outdir, mpi ? " over MPI" : "");
         prr_sweep_warn(&base, stderr);
     }
     /* What is there already: finished runs of this design are kept, anything else in a run's place is an

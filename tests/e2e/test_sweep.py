@@ -5,6 +5,7 @@ rows of a fresh sweep of the larger design, and a directory holding another run 
 naming it and the first differing key) unless --force-rerun."""
 import csv
 import filecmp
+import json
 import os
 import unittest
 
@@ -72,7 +73,7 @@ class Sweep(Case):
         self.powrelay("sweep", small, "-o", out, "-j", "2", "-q")
         stamp = os.path.getmtime(os.path.join(out, "run-1-1-s2", "summary.json"))
         p = self.powrelay("sweep", grown, "-o", out, "-j", "2")
-        self.assertIn("(18 of 18 done, 8 resumed, 0 failed)", p.stderr)
+        self.assertIn("(18 of 18 done, 8 resumed, 0 failed;", p.stderr)
         self.assertEqual(os.path.getmtime(os.path.join(out, "run-1-1-s2", "summary.json")), stamp)
         self.powrelay("sweep", grown, "-o", fresh, "-j", "2", "-q")
         self.assertTrue(filecmp.cmp(os.path.join(out, "sweep.csv"), os.path.join(fresh, "sweep.csv"), shallow=False))
@@ -154,6 +155,58 @@ class Sweep(Case):
         # a policy swept without its exponent: valid, with a warning
         p = self.powrelay("check", s, "--set", "sweep.difficulty.policy=[power, multiply]")
         self.assertIn("warning: the sweep varies difficulty.policy but not difficulty.exponent", p.stderr)
+
+    def test_zip_and_extra_points(self):
+        # zip: lists varied together (one dimension); extra: single points outside the cross product
+        s = self.scenario(SWEEP.replace("""      pow.enabled: [false, true]
+""", """      zip:
+        difficulty.policy: [power, multiply]
+        difficulty.exponent: [2, 8]
+      extra:
+        - {pow.enabled: false}
+""").replace("replications: 2", "replications: 1"))
+        out = os.path.join(self.tmp, "z")
+        self.powrelay("sweep", s, "-o", out, "-j", "2", "-q")
+        rows = self.rows(out)
+        self.assertEqual(list(rows[0])[:6], ["run", "difficulty.policy", "difficulty.exponent",
+                                             "attackers.0.hashrate", "pow.enabled", "seed"])
+        got = [(r["run"], r["difficulty.policy"], r["difficulty.exponent"], r["attackers.0.hashrate"],
+                r["pow.enabled"]) for r in rows]
+        self.assertEqual(got, [("run-0-0-s1", "power", "2", "1e4", "default"),
+                               ("run-0-1-s1", "power", "2", "1e5", "default"),
+                               ("run-1-0-s1", "multiply", "8", "1e4", "default"),
+                               ("run-1-1-s1", "multiply", "8", "1e5", "default"),
+                               ("run-x0-s1", "default", "default", "1e5", "false")])
+        with open(os.path.join(out, "run-1-0-s1", "scenario.yaml")) as f:
+            rec = f.read()
+        self.assertIn("  policy: multiply\n", rec)
+        self.assertIn("  exponent: 8\n", rec)
+        with open(os.path.join(out, "run-x0-s1", "summary.json")) as f:
+            self.assertEqual(json.load(f)["cost"]["attacker_hashes"], 0)  # the PoW-off baseline
+        with open(os.path.join(out, "points.csv")) as f:
+            self.assertEqual(len(list(csv.DictReader(f))), 5)
+        bad = self.scenario(SWEEP.replace("""      pow.enabled: [false, true]
+""", """      zip:
+        difficulty.policy: [power, multiply]
+        difficulty.exponent: [2, 8, 16]
+"""), "bad.yaml")
+        p = self.powrelay("check", bad, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("sweep.zip.difficulty.exponent: 3 values, but sweep.zip.difficulty.policy has 2", p.stderr)
+        bad = self.scenario(SWEEP.replace("""      pow.enabled: [false, true]
+""", """      extra:
+        - {pow.enabeld: false}
+"""), "bad2.yaml")
+        p = self.powrelay("check", bad, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("sweep.extra.0: 'pow.enabeld' is not a scenario key that can be swept", p.stderr)
+        bad = self.scenario(SWEEP.replace("""      pow.enabled: [false, true]
+""", """      extra:
+        - {attackers.0.connections: 30}
+"""), "bad3.yaml")
+        p = self.powrelay("check", bad, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("sweep extra point 1 (attackers.0.connections = 30):", p.stderr)
 
     def test_a_runs_record_runs_it_again(self):
         s = self.scenario(SWEEP)
