@@ -121,7 +121,7 @@ static int get_whole(struct conv *cv, const struct yt_node *v, const char *key, 
 
 /* ---- the key tables ---- */
 
-enum ftype { F_NUM, F_U32, F_U64, F_BOOL, F_STR, F_NS, F_ENUM, F_CUSTOM };
+enum ftype { F_NUM, F_U32, F_U64, F_BOOL, F_STR, F_NS, F_ENUM, F_CUSTOM, F_SCHED };
 
 #define LO_OPEN 1u /* the lower bound is exclusive */
 #define HI_OPEN 2u /* the upper bound is exclusive */
@@ -242,6 +242,7 @@ static const struct field honest_fields[] = {
     {"hashrate", F_CUSTOM, 0, 0, 0, 0, NULL, conv_hashrate},
     {"fee", F_NUM, OFF(honest_fee), 0, 1e30, 0, NULL, NULL},
     {"nodes", F_CUSTOM, 0, 0, 0, 0, NULL, conv_honest_nodes},
+    {"schedule", F_SCHED, OFF(honest_schedule), 0, 1e9, 0, NULL, NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct field spies_fields[] = {
@@ -266,6 +267,7 @@ static const struct field attacker_fields[] = {
     {"fee", F_NUM, AOFF(fee), 0, 1e30, 0, NULL, NULL},
     {"strategy", F_ENUM, AOFF(strategy), 0, 0, 0, strategies, NULL},
     {"max_solve_s", F_NUM, AOFF(max_solve_s), 0, 1e18, LO_OPEN, NULL, NULL},
+    {"schedule", F_SCHED, AOFF(schedule), 0, 1e9, 0, NULL, NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 #define SOFF(f) offsetof(struct prr_script, f)
@@ -358,6 +360,58 @@ static int bounded(struct conv *cv, const struct yt_node *v, const char *key, co
                    v->text);
 }
 
+/* A schedule: a list of [t_s, rate] pairs, times increasing from 0, rates within the field's range. */
+static int conv_schedule(struct conv *cv, const struct yt_node *v, const char *key, const struct field *f,
+                         struct prr_schedule *out)
+{
+    if (v->kind != YT_SEQ)
+        return fail_at(cv, v, "%s: expected a list of [t_s, rate] pairs", key);
+    struct prr_rate_step *steps = calloc(v->n ? v->n : 1, sizeof *steps);
+    if (!steps)
+        return fail_at(cv, v, "out of memory");
+    for (size_t i = 0; i < v->n; i++) {
+        const struct yt_node *it = v->items[i];
+        char k[160];
+        snprintf(k, sizeof k, "%s.%zu", key, i);
+        if (it->kind != YT_SEQ || it->n != 2) {
+            free(steps);
+            return fail_at(cv, it, "%s: expected a pair [t_s, rate]", k);
+        }
+        if (get_number(cv, it->items[0], k, &steps[i].t_s) || get_number(cv, it->items[1], k, &steps[i].rate)) {
+            free(steps);
+            return -1;
+        }
+        if (!(steps[i].t_s >= 0) || (i && !(steps[i].t_s > steps[i - 1].t_s))) {
+            free(steps);
+            return fail_at(cv, it->items[0], "%s: times must start at 0 or later and increase", k);
+        }
+        if (!(steps[i].rate >= f->lo && steps[i].rate <= f->hi)) {
+            free(steps);
+            return fail_at(cv, it->items[1], "%s: a rate must be between %g and %g", k, f->lo, f->hi);
+        }
+    }
+    free(out->steps);
+    out->steps = steps;
+    out->n = v->n;
+    return 0;
+}
+
+double prr_schedule_rate(const struct prr_schedule *s, double base, double t_s)
+{
+    double r = base;
+    for (size_t i = 0; i < s->n && s->steps[i].t_s <= t_s; i++)
+        r = s->steps[i].rate;
+    return r;
+}
+
+double prr_schedule_next(const struct prr_schedule *s, double t_s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->steps[i].t_s > t_s)
+            return s->steps[i].t_s;
+    return HUGE_VAL;
+}
+
 /* Convert one value into base + f->off according to its field. */
 static int convert(struct conv *cv, const struct field *f, const struct yt_node *v, const char *key, void *base,
                    struct prr_scenario *sc)
@@ -407,6 +461,8 @@ static int convert(struct conv *cv, const struct field *f, const struct yt_node 
         }
     case F_CUSTOM:
         return f->custom(cv, v, key, sc);
+    case F_SCHED:
+        return conv_schedule(cv, v, key, f, (struct prr_schedule *)p);
     }
     return -1;
 }
@@ -1289,7 +1345,10 @@ void prr_scenario_free(struct prr_scenario *sc)
     free(sc->honest_nodes);
     free(sc->honest_hashrate.values);
     free(sc->honest_hashrate.weights);
+    for (size_t i = 0; sc->attackers && i < sc->n_attackers; i++)
+        free(sc->attackers[i].schedule.steps);
     free(sc->attackers);
+    free(sc->honest_schedule.steps);
     free(sc->script);
     free(sc->output_dir);
     for (size_t i = 0; i < sc->n_sweep; i++)
@@ -1612,6 +1671,19 @@ static void put_value(FILE *f, const struct field *fl, const void *base, const s
     case F_CUSTOM:
         put_custom(f, fl, sc, indent);
         break;
+    case F_SCHED: {
+        const struct prr_schedule *sch = (const struct prr_schedule *)p;
+        fputc('[', f);
+        for (size_t i = 0; i < sch->n; i++) {
+            fputs(i ? ", [" : "[", f);
+            put_num(f, sch->steps[i].t_s);
+            fputs(", ", f);
+            put_num(f, sch->steps[i].rate);
+            fputc(']', f);
+        }
+        fputc(']', f);
+        break;
+    }
     }
 }
 

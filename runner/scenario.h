@@ -32,11 +32,26 @@ struct prr_region {
     double share, up_mbps, down_mbps;
 };
 
+/* A rate that changes over time: from steps[i].t_s on, steps[i].rate (until the next step); before the
+ * first step, the key's plain rate. Steps in increasing time. */
+struct prr_rate_step {
+    double t_s, rate;
+};
+struct prr_schedule {
+    struct prr_rate_step *steps;
+    size_t n;
+};
+/* The rate of schedule s at t_s (base before its first step). */
+double prr_schedule_rate(const struct prr_schedule *s, double base, double t_s);
+/* The end of the schedule's segment holding t_s (the next step's time), or +inf. */
+double prr_schedule_next(const struct prr_schedule *s, double t_s);
+
 struct prr_attacker {
     uint32_t count, connections;
     double hashrate, rate, start_s, stop_s, fee;
     int strategy; /* enum pr_attack_strategy */
     double max_solve_s; /* horizon: solves expected to take longer are skipped */
+    struct prr_schedule schedule; /* attempts a second over time (rate before its first step) */
 };
 
 struct prr_script {
@@ -72,6 +87,7 @@ struct prr_scenario {
     uint32_t *miners;
     size_t n_miners;
     double honest_rate;
+    struct prr_schedule honest_schedule; /* honest tx/s over time (honest_rate before its first step) */
     struct prr_dist honest_hashrate;
     double honest_fee;
     uint32_t *honest_nodes;

@@ -46,6 +46,7 @@ struct sim {
     uint64_t block_id;
     uint64_t bytes_seen; /* total bytes at the last time-series sample */
     size_t bin;
+    struct pr_rate_step *steps; /* the attackers' schedules, as the model takes them */
     double *reqs; /* scratch for the time series' requirement quantiles */
     size_t cap_reqs;
     bool failed;
@@ -192,10 +193,36 @@ int prr_sim_check(const struct prr_scenario *sc, char *err, size_t errlen)
 
 static void honest_arrival(void *arg, uint64_t unused);
 
+/* The next arrival of a Poisson process whose rate follows a schedule: one exponential draw of "work",
+ * spent across the schedule's segments at their rates. */
+static int64_t scheduled_arrival(struct sim *s, int64_t now)
+{
+    const struct prr_scenario *sc = s->w.sc;
+    double work = pr_rng_exponential(&s->honest_rng, 1.0), t = (double)now / 1e9;
+    for (;;) {
+        double r = prr_schedule_rate(&sc->honest_schedule, sc->honest_rate, t);
+        double end = prr_schedule_next(&sc->honest_schedule, t);
+        if (r > 0 && work <= r * (end - t))
+            return (int64_t)llround((t + work / r) * 1e9);
+        if (isinf(end))
+            return INT64_MAX;
+        work -= r * (end - t);
+        t = end;
+    }
+}
+
 static void schedule_honest(struct sim *s, int64_t now)
 {
     const struct prr_scenario *sc = s->w.sc;
-    if (!(sc->honest_rate > 0) || s->w.n_origins == 0)
+    if (s->w.n_origins == 0)
+        return;
+    if (sc->honest_schedule.n) {
+        int64_t next = scheduled_arrival(s, now);
+        if (next < s->end_ns && s->ops->at(s->net, next, honest_arrival, s, 0))
+            s->failed = true;
+        return;
+    }
+    if (!(sc->honest_rate > 0))
         return;
     int64_t next = now + (int64_t)llround(pr_rng_exponential(&s->honest_rng, 1.0 / sc->honest_rate) * 1e9);
     if (next < s->end_ns && s->ops->at(s->net, next, honest_arrival, s, 0))
@@ -371,6 +398,25 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
         goto out;
 
     /* The actors. */
+    size_t n_steps = 0;
+    for (size_t a = 0; a < sc->n_attackers; a++)
+        n_steps += sc->attackers[a].schedule.n;
+    s->steps = calloc(n_steps ? n_steps : 1, sizeof *s->steps);
+    if (!s->steps) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    size_t *first_step = calloc(sc->n_attackers ? sc->n_attackers : 1, sizeof *first_step);
+    if (!first_step) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (size_t a = 0, k = 0; a < sc->n_attackers; a++) {
+        first_step[a] = k;
+        for (size_t j = 0; j < sc->attackers[a].schedule.n; j++, k++)
+            s->steps[k] = (struct pr_rate_step){.t_ns = (int64_t)llround(sc->attackers[a].schedule.steps[j].t_s * 1e9),
+                                                .rate = sc->attackers[a].schedule.steps[j].rate};
+    }
     for (uint32_t i = 0; i < s->w.n; i++) {
         uint32_t a = s->w.attacker_of[i];
         if (a == UINT32_MAX)
@@ -379,12 +425,16 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
         struct pr_attack pa = {.strategy = (enum pr_attack_strategy)at->strategy, .rate = at->rate,
                                .fee = (float)at->fee, .size = sc->tx_bytes,
                                .start_ns = (int64_t)llround(at->start_s * 1e9),
-                               .stop_ns = (int64_t)llround(at->stop_s * 1e9), .max_solve_s = at->max_solve_s};
+                               .stop_ns = (int64_t)llround(at->stop_s * 1e9), .max_solve_s = at->max_solve_s,
+                               .schedule = at->schedule.n ? s->steps + first_step[a] : NULL,
+                               .n_schedule = at->schedule.n};
         if (pr_node_set_attack(s->ops->node(s->net, i), &pa) != PR_OK) {
             snprintf(err, errlen, "attackers.%u: cannot configure node %u", a, i);
+            free(first_step);
             goto out;
         }
     }
+    free(first_step);
     for (size_t b = 0; b < s->m.n_bins; b++) {
         int64_t t = (int64_t)(b + 1) * s->m.interval_ns;
         if (s->ops->at(s->net, t < s->end_ns ? t : s->end_ns, sample, s, b))
@@ -434,6 +484,7 @@ out:
     prr_metrics_free(&s->m);
     world_free(&s->w);
     free(s->reqs);
+    free(s->steps);
     free(s);
     return rc;
 }

@@ -12,20 +12,51 @@
 #include "relay.h"
 #include "work.h"
 
-static double attempts_per_s(const struct pr_node *n)
+/* The attempted rate at t (the schedule's step, or the plain rate before it), capped as the strategy says. */
+static double attempts_at(const struct pr_node *n, int64_t t)
 {
     const struct pr_attack *a = &n->attack;
+    double r = a->rate;
+    for (size_t i = 0; i < a->n_schedule && a->schedule[i].t_ns <= t; i++)
+        r = a->schedule[i].rate;
     if (a->strategy == PR_ATTACK_UNDER_LIMIT) {
         double all = 0.9 * n->cfg->rate_limit * n->npeers;
-        return a->rate < all ? a->rate : all;
+        return r < all ? r : all;
     }
-    return a->rate;
+    return r;
 }
 
-static int64_t interval_ns(const struct pr_node *n)
+static double attempts_per_s(struct pr_node *n) { return attempts_at(n, pr_now(n)); }
+
+static int64_t interval_ns(struct pr_node *n)
 {
     double r = attempts_per_s(n);
     return r > 0 ? (int64_t)(1e9 / r) : INT64_MAX / 4;
+}
+
+/* With a schedule: when the next attempt falls after `now`, `left` of an interval away (1 after an
+ * attempt). An interval that crosses a step goes on at the new rate for the part of it still to come; a
+ * rate of 0 waits for the next step. */
+static int64_t next_attempt(const struct pr_node *n, int64_t now, double left)
+{
+    const struct pr_attack *a = &n->attack;
+    int64_t t = now;
+    for (;;) {
+        size_t i = 0;
+        while (i < a->n_schedule && a->schedule[i].t_ns <= t)
+            i++;
+        int64_t bound = i < a->n_schedule ? a->schedule[i].t_ns : INT64_MAX;
+        double r = attempts_at(n, t);
+        if (r > 0) {
+            double end = (double)t + left * 1e9 / r;
+            if (end <= (double)bound)
+                return (int64_t)end;
+            left -= ((double)bound - (double)t) * r / 1e9;
+        }
+        if (bound == INT64_MAX)
+            return INT64_MAX;
+        t = bound;
+    }
 }
 
 /* The next peer in round robin that a lowball attacker may use (still asking base), or -1. */
@@ -110,6 +141,12 @@ static void attempt(struct pr_node *n)
 
 void pr_attack_start(struct pr_node *n)
 {
+    if (n->attack.n_schedule) { /* the first attempt at a random phase of the first interval */
+        int64_t first = next_attempt(n, n->attack.start_ns, pr_rng_uniform(&n->rng));
+        if (first < n->attack.stop_ns)
+            pr_set_timer(n, first - pr_now(n), PR_T_ATTACK, 0);
+        return;
+    }
     int64_t iv = interval_ns(n);
     int64_t first = n->attack.start_ns - pr_now(n) + (int64_t)(pr_rng_uniform(&n->rng) * (double)iv);
     if (n->attack.start_ns + (first > 0 ? first : 0) < n->attack.stop_ns)
@@ -118,10 +155,19 @@ void pr_attack_start(struct pr_node *n)
 
 void pr_attack_tick(struct pr_node *n)
 {
-    if (pr_now(n) >= n->attack.stop_ns)
+    int64_t now = pr_now(n);
+    if (now >= n->attack.stop_ns)
         return;
-    attempt(n);
-    pr_set_timer(n, interval_ns(n), PR_T_ATTACK, 0);
+    if (n->attack.n_schedule == 0) {
+        attempt(n);
+        pr_set_timer(n, interval_ns(n), PR_T_ATTACK, 0);
+        return;
+    }
+    if (attempts_at(n, now) > 0)
+        attempt(n);
+    int64_t next = next_attempt(n, now, 1);
+    if (next < n->attack.stop_ns)
+        pr_set_timer(n, next - now, PR_T_ATTACK, 0);
 }
 
 /* A spam job starts: choose what to pay (the strategy's rule) and reserve the transaction's id (sha256

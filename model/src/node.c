@@ -268,8 +268,12 @@ int pr_node_set_attack(struct pr_node *n, const struct pr_attack *a)
         return n && !n->attacker ? PR_ERR_STATE : PR_ERR_INVALID;
     if (a->strategy > PR_ATTACK_CHEAPEST || !(a->rate > 0) || !isfinite(a->rate) || a->size < PR_TX_MIN_BYTES ||
         a->size > PR_TX_MAX_BYTES || !(a->fee >= 0) || a->stop_ns < a->start_ns || a->start_ns < 0 ||
-        !(a->max_solve_s >= 0))
+        !(a->max_solve_s >= 0) || (a->n_schedule && !a->schedule))
         return PR_ERR_INVALID;
+    for (size_t i = 0; i < a->n_schedule; i++)
+        if (!(a->schedule[i].rate >= 0) || !isfinite(a->schedule[i].rate) ||
+            (i && a->schedule[i].t_ns <= a->schedule[i - 1].t_ns))
+            return PR_ERR_INVALID;
     n->attack = *a;
     n->attack_set = true;
     return PR_OK;

@@ -196,6 +196,42 @@ script:
                 rates.add(float(n["hashrate"]))
         self.assertEqual(rates, {50, 5000})  # one wallet per node, drawn from the distribution
 
+    def test_rates_follow_their_schedules(self):
+        # honest: nothing, then 4 tx/s from 100 s to 200 s, then nothing; the attacker (no PoW, so every
+        # attempt is sent): nothing until 50 s, 10 a second to 100 s, a pause, 20 a second from 150 s
+        s = self.scenario("""
+            name: sched
+            duration_s: 300
+            nodes: {count: 60}
+            pow: {enabled: false}
+            honest: {rate: 1, schedule: [[0, 0], [100, 4], [200, 0]]}
+            attackers:
+              - {count: 1, connections: 6, rate: 5, start_s: 0, stop_s: 200,
+                 schedule: [[0, 0], [50, 10], [100, 0], [150, 20]]}
+        """)
+        r = self.run_scenario(s, os.path.join(self.tmp, "o"))
+        ts = r.rows("timeseries.csv")
+        honest = {float(x["t_s"]): int(x["honest_created"]) for x in ts}
+        spam = {float(x["t_s"]): int(x["spam_created"]) for x in ts}
+        self.assertEqual(sum(v for t, v in honest.items() if t <= 100 or t > 200), 0)
+        inside = sum(v for t, v in honest.items() if 100 < t <= 200)
+        self.assertLess(abs(inside - 400), 4 * 20)  # Poisson: 400 expected, sd 20
+        self.assertEqual(sum(v for t, v in spam.items() if t <= 50), 0)
+        self.assertAlmostEqual(sum(v for t, v in spam.items() if 50 < t <= 100), 500, delta=2)
+        self.assertEqual(sum(v for t, v in spam.items() if 100 < t <= 150), 0)
+        self.assertAlmostEqual(sum(v for t, v in spam.items() if 150 < t <= 200), 1000, delta=2)
+        with open(os.path.join(self.tmp, "o", "scenario.yaml")) as f:
+            rec = f.read()
+        self.assertIn("schedule: [[0, 0], [100, 4], [200, 0]]", rec)
+        self.assertIn("schedule: [[0, 0], [50, 10], [100, 0], [150, 20]]", rec)
+        bad = self.scenario("""
+            name: bad
+            honest: {schedule: [[10, 1], [5, 2]]}
+        """, "bad.yaml")
+        p = self.powrelay("check", bad, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("honest.schedule.1: times must start at 0 or later and increase", p.stderr)
+
     def test_spies_report_privacy(self):
         s = self.scenario("""
             name: spies

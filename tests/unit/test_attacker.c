@@ -283,7 +283,40 @@ TEST(attacker_hashes_are_rate_times_busy_time)
     th_free(h);
 }
 
-TESTS(flood_pays_each_peers_current_requirement, under_limit_keeps_each_connection_at_ninety_percent,
+TEST(attack_rate_follows_its_schedule)
+{
+    /* 2 a second until 40 s, none until 60 s, then 8 a second; no PoW: every attempt is sent. An interval
+     * that crosses a step goes on at the new rate. */
+    struct pr_config c = cfg();
+    c.pow_enabled = false;
+    struct th *h = th_new(3, &c);
+    th_node(h, ATK, 0, true);
+    th_link(h, ATK, 1);
+    th_link(h, ATK, 2);
+    static const struct pr_rate_step steps[] = {{PR_S(40), 0}, {PR_S(60), 8}};
+    struct pr_attack a = {.strategy = PR_ATTACK_FLOOD, .rate = 2, .fee = 20, .size = 1535, .start_ns = S(0),
+                          .stop_ns = S(100), .schedule = steps, .n_schedule = 2};
+    ASSERT_OK(pr_node_set_attack(th_get(h, ATK), &a));
+    th_start(h);
+    th_run_until(h, S(120));
+    size_t before = spam_to_between(h, 1, 0, S(40)) + spam_to_between(h, 2, 0, S(40));
+    size_t pause = spam_to_between(h, 1, S(40.3), S(60)) + spam_to_between(h, 2, S(40.3), S(60));
+    size_t after = spam_to_between(h, 1, S(60), S(100.5)) + spam_to_between(h, 2, S(60), S(100.5));
+    ASSERT_NEAR(before, 80, 1);
+    ASSERT_EQ(pause, 0);
+    ASSERT_NEAR(after, 320, 2);
+    th_free(h);
+    /* a schedule whose times do not increase is refused */
+    static const struct pr_rate_step bad[] = {{PR_S(40), 1}, {PR_S(40), 2}};
+    h = th_new(2, &c);
+    th_node(h, ATK, 0, true);
+    th_link(h, ATK, 1);
+    a.schedule = bad;
+    ASSERT_EQ(pr_node_set_attack(th_get(h, ATK), &a), PR_ERR_INVALID);
+    th_free(h);
+}
+
+TESTS(attack_rate_follows_its_schedule, flood_pays_each_peers_current_requirement, under_limit_keeps_each_connection_at_ninety_percent,
       lowball_only_to_peers_asking_base, lowball_stops_when_all_escalate, no_pow_flood_at_rate,
       attacker_relays_nothing, attacker_limited_by_hashrate_and_queue,
       flood_skips_solves_beyond_its_horizon_and_comes_back_when_relaxed, horizon_applies_to_every_strategy,

@@ -73,15 +73,24 @@ enum pr_attack_strategy {
     PR_ATTACK_LOWBALL,    /* solved to pow.base, sent only to peers still asking pow.base, up to rate */
     PR_ATTACK_CHEAPEST    /* up to rate tx/s, each to the peer asking least when its solve starts */
 };
+/* A rate that changes over time: from t_ns on, rate (until the next step). */
+struct pr_rate_step {
+    int64_t t_ns;
+    double rate;
+};
 struct pr_attack {
     enum pr_attack_strategy strategy;
-    double rate; /* attempted tx/s */
+    double rate; /* attempted tx/s (before the schedule's first step) */
     float fee;
     uint32_t size;
     int64_t start_ns, stop_ns;
     /* Horizon: a solve expected (target / hash rate) to take longer is skipped and counted
      * (PR_DROP_TOO_COSTLY); 0 = none. */
     double max_solve_s;
+    /* Attempts a second over time (steps in increasing time, rates >= 0; borrowed: it must outlive the
+     * node); none when n_schedule is 0. */
+    const struct pr_rate_step *schedule;
+    size_t n_schedule;
 };
 int pr_node_set_attack(struct pr_node *n, const struct pr_attack *a);
 
