@@ -58,9 +58,10 @@ void pr_block_receive(struct pr_node *n, uint32_t pi, const struct pr_msg *m, co
     flood(n, pi, raw, len, pad); /* validated already: relay the bytes as they came */
 }
 
-int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes)
+int pr_node_mine_block_by(struct pr_node *n, uint64_t block_id, const struct pr_block_rules *rules,
+                          struct pr_block_made *made)
 {
-    if (!n || block_id == 0)
+    if (!n || block_id == 0 || !rules || rules->policy > PR_BLOCKS_MONERO || !(rules->reward >= 0))
         return PR_ERR_INVALID;
     if (n->attacker || !n->started)
         return PR_ERR_STATE;
@@ -72,12 +73,14 @@ int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes)
     size_t bytes = PR_WIRE_HEADER_BYTES + 8 + 8 * cap;
     uint8_t *buf = malloc(bytes);
     int err = PR_ERR_NOMEM;
+    struct pr_block_made got;
     if (!slots || !ids || !buf)
         goto out;
-    size_t k = pr_mempool_select(&n->pool, &n->txs, max_bytes, slots, cap);
+    size_t k = pr_mempool_select(&n->pool, &n->txs, rules, slots, cap, &got);
     for (size_t i = 0; i < k; i++)
         ids[i] = n->txs.cold[slots[i]].id;
-    struct pr_event ev = {.type = PR_EV_BLOCK_MINED, .peer = PR_NO_PEER, .tx = block_id, .ids = ids, .n_ids = k};
+    struct pr_event ev = {.type = PR_EV_BLOCK_MINED, .peer = PR_NO_PEER, .tx = block_id, .ids = ids, .n_ids = k,
+                          .a = (double)got.weight, .b = got.fees};
     pr_emit_event(n, &ev);
     block_note(n, block_id);
     int64_t now = pr_now(n);
@@ -87,10 +90,18 @@ int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes)
     size_t len = pr_wire_encode_block(buf, bytes, block_id, ids, k, &pad);
     if (len)
         flood(n, PR_NO_PEER, buf, len, pad);
+    if (made)
+        *made = got;
     err = PR_OK;
 out:
     free(slots);
     free(ids);
     free(buf);
     return err;
+}
+
+int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes)
+{
+    struct pr_block_rules r = {.policy = PR_BLOCKS_SIMPLE, .max_bytes = max_bytes};
+    return pr_node_mine_block_by(n, block_id, &r, NULL);
 }

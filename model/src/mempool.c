@@ -118,9 +118,28 @@ static int better_first(const void *pa, const void *pb)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
-size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txtable *t, uint64_t max_bytes,
-                         uint32_t *out, size_t cap)
+double pr_block_reward(double base, uint64_t zone, uint64_t weight)
 {
+    if (weight <= zone)
+        return base;
+    if (weight > 2 * zone)
+        return 0;
+    /* base (2 zone - weight) weight / zone^2, as monerod computes it (there in 128-bit integers) */
+    double z = (double)zone, w = (double)weight;
+    return base * ((2 * z - w) * w / z / z);
+}
+
+size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txtable *t,
+                         const struct pr_block_rules *rules, uint32_t *out, size_t cap,
+                         struct pr_block_made *made)
+{
+    bool monero = rules->policy == PR_BLOCKS_MONERO;
+    uint64_t zone = rules->max_bytes;
+    if (monero && rules->median_weight > zone)
+        zone = rules->median_weight;
+    /* monero: up to twice the zone, less the miner transaction's room */
+    uint64_t limit = monero ? (2 * zone > rules->reserved ? 2 * zone - rules->reserved : 0) : zone;
+    *made = (struct pr_block_made){.zone = zone, .reward = rules->reward};
     if (m->len == 0)
         return 0;
     struct rank *order = malloc(sizeof *order * m->len);
@@ -134,12 +153,24 @@ size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txtable *t,
     qsort(order, m->len, sizeof *order, better_first);
     size_t n = 0;
     uint64_t bytes = 0;
+    double fees = 0, income = rules->reward;
     for (uint32_t i = 0; i < m->len && n < cap; i++) {
-        if (bytes + order[i].size > max_bytes)
+        if (bytes + order[i].size > limit)
             continue; /* greedy: a smaller one further down may still fit */
+        double fee = (double)order[i].fee * order[i].size;
+        if (monero) {
+            /* monerod's fill_block_template: skip a transaction that would lower the coinbase */
+            double with = pr_block_reward(rules->reward, zone, bytes + order[i].size) + fees + fee;
+            if (with < income)
+                continue;
+            income = with;
+        }
         bytes += order[i].size;
+        fees += fee;
         out[n++] = order[i].c;
     }
     free(order);
+    *made = (struct pr_block_made){.weight = bytes, .zone = zone, .txs = (uint32_t)n, .fees = fees,
+                                   .reward = monero ? pr_block_reward(rules->reward, zone, bytes) : rules->reward};
     return n;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "powrelay/node.h"
 #include "txtable.h"
 
 struct pr_mempool {
@@ -26,9 +27,17 @@ void pr_mempool_remove(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c,
 uint32_t pr_mempool_worst(const struct pr_mempool *m);
 /* Record the occupancy as the peak if it is one (after trimming: the peak never exceeds the bound). */
 void pr_mempool_note_peak(struct pr_mempool *m);
-/* Block template: the pool's transactions (of table t) by fee rate (highest first), then age (oldest
- * first), then id, greedily up to max_bytes. Writes at most `cap` cold records to out, returns how many. */
-size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txtable *t, uint64_t max_bytes,
-                         uint32_t *out, size_t cap);
+/* Block template (docs/protocol.md#block-template): the pool's transactions (of table t) by fee rate
+ * (highest first), then age (oldest first), then id, each taken when it fits and, under the monero
+ * policy, when it does not lower the miner's income (reward after penalty plus fees). Writes at most
+ * `cap` cold records to out and what the block holds to *made; returns how many. */
+size_t pr_mempool_select(const struct pr_mempool *m, const struct pr_txtable *t,
+                         const struct pr_block_rules *rules, uint32_t *out, size_t cap,
+                         struct pr_block_made *made);
+
+/* Monero's block reward (its get_block_reward, in floating point): the base reward `base` while the
+ * block's weight stays within the penalty-free zone, base x (1 - ((weight - zone) / zone)^2) above it,
+ * and 0 (not allowed) beyond twice the zone. */
+double pr_block_reward(double base, uint64_t zone, uint64_t weight);
 
 #endif

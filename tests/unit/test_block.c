@@ -153,6 +153,58 @@ TEST(full_mempool_evicts_lowest_fee)
     th_free(h);
 }
 
+/* A miner holding three 2,500-byte transactions at fee rate 20 (fee 50,000 each). */
+static struct th *miner_with_three(void)
+{
+    struct pr_config c = cfg();
+    struct th *h = th_new(2, &c);
+    th_node(h, 0, 1e6, false);
+    th_link(h, 1, 0);
+    th_start(h);
+    for (uint32_t i = 1; i <= 3; i++) {
+        struct pr_tx t = txf(txid(9, i), 20);
+        t.size = 2500;
+        th_inject_txs(h, 1, 0, PR_MSG_FLUFF, &t, 1);
+    }
+    th_run_until(h, S(1));
+    return h;
+}
+
+TEST(monero_rules_at_the_node_report_the_block)
+{
+    /* zone 5,000: two fit; the third (7,500 bytes) costs 6e5 x (2500/5000)^2 = 150,000 > its fee */
+    struct th *h = miner_with_three();
+    struct pr_block_rules r = {.policy = PR_BLOCKS_MONERO, .max_bytes = 5000, .reward = 6e5};
+    struct pr_block_made made;
+    ASSERT_OK(pr_node_mine_block_by(th_get(h, 0), 7, &r, &made));
+    ASSERT_EQ(made.txs, 2);
+    ASSERT_U64(made.weight, 5000);
+    ASSERT_NEAR(made.fees, 2 * 20 * 2500, 1e-6);
+    const struct pr_event *ev;
+    size_t n = th_events(h, &ev), found = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].type == PR_EV_BLOCK_MINED && ev[i].tx == 7) {
+            found++;
+            ASSERT_NEAR(ev[i].a, 5000, 0);
+            ASSERT_NEAR(ev[i].b, 100000, 1e-6);
+            ASSERT_EQ(ev[i].n_ids, 2);
+        }
+    ASSERT_EQ(found, 1);
+    r.policy = 9;
+    ASSERT_EQ(pr_node_mine_block_by(th_get(h, 0), 9, &r, &made), PR_ERR_INVALID);
+    ASSERT_EQ(pr_node_mine_block_by(th_get(h, 0), 9, NULL, &made), PR_ERR_INVALID);
+    th_free(h);
+
+    /* a smaller reward: the penalty 1e5 x 1/4 = 25,000 < 50,000, so the third goes in over the zone */
+    h = miner_with_three();
+    r = (struct pr_block_rules){.policy = PR_BLOCKS_MONERO, .max_bytes = 5000, .reward = 1e5};
+    ASSERT_OK(pr_node_mine_block_by(th_get(h, 0), 7, &r, &made));
+    ASSERT_EQ(made.txs, 3);
+    ASSERT_U64(made.weight, 7500);
+    ASSERT_NEAR(made.reward, 75000, 1e-6);
+    th_free(h);
+}
+
 TEST(mine_rejects_bad_calls)
 {
     struct pr_config c = cfg();
@@ -169,4 +221,5 @@ TEST(mine_rejects_bad_calls)
 }
 
 TESTS(block_relay_floods_every_node_once, received_block_drops_known_and_remembers_unknown,
-      miner_takes_fee_then_age_up_to_size, full_mempool_evicts_lowest_fee, mine_rejects_bad_calls)
+      miner_takes_fee_then_age_up_to_size, full_mempool_evicts_lowest_fee, monero_rules_at_the_node_report_the_block,
+      mine_rejects_bad_calls)

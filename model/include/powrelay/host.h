@@ -42,7 +42,8 @@ enum pr_event_type {
     PR_EV_REPACKAGE,      /* a repackaging decision for tx (from peer = its source, or none for own).
                              a = target difficulty, b = rp; flags: PR_REPACK_DONE or PR_REPACK_DECLINED */
     PR_EV_REQ_CHANGED,    /* req[peer] changed. a = old value, b = new value */
-    PR_EV_BLOCK_MINED,    /* node mined block tx (the block id); ids/n_ids = the included tx ids */
+    PR_EV_BLOCK_MINED,    /* node mined block tx (the block id); ids/n_ids = the included tx ids;
+                             a = its weight (bytes), b = its fees (fee rate x size) */
     PR_EV_MSG_INVALID,    /* a message from peer was dropped; flags = the enum pr_err */
     PR_EV_HASHES_CUT      /* the run ended during a solve: a = the hashes computed so far (hash rate x
                              time run); tx = its transaction, if any; flags: PR_SOLVE_* (whose) */

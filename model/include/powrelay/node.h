@@ -98,7 +98,33 @@ int pr_node_set_attack(struct pr_node *n, const struct pr_attack *a);
  * that every hash is counted (docs/protocol.md#cost). Call once per node, after the last event. */
 void pr_node_finish(struct pr_node *n);
 
-/* Assemble a block from this node's mempool (fee rate, then age), apply it and flood it. */
+/* How a block template is filled (docs/protocol.md#block-template). */
+enum pr_block_policy {
+    PR_BLOCKS_SIMPLE = 0, /* fee rate, then age, greedily up to max_bytes */
+    PR_BLOCKS_MONERO,     /* the same order, with Monero's dynamic block weight and reward penalty */
+};
+struct pr_block_rules {
+    uint32_t policy;        /* enum pr_block_policy */
+    uint64_t max_bytes;     /* simple: the size limit. monero: the penalty-free minimum (full reward zone) */
+    uint64_t median_weight; /* monero: the median weight of the chain's recent blocks */
+    uint64_t reserved;      /* monero: bytes kept for the miner's own transaction */
+    double reward;          /* monero: the base block reward, in fee units (a fee rate times bytes) */
+};
+/* What the miner put in the block. */
+struct pr_block_made {
+    uint64_t weight;     /* the transactions' bytes */
+    uint64_t zone;       /* the penalty-free size (simple: max_bytes) */
+    uint32_t txs;
+    double fees;         /* sum of fee rate x size */
+    double reward;       /* the base reward after the penalty (simple: rules.reward) */
+};
+
+/* Assemble a block from this node's mempool by the rules, apply it and flood it; `made` (may be NULL)
+ * says what went in. PR_ERR_INVALID for bad rules or ids, PR_ERR_STATE for an attacker or a node not
+ * started. */
+int pr_node_mine_block_by(struct pr_node *n, uint64_t block_id, const struct pr_block_rules *rules,
+                          struct pr_block_made *made);
+/* The simple policy up to max_bytes. */
 int pr_node_mine_block(struct pr_node *n, uint64_t block_id, uint64_t max_bytes);
 
 void pr_node_set_hashrate(struct pr_node *n, double hashrate);
