@@ -29,6 +29,7 @@ void prr_metrics_free(struct prr_metrics *m)
 {
     free(m->txs);
     free(m->bins);
+    free(m->blocks);
     pr_u64map_free(&m->index);
     memset(m, 0, sizeof *m);
 }
@@ -69,7 +70,7 @@ static void on_created(struct prr_metrics *m, const struct pr_event *ev)
     struct prr_txrec *r = &m->txs[m->n_txs++];
     *r = (struct prr_txrec){.id = ev->tx, .created_ns = ev->t_ns, .fluff_ns = PRR_NEVER, .t50_ns = PRR_NEVER,
                             .t90_ns = PRR_NEVER, .confirmed_ns = PRR_NEVER, .origin = ev->node,
-                            .size = (uint32_t)ev->a, .spy_guess = UINT32_MAX,
+                            .size = (uint32_t)ev->a, .spy_guess = UINT32_MAX, .fee = (float)ev->b,
                             .kind = (uint8_t)((ev->flags & PR_EVF_SPAM) ? PRR_SPAM : m->pending_kind)};
     struct prr_bin *b = bin_at(m, ev->t_ns);
     if (r->kind == PRR_SPAM && !(ev->flags & PR_EVF_SPAM))
@@ -102,6 +103,34 @@ static void count_hashes(struct prr_metrics *m, uint32_t whose, struct prr_txrec
     }
     if (r)
         r->hashes += hashes;
+}
+
+static void on_block(struct prr_metrics *m, const struct pr_event *ev)
+{
+    if (m->n_blocks == m->cap_blocks) {
+        size_t cap = m->cap_blocks ? m->cap_blocks * 2 : 256;
+        struct prr_blockrec *b = realloc(m->blocks, sizeof *b * cap);
+        if (!b) {
+            m->oom = true;
+            return;
+        }
+        m->blocks = b;
+        m->cap_blocks = cap;
+    }
+    struct prr_blockrec *b = &m->blocks[m->n_blocks++];
+    *b = (struct prr_blockrec){.t_ns = ev->t_ns, .id = ev->tx, .miner = ev->node, .txs = (uint32_t)ev->n_ids,
+                               .weight = (uint64_t)ev->a, .fees = ev->b};
+    for (size_t i = 0; i < ev->n_ids; i++) {
+        struct prr_txrec *r = prr_metrics_tx(m, ev->ids[i]);
+        if (!r)
+            continue;
+        if (r->kind == PRR_SPAM)
+            b->spam++;
+        else
+            b->honest++;
+        if (r->confirmed_ns == PRR_NEVER)
+            r->confirmed_ns = ev->t_ns;
+    }
 }
 
 static void on_solved(struct prr_metrics *m, const struct pr_event *ev)
@@ -195,12 +224,7 @@ void prr_metrics_event(void *ctx, const struct pr_event *ev)
         count_hashes(m, ev->flags, ev->tx ? prr_metrics_tx(m, ev->tx) : NULL, ev->a);
         break;
     case PR_EV_BLOCK_MINED:
-        m->blocks++;
-        for (size_t i = 0; i < ev->n_ids; i++) {
-            struct prr_txrec *r = prr_metrics_tx(m, ev->ids[i]);
-            if (r && r->confirmed_ns == PRR_NEVER)
-                r->confirmed_ns = ev->t_ns;
-        }
+        on_block(m, ev);
         break;
     case PR_EV_MSG_INVALID:
         m->invalid_messages++;

@@ -22,6 +22,7 @@ struct prr_txrec {
     double sender_hashes; /* the sender's wallet's (honest and scripted transactions), cut-off solves included */
     uint32_t origin, size, reach, stem_hops, repackagings;
     uint32_t spy_guess; /* the first spy's guess of the origin, or UINT32_MAX */
+    float fee;          /* its fee rate */
     uint8_t kind;       /* enum prr_kind */
     bool work_set, first_hop;
 };
@@ -30,6 +31,15 @@ struct prr_bin {
     uint64_t honest_created, honest_reached90, spam_created, spam_accepted, bytes;
     double mean_req, max_req, mempool_bytes;
     double median_req, p90_req, escalated_share; /* over honest nodes' links */
+};
+
+/* A mined block. The metrics fill what the miner's event says; the runner adds the chain's state. */
+struct prr_blockrec {
+    int64_t t_ns;
+    uint64_t id;
+    uint32_t miner, txs, honest, spam;
+    uint64_t weight, median_weight, zone;
+    double fees, reward;
 };
 
 struct prr_metrics {
@@ -45,7 +55,8 @@ struct prr_metrics {
     double attacker_hashes, honest_sender_hashes, relay_repackage_hashes;
     uint64_t repackagings, spam_bytes_relayed, invalid_messages, dropped;
     uint64_t spam_skipped; /* attackers' solves skipped as too costly for their horizon */
-    uint64_t blocks;
+    struct prr_blockrec *blocks;
+    size_t n_blocks, cap_blocks;
 
     int64_t interval_ns;
     struct prr_bin *bins;

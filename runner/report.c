@@ -158,15 +158,24 @@ static void csv_num(FILE *f, double v, bool last)
 
 static double rel(int64_t t, int64_t created) { return t == PRR_NEVER ? NAN : secs(t - created); }
 
+/* Fees matter to the outcome, so the outputs carry them: under Monero's template, or when honest fees
+ * vary (docs/scenario.md#outputs). */
+static bool fees_reported(const struct prr_scenario *sc)
+{
+    return sc->block_policy == PR_BLOCKS_MONERO || sc->honest_fee.kind != PRR_DIST_CONST;
+}
+
 static int write_txs(const struct prr_report *r, const char *dir, char *err, size_t errlen)
 {
     struct prr_out o;
     if (prr_out_open(&o, dir, "txs.csv", err, errlen))
         return -1;
     const struct prr_metrics *m = r->m;
+    bool fees = fees_reported(r->sc);
     fputs("id,kind,origin,created_s,size,work_initial,stem_hops,fluff_s,reach_frac,t50_s,t90_s,confirmed_s,"
-          "repackagings,hashes\n",
+          "repackagings,hashes",
           o.f);
+    fputs(fees ? ",fee\n" : "\n", o.f);
     for (size_t i = 0; i < m->n_txs; i++) {
         const struct prr_txrec *t = &m->txs[i];
         fprintf(o.f, "%llu,%s,%u,", (unsigned long long)t->id, t->kind == PRR_SPAM ? "spam" : "honest", t->origin);
@@ -180,7 +189,9 @@ static int write_txs(const struct prr_report *r, const char *dir, char *err, siz
         csv_num(o.f, rel(t->t90_ns, t->created_ns), false);
         csv_num(o.f, rel(t->confirmed_ns, t->created_ns), false);
         fprintf(o.f, "%u,", t->repackagings);
-        csv_num(o.f, t->hashes, true);
+        csv_num(o.f, t->hashes, !fees);
+        if (fees)
+            csv_num(o.f, t->fee, true);
     }
     return prr_out_commit(&o, err, errlen);
 }
@@ -240,6 +251,83 @@ static int write_timeseries(const struct prr_report *r, const char *dir, char *e
         csv_num(o.f, x->escalated_share, true);
     }
     return prr_out_commit(&o, err, errlen);
+}
+
+/* A row per mined block (docs/scenario.md#outputs). */
+static int write_blocks(const struct prr_report *r, const char *dir, char *err, size_t errlen)
+{
+    struct prr_out o;
+    if (prr_out_open(&o, dir, "blocks.csv", err, errlen))
+        return -1;
+    const struct prr_metrics *m = r->m;
+    fputs("time_s,block,miner,weight,txs,honest,spam,median_weight,penalty_free_zone,fees,reward\n", o.f);
+    for (size_t i = 0; i < m->n_blocks; i++) {
+        const struct prr_blockrec *b = &m->blocks[i];
+        csv_num(o.f, secs(b->t_ns), false);
+        fprintf(o.f, "%llu,%u,%llu,%u,%u,%u,%llu,%llu,", (unsigned long long)b->id, b->miner,
+                (unsigned long long)b->weight, b->txs, b->honest, b->spam, (unsigned long long)b->median_weight,
+                (unsigned long long)b->zone);
+        csv_num(o.f, b->fees, false);
+        csv_num(o.f, b->reward, true);
+    }
+    return prr_out_commit(&o, err, errlen);
+}
+
+/* Confirmation by fee rate: per kind and fee rate, how many were created, how many confirmed, and the
+ * delay from creation to the block (p50, p90 over the confirmed ones). */
+struct fee_key {
+    uint8_t kind;
+    float fee;
+    double delay; /* s, or NAN when not confirmed */
+};
+
+static int cmp_fee_key(const void *pa, const void *pb)
+{
+    const struct fee_key *a = pa, *b = pb;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->fee != b->fee)
+        return a->fee < b->fee ? -1 : 1;
+    return 0;
+}
+
+static void write_confirmation_by_fee(struct prr_json *j, const struct prr_metrics *m)
+{
+    prr_json_array(j, "confirmation_by_fee");
+    struct fee_key *k = malloc(sizeof *k * (m->n_txs ? m->n_txs : 1));
+    double *d = malloc(sizeof *d * (m->n_txs ? m->n_txs : 1));
+    if (!k || !d) {
+        free(k);
+        free(d);
+        prr_json_close_array(j);
+        return;
+    }
+    for (size_t i = 0; i < m->n_txs; i++) {
+        const struct prr_txrec *t = &m->txs[i];
+        k[i] = (struct fee_key){t->kind, t->fee,
+                                t->confirmed_ns == PRR_NEVER ? NAN : secs(t->confirmed_ns - t->created_ns)};
+    }
+    qsort(k, m->n_txs, sizeof *k, cmp_fee_key);
+    for (size_t i = 0; i < m->n_txs;) {
+        size_t e = i, nd = 0;
+        while (e < m->n_txs && k[e].kind == k[i].kind && k[e].fee == k[i].fee) {
+            if (!isnan(k[e].delay))
+                d[nd++] = k[e].delay;
+            e++;
+        }
+        prr_json_object(j, NULL);
+        prr_json_str(j, "kind", k[i].kind == PRR_SPAM ? "spam" : "honest");
+        prr_json_num(j, "fee", k[i].fee);
+        prr_json_uint(j, "txs", e - i);
+        prr_json_uint(j, "confirmed", nd);
+        prr_json_num(j, "confirm_p50_s", prr_percentile(d, nd, 0.5));
+        prr_json_num(j, "confirm_p90_s", prr_percentile(d, nd, 0.9));
+        prr_json_close(j);
+        i = e;
+    }
+    free(k);
+    free(d);
+    prr_json_close_array(j);
 }
 
 static int write_run(const struct prr_report *r, const struct answers *a, const char *dir, char *err, size_t errlen)
@@ -329,7 +417,9 @@ static int write_summary(const struct prr_report *r, const struct answers *a, co
         if (r->role[i] == PRR_ROLE_ATTACKER)
             prr_json_uint(&j, NULL, i);
     prr_json_close_array(&j);
-    prr_json_uint(&j, "blocks", r->m->blocks);
+    prr_json_uint(&j, "blocks", r->m->n_blocks);
+    if (fees_reported(sc))
+        write_confirmation_by_fee(&j, r->m);
     prr_json_end(&j);
     return prr_out_commit(&o, err, errlen);
 }
@@ -348,7 +438,7 @@ int prr_report_write(const struct prr_report *r, const char *dir, char *err, siz
     struct answers a;
     compute(r, &a);
     if (write_scenario(r, dir, err, errlen) || write_txs(r, dir, err, errlen) || write_nodes(r, dir, err, errlen) || write_timeseries(r, dir, err, errlen) ||
-        write_run(r, &a, dir, err, errlen) || write_summary(r, &a, dir, err, errlen))
+        (r->sc->blocks_enabled && write_blocks(r, dir, err, errlen)) || write_run(r, &a, dir, err, errlen) || write_summary(r, &a, dir, err, errlen))
         return -1;
     return 0;
 }

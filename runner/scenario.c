@@ -145,6 +145,7 @@ static const char *const counts[] = {"new", "all", NULL};
 static const char *const repack_policies[] = {"quadratic", "always", "never", NULL};
 static const char *const strategies[] = {"flood", "under_limit", "lowball", "cheapest", NULL};
 static const char *const kinds[] = {"honest", "spam", NULL};
+static const char *const block_policies[] = {"simple", "monero", NULL};
 
 #define OFF(f) offsetof(struct prr_scenario, f)
 #define INF HUGE_VAL
@@ -156,6 +157,7 @@ static int conv_verify_us(struct conv *cv, const struct yt_node *v, const char *
 static int conv_miners(struct conv *cv, const struct yt_node *v, const char *key, struct prr_scenario *sc);
 static int conv_honest_nodes(struct conv *cv, const struct yt_node *v, const char *key, struct prr_scenario *sc);
 static int conv_hashrate(struct conv *cv, const struct yt_node *v, const char *key, struct prr_scenario *sc);
+static int conv_fee(struct conv *cv, const struct yt_node *v, const char *key, struct prr_scenario *sc);
 static int conv_skip(struct conv *cv, const struct yt_node *v, const char *key, struct prr_scenario *sc)
 {
     (void)cv, (void)v, (void)key, (void)sc;
@@ -231,6 +233,11 @@ static const struct field blocks_fields[] = {
     {"interval_s", F_NUM, OFF(block_interval_s), 0, 1e9, LO_OPEN, NULL, NULL},
     {"max_bytes", F_U64, OFF(block_max_bytes), 1, 1e12, 0, NULL, NULL},
     {"miners", F_CUSTOM, 0, 0, 0, 0, NULL, conv_miners},
+    {"policy", F_ENUM, OFF(block_policy), 0, 0, 0, block_policies, NULL},
+    {"reward", F_NUM, OFF(block_reward), 0, 1e30, 0, NULL, NULL},
+    {"median_window", F_U32, OFF(block_median_window), 1, 1e6, 0, NULL, NULL},
+    {"initial_weight", F_U64, OFF(block_initial_weight), 0, 1e12, 0, NULL, NULL},
+    {"reserved", F_U64, OFF(block_reserved), 0, 1e9, 0, NULL, NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct field mempool_fields[] = {
@@ -240,7 +247,7 @@ static const struct field mempool_fields[] = {
 static const struct field honest_fields[] = {
     {"rate", F_NUM, OFF(honest_rate), 0, 1e9, 0, NULL, NULL},
     {"hashrate", F_CUSTOM, 0, 0, 0, 0, NULL, conv_hashrate},
-    {"fee", F_NUM, OFF(honest_fee), 0, 1e30, 0, NULL, NULL},
+    {"fee", F_CUSTOM, 0, 0, 0, 0, NULL, conv_fee},
     {"nodes", F_CUSTOM, 0, 0, 0, 0, NULL, conv_honest_nodes},
     {"schedule", F_SCHED, OFF(honest_schedule), 0, 1e9, 0, NULL, NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
@@ -622,9 +629,10 @@ static int conv_honest_nodes(struct conv *cv, const struct yt_node *v, const cha
     return conv_node_list(cv, v, key, &sc->honest_nodes, &sc->n_honest_nodes);
 }
 
-static int conv_hashrate(struct conv *cv, const struct yt_node *v, const char *key, struct prr_scenario *sc)
+/* A number, or {dist: lognormal, median, sigma} or {dist: choice, values, weights}. A number or a value
+ * must be greater than 0, or at least 0 when zero_ok. */
+static int conv_dist(struct conv *cv, const struct yt_node *v, const char *key, struct prr_dist *d, bool zero_ok)
 {
-    struct prr_dist *d = &sc->honest_hashrate;
     free(d->values);
     free(d->weights);
     memset(d, 0, sizeof *d);
@@ -632,8 +640,8 @@ static int conv_hashrate(struct conv *cv, const struct yt_node *v, const char *k
         d->kind = PRR_DIST_CONST;
         if (get_number(cv, v, key, &d->value))
             return -1;
-        if (!(d->value > 0))
-            return fail_at(cv, v, "%s: must be greater than 0, got %.60s", key, v->text);
+        if (!(d->value > 0 || (zero_ok && d->value == 0)))
+            return fail_at(cv, v, "%s: must be %s 0, got %.60s", key, zero_ok ? "at least" : "greater than", v->text);
         return 0;
     }
     if (v->kind != YT_MAP)
@@ -687,7 +695,7 @@ static int conv_hashrate(struct conv *cv, const struct yt_node *v, const char *k
             }
         }
         if (!vals || vals->kind != YT_SEQ || vals->n == 0)
-            return fail_at(cv, vals ? vals : v, "%s.values: expected a non-empty list of hash rates", key);
+            return fail_at(cv, vals ? vals : v, "%s.values: expected a non-empty list of values", key);
         if (wts && (wts->kind != YT_SEQ || wts->n != vals->n))
             return fail_at(cv, wts, "%s.weights: expected one weight per value", key);
         d->n = vals->n;
@@ -700,8 +708,8 @@ static int conv_hashrate(struct conv *cv, const struct yt_node *v, const char *k
             snprintf(k, sizeof k, "%s.values.%zu", key, i);
             if (get_number(cv, vals->items[i], k, &d->values[i]))
                 return -1;
-            if (!(d->values[i] > 0))
-                return fail_at(cv, vals->items[i], "%s: must be greater than 0", k);
+            if (!(d->values[i] > 0 || (zero_ok && d->values[i] == 0)))
+                return fail_at(cv, vals->items[i], "%s: must be %s 0", k, zero_ok ? "at least" : "greater than");
             d->weights[i] = 1;
             if (wts) {
                 snprintf(k, sizeof k, "%s.weights.%zu", key, i);
@@ -717,6 +725,16 @@ static int conv_hashrate(struct conv *cv, const struct yt_node *v, const char *k
         return 0;
     }
     return fail_at(cv, dist, "%s.dist: expected lognormal or choice, got '%.60s'", key, dist->text);
+}
+
+static int conv_hashrate(struct conv *cv, const struct yt_node *v, const char *key, struct prr_scenario *sc)
+{
+    return conv_dist(cv, v, key, &sc->honest_hashrate, false);
+}
+
+static int conv_fee(struct conv *cv, const struct yt_node *v, const char *key, struct prr_scenario *sc)
+{
+    return conv_dist(cv, v, key, &sc->honest_fee, true);
 }
 
 /* ---- lists of items: attackers, script ---- */
@@ -1135,7 +1153,12 @@ static void defaults(struct prr_scenario *sc)
     sc->block_max_bytes = 300000;
     sc->honest_rate = 1;
     sc->honest_hashrate = (struct prr_dist){.kind = PRR_DIST_CONST, .value = 500};
-    sc->honest_fee = 80;
+    sc->honest_fee = (struct prr_dist){.kind = PRR_DIST_CONST, .value = 80};
+    sc->block_policy = PR_BLOCKS_SIMPLE;
+    sc->block_reward = 6e8; /* 0.6 XMR, Monero's tail emission, in nanonero */
+    sc->block_median_window = 100;
+    sc->block_initial_weight = 0;
+    sc->block_reserved = 600;
     sc->spies_fraction = 0;
     sc->output_interval_s = 10;
     sc->replications = 1;
@@ -1211,6 +1234,10 @@ static int cross_checks(struct conv *cv, struct prr_scenario *sc)
     if (sc->blocks_enabled && sc->block_max_bytes < sc->tx_bytes)
         return fail_at(cv, where(root, "blocks", "max_bytes"), "blocks.max_bytes (%llu) cannot hold one transaction",
                        (unsigned long long)sc->block_max_bytes);
+    if (sc->block_policy == PR_BLOCKS_MONERO && sc->block_reserved + sc->tx_bytes > 2 * sc->block_max_bytes)
+        return fail_at(cv, where(root, "blocks", "reserved"),
+                       "blocks.reserved (%llu) leaves no room for a transaction in twice blocks.max_bytes (%llu)",
+                       (unsigned long long)sc->block_reserved, (unsigned long long)sc->block_max_bytes);
     const struct yt_node *atk = yt_get(root, "attackers");
     uint64_t existing = 0;
     for (size_t i = 0; i < sc->n_attackers; i++) {
@@ -1345,6 +1372,8 @@ void prr_scenario_free(struct prr_scenario *sc)
     free(sc->honest_nodes);
     free(sc->honest_hashrate.values);
     free(sc->honest_hashrate.weights);
+    free(sc->honest_fee.values);
+    free(sc->honest_fee.weights);
     for (size_t i = 0; sc->attackers && i < sc->n_attackers; i++)
         free(sc->attackers[i].schedule.steps);
     free(sc->attackers);
@@ -1614,8 +1643,8 @@ static void put_custom(FILE *f, const struct field *fl, const struct prr_scenari
         put_ids(f, sc->miners, sc->n_miners);
     } else if (fl->custom == conv_honest_nodes) {
         put_ids(f, sc->honest_nodes, sc->n_honest_nodes);
-    } else if (fl->custom == conv_hashrate) {
-        const struct prr_dist *d = &sc->honest_hashrate;
+    } else if (fl->custom == conv_hashrate || fl->custom == conv_fee) {
+        const struct prr_dist *d = fl->custom == conv_fee ? &sc->honest_fee : &sc->honest_hashrate;
         if (d->kind == PRR_DIST_CONST) {
             put_num(f, d->value);
         } else if (d->kind == PRR_DIST_LOGNORMAL) {

@@ -83,13 +83,17 @@ struct prr_scenario {
     double relay_hashrate;
     bool blocks_enabled;
     double block_interval_s;
-    uint64_t block_max_bytes;
+    uint64_t block_max_bytes;  /* simple: the size limit; monero: the penalty-free minimum zone */
+    int block_policy;          /* enum pr_block_policy */
+    double block_reward;       /* monero: the base reward, in fee units (nanonero) */
+    uint32_t block_median_window;
+    uint64_t block_initial_weight, block_reserved;
     uint32_t *miners;
     size_t n_miners;
     double honest_rate;
     struct prr_schedule honest_schedule; /* honest tx/s over time (honest_rate before its first step) */
     struct prr_dist honest_hashrate;
-    double honest_fee;
+    struct prr_dist honest_fee; /* fee rate per transaction (drawn per transaction) */
     uint32_t *honest_nodes;
     size_t n_honest_nodes;
     struct prr_attacker *attackers;
@@ -134,7 +138,7 @@ bool prr_scenario_key_is_whole(const char *path, const struct prr_scenario *sc);
  * out): what a run ran. Reading it back gives the same scenario. -1 on a write error. */
 int prr_scenario_write(const struct prr_scenario *sc, FILE *f);
 
-/* Draw from a hash-rate distribution. */
+/* Draw from a distribution (a hash rate, a fee rate). */
 struct pr_rng;
 double prr_dist_draw(const struct prr_dist *d, struct pr_rng *rng);
 

@@ -24,6 +24,7 @@
 #define STREAM_ATTACK 0x6174636bull
 #define STREAM_SPIES 0x73706965ull
 #define STREAM_WALLETS 0x77616c6cull
+#define STREAM_FEES 0x66656573ull
 
 struct world {
     const struct prr_scenario *sc;
@@ -41,7 +42,10 @@ struct sim {
     const struct prnet_ops *ops;
     struct prnet *net;
     struct prr_metrics m;
-    struct pr_rng honest_rng, block_rng;
+    struct pr_rng honest_rng, block_rng, fee_rng;
+    uint64_t *chain_weights; /* the last blocks.median_window block weights, a ring (oldest at chain_at) */
+    uint64_t *median_scratch;
+    size_t chain_at;
     int64_t end_ns;
     uint64_t block_id;
     uint64_t bytes_seen; /* total bytes at the last time-series sample */
@@ -235,7 +239,7 @@ static void honest_arrival(void *arg, uint64_t unused)
     struct sim *s = arg;
     const struct prr_scenario *sc = s->w.sc;
     uint32_t origin = s->w.honest_origins[pr_rng_below(&s->honest_rng, s->w.n_origins)];
-    struct pr_tx_request rq = {.size = sc->tx_bytes, .fee = (float)sc->honest_fee,
+    struct pr_tx_request rq = {.size = sc->tx_bytes, .fee = (float)prr_dist_draw(&sc->honest_fee, &s->fee_rng),
                                .wallet_hashrate = s->w.wallet_rate[origin], .work = -1};
     s->m.pending_kind = PRR_HONEST;
     pr_node_submit_tx(s->ops->node(s->net, origin), &rq, NULL);
@@ -254,12 +258,43 @@ static void schedule_block(struct sim *s, int64_t now)
         s->failed = true;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The median weight of the chain's last blocks; of an even count, the mean of the middle two, rounded
+ * down, as epee's median() computes it (docs/protocol.md#block-template). */
+static uint64_t chain_median(struct sim *s)
+{
+    size_t n = s->w.sc->block_median_window;
+    memcpy(s->median_scratch, s->chain_weights, sizeof *s->median_scratch * n);
+    qsort(s->median_scratch, n, sizeof *s->median_scratch, cmp_u64);
+    return n % 2 ? s->median_scratch[n / 2] : (s->median_scratch[n / 2 - 1] + s->median_scratch[n / 2]) / 2;
+}
+
 static void block_arrival(void *arg, uint64_t unused)
 {
     (void)unused;
     struct sim *s = arg;
+    const struct prr_scenario *sc = s->w.sc;
     uint32_t miner = s->w.miners[pr_rng_below(&s->block_rng, s->w.n_miners)];
-    pr_node_mine_block(s->ops->node(s->net, miner), ++s->block_id, s->w.sc->block_max_bytes);
+    uint64_t median = chain_median(s);
+    struct pr_block_rules rules = {.policy = (uint32_t)sc->block_policy, .max_bytes = sc->block_max_bytes,
+                                   .median_weight = median, .reserved = sc->block_reserved,
+                                   .reward = sc->block_reward};
+    struct pr_block_made made;
+    size_t before = s->m.n_blocks;
+    if (pr_node_mine_block_by(s->ops->node(s->net, miner), ++s->block_id, &rules, &made) == PR_OK &&
+        s->m.n_blocks == before + 1) {
+        struct prr_blockrec *b = &s->m.blocks[before];
+        b->median_weight = median;
+        b->zone = made.zone;
+        b->reward = made.reward;
+        s->chain_weights[s->chain_at] = made.weight;
+        s->chain_at = (s->chain_at + 1) % sc->block_median_window;
+    }
     schedule_block(s, s->ops->now(s->net));
 }
 
@@ -268,7 +303,7 @@ static void script_fire(void *arg, uint64_t idx)
     struct sim *s = arg;
     const struct prr_script *e = &s->w.sc->script[idx];
     /* Without a work, the sender solves to the requirement at once (an exact, instant test input). */
-    struct pr_tx_request rq = {.size = s->w.sc->tx_bytes, .fee = (float)s->w.sc->honest_fee,
+    struct pr_tx_request rq = {.size = s->w.sc->tx_bytes, .fee = (float)prr_dist_draw(&s->w.sc->honest_fee, &s->fee_rng),
                                .wallet_hashrate = HUGE_VAL, .work = e->work};
     s->m.pending_kind = e->kind;
     pr_node_submit_tx(s->ops->node(s->net, e->node), &rq, NULL);
@@ -367,6 +402,15 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
     s->end_ns = (int64_t)llround(sc->duration_s * 1e9);
     pr_rng_seed(&s->honest_rng, sc->seed, STREAM_HONEST);
     pr_rng_seed(&s->block_rng, sc->seed, STREAM_BLOCKS);
+    pr_rng_seed(&s->fee_rng, sc->seed, STREAM_FEES);
+    s->chain_weights = malloc(sizeof *s->chain_weights * sc->block_median_window);
+    s->median_scratch = malloc(sizeof *s->median_scratch * sc->block_median_window);
+    if (!s->chain_weights || !s->median_scratch) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (uint32_t i = 0; i < sc->block_median_window; i++)
+        s->chain_weights[i] = sc->block_initial_weight;
 
     /* The network. */
     double *up = calloc(sc->n_regions, sizeof *up), *down = calloc(sc->n_regions, sizeof *down);
@@ -485,6 +529,8 @@ out:
     world_free(&s->w);
     free(s->reqs);
     free(s->steps);
+    free(s->chain_weights);
+    free(s->median_scratch);
     free(s);
     return rc;
 }

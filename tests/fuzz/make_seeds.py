@@ -80,6 +80,8 @@ def main():
           b"  attackers.0.hashrate: [1e3, {a: b}]\n  replications: 2\n")
     write("scenario", "regions.yaml", b"network:\n  regions: [{name: A, share: 1, up_mbps: 1, down_mbps: 2}]\n"
           b"  latency_ms: [[10]]\nhonest:\n  hashrate: {dist: choice, values: [50, 500], weights: [1, 3]}\n")
+    write("scenario", "monero.yaml", b"blocks: {policy: monero, reward: 6e8, median_window: 4, reserved: 600}\n"
+          b"honest:\n  fee: {dist: choice, values: [20, 80, 320, 4000], weights: [5, 3, 1, 0]}\n")
     write("scenario", "script.yaml", b"script:\n  - {t: 1, node: 0, work: 2500, kind: spam}\n  - {t: 2, node: 1}\n")
 
 
