@@ -29,6 +29,7 @@ static void confirm(struct pr_node *n, uint64_t id, int64_t now)
     if (slot == PR_NO_SLOT) {
         if (!pr_txtable_seen(&n->txs, id))
             pr_txtable_remember(&n->txs, id, now);
+        pr_fetch_forget(n, id);
         return;
     }
     const struct pr_txent *e = &n->txs.hot[slot];

@@ -35,6 +35,10 @@ void pr_config_default(struct pr_config *c)
     c->flush_in_ns = PR_S(5);
     c->flush_out_ns = PR_S(2.5);
     c->mempool_max_bytes = 648000000ull;
+    c->relay_mode = PR_RELAY_FLOOD;
+    c->request_timeout_ns = PR_S(30);
+    c->drop_failed_share = 0.7;
+    c->drop_min_requests = 5;
     c->seen_ttl_ns = PR_S(600);
 }
 
@@ -92,6 +96,14 @@ int pr_config_check(const struct pr_config *c, const char **field)
         BAD("dandelion.flush_out_s");
     if (c->mempool_max_bytes < PR_TX_MIN_BYTES)
         BAD("mempool.max_bytes");
+    if (c->relay_mode > PR_RELAY_ANNOUNCE)
+        BAD("relay.mode");
+    if (c->request_timeout_ns <= 0)
+        BAD("relay.request_timeout_s");
+    if (!(c->drop_failed_share >= 0 && c->drop_failed_share <= 1))
+        BAD("relay.drop_failed_share");
+    if (c->drop_min_requests < 1)
+        BAD("relay.drop_min_requests");
     if (c->seen_ttl_ns <= 0)
         BAD("seen_ttl");
     return PR_OK;

@@ -33,6 +33,8 @@ void pr_emit_event(struct pr_node *n, struct pr_event *ev)
 
 void pr_send(struct pr_node *n, uint32_t peer_idx, const uint8_t *msg, size_t len, uint32_t pad)
 {
+    if (pr_peer_closed(n, peer_idx))
+        return; /* the connection is closed */
     n->host.send(n->host.ctx, n->id, n->peer_ids[peer_idx], msg, len, pad);
 }
 

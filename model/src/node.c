@@ -8,9 +8,11 @@
 #include "attacker.h"
 #include "block.h"
 #include "cpu.h"
+#include "fetch.h"
 #include "hostcall.h"
 #include "node_internal.h"
 #include "relay.h"
+#include "wirepeek.h"
 #include "work.h"
 
 int pr_node_create(const struct pr_node_params *p, struct pr_node **out)
@@ -64,6 +66,7 @@ void pr_node_destroy(struct pr_node *n)
     pr_cpu_free(n);
     pr_txtable_free(&n->txs);
     pr_mempool_free(&n->pool);
+    pr_fetch_free(&n->fetch);
     pr_solver_free(&n->solver);
     pr_devices_free(&n->devices);
     free(n->own);
@@ -190,6 +193,7 @@ static void fire_verify(struct pr_node *n, uint64_t arg)
     }
 }
 static void fire_attack(struct pr_node *n, uint64_t arg) { (void)arg, pr_attack_tick(n); }
+static void fire_fetch(struct pr_node *n, uint64_t arg) { pr_fetch_timeout(n, arg); }
 
 const struct pr_timer_kind pr_timer_kinds[PR_T_COUNT] = {
     [PR_T_EPOCH] = {fire_epoch, NULL},
@@ -201,6 +205,7 @@ const struct pr_timer_kind pr_timer_kinds[PR_T_COUNT] = {
     [PR_T_DEVICE] = {fire_device, NULL},
     [PR_T_VERIFY] = {fire_verify, NULL},
     [PR_T_ATTACK] = {fire_attack, NULL},
+    [PR_T_FETCH] = {fire_fetch, NULL},
 };
 
 void pr_node_timer(struct pr_node *n, uint32_t kind, uint64_t arg)
@@ -230,7 +235,20 @@ static int process(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t le
         pr_block_receive(n, pi, &m, msg, len, pad);
         return PR_OK;
     }
-    return pr_relay_message(n, pi, &m);
+    if (m.type == PR_MSG_ANNOUNCE)
+        return pr_fetch_announce(n, pi, &m);
+    if (m.type == PR_MSG_REQUEST)
+        return pr_fetch_request(n, pi, &m);
+    err = pr_relay_message(n, pi, &m);
+    if (n->fetch.len && (m.type == PR_MSG_STEM || m.type == PR_MSG_FLUFF)) {
+        /* What was asked for has come (from whoever): taken if the node holds or remembers it now. */
+        for (uint32_t i = 0; i < m.count; i++) {
+            uint64_t id = pr_wire_tx_id_at(&m, i);
+            bool taken = pr_txtable_find(&n->txs, id) != PR_NO_SLOT || pr_txtable_seen(&n->txs, id);
+            pr_fetch_arrived(n, pi, id, taken);
+        }
+    }
+    return err;
 }
 
 int pr_node_receive(struct pr_node *n, uint32_t from, const uint8_t *msg, size_t len, uint32_t pad)
@@ -245,6 +263,8 @@ int pr_node_receive(struct pr_node *n, uint32_t from, const uint8_t *msg, size_t
         pr_emit_event(n, &ev);
         return PR_ERR_NOT_PEER;
     }
+    if (pr_peer_closed(n, (uint32_t)pi))
+        return PR_OK; /* the connection is closed: what was already on its way is not read */
     if (n->cfg->verify_ns > 0 && !n->attacker && len >= PR_WIRE_HEADER_BYTES &&
         (msg[1] == PR_MSG_STEM || msg[1] == PR_MSG_FLUFF)) {
         struct pr_msg m;

@@ -13,6 +13,7 @@
 #include "dandelion.h"
 #include "defence.h"
 #include "difficulty.h"
+#include "fetch.h"
 #include "mempool.h"
 #include "pow.h"
 #include "repackage.h"
@@ -31,6 +32,7 @@ enum pr_timer {
     PR_T_DEVICE,  /* arg = solve key: a job on a device of its own (a wallet) is done */
     PR_T_VERIFY,  /* the CPU finished verifying the oldest queued message */
     PR_T_ATTACK,  /* the next spam attempt */
+    PR_T_FETCH,   /* arg = tx id: a request for it timed out */
     PR_T_COUNT
 };
 
@@ -57,6 +59,7 @@ struct pr_peer {
     uint32_t fq_len, fq_cap;
     uint64_t flush_timer;
     int64_t next_spam_ns;   /* attacker (under_limit): earliest next send on this connection */
+    uint32_t asked, failed; /* relay.mode announce: our requests to this peer, and those that timed out */
 };
 
 /* The sender's device hash rate of an own transaction, for re-solves. */
@@ -94,6 +97,8 @@ struct pr_node {
 
     struct pr_dandelion dl;
     struct pr_mempool pool;
+    struct pr_fetch fetch; /* relay.mode announce: requests in flight */
+    uint64_t closed;       /* peers whose connection was closed (announce: failed requests), by index */
     uint64_t stem_bytes, stem_txs;
     uint32_t seq; /* last own transaction number */
 
@@ -123,6 +128,8 @@ static inline uint32_t pr_peer_id(const struct pr_node *n, uint32_t idx)
 {
     return idx < n->npeers ? n->peer_ids[idx] : PR_NO_PEER;
 }
+
+static inline bool pr_peer_closed(const struct pr_node *n, uint32_t idx) { return (n->closed >> idx) & 1; }
 
 static inline struct pr_tx pr_tx_of(const struct pr_node *n, const struct pr_txent *e)
 {

@@ -57,6 +57,29 @@ void pr_send_txs(struct pr_node *n, uint32_t peer_idx, uint8_t type, const struc
     }
 }
 
+/* A fluff batch to one peer: the transactions themselves, or (relay.mode announce) their ids, which the
+ * peer fetches if it lacks them (docs/protocol.md#announce). */
+static void send_fluff(struct pr_node *n, uint32_t pi, const struct pr_tx *txs, size_t count)
+{
+    if (n->cfg->relay_mode != PR_RELAY_ANNOUNCE) {
+        pr_send_txs(n, pi, PR_MSG_FLUFF, txs, count);
+        return;
+    }
+    uint64_t ids[64];
+    while (count > 0) {
+        size_t k = count > 64 ? 64 : count;
+        for (size_t i = 0; i < k; i++)
+            ids[i] = txs[i].id;
+        uint8_t buf[PR_WIRE_HEADER_BYTES + 8 * 64];
+        uint32_t pad;
+        size_t len = pr_wire_encode_ids(buf, sizeof buf, PR_MSG_ANNOUNCE, ids, k, &pad);
+        if (len)
+            pr_send(n, pi, buf, len, pad);
+        txs += k;
+        count -= k;
+    }
+}
+
 void pr_relay_invalid(struct pr_node *n, uint32_t pi, int err)
 {
     n->st.messages_invalid++;
@@ -116,7 +139,7 @@ static uint64_t fluff_targets(const struct pr_node *n, const struct pr_txent *e)
     uint64_t all = n->npeers >= 64 ? ~0ull : bit(n->npeers) - 1;
     if (e->src < n->npeers)
         all &= ~bit(e->src);
-    return all & ~e->known;
+    return all & ~e->known & ~n->closed;
 }
 
 static void flush_alone(struct pr_node *n, uint32_t pi, uint32_t slot);
@@ -333,7 +356,7 @@ static void flush_alone(struct pr_node *n, uint32_t pi, uint32_t slot)
     pr_cancel_timer(n, &n->peers[pi].flush_timer);
     struct pr_tx t;
     if (flush_take(n, pi, slot, &t))
-        pr_send_txs(n, pi, PR_MSG_FLUFF, &t, 1);
+        send_fluff(n, pi, &t, 1);
     round_check(n, slot); /* sending inserts nothing: the slot still holds */
 }
 
@@ -370,7 +393,7 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
                     k++;
         }
         if (k)
-            pr_send_txs(n, pi, PR_MSG_FLUFF, batch, k);
+            send_fluff(n, pi, batch, k);
         /* A round check may act (resend, queue a PoW job) but the slots found above normally still
          * hold: checked by id rather than looked up again. */
         for (uint32_t i = 0; i < len; i++) {

@@ -161,6 +161,17 @@ int pr_wire_decode(const uint8_t *msg, size_t len, uint32_t pad, struct pr_msg *
         out->block_id = get_u64(body);
         out->body = body + 8;
         return PR_OK;
+    case PR_MSG_ANNOUNCE:
+    case PR_MSG_REQUEST:
+        if (count == 0)
+            return PR_ERR_MALFORMED;
+        if (count > PR_WIRE_MAX_BATCH)
+            return PR_ERR_TOO_LARGE;
+        if ((err = check_len(len, 0, count, 8)) != PR_OK)
+            return err;
+        if (pad != PR_HASH_PAD * (uint32_t)count)
+            return PR_ERR_MALFORMED;
+        return PR_OK;
     default:
         return PR_ERR_UNKNOWN_TYPE;
     }
@@ -193,6 +204,7 @@ void pr_wire_answer_at(const struct pr_msg *m, size_t i, struct pr_answer *a)
 }
 
 uint64_t pr_wire_block_tx_at(const struct pr_msg *m, size_t i) { return get_u64(m->body + i * 8); }
+uint64_t pr_wire_id_at(const struct pr_msg *m, size_t i) { return get_u64(m->body + i * 8); }
 uint64_t pr_wire_tx_id_at(const struct pr_msg *m, size_t i) { return get_u64(m->body + i * PR_TX_RECORD_BYTES); }
 uint64_t pr_wire_answer_id_at(const struct pr_msg *m, size_t i) { return get_u64(m->body + i * PR_ANSWER_BYTES); }
 
@@ -261,5 +273,17 @@ size_t pr_wire_encode_block(uint8_t *buf, size_t cap, uint64_t block_id, const u
     for (size_t i = 0; i < n; i++)
         put_u64(buf + PR_WIRE_HEADER_BYTES + 8 + 8 * i, ids[i]);
     *pad = PR_BLOCK_HEADER_PAD + PR_BLOCK_PER_TX_PAD * (uint32_t)n;
+    return len;
+}
+
+size_t pr_wire_encode_ids(uint8_t *buf, size_t cap, uint8_t type, const uint64_t *ids, size_t n, uint32_t *pad)
+{
+    size_t len = PR_WIRE_HEADER_BYTES + 8 * n;
+    if ((type != PR_MSG_ANNOUNCE && type != PR_MSG_REQUEST) || n == 0 || n > PR_WIRE_MAX_BATCH || len > cap)
+        return 0;
+    put_header(buf, type, (uint16_t)n);
+    for (size_t i = 0; i < n; i++)
+        put_u64(buf + PR_WIRE_HEADER_BYTES + 8 * i, ids[i]);
+    *pad = PR_HASH_PAD * (uint32_t)n;
     return len;
 }

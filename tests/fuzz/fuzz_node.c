@@ -1,7 +1,7 @@
 /* Fuzz target: one honest node among hostile peers. The input is a script of messages from three
  * external peers (framed as: peer byte, 2-byte length, 4-byte pad, bytes) interleaved with the passing
  * of time; the node must survive any of it, keep its invariants, and still relay an honest transaction
- * at the end. */
+ * at the end. The first byte's bits: 1 sha256 PoW, 2 relay.mode announce. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     c.pow_queue_max = 4;
     c.pow_mode = size > 0 && (data[0] & 1) ? PR_POW_SHA256 : PR_POW_MODEL;
     c.pow_base = c.pow_mode == PR_POW_SHA256 ? 4 : 2500;
+    c.relay_mode = size > 0 && (data[0] & 2) ? PR_RELAY_ANNOUNCE : PR_RELAY_FLOOD;
     struct th *h = th_new(5, &c);
     th_node(h, 0, 1e9, false);
     th_link(h, 1, 0);

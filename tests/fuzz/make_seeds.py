@@ -35,6 +35,10 @@ def block(bid, ids):
     return 200 + 24 * len(ids), header(5, len(ids)) + struct.pack("<Q", bid) + b"".join(struct.pack("<Q", i) for i in ids)
 
 
+def ids(t, values):
+    return 24 * len(values), header(t, len(values)) + b"".join(struct.pack("<Q", i) for i in values)
+
+
 MESSAGES = {
     "stem": txs(1, [tx(1)]),
     "fluff1": txs(2, [tx(2)]),
@@ -44,6 +48,8 @@ MESSAGES = {
     "mindiff": mindiff(1e4),
     "mindiff_huge": mindiff(1e300),
     "block": block(5, [((9 + 1) << 32) | 2, 12345]),
+    "announce": ids(6, [((9 + 1) << 32) | 7, ((9 + 1) << 32) | 2, 99]),
+    "request": ids(7, [((9 + 1) << 32) | 2, 12345]),
 }
 
 
@@ -70,6 +76,10 @@ def main():
     write("node", "burst", burst)
     write("node", "block", b"\x00" + frame(1, MESSAGES["fluff1"]) + frame(2, MESSAGES["block"]) + pause +
           frame(1, MESSAGES["fluff1"]))
+    # announce mode: announcements (some served, some never), requests for held and unknown ids
+    write("node", "announce", b"\x02" + frame(1, MESSAGES["announce"]) + frame(3, MESSAGES["announce"]) +
+          frame(1, txs(2, [tx(7)])) + frame(2, MESSAGES["fluff1"]) + frame(4, MESSAGES["request"]) + pause +
+          pause + frame(1, MESSAGES["announce"]))
     write("node", "sha256", b"\x01" + frame(0, MESSAGES["fluff1"]) + frame(1, MESSAGES["stem"]) + pause)
     # scenarios: the shipped ones and a few small ones
     root = os.path.dirname(os.path.dirname(HERE))

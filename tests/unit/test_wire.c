@@ -2,6 +2,8 @@
  * bytes are refused with an error code, never a crash or an out-of-bounds read (run it under ASan). */
 #include "test.h"
 
+#include <string.h>
+
 #include "wirepeek.h"
 
 #include "powrelay/error.h"
@@ -240,7 +242,44 @@ TEST(peek_tx_id_reads_the_first_id_of_tx_and_answer_messages_only)
     ASSERT_U64(id, 77);
 }
 
+TEST(announce_and_request_roundtrip_and_checks)
+{
+    uint64_t ids[3] = {7, 0xfffffffffffffff0ull, 9};
+    uint8_t buf[64];
+    uint32_t pad;
+    for (uint8_t type = PR_MSG_ANNOUNCE; type <= PR_MSG_REQUEST; type++) {
+        size_t len = pr_wire_encode_ids(buf, sizeof buf, type, ids, 3, &pad);
+        ASSERT_EQ(len, 4 + 3 * 8);
+        ASSERT_EQ(len + pad, 4 + 3 * 32); /* a 32-byte hash per transaction */
+        struct pr_msg m;
+        ASSERT_OK(pr_wire_decode(buf, len, pad, &m));
+        ASSERT_EQ(m.type, type);
+        ASSERT_EQ(m.count, 3);
+        for (int i = 0; i < 3; i++)
+            ASSERT_U64(pr_wire_id_at(&m, i), ids[i]);
+        ASSERT_EQ(pr_wire_decode(buf, len, pad + 1, &m), PR_ERR_MALFORMED);   /* pad must match */
+        ASSERT_EQ(pr_wire_decode(buf, len - 1, pad, &m), PR_ERR_TRUNCATED);   /* cut short */
+        uint8_t longer[72];
+        memcpy(longer, buf, len);
+        longer[len] = 0;
+        ASSERT_EQ(pr_wire_decode(longer, len + 1, pad, &m), PR_ERR_MALFORMED); /* trailing byte */
+        buf[2] = buf[3] = 0;                                                   /* count 0 */
+        ASSERT_EQ(pr_wire_decode(buf, 4, 0, &m), PR_ERR_MALFORMED);
+    }
+    ASSERT_EQ(pr_wire_encode_ids(buf, sizeof buf, PR_MSG_FLUFF, ids, 3, &pad), 0); /* not an id message */
+    ASSERT_EQ(pr_wire_encode_ids(buf, sizeof buf, PR_MSG_ANNOUNCE, ids, 0, &pad), 0);
+    ASSERT_EQ(pr_wire_encode_ids(buf, 20, PR_MSG_ANNOUNCE, ids, 3, &pad), 0); /* does not fit */
+    /* 1,025 ids: too large */
+    static uint8_t big[4 + 8 * 1025];
+    big[0] = PR_WIRE_VERSION;
+    big[1] = PR_MSG_REQUEST;
+    big[2] = 1025 & 0xff;
+    big[3] = 1025 >> 8;
+    struct pr_msg m;
+    ASSERT_EQ(pr_wire_decode(big, sizeof big, 24 * 1025, &m), PR_ERR_TOO_LARGE);
+}
+
 TESTS(tx_batch_roundtrip_and_honest_size, stem_carries_exactly_one, answers_mindiff_block_roundtrip,
       truncated_messages_rejected, malformed_fields_rejected, oversized_batch_rejected,
       mindiff_values_zero_negative_nan_inf_rejected, random_bytes_never_crash,
-      peek_tx_id_reads_the_first_id_of_tx_and_answer_messages_only)
+      peek_tx_id_reads_the_first_id_of_tx_and_answer_messages_only, announce_and_request_roundtrip_and_checks)

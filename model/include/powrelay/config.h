@@ -40,6 +40,11 @@ enum pr_repackage_policy {
     PR_REPACKAGE_NEVER
 };
 
+enum pr_relay_mode {
+    PR_RELAY_FLOOD = 0, /* fluff sends whole transactions (Monero's relay today) */
+    PR_RELAY_ANNOUNCE   /* fluff announces ids; peers fetch what they lack (Monero's tx relay v2) */
+};
+
 struct pr_config {
     uint64_t seed; /* master seed; each node's PRNG derives from (seed, node id) */
 
@@ -71,6 +76,12 @@ struct pr_config {
     int64_t epoch_ns, epoch_range_ns;
     int64_t embargo_ns;     /* mean of the exponential embargo timer */
     int64_t flush_in_ns, flush_out_ns; /* mean Poisson flush delay, inbound / outbound connections */
+
+    /* relay.* (docs/protocol.md#announce) */
+    enum pr_relay_mode relay_mode;
+    int64_t request_timeout_ns; /* a request not served by then has failed */
+    double drop_failed_share;   /* a peer failing more than this share of our requests is dropped... */
+    uint32_t drop_min_requests; /* ...once we asked it at least this many */
 
     /* mempool.* */
     uint64_t mempool_max_bytes; /* also bounds the stem pool, separately */

@@ -45,8 +45,10 @@ enum pr_event_type {
     PR_EV_BLOCK_MINED,    /* node mined block tx (the block id); ids/n_ids = the included tx ids;
                              a = its weight (bytes), b = its fees (fee rate x size) */
     PR_EV_MSG_INVALID,    /* a message from peer was dropped; flags = the enum pr_err */
-    PR_EV_HASHES_CUT      /* the run ended during a solve: a = the hashes computed so far (hash rate x
+    PR_EV_HASHES_CUT,     /* the run ended during a solve: a = the hashes computed so far (hash rate x
                              time run); tx = its transaction, if any; flags: PR_SOLVE_* (whose) */
+    PR_EV_PEER_DROPPED    /* relay.mode announce: node closed its connection to peer for failing its
+                             requests. a = failed, b = asked */
 };
 
 #define PR_EVF_SPAM 1u

@@ -167,6 +167,8 @@ struct pr_node_stats {
     uint64_t stempool_bytes, stempool_txs;
     uint64_t known_txs;         /* transactions this node holds state for (live and remembered) */
     uint32_t solver_queue;      /* jobs waiting */
+    uint64_t requests_failed;   /* announce: requests that timed out */
+    uint64_t peers_dropped;     /* announce: connections closed for failing requests */
 };
 void pr_node_stats(const struct pr_node *n, struct pr_node_stats *out);
 

@@ -8,12 +8,15 @@
  *   ANSWER  count = 1..1024  entries: id u64, status u8, req f64 (the answer to one STEM/FLUFF message)
  *   MINDIFF count = 1        req f64                             (what the sender requires of us)
  *   BLOCK   count = 0..65535 block id u64, then count tx ids u64 (a compact block)
+ *   ANNOUNCE count = 1..1024 tx ids u64                          (relay.mode announce: "I have these")
+ *   REQUEST count = 1..1024  tx ids u64                          (announce: "send me these", as a FLUFF)
  *
  * A tx record is 32 bytes: id u64, size u32, fee f32, work f64, nonce u64. The rest of the transaction
  * (size - 32 bytes) is an opaque body the protocol never reads; it travels as `pad` bytes after the
  * message (see pr_host.send), so a FLUFF message of n transactions takes 4 + sum(size) bytes on the
  * wire, exactly what its transactions weigh. A BLOCK is padded to what a compact block weighs: a
- * 200-byte header and miner transaction, and 32 bytes per transaction hash (we carry 8 of them).
+ * 200-byte header and miner transaction, and 32 bytes per transaction hash (we carry 8 of them);
+ * ANNOUNCE and REQUEST likewise weigh 32 bytes per hash.
  *
  * Decoding treats every byte as hostile: pr_wire_decode() checks the whole message (lengths, counts,
  * ranges, finite numbers, the pad) before anything is read from it, and returns an error code rather
@@ -41,6 +44,7 @@ extern "C" {
 #define PR_WIRE_MAX_BLOCK_TXS 65535u
 #define PR_BLOCK_HEADER_PAD 200u
 #define PR_BLOCK_PER_TX_PAD 24u
+#define PR_HASH_PAD 24u /* a 32-byte hash of which the id carries 8 (ANNOUNCE, REQUEST) */
 /* The largest message the encoder produces (a full block); hosts may size buffers with it. */
 #define PR_WIRE_MAX_MSG_BYTES (PR_WIRE_HEADER_BYTES + 8u + 8u * PR_WIRE_MAX_BLOCK_TXS)
 
@@ -49,7 +53,9 @@ enum pr_msg_type {
     PR_MSG_FLUFF = 2,
     PR_MSG_ANSWER = 3,
     PR_MSG_MINDIFF = 4,
-    PR_MSG_BLOCK = 5
+    PR_MSG_BLOCK = 5,
+    PR_MSG_ANNOUNCE = 6,
+    PR_MSG_REQUEST = 7
 };
 
 enum pr_answer_status {
@@ -68,7 +74,7 @@ struct pr_answer {
 /* A decoded, fully validated message: a view into the caller's bytes. */
 struct pr_msg {
     uint8_t type;   /* enum pr_msg_type */
-    uint16_t count; /* tx records, answers or block tx ids */
+    uint16_t count; /* tx records, answers, block tx ids or announced / requested ids */
     double req;     /* MINDIFF */
     uint64_t block_id;
     const uint8_t *body; /* first record / entry / id */
@@ -78,6 +84,7 @@ int pr_wire_decode(const uint8_t *msg, size_t len, uint32_t pad, struct pr_msg *
 void pr_wire_tx_at(const struct pr_msg *m, size_t i, struct pr_tx *tx);
 void pr_wire_answer_at(const struct pr_msg *m, size_t i, struct pr_answer *a);
 uint64_t pr_wire_block_tx_at(const struct pr_msg *m, size_t i);
+uint64_t pr_wire_id_at(const struct pr_msg *m, size_t i); /* ANNOUNCE, REQUEST */
 
 /* Encoders write into buf (cap bytes) and return the length, or 0 when it does not fit or the input is
  * out of range. *pad receives the bytes that follow on the wire. */
@@ -85,6 +92,8 @@ size_t pr_wire_encode_txs(uint8_t *buf, size_t cap, uint8_t type, const struct p
                           uint32_t *pad);
 size_t pr_wire_encode_answers(uint8_t *buf, size_t cap, const struct pr_answer *a, size_t n);
 size_t pr_wire_encode_mindiff(uint8_t *buf, size_t cap, double req);
+/* ANNOUNCE or REQUEST of n (1..1024) ids. */
+size_t pr_wire_encode_ids(uint8_t *buf, size_t cap, uint8_t type, const uint64_t *ids, size_t n, uint32_t *pad);
 size_t pr_wire_encode_block(uint8_t *buf, size_t cap, uint64_t block_id, const uint64_t *ids, size_t n,
                             uint32_t *pad);
 
