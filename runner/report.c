@@ -417,6 +417,19 @@ static int write_summary(const struct prr_report *r, const struct answers *a, co
         if (r->role[i] == PRR_ROLE_ATTACKER)
             prr_json_uint(&j, NULL, i);
     prr_json_close_array(&j);
+    if (sc->model.relay_mode == PR_RELAY_ANNOUNCE) { /* docs/protocol.md#announce */
+        uint64_t failed = 0, dropped = 0;
+        for (uint32_t i = 0; i < r->topo->n; i++) {
+            struct pr_node_stats ns;
+            pr_node_stats(r->ops->node(r->net, i), &ns);
+            failed += ns.requests_failed;
+            dropped += ns.peers_dropped;
+        }
+        prr_json_object(&j, "relay");
+        prr_json_uint(&j, "requests_failed", failed);
+        prr_json_uint(&j, "peers_dropped", dropped);
+        prr_json_close(&j);
+    }
     prr_json_uint(&j, "blocks", r->m->n_blocks);
     if (fees_reported(sc))
         write_confirmation_by_fee(&j, r->m);

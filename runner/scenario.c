@@ -146,6 +146,7 @@ static const char *const repack_policies[] = {"quadratic", "always", "never", NU
 static const char *const strategies[] = {"flood", "under_limit", "lowball", "cheapest", NULL};
 static const char *const kinds[] = {"honest", "spam", NULL};
 static const char *const block_policies[] = {"simple", "monero", NULL};
+static const char *const relay_modes[] = {"flood", "announce", NULL};
 
 #define OFF(f) offsetof(struct prr_scenario, f)
 #define INF HUGE_VAL
@@ -240,6 +241,13 @@ static const struct field blocks_fields[] = {
     {"reserved", F_U64, OFF(block_reserved), 0, 1e9, 0, NULL, NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
+static const struct field relay_fields[] = {
+    {"mode", F_ENUM, OFF(model.relay_mode), 0, 0, 0, relay_modes, NULL},
+    {"request_timeout_s", F_NS, OFF(model.request_timeout_ns), 0, 1e6, LO_OPEN, NULL, NULL},
+    {"drop_failed_share", F_NUM, OFF(model.drop_failed_share), 0, 1, 0, NULL, NULL},
+    {"drop_min_requests", F_U32, OFF(model.drop_min_requests), 1, 1e9, 0, NULL, NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
 static const struct field mempool_fields[] = {
     {"max_bytes", F_U64, OFF(model.mempool_max_bytes), PR_TX_MIN_BYTES, 1e15, 0, NULL, NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
@@ -304,7 +312,7 @@ static const struct section sections[] = {
     {"tx", tx_fields},               {"pow", pow_fields},             {"difficulty", difficulty_fields},
     {"repackage", repackage_fields}, {"dandelion", dandelion_fields}, {"blocks", blocks_fields},
     {"mempool", mempool_fields},     {"honest", honest_fields},       {"spies", spies_fields},
-    {"output", output_fields},
+    {"output", output_fields},       {"relay", relay_fields},
 };
 
 /* Levenshtein distance, for "did you mean" hints. */

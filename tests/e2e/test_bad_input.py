@@ -54,6 +54,12 @@ class BadInput(Case):
         self.expect_bad(GOOD + "dandelion: {fluff_probability: -0.1}\n", r"fluff_probability", line=4)
         self.expect_bad(GOOD + "attackers:\n  - {strategy: nuke}\n", r"attackers.0.strategy: expected one of flood",
                         line=5)
+        self.expect_bad(GOOD + "relay: {mode: gossip}\n", r"relay.mode: expected one of flood, announce", line=4)
+        self.expect_bad(GOOD + "relay: {request_timeout_s: 0}\n", r"relay.request_timeout_s: must be greater than 0",
+                        line=4)
+        self.expect_bad(GOOD + "relay: {drop_failed_share: 1.5}\n", r"relay.drop_failed_share: must be at most 1",
+                        line=4)
+        self.expect_bad(GOOD + "blocks: {policy: bitcoin}\n", r"blocks.policy: expected one of simple, monero", line=4)
 
     def test_cross_field(self):
         self.expect_bad("nodes: {count: 50}\npeers: {min: 30, max: 20}\n", r"peers.min \(30\) is larger than peers.max",

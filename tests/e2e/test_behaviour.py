@@ -232,6 +232,32 @@ script:
         self.assertEqual(p.returncode, 2)
         self.assertIn("honest.schedule.1: times must start at 0 or later and increase", p.stderr)
 
+    def test_announce_mode_reaches_everyone_with_each_body_sent_about_once(self):
+        # relay.mode announce (docs/protocol.md#announce): the same transactions reach every node, but a
+        # node receives each body about once (flood: from most of its peers), so the bytes fall
+        s = self.scenario("""
+            name: ann
+            duration_s: 200
+            nodes: {count: 120}
+            honest: {rate: 2}
+            blocks: {enabled: false}
+        """)
+        runs = {m: self.run_scenario(s, os.path.join(self.tmp, m), "--set", f"relay.mode={m}")
+                for m in ("flood", "announce")}
+        for m, r in runs.items():
+            early = [t for t in r.rows("txs.csv") if float(t["created_s"]) < 140]
+            self.assertGreater(len(early), 200, m)
+            self.assertTrue(all(float(t["reach_frac"]) == 1.0 for t in early), m)
+        f, a = runs["flood"].summary, runs["announce"].summary
+        self.assertEqual(f["honest"]["created"], a["honest"]["created"])
+        per_node = a["tx_deliveries"] / (a["honest"]["created"] * (a["nodes"] - 1))
+        self.assertLess(per_node, 1.05)     # each body about once per node (stem hops add a few)
+        self.assertGreater(f["tx_deliveries"], 4 * a["tx_deliveries"])
+        self.assertEqual(a["relay"], {"requests_failed": 0, "peers_dropped": 0})
+        self.assertNotIn("relay", f)
+        out = {m: sum(int(x["bytes_out"]) for x in r.rows("nodes.csv")) for m, r in runs.items()}
+        self.assertLess(out["announce"], out["flood"] / 3)
+
     def test_spies_report_privacy(self):
         s = self.scenario("""
             name: spies

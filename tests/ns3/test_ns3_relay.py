@@ -34,6 +34,19 @@ class Relay(Ns3Case):
         print(f"latency90_p50_s: ns3 {a:.3f} s, flow {b:.3f} s, ratio {a / b:.3f}")
         self.assertLessEqual(abs(a - b), 0.3 * b)
 
+    def test_announce_mode_on_both_models(self):
+        # relay.mode announce: announcements, requests and the fetched bodies over real packets too
+        ns3, flow = self.run_both(self.scenario(SCENARIO), "ann", "--set", "relay.mode=announce",
+                                  "--set", "duration_s=150")
+        for run in (ns3, flow):
+            early = [t for t in honest(run) if float(t["created_s"]) < 90]
+            self.assertGreater(len(early), 60, run.dir)
+            for t in early:
+                self.assertEqual(float(t["reach_frac"]), 1.0, (run.dir, t))
+            self.assertEqual(run.summary["relay"]["requests_failed"], 0, run.dir)
+            per_node = run.summary["tx_deliveries"] / (run.summary["honest"]["created"] * 149)
+            self.assertLess(per_node, 1.05, run.dir)
+
 
 if __name__ == "__main__":
     unittest.main()
