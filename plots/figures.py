@@ -38,6 +38,8 @@ class Run:
             self.summary = json.load(f)
         self.txs = _rows(os.path.join(d, "txs.csv"))
         self.ts = _rows(os.path.join(d, "timeseries.csv"))
+        bp = os.path.join(d, "blocks.csv")
+        self.blocks = _rows(bp) if os.path.isfile(bp) else []
 
     def honest(self):
         return [t for t in self.txs if t["kind"] == "honest"]
@@ -200,8 +202,65 @@ def who_pays(runs, out):
     return _save(fig, out, "who_pays.png")
 
 
+def _rolling(xs, width, fn):
+    return [fn(xs[max(0, i - width + 1):i + 1]) for i in range(len(xs))]
+
+
+def blocks_and_fees(runs, out):
+    """Block space and who waits for it (blocks.csv; docs/protocol.md#block-template): block weights (the
+    30-block rolling maximum, as the flood analysis plots them) against the penalty-free zone and the
+    chain's median; the mean mempool; the mean wait to confirmation per fee tier, by hour of creation."""
+    fig, axes = plt.subplots(3, 1, figsize=(10, 9.5), sharex=True)
+    hours = 3600.0
+    for r in runs:
+        if not r.blocks:
+            continue
+        t = [float(b["time_s"]) / hours for b in r.blocks]
+        w = [int(b["weight"]) / 1e3 for b in r.blocks]
+        axes[0].plot(t, _rolling(w, 30, max), lw=1, label=f"{r.label}: weight, 30-block max")
+        axes[0].plot(t, [int(b["median_weight"]) / 1e3 for b in r.blocks], lw=1, ls=":",
+                     label=f"{r.label}: median of the chain")
+        axes[0].plot(t, [int(b["penalty_free_zone"]) / 1e3 for b in r.blocks], lw=1, ls="--",
+                     label=f"{r.label}: penalty-free zone")
+        axes[1].plot([float(x["t_s"]) / hours for x in r.ts], [float(x["mempool_bytes"]) / 1e6 for x in r.ts],
+                     lw=1, label=r.label)
+        groups = {}
+        for tx in r.txs:
+            key = (tx["kind"], tx.get("fee", ""))
+            groups.setdefault(key, {}).setdefault(int(float(tx["created_s"]) // hours), []).append(
+                _num(tx["confirmed_s"]))
+        for (kind, fee), by_hour in sorted(groups.items(), key=lambda kv: (kv[0][0], _num(kv[0][1]) or 0)):
+            hs = sorted(by_hour)
+            # the mean over the confirmed ones; an hour whose transactions all still wait is left out
+            means = [(h + 0.5, sum(v for v in by_hour[h] if v is not None) /
+                      max(1, sum(1 for v in by_hour[h] if v is not None)) / 60) for h in hs
+                     if any(v is not None for v in by_hour[h])]
+            label = f"{r.label}: {kind}" + (f", fee {fee}" if fee else "")
+            axes[2].plot([m[0] for m in means], [m[1] for m in means], lw=1, marker=".", ms=3, label=label)
+    axes[0].set_ylabel("kB")
+    axes[0].set_title("Blocks: weight against the penalty-free zone")
+    axes[1].set_ylabel("MB per honest node")
+    axes[1].set_title("Mempool")
+    axes[2].set_ylabel("minutes")
+    axes[2].set_yscale("symlog", linthresh=1)
+    axes[2].set_title("Mean wait to confirmation (of those confirmed), by hour of creation and fee rate")
+    axes[2].set_xlabel("simulated hours")
+    for ax in axes:
+        w = _window(runs)
+        if w:
+            ax.axvspan(w[0] / hours, w[1] / hours, color="tab:red", alpha=0.07, lw=0)
+        ax.grid(alpha=0.3)
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=7, loc="upper left")
+    _title(fig, runs)
+    return _save(fig, out, "blocks.png")
+
+
 def run_figures(runs, out):
-    return [latency_cdf(runs, out), spam_reach(runs, out), requirement(runs, out), who_pays(runs, out)]
+    figs = [latency_cdf(runs, out), spam_reach(runs, out), requirement(runs, out), who_pays(runs, out)]
+    if any(r.blocks for r in runs):
+        figs.append(blocks_and_fees(runs, out))
+    return figs
 
 
 # ---- sweeps ----

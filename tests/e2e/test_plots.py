@@ -41,11 +41,27 @@ class Plots(Case):
         base = os.path.join(self.tmp, "cmp")
         self.run_scenario(s, os.path.join(base, "attack"))
         self.run_scenario(s, os.path.join(base, "no-pow"), "--set", "pow.enabled=false")
-        figs = ["honest_latency_cdf.png", "spam_reach.png", "requirement.png", "who_pays.png"]
+        figs = ["honest_latency_cdf.png", "spam_reach.png", "requirement.png", "who_pays.png", "blocks.png"]
         self.render(os.path.join(base, "attack"))
         self.assert_pngs(os.path.join(base, "attack"), figs)
         self.render(base)
         self.assert_pngs(base, figs)
+
+    def test_blocks_figure_under_monero_policy(self):
+        s = self.scenario("""
+            name: pb
+            duration_s: 1200
+            nodes: {count: 40}
+            pow: {enabled: false}
+            blocks: {policy: monero, interval_s: 60, max_bytes: 20000, reward: 1e7}
+            honest: {rate: 0.5, fee: {dist: choice, values: [20, 80]}}
+            attackers:
+              - {count: 1, connections: 4, rate: 2, start_s: 200, stop_s: 1000, fee: 20}
+        """)
+        out = os.path.join(self.tmp, "pb")
+        self.run_scenario(s, out)
+        self.render(out)
+        self.assert_pngs(out, ["blocks.png"])
 
     def test_sweep(self):
         s = self.scenario("""
@@ -241,7 +257,7 @@ class Report(Case):
         run = os.path.join(self.tmp, "run")
         self.run_scenario(s, run)
         total, loaded, dom = self.load(self.render(run))
-        self.assertEqual((total, loaded), (4, 4))
+        self.assertEqual((total, loaded), (5, 5))  # blocks.png too: blocks are on by default
         for words in ["1. Spam", "2. Honest users", "3. Who pays", "sent during the attack", "Scenario"]:
             self.assertIn(words, dom)
         sw = os.path.join(self.tmp, "sw")
