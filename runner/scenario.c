@@ -187,6 +187,8 @@ static const struct field peers_fields[] = {
     {"min", F_U32, OFF(peers_min), 1, PR_MAX_PEERS, 0, NULL, NULL},
     {"max", F_U32, OFF(peers_max), 1, PR_MAX_PEERS, 0, NULL, NULL},
     {"outbound", F_U32, OFF(peers_outbound), 0, PR_MAX_PEERS, 0, NULL, NULL},
+    {"inbound_share", F_NUM, OFF(peers_inbound_share), 0, 1, LO_OPEN, NULL, NULL},
+    {"max_inbound", F_U32, OFF(peers_max_inbound), 1, PR_MAX_PEERS, 0, NULL, NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct field tx_fields[] = {
@@ -1154,6 +1156,8 @@ static void defaults(struct prr_scenario *sc)
     sc->peers_min = 12;
     sc->peers_max = 24;
     sc->peers_outbound = 8;
+    sc->peers_inbound_share = 1;
+    sc->peers_max_inbound = PR_MAX_PEERS;
     sc->tx_bytes = 1535;
     sc->relay_hashrate = 2000;
     sc->blocks_enabled = true;

@@ -78,6 +78,8 @@ struct prr_scenario {
     double jitter, loss;
     uint32_t nodes;
     uint32_t peers_min, peers_max, peers_outbound;
+    double peers_inbound_share; /* share of nodes accepting inbound connections */
+    uint32_t peers_max_inbound;
     uint32_t tx_bytes;
     struct pr_config model; /* pow.*, difficulty.*, repackage.*, dandelion.*, mempool.* */
     double relay_hashrate;

@@ -118,7 +118,8 @@ static int world_build(struct world *w, const struct prr_scenario *sc, char *err
     for (size_t r = 0; r < sc->n_regions; r++)
         shares[r] = sc->regions[r].share;
     struct prr_topology_params tp = {.nodes = sc->nodes, .min = sc->peers_min, .max = sc->peers_max,
-                                     .outbound = sc->peers_outbound, .shares = shares,
+                                     .outbound = sc->peers_outbound, .inbound_share = sc->peers_inbound_share,
+                                     .max_inbound = sc->peers_max_inbound, .shares = shares,
                                      .n_regions = (uint32_t)sc->n_regions, .extra_conns = extra_conns,
                                      .n_extra = n_extra, .seed = sc->seed};
     int rc = prr_topology_build(&tp, &w->topo, err, errlen);

@@ -10,12 +10,14 @@
 
 #define STREAM_TOPOLOGY 0x746f706full /* "topo" */
 #define STREAM_REGIONS 0x72656773ull  /* "regs" */
+#define STREAM_REACH 0x72656163ull    /* "reac": which nodes accept inbound */
 
 struct builder {
     struct prr_topology *t;
     struct pr_u64map present; /* undirected edge key -> 1 */
     uint32_t cap_edges;
-    uint32_t max;
+    uint32_t max, max_in;
+    const bool *reach; /* per node: accepts inbound connections */
 };
 
 static uint64_t key(uint32_t a, uint32_t b)
@@ -48,9 +50,16 @@ static int add_edge(struct builder *b, uint32_t from, uint32_t to)
     return 0;
 }
 
+/* May y take one more inbound connection? */
+static bool accepts(const struct builder *b, uint32_t y)
+{
+    return b->reach[y] && b->t->degree[y] - b->t->outbound[y] < b->max_in;
+}
+
+/* May x dial y? */
 static bool can_link(struct builder *b, uint32_t x, uint32_t y)
 {
-    return x != y && b->t->degree[x] < b->max && b->t->degree[y] < b->max && !connected(b, x, y);
+    return x != y && b->t->degree[x] < b->max && b->t->degree[y] < b->max && accepts(b, y) && !connected(b, x, y);
 }
 
 /* Find a partner for v among [0, n) with a free slot: random tries, then a scan from a random start. */
@@ -114,25 +123,36 @@ uint32_t prr_topology_components(const struct prr_topology *t, uint32_t upto)
 static int join(struct builder *b, struct pr_rng *rng, uint32_t n, uint32_t *parent, uint32_t ra, uint32_t rb)
 {
     struct prr_topology *t = b->t;
-    int64_t fa = -1, fb = -1;
-    for (uint32_t v = 0; v < n && (fa < 0 || fb < 0); v++) {
+    /* a free node of one component dials one that accepts in the other, either way round */
+    int64_t da = -1, db = -1, aa = -1, ab = -1;
+    for (uint32_t v = 0; v < n; v++) {
         if (t->degree[v] >= b->max)
             continue;
         uint32_t r = find(parent, v);
-        if (r == ra && fa < 0)
-            fa = v;
-        else if (r == rb && fb < 0)
-            fb = v;
+        if (r == ra) {
+            if (da < 0)
+                da = v;
+            if (aa < 0 && accepts(b, v))
+                aa = v;
+        } else if (r == rb) {
+            if (db < 0)
+                db = v;
+            if (ab < 0 && accepts(b, v))
+                ab = v;
+        }
     }
-    if (fa >= 0 && fb >= 0)
-        return add_edge(b, (uint32_t)fa, (uint32_t)fb);
+    if (da >= 0 && ab >= 0)
+        return add_edge(b, (uint32_t)da, (uint32_t)ab);
+    if (db >= 0 && aa >= 0)
+        return add_edge(b, (uint32_t)db, (uint32_t)aa);
     for (uint32_t e = 0; e < t->n_edges; e++) {
         uint32_t a = t->edges[2 * e], a2 = t->edges[2 * e + 1];
         if (find(parent, a) != ra)
             continue;
         for (uint32_t f = 0; f < t->n_edges; f++) {
             uint32_t c = t->edges[2 * f], c2 = t->edges[2 * f + 1];
-            if (find(parent, c) != rb || connected(b, a, c) || connected(b, a2, c2))
+            /* c takes an inbound connection in place of one it made: it must accept one */
+            if (find(parent, c) != rb || connected(b, a, c) || connected(b, a2, c2) || !accepts(b, c))
                 continue;
             /* rewire in place: e becomes a -> c, f becomes a2 -> c2 */
             pr_u64map_del(&b->present, key(a, a2));
@@ -163,15 +183,31 @@ int prr_topology_build(const struct prr_topology_params *p, struct prr_topology 
     t->degree = calloc(total, sizeof *t->degree);
     t->outbound = calloc(total, sizeof *t->outbound);
     t->region = calloc(total, 1);
-    struct builder b = {.t = t, .max = p->max};
+    bool *reach = malloc(total ? total : 1);
+    struct builder b = {.t = t, .max = p->max, .max_in = p->max_inbound ? p->max_inbound : p->max, .reach = reach};
+    bool everyone = p->inbound_share <= 0 || p->inbound_share >= 1;
     struct pr_rng rng, rrng;
     pr_rng_seed(&rng, p->seed, STREAM_TOPOLOGY);
     pr_rng_seed(&rrng, p->seed, STREAM_REGIONS);
     uint32_t *order = malloc(sizeof *order * (n ? n : 1));
     uint32_t *parent = NULL;
     int rc = -1;
-    if (!t->degree || !t->outbound || !t->region || !order) {
+    if (!t->degree || !t->outbound || !t->region || !order || !reach) {
         snprintf(err, errlen, "topology: out of memory");
+        goto out;
+    }
+    /* Who accepts inbound: everyone, or each node with probability inbound_share (attackers' new nodes
+     * never: they only dial). */
+    uint32_t reachable = 0;
+    struct pr_rng reach_rng;
+    pr_rng_seed(&reach_rng, p->seed, STREAM_REACH);
+    for (uint32_t i = 0; i < total; i++) {
+        reach[i] = i < n && (everyone || pr_rng_uniform(&reach_rng) < p->inbound_share);
+        reachable += reach[i];
+    }
+    if (reachable <= p->outbound) {
+        snprintf(err, errlen, "peers.inbound_share: %u of %u nodes accept inbound, too few for peers.outbound = %u",
+                 reachable, n, p->outbound);
         goto out;
     }
     /* Regions by share. */
@@ -216,8 +252,9 @@ int prr_topology_build(const struct prr_topology_params *p, struct prr_topology 
             int64_t u = find_partner(&b, &rng, v, n);
             if (u < 0) {
                 snprintf(err, errlen,
-                         "peers: cannot give node %u peers.min = %u peers with peers.max = %u among %u nodes", v, p->min,
-                         p->max, n);
+                         "peers: cannot give node %u peers.min = %u peers with peers.max = %u among %u nodes (%u of them "
+                         "accept inbound, peers.max_inbound = %u each)",
+                         v, p->min, p->max, n, reachable, b.max_in);
                 goto out;
             }
             if (add_edge(&b, v, (uint32_t)u)) {
@@ -277,6 +314,7 @@ int prr_topology_build(const struct prr_topology_params *p, struct prr_topology 
 out:
     free(order);
     free(parent);
+    free(reach);
     pr_u64map_free(&b.present);
     if (rc)
         prr_topology_free(t);

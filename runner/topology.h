@@ -1,7 +1,8 @@
 /* The overlay graph (docs/protocol.md#network): every node dials random peers until it has peers.outbound of them,
  * accepting inbound ones only while under peers.max; nodes still under peers.min get more; the graph
- * is made one connected component; then new attacker nodes dial K honest nodes each. Regions are
- * drawn by share. */
+ * is made one connected component; then new attacker nodes dial K honest nodes each. Only reachable
+ * nodes (a share of them, peers.inbound_share) accept inbound connections, each at most
+ * peers.max_inbound. Regions are drawn by share. */
 #ifndef POWRELAY_TOPOLOGY_H
 #define POWRELAY_TOPOLOGY_H
 
@@ -19,6 +20,8 @@ struct prr_topology {
 struct prr_topology_params {
     uint32_t nodes;       /* the network proper */
     uint32_t min, max, outbound;
+    double inbound_share;  /* share of nodes that accept inbound connections (0 or 1: all) */
+    uint32_t max_inbound;  /* at most this many inbound per node (0: no bound but max) */
     const double *shares; /* per region */
     uint32_t n_regions;
     const uint32_t *extra_conns; /* new nodes appended after the network, each dialling this many */

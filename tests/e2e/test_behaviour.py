@@ -258,6 +258,31 @@ script:
         out = {m: sum(int(x["bytes_out"]) for x in r.rows("nodes.csv")) for m, r in runs.items()}
         self.assertLess(out["announce"], out["flood"] / 3)
 
+    def test_heterogeneous_degree_reachable_nodes_take_the_inbound(self):
+        s = self.scenario("""
+            name: het
+            duration_s: 120
+            nodes: {count: 300}
+            peers: {min: 12, max: 64, outbound: 12, inbound_share: 0.3, max_inbound: 52}
+            honest: {rate: 2}
+            blocks: {enabled: false}
+        """)
+        r = self.run_scenario(s, os.path.join(self.tmp, "het"))
+        nodes = r.rows("nodes.csv")
+        inbound = [int(n["degree"]) - int(n["outbound"]) for n in nodes]
+        self.assertEqual(max(inbound), max(inbound[:300]))
+        self.assertLessEqual(max(inbound), 52)
+        dialling_only = [n for n, i in zip(nodes, inbound) if i == 0]
+        self.assertGreater(len(dialling_only), 150)  # about 70% accept no inbound
+        self.assertTrue(all(int(n["degree"]) == 12 for n in dialling_only))
+        self.assertEqual(sum(inbound), 300 * 12)
+        early = [t for t in r.rows("txs.csv") if float(t["created_s"]) < 80]
+        self.assertTrue(early and all(float(t["reach_frac"]) == 1.0 for t in early))
+        with open(os.path.join(self.tmp, "het", "scenario.yaml")) as f:
+            rec = f.read()
+        self.assertIn("inbound_share: 0.3", rec)
+        self.assertIn("max_inbound: 52", rec)
+
     def test_spies_report_privacy(self):
         s = self.scenario("""
             name: spies

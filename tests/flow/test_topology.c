@@ -123,5 +123,48 @@ TEST(same_seed_same_graph)
     prr_topology_free(&b);
 }
 
+TEST(only_reachable_nodes_take_inbound_up_to_their_bound)
+{
+    /* Monero's shape: 12 outbound each; 30% of the nodes accept inbound, at most 50 each (40 on average) */
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct prr_topology t;
+        char err[256];
+        uint32_t extra[2] = {12, 12};
+        struct prr_topology_params p = {.nodes = 2000, .min = 12, .max = 64, .outbound = 12,
+                                        .inbound_share = 0.3, .max_inbound = 50, .shares = shares,
+                                        .n_regions = 6, .extra_conns = extra, .n_extra = 2, .seed = seed};
+        if (prr_topology_build(&p, &t, err, sizeof err))
+            FAIL_AT("%s", err);
+        check_graph(&t, 2000, 12, 64);
+        uint32_t *in = calloc(t.n, sizeof *in);
+        for (uint32_t e = 0; e < t.n_edges; e++)
+            in[t.edges[2 * e + 1]]++; /* the dialled end */
+        uint32_t reachable = 0, in_reachable = 0;
+        for (uint32_t v = 0; v < 2000; v++) {
+            ASSERT_EQ(in[v], t.degree[v] - t.outbound[v]);
+            ASSERT_TRUE(in[v] <= 50);
+            if (in[v] > 0) {
+                reachable++;
+                in_reachable += in[v];
+            } else {
+                ASSERT_EQ(t.degree[v], 12); /* no inbound: its 12 outbound only */
+            }
+        }
+        ASSERT_EQ(in[2000] + in[2001], 0); /* attacker nodes only dial */
+        /* about 30% accept (binomial: 600 +- 20); they hold the 24,000 + 24 outbound between them */
+        ASSERT_TRUE(reachable > 520 && reachable < 680);
+        ASSERT_EQ(in_reachable, 2000 * 12 + 24);
+        free(in);
+        prr_topology_free(&t);
+    }
+    /* too few accept for everyone's outbound: refused, naming the key */
+    struct prr_topology t;
+    char err[256];
+    struct prr_topology_params p = {.nodes = 100, .min = 12, .max = 64, .outbound = 12, .inbound_share = 0.05,
+                                    .shares = shares, .n_regions = 6, .seed = 1};
+    ASSERT_TRUE(prr_topology_build(&p, &t, err, sizeof err) != 0);
+    ASSERT_TRUE(strstr(err, "inbound") != NULL);
+}
+
 TESTS(bounds_and_connectivity_from_100_to_10000, tight_bounds, impossible_bounds_refused,
-      attacker_nodes_get_their_connections, same_seed_same_graph)
+      attacker_nodes_get_their_connections, same_seed_same_graph, only_reachable_nodes_take_inbound_up_to_their_bound)

@@ -47,6 +47,29 @@ class Relay(Ns3Case):
             per_node = run.summary["tx_deliveries"] / (run.summary["honest"]["created"] * 149)
             self.assertLess(per_node, 1.05, run.dir)
 
+    def test_monero_shape_and_schedules_on_both_models(self):
+        # peers.inbound_share / max_inbound (only reachable nodes take inbound) and an honest schedule
+        s = self.scenario("""
+            name: shape
+            duration_s: 150
+            nodes: {count: 150}
+            peers: {min: 12, max: 64, outbound: 12, inbound_share: 0.3, max_inbound: 52}
+            honest: {rate: 1, schedule: [[0, 0], [20, 2], [80, 0]]}
+            blocks: {enabled: false}
+        """)
+        ns3, flow = self.run_both(s, "shape")
+        for run in (ns3, flow):
+            nodes = run.rows("nodes.csv")
+            inbound = [int(n["degree"]) - int(n["outbound"]) for n in nodes]
+            self.assertLessEqual(max(inbound), 52, run.dir)
+            self.assertGreater(sum(1 for i in inbound if i == 0), 75, run.dir)
+            txs = honest(run)
+            self.assertTrue(all(20 <= float(t["created_s"]) <= 80 for t in txs), run.dir)
+            self.assertGreater(len(txs), 80, run.dir)  # 120 expected
+            for t in txs:
+                self.assertEqual(float(t["reach_frac"]), 1.0, (run.dir, t))
+        self.assertEqual(ns3.summary["edges"], flow.summary["edges"])
+
 
 if __name__ == "__main__":
     unittest.main()
