@@ -90,6 +90,31 @@ class Plots(Case):
         self.assertEqual(p.returncode, 2)
         self.assertFalse(os.path.exists(os.path.join(empty, "figures")))
 
+    def test_flood_table(self):
+        """plots/flood on a shrunken black-marble-small: the table's rows, every value a number, the figure."""
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        scen = os.path.join(root, "scenarios", "black-marble-small.yaml")
+        flood, docs = os.path.join(self.tmp, "flood"), os.path.join(self.tmp, "docs")
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "flood"), flood, docs], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.returncode, 2)  # nothing to read yet
+        small = ["--set", "nodes.count=60", "--set", "peers.inbound_share=0.6", "--set", "duration_s=7200", "--set", "attackers.0.start_s=1800",
+                 "--set", "attackers.0.stop_s=7200", "--set", "attackers.0.rate=3"]
+        for name, seed in (("n300-s1", "1"), ("n300-s2", "2"), ("n1000-s1", "1")):
+            self.run_scenario(scen, os.path.join(flood, name), "--seed", seed, *small)
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "flood"), flood, docs], capture_output=True,
+                           text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assert_pngs(docs, ["flood-blocks.png"])
+        with open(os.path.join(docs, "flood-table.md")) as f:
+            table = [line for line in f.read().splitlines() if line.startswith("| ") and "---" not in line]
+        self.assertEqual(len(table), 1 + 13)
+        full = table[1].split(" | ")
+        self.assertIn("blocks full", full[0])
+        self.assertRegex(full[1], r"^\d+(\.\d)? ± \d")  # two seeds: a mean and an interval
+        # 3 spam/s of 1,246 bytes is above the 2,500 bytes/s of block space: blocks fill
+        self.assertGreater(float(full[1].split(" ")[0]), 50)
+
     def test_study(self):
         """The six study sweeps, at 30 nodes and with shorter lists, then plots/study on them."""
         common = ("seed: 1\nduration_s: 320\nnodes: {count: 30}\nhonest: {rate: 0.5, hashrate: 500}\n"
