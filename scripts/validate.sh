@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The flow-versus-ns-3 agreement matrix (docs/validation.md): every cell of plots/validate on both network
+# models, 300 nodes, 5 seeds (resumable), then the table and figure. Long: the ns-3 runs take minutes each.
+# Options go to plots/validate run (e.g. --seeds 3 --nodes 100).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/build.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+/usr/bin/python3 plots/validate run results/validate -j "$jobs" "$@"
+/usr/bin/python3 plots/validate report results/validate docs
