@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "evq.h"
+#include "partstat.h"
 #include "powrelay/hints.h"
 #include "powrelay/netmodel.h"
 #include "powrelay/rng.h"
@@ -125,6 +126,9 @@ struct prnet {
     struct prf_evq q;
     struct prnet_stats stats;
     bool oom;
+    /* POWRELAY_PARTSTAT=FILE: partition statistics for docs/scaling.md, written at the end */
+    struct prf_partstat *ps;
+    const char *ps_path;
 };
 
 /* ---- helpers ---- */
@@ -290,6 +294,8 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     src->up_free = sent;
     src->bytes_out += wire;
     int64_t arrival = sent + cn->latency_ns + loss_delay(net, wire, cn->latency_ns);
+    if (net->ps)
+        prf_partstat_message(net->ps, from, to, wire);
     m->queued = false;
     int64_t finish = arrival + tx_time_ns(on_link, cn->down_bps);
     if (finish < cn->last_finish)
@@ -426,6 +432,12 @@ static void flow_destroy(struct prnet *net)
 {
     if (!net)
         return;
+    if (net->ps) {
+        FILE *f = fopen(net->ps_path, "w");
+        if (!f || prf_partstat_write(net->ps, f, net->now) || fclose(f))
+            fprintf(stderr, "powrelay: POWRELAY_PARTSTAT: cannot write %s\n", net->ps_path);
+        prf_partstat_free(net->ps);
+    }
     for (uint32_t i = 0; i < net->n_nodes; i++)
         pr_node_destroy(net->nodes[i].pr);
     for (uint32_t c = 0; c < net->n_chunks; c++) {
@@ -537,6 +549,18 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     }
     for (uint32_t c = 0; c < net->n_conns; c++)
         net->conns[net->nodes[efrom[c]].conn_end++] = byedge[c];
+    net->ps_path = getenv("POWRELAY_PARTSTAT");
+    if (net->ps_path && *net->ps_path) {
+        uint32_t *to = malloc(sizeof *to * (net->n_conns ? net->n_conns : 1));
+        int64_t *lat = malloc(sizeof *lat * (net->n_conns ? net->n_conns : 1));
+        for (uint32_t c = 0; to && lat && c < net->n_conns; c++) {
+            to[c] = byedge[c].to;
+            lat[c] = byedge[c].latency_ns;
+        }
+        net->ps = to && lat ? prf_partstat_new(d->n_nodes, d->node_region, deg, efrom, to, lat, net->n_conns) : NULL;
+        free(to);
+        free(lat);
+    }
     for (uint32_t i = 0; i < d->n_nodes; i++) {
         struct fnode *n = &net->nodes[i];
         qsort(net->conns + n->conn_begin, n->conn_end - n->conn_begin, sizeof *net->conns, cmp_conn);
@@ -639,6 +663,8 @@ static int flow_run(struct prnet *net, int64_t until)
             prefetch_near(net, &la.ev[0]);
         net->now = ev.t;
         net->stats.events++;
+        if (net->ps) /* the runner's own calls counted at node 0 */
+            prf_partstat_event(net->ps, ev.t, prf_ev_type(&ev) == EV_CALL ? 0 : ev.node);
         dispatch(net, &ev);
         if (net->oom || prf_lookahead_settle(&la, &net->q) != PRF_EVQ_OK)
             return -1;
