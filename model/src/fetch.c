@@ -36,19 +36,6 @@ static void remove_request(struct pr_node *n, struct pr_request *r)
     f->len--;
 }
 
-static void send_ids(struct pr_node *n, uint32_t pi, uint8_t type, const uint64_t *ids, size_t count)
-{
-    uint8_t stack[PR_WIRE_HEADER_BYTES + 8 * 64];
-    size_t need = PR_WIRE_HEADER_BYTES + 8 * count;
-    uint8_t *buf = need <= sizeof stack ? stack : malloc(need);
-    uint32_t pad;
-    size_t len = buf ? pr_wire_encode_ids(buf, need, type, ids, count, &pad) : 0;
-    if (len)
-        pr_send(n, pi, buf, len, pad);
-    if (buf != stack)
-        free(buf);
-}
-
 static void ask(struct pr_node *n, struct pr_request *r)
 {
     n->peers[r->peer].asked++;
@@ -95,15 +82,10 @@ int pr_fetch_announce(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
         ask(n, r);
         want[n_want++] = id;
     }
-    if (n_have) {
-        uint8_t *buf = malloc(PR_WIRE_HEADER_BYTES + PR_ANSWER_BYTES * n_have);
-        size_t len = buf ? pr_wire_encode_answers(buf, PR_WIRE_HEADER_BYTES + PR_ANSWER_BYTES * n_have, have, n_have) : 0;
-        if (len)
-            pr_send(n, pi, buf, len, 0);
-        free(buf);
-    }
+    if (n_have)
+        pr_send_answers(n, pi, have, n_have);
     if (n_want)
-        send_ids(n, pi, PR_MSG_REQUEST, want, n_want);
+        pr_send_ids(n, pi, PR_MSG_REQUEST, want, n_want);
     free(want);
     free(have);
     return PR_OK;
@@ -132,13 +114,9 @@ int pr_fetch_request(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
 /* Tell the other peers that announced it that we have it now: their fluff round counts the answer. */
 static void answer_alternates(struct pr_node *n, const struct pr_request *r)
 {
-    for (uint32_t i = 0; i < r->n_alt; i++) {
-        struct pr_answer a = {.id = r->id, .status = PR_ANS_HAVE};
-        uint8_t buf[PR_WIRE_HEADER_BYTES + PR_ANSWER_BYTES];
-        size_t len = pr_wire_encode_answers(buf, sizeof buf, &a, 1);
-        if (len)
-            pr_send(n, r->alt[i], buf, len, 0);
-    }
+    struct pr_answer a = {.id = r->id, .status = PR_ANS_HAVE};
+    for (uint32_t i = 0; i < r->n_alt; i++)
+        pr_send_answers(n, r->alt[i], &a, 1);
 }
 
 /* The next peer that announced the request's id and is still connected: asked now. False if none. */
@@ -153,7 +131,7 @@ static bool ask_next(struct pr_node *n, struct pr_request *r)
             continue;
         r->peer = next;
         ask(n, r);
-        send_ids(n, next, PR_MSG_REQUEST, &r->id, 1);
+        pr_send_ids(n, next, PR_MSG_REQUEST, &r->id, 1);
         return true;
     }
     return false;

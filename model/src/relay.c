@@ -57,6 +57,38 @@ void pr_send_txs(struct pr_node *n, uint32_t peer_idx, uint8_t type, const struc
     }
 }
 
+void pr_send_ids(struct pr_node *n, uint32_t peer_idx, uint8_t type, const uint64_t *ids, size_t count)
+{
+    uint8_t stack[PR_WIRE_HEADER_BYTES + 8 * 64]; /* the usual message: on the stack */
+    while (count > 0) {
+        size_t k = count > PR_WIRE_MAX_BATCH ? PR_WIRE_MAX_BATCH : count;
+        size_t need = PR_WIRE_HEADER_BYTES + 8 * k;
+        uint8_t *buf = need <= sizeof stack ? stack : malloc(need);
+        uint32_t pad;
+        size_t len = buf ? pr_wire_encode_ids(buf, need, type, ids, k, &pad) : 0;
+        if (len)
+            pr_send(n, peer_idx, buf, len, pad);
+        if (buf != stack)
+            free(buf);
+        ids += k;
+        count -= k;
+    }
+}
+
+int pr_send_answers(struct pr_node *n, uint32_t peer_idx, const struct pr_answer *a, size_t count)
+{
+    /* one message for them all (up to a batch): the usual one built on the stack */
+    uint8_t stack[PR_WIRE_HEADER_BYTES + 64 * PR_ANSWER_BYTES];
+    size_t need = PR_WIRE_HEADER_BYTES + count * PR_ANSWER_BYTES;
+    uint8_t *buf = need <= sizeof stack ? stack : malloc(need);
+    size_t len = buf ? pr_wire_encode_answers(buf, need, a, count) : 0;
+    if (len)
+        pr_send(n, peer_idx, buf, len, 0);
+    if (buf != stack)
+        free(buf);
+    return buf ? PR_OK : PR_ERR_NOMEM;
+}
+
 /* A fluff batch to one peer: the transactions themselves, or (relay.mode announce) their ids, which the
  * peer fetches if it lacks them (docs/protocol.md#announce). */
 static void send_fluff(struct pr_node *n, uint32_t pi, const struct pr_tx *txs, size_t count)
@@ -70,11 +102,7 @@ static void send_fluff(struct pr_node *n, uint32_t pi, const struct pr_tx *txs, 
         size_t k = count > 64 ? 64 : count;
         for (size_t i = 0; i < k; i++)
             ids[i] = txs[i].id;
-        uint8_t buf[PR_WIRE_HEADER_BYTES + 8 * 64];
-        uint32_t pad;
-        size_t len = pr_wire_encode_ids(buf, sizeof buf, PR_MSG_ANNOUNCE, ids, k, &pad);
-        if (len)
-            pr_send(n, pi, buf, len, pad);
+        pr_send_ids(n, pi, PR_MSG_ANNOUNCE, ids, k);
         txs += k;
         count -= k;
     }
@@ -591,17 +619,10 @@ static int handle_txs(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
         uint8_t status = n->attacker ? PR_ANS_RELAYED : receive_tx(n, pi, &tx, stem_msg, &req);
         ans[i] = (struct pr_answer){.id = tx.id, .status = status, .req = req};
     }
-    uint8_t stack[PR_WIRE_HEADER_BYTES + 64 * PR_ANSWER_BYTES];
-    size_t need = PR_WIRE_HEADER_BYTES + (size_t)m->count * PR_ANSWER_BYTES;
-    uint8_t *buf = need <= sizeof stack ? stack : malloc(need);
-    size_t len = buf ? pr_wire_encode_answers(buf, need, ans, m->count) : 0;
-    if (len)
-        pr_send(n, pi, buf, len, 0);
-    if (buf != stack)
-        free(buf);
+    int err = pr_send_answers(n, pi, ans, m->count);
     if (ans != local)
         free(ans);
-    return buf ? PR_OK : PR_ERR_NOMEM;
+    return err;
 }
 
 static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m)

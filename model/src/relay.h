@@ -29,6 +29,11 @@ int pr_relay_submit(struct pr_node *n, const struct pr_tx_request *rq, uint64_t 
 
 /* Tell the peer at index peer_idx what this node requires of it (MINDIFF). */
 void pr_send_mindiff(struct pr_node *n, uint32_t peer_idx);
+/* ANNOUNCE or REQUEST ids to one peer (in messages of up to a batch). */
+void pr_send_ids(struct pr_node *n, uint32_t peer_idx, uint8_t type, const uint64_t *ids, size_t count);
+/* Answers (up to a batch) to one peer, in one ANSWER message. PR_ERR_NOMEM if it could not be built. */
+struct pr_answer;
+int pr_send_answers(struct pr_node *n, uint32_t peer_idx, const struct pr_answer *a, size_t count);
 /* Send a batch of transactions (STEM or FLUFF) to one peer, reporting TX_SENT for each. */
 void pr_send_txs(struct pr_node *n, uint32_t peer_idx, uint8_t type, const struct pr_tx *txs, size_t count);
 
