@@ -7,6 +7,8 @@ from collections import defaultdict
 
 import matplotlib
 
+from tquantile import t95  # plots/: the shared table
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
@@ -265,10 +267,6 @@ def run_figures(runs, out):
 
 # ---- sweeps ----
 
-T95 = [float("nan"), 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-       2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086]
-
-
 def _is_number(s):
     try:
         float(s)
@@ -286,7 +284,7 @@ def mean_ci(v):
     if len(v) < 2:
         return m, 0.0
     sd = math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1))
-    t = T95[len(v) - 1] if len(v) - 1 < len(T95) else 1.96
+    t = t95(len(v) - 1)
     return m, t * sd / math.sqrt(len(v))
 
 
