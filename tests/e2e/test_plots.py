@@ -115,6 +115,79 @@ class Plots(Case):
         # 3 spam/s of 1,246 bytes is above the 2,500 bytes/s of block space: blocks fill
         self.assertGreater(float(full[1].split(" ")[0]), 50)
 
+    def test_lab(self):
+        """plots/lab on a lab made small: the selection rule on search trials written by hand, then evaluate
+        (both scenarios, cut down with --set) and report: a row per strategy, hash rate and defence, every
+        cell a number, the figures."""
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        lab, docs = os.path.join(self.tmp, "lab"), os.path.join(self.tmp, "docs")
+        lab_py = os.path.join(PLOTS, "lab")
+        p = subprocess.run(["/usr/bin/python3", lab_py, "choose", lab], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2)  # no no-defence run yet: said, not a traceback
+        self.assertIn("search-none", p.stderr)
+        small = ["nodes.count=30", "duration_s=60", "attackers.0.start_s=10", "attackers.0.stop_s=40",
+                 "attackers.0.rate=30", "sweep.replications=2"]
+        sets = [a for s in small[:-1] + ["attackers.1.start_s=10", "attackers.1.stop_s=40", "attackers.1.rate=30"]
+                for a in ("--set", s)]
+        self.run_scenario(os.path.join(root, "scenarios", "lab-search.yaml"), os.path.join(lab, "search-none", "s1"),
+                          "--set", "defence.policy=none", *sets)
+        with open(os.path.join(lab, "search-none", "s1", "summary.json")) as f:
+            x = json.load(f)["spam"]["reached50"]
+        self.assertGreater(x, 0)
+        # Trials by hand, spam as shares of the no-defence value (the bar is 10% of it).
+        trials = {"original": [("1", 0.0, 1.0, "2"), ("0", 0.05, 0.5, "2"), ("0", 0.09, 0.8, "3"), ("0", 0.5, 1.0, "4")],
+                  "token_bucket": [("0", 0.3, 0.9, "5"), ("0", 0.2, 0.1, "6")]}
+        keys = {"original": "difficulty.rate_limit", "token_bucket": "defence.token_bucket.rate_in"}
+        for d, ts in trials.items():
+            os.makedirs(os.path.join(lab, f"search-{d}"))
+            with open(os.path.join(lab, f"search-{d}", "trials.csv"), "w", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(["trial", "defence", "baseline", f"{d}:{keys[d]}", "spam.reached50_mean",
+                            "honest.during_attack.reached90_share_mean"])
+                for i, (base, spam, hon, v) in enumerate(ts):
+                    w.writerow([i, d, base, "" if base == "1" else v, spam * x, hon])
+        p = subprocess.run(["/usr/bin/python3", lab_py, "choose", lab], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        chosen = {line.split()[0]: line.split() for line in p.stdout.splitlines()[1:]}
+        # original: the most honest success under the bar (0.8 at 9%), not the baseline row nor 100% at 50%
+        self.assertEqual(chosen["original"][1], "met")
+        self.assertIn("difficulty.rate_limit=3", chosen["original"])
+        # token_bucket: no trial under the bar, so the least spam, said so
+        self.assertEqual(chosen["token_bucket"][1], "missed")
+        self.assertIn("defence.token_bucket.rate_in=6", chosen["token_bucket"])
+        p = subprocess.run(["/usr/bin/python3", lab_py, "report", lab, docs], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2)  # nothing evaluated yet
+        self.assertIn("eval-none", p.stderr)
+        extra = [a for s in small for a in ("--set", s)]
+        p = subprocess.run(["/usr/bin/python3", lab_py, "evaluate", lab, "-j", "2", *extra],
+                           env=dict(os.environ, POWRELAY=os.environ.get("POWRELAY", "powrelay")),
+                           capture_output=True, text=True, timeout=900)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = subprocess.run(["/usr/bin/python3", lab_py, "report", lab, docs], capture_output=True, text=True,
+                           timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assert_pngs(docs, ["lab-pareto.png", "lab-eval.png", "lab-thin.png"])
+        with open(os.path.join(docs, "lab-table.md")) as f:
+            text = f.read()
+        self.assertIn("| token_bucket | defence.token_bucket.rate_in = 6 | no: the least spam of its trials |", text)
+        body = [line for line in text.splitlines() if line.startswith("| ") and line.split(" | ")[0][2:] in
+                ("flood", "under_limit", "lowball", "cheapest")]
+        configs = ["none", "original, defaults", "original, searched", "token_bucket, searched"]
+        self.assertEqual(len(body), 4 * 2 * len(configs) + 2 * 2 * len(configs))  # default regions, then thin
+        for line in body:
+            cells = [c.strip() for c in line.strip("| ").split(" | ")]
+            self.assertEqual(len(cells), 14, line)
+            self.assertIn(cells[2], configs)
+            for c in cells[3:]:
+                self.assertRegex(c, r"^(-|-?[0-9.e+]+%?( ± [0-9.e+-]+)?)$", line)
+        # 30 spam tx/s over 8 links is past the original rules' per-link limit: the strategies differ
+        orig = {c[0]: c[3:] for c in ([x.strip() for x in line.strip("| ").split(" | ")] for line in body[:16])
+                if c[2] == "original, defaults" and c[1] == "1e+05"}
+        self.assertNotEqual(orig["flood"], orig["under_limit"])
+        # the wallets of the three classes are all there (a third each of 30 nodes)
+        phones = [c.strip() for c in body[0].strip("| ").split(" | ")][5:8]
+        self.assertTrue(all(c != "-" for c in phones), body[0])
+
     def test_study(self):
         """The six study sweeps, at 30 nodes and with shorter lists, then plots/study on them."""
         common = ("seed: 1\nduration_s: 320\nnodes: {count: 30}\nhonest: {rate: 0.5, hashrate: 500}\n"
