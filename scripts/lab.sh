@@ -2,7 +2,8 @@
 # Run the policy lab of the README's "Which defence works" and regenerate its table and figures: one
 # search per defence on scenarios/lab-search.yaml (powrelay search --defence), the same scenario without
 # a defence, then each defence's searched best (plots/lab's declared selection rule), no defence and the
-# original rules at their defaults against scenarios/lab-eval.yaml's attacks, and plots/lab report
+# original rules at their defaults against scenarios/lab-eval.yaml's attacks, the same on thin uplinks
+# (lab-eval-thin.yaml), the packet-level check (lab-confirm.yaml on flow and ns-3), and plots/lab report
 # (docs/lab-table.md, docs/figures/lab-*.png). Resumes where it stopped.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,4 +20,5 @@ for s in 1 2; do  # the search's seeds
 done
 /usr/bin/python3 plots/lab choose "$lab"
 /usr/bin/python3 plots/lab evaluate "$lab" -j "$jobs"
+/usr/bin/python3 plots/lab confirm "$lab" -j "$jobs"
 /usr/bin/python3 plots/lab report "$lab" docs
