@@ -1,9 +1,9 @@
 /* The built-in message-level network model (docs/protocol.md#network, "flow"): per-node uplink and downlink FIFO
  * serialisation at the region's bandwidth, per-connection propagation latency from the region matrix
- * with jitter, loss as TCP retransmission delay, in-order delivery per connection.
+ * with jitter, loss as TCP's recovery delays it (tcp.c), in-order delivery per connection.
  *
  * A message goes: the sender's uplink (FIFO in send order, size / up_bps, computed when it is sent)
- * -> the connection (latency, plus retransmission delay under loss) -> the receiver's downlink
+ * -> the connection (latency, plus what TCP's recovery adds under loss) -> the receiver's downlink
  * (size / down_bps) -> pr_node_receive(). The downlink is shared by the receiver's connections: a
  * message is served when it would finish if the link were idle, unless the link is still busy with
  * earlier ones, in which case it queues behind them (work-conserving; messages of different connections
@@ -22,13 +22,13 @@
 
 #include "evq.h"
 #include "partstat.h"
+#include "tcp.h"
 #include "powrelay/hints.h"
 #include "powrelay/netmodel.h"
 #include "powrelay/rng.h"
 
 #define NONE UINT32_MAX
 #define FLOW_RNG_STREAM 0x666c6f77ull /* "flow": the network's own draws */
-#define MIN_RTO_NS 200000000LL        /* Linux's minimum TCP retransmission timeout */
 
 enum ev_type { EV_TIMER = 1, EV_DELIVER, EV_CALL }; /* fits the event's 2 type bits */
 
@@ -100,6 +100,9 @@ struct prnet {
     const struct pr_config *cfg;
     struct pr_rng rng;
     double loss;
+    struct prf_tcp *tcp; /* per connection, when loss > 0 */
+    uint8_t *fails;      /* a message's per-segment loss draws */
+    uint32_t cap_fails;
     int64_t now;
     bool started;
 
@@ -231,25 +234,32 @@ static uint64_t link_bytes(uint64_t wire)
 
 static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((double)bytes * 8.0 / bps * 1e9); }
 
-/* Loss as retransmission delay: each segment crosses two access links; a lost one costs one RTO
- * (at least 200 ms, else twice the round trip) per failed attempt. Segments of one message are
- * retransmitted side by side, so the message waits for its unluckiest segment. */
-static int64_t loss_delay(struct prnet *net, uint64_t wire, int64_t latency_ns)
+/* Loss: each segment and the message's final ACK cross two access links; tcp.c turns the draws into
+ * the delay TCP's recovery adds (docs/protocol.md#network). The connection's round trip is twice its
+ * latency. */
+static int64_t loss_delay(struct prnet *net, uint32_t c, int64_t sent, uint64_t wire, int64_t latency_ns)
 {
     if (net->loss <= 0)
         return 0;
     double p = 1 - (1 - net->loss) * (1 - net->loss);
     uint64_t segments = (wire + PRNET_MSS - 1) / PRNET_MSS;
-    uint32_t worst = 0;
+    if (segments > net->cap_fails) {
+        uint8_t *f = realloc(net->fails, segments);
+        if (!f) {
+            net->oom = true;
+            return 0;
+        }
+        net->fails = f;
+        net->cap_fails = (uint32_t)segments;
+    }
     for (uint64_t s = 0; s < segments; s++) {
-        uint32_t fails = 0;
+        uint8_t fails = 0;
         while (pr_rng_uniform(&net->rng) < p && fails < 16)
             fails++;
-        if (fails > worst)
-            worst = fails;
+        net->fails[s] = fails;
     }
-    int64_t rto = 4 * latency_ns > MIN_RTO_NS ? 4 * latency_ns : MIN_RTO_NS;
-    return (int64_t)worst * rto;
+    bool ack_lost = pr_rng_uniform(&net->rng) < p;
+    return prf_tcp_message(&net->tcp[c], sent, (uint32_t)segments, net->fails, ack_lost, 2 * latency_ns);
 }
 
 static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)
@@ -293,7 +303,7 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     int64_t sent = start + tx_time_ns(on_link, src->up_bps);
     src->up_free = sent;
     src->bytes_out += wire;
-    int64_t arrival = sent + cn->latency_ns + loss_delay(net, wire, cn->latency_ns);
+    int64_t arrival = sent + cn->latency_ns + loss_delay(net, c, sent, wire, cn->latency_ns);
     if (net->ps)
         prf_partstat_message(net->ps, from, to, wire);
     m->queued = false;
@@ -454,6 +464,8 @@ static void flow_destroy(struct prnet *net)
     free(net->nodes);
     free(net->prs);
     free(net->conns);
+    free(net->tcp);
+    free(net->fails);
     prf_evq_free(&net->q);
     free(net);
 }
@@ -489,11 +501,15 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     net->prs = calloc(d->n_nodes, sizeof *net->prs);
     net->n_conns = 2 * d->n_edges;
     net->conns = calloc(net->n_conns ? net->n_conns : 1, sizeof *net->conns);
+    /* TCP's sender state only where loss makes it matter: a lossless run never reads it */
+    net->tcp = net->loss > 0 ? malloc(sizeof *net->tcp * (net->n_conns ? net->n_conns : 1)) : NULL;
+    for (uint32_t c = 0; net->tcp && c < net->n_conns; c++)
+        prf_tcp_init(&net->tcp[c]);
     net->reply_from = NONE;
     struct conn *byedge = calloc(net->n_conns ? net->n_conns : 1, sizeof *byedge);
     uint32_t *efrom = calloc(net->n_conns ? net->n_conns : 1, sizeof *efrom); /* byedge[i]'s sender */
     uint32_t *deg = calloc(d->n_nodes + 1, sizeof *deg);
-    if (!net->nodes || !net->prs || !net->conns || !byedge || !efrom || !deg) {
+    if (!net->nodes || !net->prs || !net->conns || (net->loss > 0 && !net->tcp) || !byedge || !efrom || !deg) {
         free(efrom);
         free(byedge);
         free(deg);

@@ -1,0 +1,119 @@
+/* TCP's loss recovery in the flow model: see tcp.h. The rules are Linux's and ns-3's (RFC 6298's timer,
+ * RFC 5681's windows, CUBIC's decrease), reduced to what one message at a time can see: the window's
+ * growth uses Reno's congestion avoidance (one segment per window's worth acknowledged), and a message's
+ * segments are recovered side by side, so it waits for its unluckiest one. */
+#include "tcp.h"
+
+#include <math.h>
+
+#define CWND_MAX 1e6 /* segments: far beyond any connection's use, keeps the double finite */
+
+void prf_tcp_init(struct prf_tcp *t)
+{
+    *t = (struct prf_tcp){.cwnd = PRF_TCP_INIT_CWND, .ssthresh = CWND_MAX};
+}
+
+int64_t prf_tcp_rto(const struct prf_tcp *t)
+{
+    if (t->srtt_ns == 0)
+        return PRF_TCP_INIT_RTO_NS;
+    int64_t var = 4 * t->rttvar_ns > 1000000 ? 4 * t->rttvar_ns : 1000000; /* ns-3's 1 ms clock granularity */
+    int64_t rto = t->srtt_ns + var;
+    return rto > PRF_TCP_MIN_RTO_NS ? rto : PRF_TCP_MIN_RTO_NS;
+}
+
+/* acked segments acknowledged: slow start below ssthresh, then one segment per window. */
+static void grow(struct prf_tcp *t, uint32_t acked)
+{
+    if (t->cwnd < t->ssthresh)
+        t->cwnd = fmin(t->cwnd + acked, fmax(t->ssthresh, t->cwnd)); /* slow start stops at ssthresh */
+    else
+        t->cwnd += (double)acked / t->cwnd;
+    if (t->cwnd > CWND_MAX)
+        t->cwnd = CWND_MAX;
+}
+
+/* A retransmission timeout: the window falls to one segment, slow start resumes up to beta of it. */
+static void timeout(struct prf_tcp *t)
+{
+    t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
+    t->cwnd = 1.0;
+}
+
+/* f timeouts in a row, each twice the last (capped): their sum. */
+static int64_t backoff(int64_t rto, uint32_t f)
+{
+    int64_t sum = 0;
+    for (uint32_t j = 0; j < f; j++) {
+        sum += rto;
+        rto = 2 * rto < PRF_TCP_MAX_RTO_NS ? 2 * rto : PRF_TCP_MAX_RTO_NS;
+    }
+    return sum;
+}
+
+static void sample(struct prf_tcp *t, int64_t r)
+{
+    if (t->srtt_ns == 0) {
+        t->srtt_ns = r;
+        t->rttvar_ns = r / 2;
+        return;
+    }
+    int64_t dev = t->srtt_ns > r ? t->srtt_ns - r : r - t->srtt_ns;
+    t->rttvar_ns += (dev - t->rttvar_ns) / 4;
+    t->srtt_ns += (r - t->srtt_ns) / 8;
+}
+
+int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const uint8_t *fails, bool ack_lost,
+                        int64_t rtt_ns)
+{
+    /* An earlier message's lost final ACK: its timer fired unless this message's ACK gets back first. */
+    if (t->timeout_at && now + rtt_ns >= t->timeout_at)
+        timeout(t);
+    t->timeout_at = 0;
+    int64_t rto = prf_tcp_rto(t);
+
+    /* Rounds: a window's worth goes out, the rest waits for its ACK (delayed when the round ends on an
+     * odd segment: the receiver waits for a second one). */
+    int64_t extra = 0;
+    uint32_t left = segments ? segments : 1, w = t->cwnd >= 1 ? (uint32_t)t->cwnd : 1;
+    while (left > w) {
+        left -= w;
+        extra += rtt_ns + (w % 2 ? PRF_TCP_DELACK_NS : 0);
+        grow(t, w);
+        w = (uint32_t)t->cwnd;
+    }
+    uint32_t last_round = left;
+
+    /* Losses: a segment with DUPTHRESH later ones behind it is fast-retransmitted after a round trip;
+     * otherwise (and when a retransmission is lost again) the timer fires, backing off. */
+    int64_t worst = 0;
+    bool timed_out = false, fast = false;
+    for (uint32_t i = 0; i < segments; i++) {
+        uint32_t f = fails[i];
+        if (f == 0)
+            continue;
+        int64_t d;
+        if (segments - 1 - i >= PRF_TCP_DUPTHRESH) {
+            d = rtt_ns + backoff(rto, f - 1);
+            fast = true;
+            timed_out |= f > 1;
+        } else {
+            d = backoff(rto, f);
+            timed_out = true;
+        }
+        if (d > worst)
+            worst = d;
+    }
+    if (timed_out) {
+        timeout(t);
+    } else if (fast) {
+        t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
+        t->cwnd = t->ssthresh;
+    } else {
+        grow(t, last_round);
+        sample(t, rtt_ns + (last_round % 2 ? PRF_TCP_DELACK_NS : 0)); /* Karn: none from a retransmission */
+        if (ack_lost)
+            t->timeout_at = now + extra + rto;
+    }
+    return extra + worst;
+}

@@ -1,0 +1,41 @@
+/* TCP's loss recovery as the flow model approximates it, one message at a time (docs/protocol.md#network):
+ * a connection's sender keeps a congestion window and a retransmission timer estimate, as Linux and
+ * ns-3 do, so a loss costs what it costs real TCP: a retransmission timeout (with backoff) or, when
+ * enough later segments arrive, a fast retransmit after one round trip; a timeout shrinks the window
+ * to one segment, and the next messages then take more round trips (each waiting on the receiver's
+ * delayed ACK when a round ends on an odd segment). A lost final ACK times out too, unless the next
+ * message's ACK comes first. Pure arithmetic: the random draws are the caller's. */
+#ifndef POWRELAY_FLOW_TCP_H
+#define POWRELAY_FLOW_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PRF_TCP_MIN_RTO_NS 200000000LL  /* Linux's minimum retransmission timeout */
+#define PRF_TCP_INIT_RTO_NS 1000000000LL /* before the first round-trip sample (RFC 6298) */
+#define PRF_TCP_MAX_RTO_NS 60000000000LL /* one attempt's timeout never exceeds this */
+#define PRF_TCP_DELACK_NS 200000000LL   /* the receiver ACKs every second segment, or after this */
+#define PRF_TCP_INIT_CWND 10.0          /* segments (RFC 6928, Linux, ns-3) */
+#define PRF_TCP_BETA 0.7                /* CUBIC's multiplicative decrease (Linux's and ns-3's default) */
+#define PRF_TCP_DUPTHRESH 3u            /* later segments that must arrive before a fast retransmit */
+
+/* One connection's sender. Zeroed means new: prf_tcp_init sets the starting values. */
+struct prf_tcp {
+    double cwnd, ssthresh;    /* segments */
+    int64_t srtt_ns, rttvar_ns; /* srtt 0: no sample yet */
+    int64_t timeout_at;       /* a lost final ACK's timer fires then, unless a later message is sent first; 0: none */
+};
+
+void prf_tcp_init(struct prf_tcp *t);
+
+/* The retransmission timeout now: max(200 ms, srtt + 4 rttvar), 1 s before any sample. */
+int64_t prf_tcp_rto(const struct prf_tcp *t);
+
+/* A message of `segments` segments leaves at `now` (nanoseconds) on a connection with round trip
+ * rtt_ns. fails[i] is how many times segment i was lost before getting through (the caller draws them);
+ * ack_lost says whether the message's final ACK was lost. Returns the delay TCP adds to the message's
+ * arrival beyond one-way latency and serialisation, and updates the connection's state. */
+int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const uint8_t *fails, bool ack_lost,
+                        int64_t rtt_ns);
+
+#endif

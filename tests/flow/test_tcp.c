@@ -1,0 +1,114 @@
+/* shim/flow/tcp: the flow model's TCP loss recovery, case by case, each value worked by hand:
+ * the timer's estimate (RFC 6298), a lost segment's timeout and its backoff, a fast retransmit when
+ * three later segments arrive, the window falling to one segment after a timeout and the round trips
+ * (with a delayed ACK) that the next message then takes, slow start back to beta of the old window, and
+ * a lost final ACK that times out only when no later ACK overtakes it. */
+#include "test.h"
+
+#include "tcp.h"
+
+#define MS 1000000LL
+static const uint8_t none[64];
+
+/* A connection with a 300 ms timer (srtt 100 ms, rttvar 50 ms) and the initial window of 10. */
+static struct prf_tcp warm(void)
+{
+    struct prf_tcp t;
+    prf_tcp_init(&t);
+    t.srtt_ns = 100 * MS;
+    t.rttvar_ns = 50 * MS;
+    return t;
+}
+
+TEST(timer_estimate_follows_rfc6298)
+{
+    struct prf_tcp t;
+    prf_tcp_init(&t);
+    ASSERT_EQ(prf_tcp_rto(&t), 1000 * MS); /* no sample yet */
+    ASSERT_DBL(t.cwnd, 10.0);
+    /* a 2-segment message on a 100 ms round trip: no delayed ACK (the second segment triggers it) */
+    ASSERT_EQ(prf_tcp_message(&t, 0, 2, none, false, 100 * MS), 0);
+    ASSERT_EQ(t.srtt_ns, 100 * MS);
+    ASSERT_EQ(t.rttvar_ns, 50 * MS);
+    ASSERT_EQ(prf_tcp_rto(&t), 300 * MS); /* 100 + 4 x 50 */
+    /* a 1-segment message waits for the delayed ACK: a 300 ms sample */
+    ASSERT_EQ(prf_tcp_message(&t, 0, 1, none, false, 100 * MS), 0);
+    ASSERT_EQ(t.rttvar_ns, 50 * MS + (200 * MS - 50 * MS) / 4); /* |100 - 300| = 200 */
+    ASSERT_EQ(t.srtt_ns, 100 * MS + 200 * MS / 8);
+    ASSERT_EQ(prf_tcp_rto(&t), 125 * MS + 4 * 87500000LL);
+    /* many equal samples: rttvar shrinks, the timer floors at 200 ms */
+    for (int i = 0; i < 200; i++)
+        prf_tcp_message(&t, 0, 2, none, false, 20 * MS);
+    ASSERT_EQ(prf_tcp_rto(&t), 200 * MS);
+}
+
+TEST(a_lost_last_segment_times_out_with_backoff)
+{
+    struct prf_tcp t = warm();
+    uint8_t f[2] = {0, 1};
+    ASSERT_EQ(prf_tcp_message(&t, 0, 2, f, false, 100 * MS), 300 * MS);
+    ASSERT_DBL(t.cwnd, 1.0);
+    ASSERT_DBL(t.ssthresh, 7.0); /* 0.7 x 10 */
+    /* lost three times: 300 + 600 + 1200 (the estimate did not move: no sample from a retransmission) */
+    t = warm();
+    f[1] = 3;
+    ASSERT_EQ(prf_tcp_message(&t, 0, 2, f, false, 100 * MS), 2100 * MS);
+    /* a segment lost 16 times: each attempt's timer stops doubling at 60 s */
+    t = warm();
+    f[1] = 16;
+    ASSERT_EQ(prf_tcp_message(&t, 0, 2, f, false, 100 * MS),
+              (300 + 600 + 1200 + 2400 + 4800 + 9600 + 19200 + 38400) * MS + 8 * 60000 * MS);
+}
+
+TEST(three_later_segments_mean_a_fast_retransmit)
+{
+    struct prf_tcp t = warm();
+    uint8_t f[5] = {0, 1, 0, 0, 0}; /* segments 2, 3, 4 arrive after the lost segment 1 */
+    ASSERT_EQ(prf_tcp_message(&t, 0, 5, f, false, 100 * MS), 100 * MS);
+    ASSERT_DBL(t.cwnd, 7.0); /* halved CUBIC's way, not collapsed */
+    ASSERT_DBL(t.ssthresh, 7.0);
+    uint8_t g[5] = {0, 0, 1, 0, 0}; /* only two behind it: the timer */
+    ASSERT_EQ(prf_tcp_message(&t, 0, 5, g, false, 100 * MS), 300 * MS);
+    ASSERT_DBL(t.cwnd, 1.0);
+}
+
+TEST(after_a_timeout_the_next_messages_take_round_trips)
+{
+    struct prf_tcp t = warm();
+    uint8_t f[2] = {1, 0};
+    prf_tcp_message(&t, 0, 2, f, false, 100 * MS); /* window 1, ssthresh 7 */
+    /* 2 segments with a window of 1: the first alone, its ACK delayed (odd round): 100 + 200 ms */
+    ASSERT_EQ(prf_tcp_message(&t, 0, 2, none, false, 100 * MS), 300 * MS);
+    ASSERT_DBL(t.cwnd, 3.0); /* slow start: 1 + 1 + 1 */
+    /* 6 segments: 3 (odd round: 300 ms), then 3 */
+    ASSERT_EQ(prf_tcp_message(&t, 0, 6, none, false, 100 * MS), 300 * MS);
+    ASSERT_DBL(t.cwnd, 7.0); /* 3 + 3 = 6, + 3 stops at ssthresh 7 */
+    /* congestion avoidance: 7 segments fit; then one segment per window */
+    ASSERT_EQ(prf_tcp_message(&t, 0, 7, none, false, 100 * MS), 0);
+    ASSERT_DBL(t.cwnd, 8.0);
+    /* a 10-segment message on a window of 8: 8 (even: 100 ms), then 2 */
+    ASSERT_EQ(prf_tcp_message(&t, 0, 10, none, false, 100 * MS), 100 * MS);
+    ASSERT_DBL(t.cwnd, 9.0 + 2.0 / 9.0);
+}
+
+TEST(a_lost_final_ack_times_out_unless_overtaken)
+{
+    struct prf_tcp t = warm();
+    ASSERT_EQ(prf_tcp_message(&t, 0, 2, none, true, 100 * MS), 0); /* delivered: only the ACK was lost */
+    ASSERT_DBL(t.cwnd, 12.0);
+    ASSERT_EQ(t.timeout_at, 300 * MS);
+    /* the next message at 150 ms: its ACK is back at 250 ms, before the timer's 300 ms: no timeout */
+    ASSERT_EQ(prf_tcp_message(&t, 150 * MS, 2, none, false, 100 * MS), 0);
+    ASSERT_DBL(t.cwnd, 14.0);
+    ASSERT_EQ(t.timeout_at, 0);
+    /* lost again; a message whose ACK would be back just as the timer fires comes too late */
+    int64_t rto = prf_tcp_rto(&t);
+    prf_tcp_message(&t, 0, 2, none, true, 100 * MS);
+    ASSERT_DBL(t.cwnd, 16.0);
+    ASSERT_EQ(prf_tcp_message(&t, rto - 100 * MS, 2, none, false, 100 * MS), 100 * MS + 200 * MS);
+    ASSERT_DBL(t.ssthresh, 0.7 * 16.0);
+}
+
+TESTS(timer_estimate_follows_rfc6298, a_lost_last_segment_times_out_with_backoff,
+      three_later_segments_mean_a_fast_retransmit, after_a_timeout_the_next_messages_take_round_trips,
+      a_lost_final_ack_times_out_unless_overtaken)
