@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "defence.h"
 #include "hostcall.h"
 #include "node_internal.h"
 #include "relay.h"
@@ -64,7 +65,7 @@ static int lowball_peer(struct pr_node *n)
 {
     for (uint32_t k = 0; k < n->npeers; k++) {
         uint32_t pi = (n->rr + k) % n->npeers;
-        if (n->peers[pi].their_req <= n->cfg->pow_base) {
+        if (n->peers[pi].their_req <= pr_defence_floor(n)) {
             n->rr = pi + 1;
             return (int)pi;
         }
@@ -174,7 +175,7 @@ void pr_attack_tick(struct pr_node *n)
  * proofs commit to it). */
 static bool spam_start(struct pr_node *n, struct pr_job *job, double *target)
 {
-    *target = n->cfg->pow_base;
+    *target = pr_defence_floor(n); /* "the base": what the defence asks when nothing escalated */
     switch (n->attack.strategy) {
     case PR_ATTACK_FLOOD:
         *target = n->peers[job->peer].their_req; /* escalations are paid */
@@ -184,7 +185,7 @@ static bool spam_start(struct pr_node *n, struct pr_job *job, double *target)
         *target = n->peers[job->peer].their_req;
         break;
     case PR_ATTACK_LOWBALL:
-        if (n->peers[job->peer].their_req > n->cfg->pow_base) {
+        if (n->peers[job->peer].their_req > pr_defence_floor(n)) {
             int pi = lowball_peer(n);
             if (pi < 0) {
                 no_target(n, 0);
@@ -219,7 +220,7 @@ static void spam_done(struct pr_node *n, const struct pr_job *job, const struct 
         return;
     }
     uint32_t pi = job->peer;
-    if (n->attack.strategy == PR_ATTACK_LOWBALL && n->peers[pi].their_req > n->cfg->pow_base) {
+    if (n->attack.strategy == PR_ATTACK_LOWBALL && n->peers[pi].their_req > pr_defence_floor(n)) {
         int other = lowball_peer(n);
         if (other < 0) {
             no_target(n, r->hashes);

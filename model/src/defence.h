@@ -60,10 +60,16 @@ struct pr_defence_ops {
     void (*confirmed)(struct pr_node *n, uint32_t src, void *link);
     /* A full mempool evicted a transaction of this fee rate (or refused one). Optional. */
     void (*evicted)(struct pr_node *n, float fee);
+    /* The least this defence asks of any neighbour when nothing has escalated: what the attackers that
+     * "pay the base" pay (docs/protocol.md#attackers). Optional: NULL is pow.base. */
+    double (*floor)(const struct pr_node *n);
 };
 
 /* The defence a node runs (from its config). */
 const struct pr_defence_ops *pr_defence_ops_of(const struct pr_defence_info *info);
+
+/* The defence's floor (the floor op, else pow.base). */
+double pr_defence_floor(const struct pr_node *n);
 
 /* ---- services of the relay to defences ---- */
 

@@ -460,6 +460,8 @@ void *pr_defence_link(struct pr_node *n, uint32_t pi) { return n->peers[pi].def;
 const void *pr_defence_link_const(const struct pr_node *n, uint32_t pi) { return n->peers[pi].def; }
 void *pr_defence_node(struct pr_node *n) { return n->defnode; }
 
+double pr_defence_floor(const struct pr_node *n) { return n->def->floor ? n->def->floor(n) : n->cfg->pow_base; }
+
 void pr_defence_asked_changed(struct pr_node *n, uint32_t pi, double old, double now)
 {
     struct pr_peer *p = &n->peers[pi];

@@ -5,6 +5,7 @@
  * and a peer that relaxed is used again; every hash spent is reported. */
 #include "test.h"
 
+#include "defence.h"
 #include "node_internal.h"
 #include "powrelay/error.h"
 #include "testhost.h"
@@ -316,7 +317,38 @@ TEST(attack_rate_follows_its_schedule)
     th_free(h);
 }
 
-TESTS(attack_rate_follows_its_schedule, flood_pays_each_peers_current_requirement, under_limit_keeps_each_connection_at_ninety_percent,
+/* Under a defence whose least requirement is above pow.base (fixed), "the base" the strategies pay is
+ * that floor: under_limit pays it on every connection, lowball sends only to peers asking just it. */
+TEST(base_paying_strategies_pay_the_defences_floor)
+{
+    struct pr_config c = cfg();
+    c.defence = pr_defence_find("fixed");
+    c.defence_params[0] = 3e4;
+    struct th *h = attacker(3, &c, 1e8, PR_ATTACK_UNDER_LIMIT, 100);
+    for (uint32_t p = 1; p <= 3; p++)
+        th_inject_mindiff(h, p, ATK, 3e4);
+    th_run_until(h, S(200));
+    double w[1000];
+    for (uint32_t p = 1; p <= 3; p++) {
+        size_t n = spam_to(h, p, w, 1000);
+        ASSERT_NEAR(n, 0.9 * 2 * 100, 2);
+        for (size_t i = 0; i < n; i++)
+            ASSERT_DBL(w[i], 3e4);
+    }
+    th_free(h);
+    h = attacker(3, &c, 1e8, PR_ATTACK_LOWBALL, 10);
+    th_inject_mindiff(h, 1, ATK, 3e4);
+    th_inject_mindiff(h, 2, ATK, 3e4);
+    th_inject_mindiff(h, 3, ATK, 6e4); /* asks more than the floor: never used */
+    th_run_until(h, S(200));
+    ASSERT_EQ(spam_to(h, 3, NULL, 0), 0);
+    size_t n1 = spam_to(h, 1, w, 1000), n2 = spam_to(h, 2, NULL, 0);
+    ASSERT_NEAR(n1 + n2, 1000, 3);
+    ASSERT_DBL(w[0], 3e4);
+    th_free(h);
+}
+
+TESTS(base_paying_strategies_pay_the_defences_floor, attack_rate_follows_its_schedule, flood_pays_each_peers_current_requirement, under_limit_keeps_each_connection_at_ninety_percent,
       lowball_only_to_peers_asking_base, lowball_stops_when_all_escalate, no_pow_flood_at_rate,
       attacker_relays_nothing, attacker_limited_by_hashrate_and_queue,
       flood_skips_solves_beyond_its_horizon_and_comes_back_when_relaxed, horizon_applies_to_every_strategy,

@@ -17,10 +17,13 @@ static enum pr_verdict judge(struct pr_node *n, uint32_t pi, void *link, const s
 
 static double asked(const struct pr_node *n, uint32_t pi, const void *link) { return n->cfg->defence_params[0]; }
 
+/* Every neighbour is always asked the fixed work: that is the floor an attacker paying "the base" pays. */
+static double floor_work(const struct pr_node *n) { return n->cfg->defence_params[0]; }
+
 static uint32_t never(const struct pr_node *n, uint32_t src, uint32_t rp) { return 0; }
 
 static const struct pr_defence_info info = {
     .name = "fixed", .doc = "a fixed work on every transaction", .pow = true, .params = params, .n_params = 1};
 
 const struct pr_defence_ops pr_defence_fixed = {
-    .info = &info, .judge = judge, .asked = asked, .repackage_percent = never};
+    .info = &info, .judge = judge, .asked = asked, .repackage_percent = never, .floor = floor_work};
