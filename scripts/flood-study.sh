@@ -3,7 +3,7 @@
 # rules at their defaults, each policy-lab defence at its searched best (from results/lab: run
 # scripts/lab.sh's searches first, or only the first two are run) and relay.mode announce, over the
 # attacker's hash rate, 3 seeds each; then plots/flood-study writes docs/flood-study-table.md and
-# docs/figures/flood-study.png. Resumes where it stopped. About an hour on 2 cores.
+# docs/figures/flood-study.png. Resumes where it stopped. About 40 minutes on 2 cores.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
