@@ -210,13 +210,13 @@ class Plots(Case):
                          [(c, h) for c in ("none", "original, defaults", "announce, no defence")
                           for h in ("1e+04", "1e+06")])
         for r in body:
-            self.assertEqual(len(r), 14, r)
+            self.assertEqual(len(r), 18, r)
             for c in r[2:]:
                 self.assertRegex(c, r"^(-|[0-9.e+]+%?( ± [0-9.e+-]+)?)$", r)
         # spam is 1.2442 of the 1.4757 tx/s offered (84%); blocks take nearly all of it (74% full)
         share = float(body[0][3].split("%")[0])
         self.assertTrue(70 < share < 95, body[0])
-        mb = {r[0]: float(r[13].split()[0]) for r in body}
+        mb = {r[0]: float(r[17].split()[0]) for r in body}
         self.assertLess(2 * mb["announce, no defence"], mb["none"])
 
     def test_study(self):
