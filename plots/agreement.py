@@ -5,7 +5,7 @@ import math
 import os
 import statistics
 
-from tquantile import t95
+from tquantile import mean_interval
 
 
 def runs_by_seed(d):
@@ -23,9 +23,7 @@ def compare(a, b):
     if not pairs:
         return None
     ma, mb = statistics.mean(p[0] for p in pairs), statistics.mean(p[1] for p in pairs)
-    d = [y - x for x, y in pairs]
-    md = statistics.mean(d)
-    half = t95(len(d) - 1) * statistics.stdev(d) / math.sqrt(len(d)) if len(d) > 1 else float("nan")
+    md, half = mean_interval([y - x for x, y in pairs])
     ratio = mb / ma if ma else (1.0 if mb == 0 else float("inf"))
     contains0 = not math.isnan(half) and md - half <= 0 <= md + half
     return {"flow": ma, "ns3": mb, "ratio": ratio, "diff": md, "half": half, "n": len(pairs),
