@@ -1,6 +1,6 @@
 /* powrelay: the command line (docs/scenario.md#command-line).
  *
- *   powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3]
+ *   powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3] [--threads N]
  *   powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--force-rerun] [--set path=value]...
  *   powrelay check SCENARIO.yaml [--set path=value]...
  *
@@ -29,6 +29,7 @@
 static void usage(FILE *f)
 {
     fputs("usage: powrelay run SCENARIO.yaml [-o OUTDIR] [--set path=value]... [--seed S] [--network flow|ns3]\n"
+          "                      [--threads N]\n"
           "       powrelay sweep SCENARIO.yaml [-o OUTDIR] [-j JOBS] [--force-rerun] [--set path=value]...\n"
           "       powrelay check SCENARIO.yaml [--set path=value]...\n"
           "       powrelay search SCENARIO.yaml [-o DIR] [--trials N] [-j JOBS] [--defence NAME] [--storage URL]\n"
@@ -129,7 +130,7 @@ int main(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},    {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},          {"force-rerun", no_argument, NULL, 'F'},
         {"trials", required_argument, NULL, 'T'},  {"storage", required_argument, NULL, 'D'},
-        {"defence", required_argument, NULL, 'P'},
+        {"defence", required_argument, NULL, 'P'}, {"threads", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0},
     };
     char **sets = calloc((size_t)argc + 1, sizeof *sets);
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
     const char *outdir = NULL;
     long jobs = 1;
     bool quiet = false, force_rerun = false;
-    long trials = 0;
+    long trials = 0, threads = 0;
     const char *storage = NULL, *only = NULL;
     int rc = PRR_EXIT_BAD;
     if (!sets || !owned) {
@@ -187,6 +188,16 @@ int main(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
+        case 't': {
+            char *end;
+            threads = strtol(optarg, &end, 10);
+            if (!is_run || *end || end == optarg || threads < 1 || threads > (long)PRNET_MAX_THREADS) {
+                fprintf(stderr, "powrelay %s: --threads takes a number from 1 to %u (run only)\n", cmd,
+                        PRNET_MAX_THREADS);
+                goto out;
+            }
+            break;
+        }
         case 'T': {
             char *end;
             trials = strtol(optarg, &end, 10);
@@ -272,7 +283,8 @@ int main(int argc, char **argv)
             if (sc.n_sweep && !quiet)
                 fprintf(stderr, "powrelay run: the scenario has a sweep; running its base point only "
                                 "(use 'powrelay sweep' for all)\n");
-            struct prr_run_opts ro = {.outdir = outdir, .command = command, .progress = true, .quiet = quiet};
+            struct prr_run_opts ro = {.outdir = outdir, .command = command, .progress = true, .quiet = quiet,
+                                      .threads = (uint32_t)threads};
             rc = prr_sim_run(&sc, &ro, err, sizeof err);
             if (rc)
                 fprintf(stderr, "powrelay: %s\n", err);

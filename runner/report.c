@@ -340,6 +340,7 @@ static int write_run(const struct prr_report *r, const struct answers *a, const 
     prr_json_num(&j, "wall_s", r->wall_s);
     prr_json_num(&j, "peak_rss_mb", r->peak_rss_mb);
     prr_json_num(&j, "events_per_s", r->wall_s > 0 ? (double)a->events / r->wall_s : 0);
+    prr_json_uint(&j, "threads", r->threads);
     prr_json_str(&j, "version", POWRELAY_VERSION);
     prr_json_str(&j, "command", r->command ? r->command : "");
     prr_json_end(&j);

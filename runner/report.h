@@ -20,6 +20,7 @@ struct prr_report {
     const uint32_t *attacker_of;
     const double *wallet_rate; /* per node: the sender's device, H/s */
     double wall_s, peak_rss_mb;
+    uint32_t threads;
     const char *command;
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "powrelay/defence.h"
+#include "powrelay/netmodel.h"
 #include "powrelay/rng.h"
 #include "report.h"
 #include "powrelay/wire.h"
@@ -177,6 +178,7 @@ static const struct field network_fields[] = {
     {"latency_ms", F_CUSTOM, 0, 0, 0, 0, NULL, conv_latency},
     {"jitter", F_NUM, OFF(jitter), 0, 1, HI_OPEN, NULL, NULL},
     {"loss", F_NUM, OFF(loss), 0, 1, HI_OPEN, NULL, NULL},
+    {"threads", F_U32, OFF(threads), 1, PRNET_MAX_THREADS, 0, NULL, NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct field nodes_fields[] = {
@@ -1742,7 +1744,7 @@ static void put_item(FILE *f, const struct field *fields, const void *base, cons
 int prr_scenario_write(const struct prr_scenario *sc, FILE *f)
 {
     fputs("# The resolved scenario of one run: every key with the value it ran with, defaults included\n"
-          "# (output.dir and sweep left out). `powrelay run` reads it back as it is.\n",
+          "# (output.dir, network.threads and sweep left out). `powrelay run` reads it back as it is.\n",
           f);
     for (const struct field *fl = top_fields; fl->key; fl++) {
         fprintf(f, "%s: ", fl->key);
@@ -1752,8 +1754,8 @@ int prr_scenario_write(const struct prr_scenario *sc, FILE *f)
     for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
         fprintf(f, "%s:\n", sections[s].name);
         for (const struct field *fl = sections[s].fields; fl->key; fl++) {
-            if (fl->type == F_STR && fl->off == OFF(output_dir))
-                continue; /* where the run went, not what it ran */
+            if ((fl->type == F_STR && fl->off == OFF(output_dir)) || (fl->type == F_U32 && fl->off == OFF(threads)))
+                continue; /* where the run went and how fast, not what it ran */
             fprintf(f, "  %s:", fl->key);
             bool block = fl->type == F_CUSTOM && (fl->custom == conv_regions || fl->custom == conv_latency);
             if (!block)

@@ -360,6 +360,22 @@ static void sample(void *arg, uint64_t bin)
     b->mempool_bytes = nodes ? mem / (double)nodes : 0;
 }
 
+/* The flow model's threads: the command line's, the scenario's, or one per core but no more than one
+ * per PRR_NODES_PER_THREAD nodes (a smaller network's windows hold too few events to pay for the
+ * threads meeting twice a window). They change how fast a run goes, never its results
+ * (docs/protocol.md#flow-threads). */
+#define PRR_NODES_PER_THREAD 1000
+static uint32_t threads_for(const struct prr_scenario *sc, const struct prr_run_opts *o)
+{
+    if (o->threads)
+        return o->threads;
+    if (sc->threads)
+        return sc->threads;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN), fit = (long)(sc->nodes / PRR_NODES_PER_THREAD);
+    long t = cores < fit ? cores : fit;
+    return t < 1 ? 1 : t > (long)PRNET_MAX_THREADS ? PRNET_MAX_THREADS : (uint32_t)t;
+}
+
 static double peak_rss_mb(void)
 {
     struct rusage ru;
@@ -435,7 +451,8 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
     }
     struct prnet_desc d = {.n_nodes = s->w.n, .node_region = s->w.topo.region, .n_regions = (uint32_t)sc->n_regions,
                            .up_bps = up, .down_bps = down, .latency_s = lat, .jitter = sc->jitter, .loss = sc->loss,
-                           .n_edges = s->w.topo.n_edges, .edges = s->w.topo.edges, .seed = sc->seed};
+                           .n_edges = s->w.topo.n_edges, .edges = s->w.topo.edges, .seed = sc->seed,
+                           .threads = threads_for(sc, o)};
     struct prnet_callbacks cb = {.ctx = &s->m, .event = prr_metrics_event};
     int created = s->ops->create(&d, &sc->model, init, &cb, &s->net, err, errlen);
     free(up), free(down), free(lat), free(init);
@@ -517,6 +534,7 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
     struct prr_report rep = {.sc = sc, .net = s->net, .ops = s->ops, .m = &s->m, .role = s->w.role,
                              .topo = &s->w.topo, .attacker_of = s->w.attacker_of,
                              .wallet_rate = s->w.wallet_rate, .wall_s = wall,
+                             .threads = strcmp(sc->network, "flow") ? 1 : threads_for(sc, o),
                              .peak_rss_mb = peak_rss_mb(), .command = o->command};
     if (prr_report_write(&rep, outdir, err, errlen))
         goto out;

@@ -18,6 +18,7 @@ struct prr_run_opts {
     const char *command; /* for run.json */
     bool progress;       /* on stderr */
     bool quiet;          /* no result lines on stdout */
+    uint32_t threads;    /* the flow model's threads, over network.threads; 0: that, or the machine's cores */
 };
 
 /* Check what can be checked without simulating: the network model exists, the topology can be built. */

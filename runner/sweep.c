@@ -417,7 +417,9 @@ int prr_sweep_run_point(const struct prr_source *src, const struct prr_scenario 
             prr_scenario_free(&sc);
             return PRR_EXIT_INTERNAL;
         }
-        struct prr_run_opts ro = {.outdir = NULL, .command = command, .progress = false, .quiet = true};
+        /* A sweep runs its points side by side: one thread each, unless the scenario asks for more. */
+        struct prr_run_opts ro = {.outdir = NULL, .command = command, .progress = false, .quiet = true,
+                                  .threads = sc.threads ? sc.threads : 1};
         rc = prr_sim_run(&sc, &ro, err, sizeof err);
         prr_scenario_free(&sc);
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up and run powrelay's tests: install the Debian packages, build, run CTest; then the same code
 # under AddressSanitizer + UndefinedBehaviorSanitizer (unit, flow, end-to-end and fuzz-corpus tests),
-# and one small scenario under valgrind (no memory errors, no definite leaks).
+# the threaded flow model under ThreadSanitizer, and one small scenario under valgrind (no memory errors,
+# no definite leaks).
 # Usage: scripts/test.sh            (from the repository root or anywhere)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +19,11 @@ echo "== under AddressSanitizer and UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOWRELAY_SANITIZE=ON -DPOWRELAY_MPI=AUTO -DPOWRELAY_NS3=OFF
 cmake --build build-asan -j "$jobs"
 ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'unit|flow|e2e|fuzz|build' -LE 'slow|bench'
+
+echo "== under ThreadSanitizer (the flow model's threads: same bytes for 1, 2, 3 and 8, and no data race)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOWRELAY_TSAN=ON -DPOWRELAY_MPI=OFF -DPOWRELAY_NS3=OFF
+cmake --build build-tsan -j "$jobs"
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R '^(e2e\.threads|flow\.)'
 
 echo "== under valgrind"
 out=$(mktemp -d)

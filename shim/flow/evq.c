@@ -154,9 +154,9 @@ static int place(struct prf_evq *q, const struct prf_ev *ev)
     return heap_push(&q->far, ev, 4);
 }
 
-int prf_evq_push(struct prf_evq *q, int64_t t, uint32_t type, uint32_t idx, uint32_t node)
+int prf_evq_push(struct prf_evq *q, int64_t t, uint64_t key, uint32_t type, uint32_t idx, uint32_t node)
 {
-    struct prf_ev ev = {.t = t, .seq = q->seq++ << 2 | (type & 3u), .idx = idx, .node = node};
+    struct prf_ev ev = {.t = t, .seq = key << 2 | (type & 3u), .idx = idx, .node = node};
     if (place(q, &ev))
         return -1;
     q->len++;
@@ -179,11 +179,9 @@ static uint32_t next_nonempty(const struct prf_evq *q)
 /* ---- sorting a bucket ---- */
 
 /* Two passes of a least-significant-digit radix sort on the event's offset in its bucket, without the
- * unpredictable branches that make a heap's pops slow. It is stable, so events at the same instant keep
- * the order they were appended in, which is their scheduling order: a bucket receives pushes in sequence
- * order, and far-heap events as soon as the ring reaches their time, before anything there can be pushed
- * after them (put-backs never go to a bucket: they belong to the current one, which has the late heap).
- * Small buckets take an insertion sort instead of clearing the counters. */
+ * unpredictable branches that make a heap's pops slow; then events at the same instant (rare: a run of
+ * one nearly always) are put in key order by an insertion sort, which on nearly sorted input is one
+ * comparison per event. Small buckets take the insertion sort alone instead of clearing the counters. */
 #define RADIX_BITS ((BUCKET_SHIFT + 1) / 2)
 #define RADIX (1u << RADIX_BITS)
 _Static_assert(2 * RADIX_BITS >= BUCKET_SHIFT, "two radix passes cover a bucket's offsets");
@@ -226,6 +224,7 @@ static void sort_bucket(struct prf_ev *a, struct prf_ev *tmp, size_t n, int64_t 
         tmp[lo[(uint32_t)(a[i].t - base) & (RADIX - 1)]++] = a[i];
     for (size_t i = 0; i < n; i++)
         a[hi[(uint32_t)(tmp[i].t - base) >> RADIX_BITS]++] = tmp[i];
+    insertion_sort(a, n); /* ties by key */
 }
 
 /* Room for n events in the sorted array (and the sort's second buffer). */
@@ -352,13 +351,13 @@ int prf_evq_pop(struct prf_evq *q, struct prf_ev *out)
 
 /* ---- the lookahead window ---- */
 
-int prf_lookahead_fill(struct prf_lookahead *la, struct prf_evq *q, int64_t until,
+int prf_lookahead_fill(struct prf_lookahead *la, struct prf_evq *q, const struct prf_ev *bound,
                        void (*hint)(void *ctx, const struct prf_ev *ev), void *ctx)
 {
     while (la->n < PRF_LOOKAHEAD) {
         const struct prf_ev *top;
         int rc = prf_evq_peek(q, &top);
-        if (rc == PRF_EVQ_EMPTY || (rc == PRF_EVQ_OK && top->t > until))
+        if (rc == PRF_EVQ_EMPTY || (rc == PRF_EVQ_OK && !before(top, bound)))
             return PRF_EVQ_OK;
         if (rc != PRF_EVQ_OK)
             return rc;

@@ -1,6 +1,7 @@
-/* The flow model's event queue: events come out in exact (time, sequence) order, the sequence being
- * taken at push, so events at the same instant leave in the order they were scheduled and runs are
- * deterministic.
+/* The flow model's event queue: events come out in exact (time, key) order. The key is the caller's
+ * (flow.c: the node the event is for, then that node's own count of events scheduled), so events at
+ * the same instant leave in an order set by the simulation alone, whichever queue or thread they were
+ * scheduled from (docs/protocol.md#flow-order). Keys must be unique.
  *
  * A calendar queue: a ring of buckets of 2^BUCKET_SHIFT ns (262 us) covering the next ~2 s (where almost every
  * event of a network simulation falls: latencies, serialisation, short timers), and a 4-ary heap for
@@ -17,7 +18,7 @@
 
 struct prf_ev {
     int64_t t;
-    uint64_t seq;  /* scheduling order (62 bits) and type (2 bits): compared as one */
+    uint64_t seq;  /* the key (62 bits) and type (2 bits): compared as one */
     uint32_t idx;
     uint32_t node; /* the node it concerns, so the loop can prefetch its state */
 };
@@ -57,7 +58,6 @@ struct prf_evq {
     struct prf_heap late; /* events for the current bucket scheduled after it was sorted, and put-backs */
     struct prf_heap far;  /* beyond the ring (4-ary heap) */
     size_t len;
-    uint64_t seq;
 };
 
 /* Every allocation of the queue goes through this (realloc by default): tests make it fail. */
@@ -70,8 +70,10 @@ enum { PRF_EVQ_OK = 0, PRF_EVQ_EMPTY = 1, PRF_EVQ_NOMEM = -1 };
 
 int prf_evq_init(struct prf_evq *q);
 void prf_evq_free(struct prf_evq *q);
-/* t must not be earlier than the last event popped. 0, or -1 when out of memory. */
-int prf_evq_push(struct prf_evq *q, int64_t t, uint32_t type, uint32_t idx, uint32_t node);
+#define PRF_KEY_MAX ((UINT64_C(1) << 62) - 1)
+/* t must not be earlier than the last event popped; key <= PRF_KEY_MAX, unique among the queue's events.
+ * 0, or -1 when out of memory. */
+int prf_evq_push(struct prf_evq *q, int64_t t, uint64_t key, uint32_t type, uint32_t idx, uint32_t node);
 /* The next event without removing it (*out, valid until the next call on the queue). */
 int prf_evq_peek(struct prf_evq *q, const struct prf_ev **out);
 int prf_evq_pop(struct prf_evq *q, struct prf_ev *out);
@@ -92,9 +94,9 @@ struct prf_lookahead {
     struct prf_ev ev[PRF_LOOKAHEAD];
     int n;
 };
-/* Pop events due at or before `until` into the window until it is full, calling hint (if any) on each
- * as it enters. PRF_EVQ_OK or PRF_EVQ_NOMEM. */
-int prf_lookahead_fill(struct prf_lookahead *la, struct prf_evq *q, int64_t until,
+/* Pop events that come before `bound` (compared as prf_ev_before) into the window until it is full,
+ * calling hint (if any) on each as it enters. PRF_EVQ_OK or PRF_EVQ_NOMEM. */
+int prf_lookahead_fill(struct prf_lookahead *la, struct prf_evq *q, const struct prf_ev *bound,
                        void (*hint)(void *ctx, const struct prf_ev *ev), void *ctx);
 /* The window's first event, taken out; false when the window is empty. */
 bool prf_lookahead_take(struct prf_lookahead *la, struct prf_ev *out);

@@ -16,11 +16,14 @@
  * recycled (a stack of free indices), and a message record keeps a small byte buffer, so the hot path
  * allocates only for large batches once the run has warmed up. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "barrier.h"
 #include "evq.h"
+#include "partition.h"
 #include "partstat.h"
 #include "tcp.h"
 #include "powrelay/hints.h"
@@ -29,8 +32,20 @@
 
 #define NONE UINT32_MAX
 #define FLOW_RNG_STREAM 0x666c6f77ull /* "flow": the network's own draws */
+#define LOSS_RNG_STREAM (0x6c6f7373ull << 32) /* "loss", + the sending node: beyond the model's node streams */
 
 enum ev_type { EV_TIMER = 1, EV_DELIVER, EV_CALL }; /* fits the event's 2 type bits */
+
+/* An event's key (docs/protocol.md#flow-order): the node it was scheduled for or by (a message: its
+ * sender; a timer: its node; a runner's call: RUNNER, after every node), then that node's own count of
+ * the events it has scheduled. Simultaneous events are ordered by key, which the simulation alone
+ * decides, so any number of threads gives the same order. */
+#define COUNT_BITS 40
+#define RUNNER ((1u << (62 - COUNT_BITS)) - 1) /* 22 bits of node: up to 4,194,302 nodes */
+static inline uint64_t key_of(uint32_t origin, uint64_t count)
+{
+    return (uint64_t)origin << COUNT_BITS | (count & ((UINT64_C(1) << COUNT_BITS) - 1));
+}
 
 #define INLINE_BYTES 40 /* answers (up to two), MINDIFFs and single transactions fit in the record */
 /* A record keeps its buffer for the next message only up to this size (a batch of ~30 transactions):
@@ -61,8 +76,9 @@ struct msgchunk {
     struct msgbuf *buf; /* allocated when one of the chunk's records first carries a larger message */
 };
 
-/* A connection seen from its sender; a node's connections are contiguous and sorted by peer, so the
- * lookup on the send path and the fields it then needs share cache lines. */
+/* A connection seen from its sender, who alone reads and writes it (so a thread owns its nodes'
+ * connections); a node's connections are contiguous and sorted by peer, so the lookup on the send path
+ * and the fields it then needs share cache lines. */
 struct conn {
     uint32_t to;
     uint32_t rev;        /* the same connection seen from the other end */
@@ -71,6 +87,8 @@ struct conn {
     double down_bps;     /* the receiver's downlink, so that sending need not touch the receiver */
 };
 
+/* A node's links: the uplink is written only when it sends, the downlink only when it receives, both
+ * by the thread that owns the node. */
 struct fnode {
     struct pr_node *pr;
     double up_bps, down_bps;
@@ -78,7 +96,6 @@ struct fnode {
     uint32_t conn_begin, conn_end; /* its outgoing connections in net->conns */
     uint64_t bytes_in, bytes_out;
 };
-
 
 struct timer {
     uint32_t node, kind;
@@ -94,23 +111,46 @@ struct call {
     uint32_t next_free;
 };
 
-struct prnet {
-    struct pr_host host;
-    struct prnet_callbacks cb;
-    const struct pr_config *cfg;
-    struct pr_rng rng;
-    double loss;
-    struct prf_tcp *tcp; /* per connection, when loss > 0 */
-    uint8_t *fails;      /* a message's per-segment loss draws */
-    uint32_t cap_fails;
-    int64_t now;
-    bool started;
+/* A message to a node of another partition, waiting in its sender's outbox for the window's end: the
+ * record, then its bytes (rounded up to 8). */
+struct xmsg {
+    int64_t t;
+    uint64_t key;
+    uint32_t to, from, conn, rev, len, pad;
+};
 
-    uint32_t n_nodes;
-    struct fnode *nodes;
-    struct pr_node **prs; /* nodes[i].pr again, dense, so the loop can prefetch a node's state at once */
-    struct conn *conns;
-    uint32_t n_conns;
+struct outbox {
+    uint8_t *p;
+    size_t len, cap;
+};
+
+/* The model's events a partition reported in a window, each tagged with the event being handled, so
+ * that the partitions' logs merge into the order one thread would have reported them in. */
+struct logent {
+    int64_t t;
+    uint64_t seq;
+    struct pr_event ev;
+    size_t ids_at; /* ev.ids copied into the log's ids */
+};
+
+struct evlog {
+    struct logent *e;
+    size_t n, cap, pos;
+    uint64_t *ids;
+    size_t n_ids, cap_ids;
+};
+
+/* A partition: some of the nodes, their events, message and timer records, handled by one thread
+ * (docs/protocol.md#flow-threads). Everything here is its thread's alone during a window. */
+struct part {
+    _Alignas(64) struct prnet *net;
+    uint32_t id;
+    struct pr_host host; /* its nodes' host table: ctx is the partition */
+    int64_t now;
+    int64_t cur_t;   /* the event being handled: what its logged events are tagged with */
+    uint64_t cur_seq;
+    bool logging;    /* in a parallel window: the model's events go to the log */
+    struct prf_evq q;
 
     struct msgchunk *msg_chunks; /* records in fixed chunks: their addresses (and inline bytes) never move */
     uint32_t n_msgs, n_chunks, cap_chunks;
@@ -120,14 +160,55 @@ struct prnet {
     uint32_t *free_msgs, n_free_msgs;
     struct timer *timers;
     uint32_t n_timers, cap_timers, free_timer;
-    struct call *calls;
-    uint32_t n_calls, cap_calls, free_call;
 
     /* While a message is being received: its connection back, so the answer skips the lookup. */
     uint32_t reply_from, reply_to, reply_conn;
+    uint8_t *fails; /* a message's per-segment loss draws */
+    uint32_t cap_fails;
 
-    struct prf_evq q;
+    struct outbox *out[2]; /* per window parity, per destination partition */
+    int64_t out_min[2];    /* the earliest message in out[parity] */
+    struct evlog log;
     struct prnet_stats stats;
+    bool oom;
+    pthread_t thread;
+};
+
+struct prnet {
+    struct prnet_callbacks cb;
+    const struct pr_config *cfg;
+    double loss;
+    struct prf_tcp *tcp;       /* per connection, when loss > 0 */
+    struct pr_rng *loss_rng;   /* per sending node, when loss > 0 */
+    int64_t now;
+    bool started;
+
+    uint32_t n_nodes;
+    struct fnode *nodes;
+    struct pr_node **prs; /* nodes[i].pr again, dense, so the loop can prefetch a node's state at once */
+    uint8_t *part_of;
+    uint64_t *count;      /* per node: the events it has scheduled (its keys' second half) */
+    struct conn *conns;
+    uint32_t n_conns;
+
+    struct part *parts;
+    uint32_t n_parts;
+    int64_t window_ns;    /* the smallest latency between two partitions */
+    struct prf_ev bound;  /* the window being run: events before it */
+    int wpar;             /* the outboxes' parity being written */
+    int drain;            /* the parity the window starts by taking in */
+
+    /* The runner's calls: handled by the calling thread between windows, with every partition idle. */
+    struct call *calls;
+    uint32_t n_calls, cap_calls, free_call;
+    struct prf_evq callq;
+    uint64_t call_count;
+    uint64_t call_events;
+
+    struct prf_barrier start, done;
+    uint32_t n_threads_up;
+    bool barriers_ready; /* the workers (as many as started) wait at `start` */
+    bool quit;
     bool oom;
     /* POWRELAY_PARTSTAT=FILE: partition statistics for docs/scaling.md, written at the end */
     struct prf_partstat *ps;
@@ -147,29 +228,44 @@ static int grow(void **arr, uint32_t *cap, size_t elem)
     return 0;
 }
 
+static int reserve(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 256;
+    while (c < need)
+        c *= 2;
+    void *p = realloc(*arr, elem * c);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
+
 #define CHUNK_SHIFT 12
 #define CHUNK (1u << CHUNK_SHIFT)
 
-static inline struct msg *msg_at(const struct prnet *net, uint32_t i)
+static inline struct msg *msg_at(const struct part *p, uint32_t i)
 {
-    return &net->msg_chunks[i >> CHUNK_SHIFT].rec[i & (CHUNK - 1)];
+    return &p->msg_chunks[i >> CHUNK_SHIFT].rec[i & (CHUNK - 1)];
 }
 
-static inline struct msgbuf *msgbuf_at(const struct prnet *net, uint32_t i)
+static inline struct msgbuf *msgbuf_at(const struct part *p, uint32_t i)
 {
-    return &net->msg_chunks[i >> CHUNK_SHIFT].buf[i & (CHUNK - 1)];
+    return &p->msg_chunks[i >> CHUNK_SHIFT].buf[i & (CHUNK - 1)];
 }
 
-static inline uint8_t *msg_bytes(const struct prnet *net, uint32_t i)
+static inline uint8_t *msg_bytes(const struct part *p, uint32_t i)
 {
-    struct msg *m = msg_at(net, i);
-    return m->len <= INLINE_BYTES ? m->inline_bytes : msgbuf_at(net, i)->p;
+    struct msg *m = msg_at(p, i);
+    return m->len <= INLINE_BYTES ? m->inline_bytes : msgbuf_at(p, i)->p;
 }
 
 /* Make record i's buffer hold len bytes. False when out of memory. */
-static bool msg_buffer(struct prnet *net, uint32_t i, size_t len)
+static bool msg_buffer(struct part *p, uint32_t i, size_t len)
 {
-    struct msgbuf **chunk = &net->msg_chunks[i >> CHUNK_SHIFT].buf;
+    struct msgbuf **chunk = &p->msg_chunks[i >> CHUNK_SHIFT].buf;
     if (!*chunk && !(*chunk = calloc(CHUNK, sizeof **chunk)))
         return false;
     struct msgbuf *mb = &(*chunk)[i & (CHUNK - 1)];
@@ -184,45 +280,45 @@ static bool msg_buffer(struct prnet *net, uint32_t i, size_t len)
     return true;
 }
 
-static uint32_t msg_alloc(struct prnet *net, size_t len)
+static uint32_t msg_alloc(struct part *p, size_t len)
 {
     uint32_t i;
-    if (net->n_free_msgs) {
-        i = net->free_msgs[--net->n_free_msgs];
-        if (net->n_free_msgs)
-            __builtin_prefetch(msg_at(net, net->free_msgs[net->n_free_msgs - 1])); /* the next send's */
+    if (p->n_free_msgs) {
+        i = p->free_msgs[--p->n_free_msgs];
+        if (p->n_free_msgs)
+            __builtin_prefetch(msg_at(p, p->free_msgs[p->n_free_msgs - 1])); /* the next send's */
     } else {
-        if (net->n_msgs == net->n_chunks * CHUNK) {
-            if (net->n_chunks == net->cap_chunks &&
-                grow((void **)&net->msg_chunks, &net->cap_chunks, sizeof *net->msg_chunks))
+        if (p->n_msgs == p->n_chunks * CHUNK) {
+            if (p->n_chunks == p->cap_chunks &&
+                grow((void **)&p->msg_chunks, &p->cap_chunks, sizeof *p->msg_chunks))
                 return NONE;
-            uint32_t *stack = realloc(net->free_msgs, sizeof *stack * (net->n_chunks + 1) * CHUNK);
+            uint32_t *stack = realloc(p->free_msgs, sizeof *stack * (p->n_chunks + 1) * CHUNK);
             if (!stack)
                 return NONE;
-            net->free_msgs = stack;
+            p->free_msgs = stack;
             struct msg *chunk = aligned_alloc(64, CHUNK * sizeof *chunk);
             if (!chunk)
                 return NONE;
             memset(chunk, 0, CHUNK * sizeof *chunk);
-            net->msg_chunks[net->n_chunks++] = (struct msgchunk){.rec = chunk, .buf = NULL};
+            p->msg_chunks[p->n_chunks++] = (struct msgchunk){.rec = chunk, .buf = NULL};
         }
-        i = net->n_msgs++;
+        i = p->n_msgs++;
     }
-    struct msg *m = msg_at(net, i);
-    if (len > INLINE_BYTES && !msg_buffer(net, i, len)) {
-        net->free_msgs[net->n_free_msgs++] = i;
+    struct msg *m = msg_at(p, i);
+    if (len > INLINE_BYTES && !msg_buffer(p, i, len)) {
+        p->free_msgs[p->n_free_msgs++] = i;
         return NONE;
     }
     m->len = (uint32_t)len;
     return i;
 }
 
-static void msg_free(struct prnet *net, uint32_t i) { net->free_msgs[net->n_free_msgs++] = i; }
+static void msg_free(struct part *p, uint32_t i) { p->free_msgs[p->n_free_msgs++] = i; }
 
-static void push(struct prnet *net, int64_t t, uint32_t type, uint32_t idx, uint32_t node)
+static void push(struct part *p, int64_t t, uint64_t key, uint32_t type, uint32_t idx, uint32_t node)
 {
-    if (prf_evq_push(&net->q, t, type, idx, node) != 0)
-        net->oom = true;
+    if (prf_evq_push(&p->q, t, key, type, idx, node) != 0)
+        p->oom = true;
 }
 
 /* Bytes a message occupies on an access link: framing, payload and per-segment TCP/IP headers. */
@@ -236,30 +332,32 @@ static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((do
 
 /* Loss: each segment and the message's final ACK cross two access links; tcp.c turns the draws into
  * the delay TCP's recovery adds (docs/protocol.md#network). The connection's round trip is twice its
- * latency. */
-static int64_t loss_delay(struct prnet *net, uint32_t c, int64_t sent, uint64_t wire, int64_t latency_ns)
+ * latency. The draws come from the sender's own stream, so no other node's traffic shifts them. */
+static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t latency_ns)
 {
+    struct prnet *net = p->net;
     if (net->loss <= 0)
         return 0;
-    double p = 1 - (1 - net->loss) * (1 - net->loss);
+    struct pr_rng *rng = &net->loss_rng[from];
+    double pl = 1 - (1 - net->loss) * (1 - net->loss);
     uint64_t segments = (wire + PRNET_MSS - 1) / PRNET_MSS;
-    if (segments > net->cap_fails) {
-        uint8_t *f = realloc(net->fails, segments);
+    if (segments > p->cap_fails) {
+        uint8_t *f = realloc(p->fails, segments);
         if (!f) {
-            net->oom = true;
+            p->oom = true;
             return 0;
         }
-        net->fails = f;
-        net->cap_fails = (uint32_t)segments;
+        p->fails = f;
+        p->cap_fails = (uint32_t)segments;
     }
     for (uint64_t s = 0; s < segments; s++) {
         uint8_t fails = 0;
-        while (pr_rng_uniform(&net->rng) < p && fails < 16)
+        while (pr_rng_uniform(rng) < pl && fails < 16)
             fails++;
-        net->fails[s] = fails;
+        p->fails[s] = fails;
     }
-    bool ack_lost = pr_rng_uniform(&net->rng) < p;
-    return prf_tcp_message(&net->tcp[c], sent, (uint32_t)segments, net->fails, ack_lost, 2 * latency_ns);
+    bool ack_lost = pr_rng_uniform(rng) < pl;
+    return prf_tcp_message(&net->tcp[c], sent, (uint32_t)segments, p->fails, ack_lost, 2 * latency_ns);
 }
 
 static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)
@@ -271,131 +369,231 @@ static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)
     return NONE;
 }
 
-/* ---- the host table ---- */
+/* ---- messages between partitions ---- */
 
-static int64_t host_now(void *ctx) { return ((struct prnet *)ctx)->now; }
+#define XMSG_BYTES(len) (sizeof(struct xmsg) + (((size_t)(len) + 7) & ~(size_t)7))
+
+static void outbox_put(struct part *p, uint32_t dest, const struct xmsg *x, const uint8_t *bytes)
+{
+    struct outbox *o = &p->out[p->net->wpar][dest];
+    size_t need = XMSG_BYTES(x->len);
+    if (reserve((void **)&o->p, &o->cap, o->len + need, 1)) {
+        p->oom = true;
+        return;
+    }
+    memcpy(o->p + o->len, x, sizeof *x);
+    memcpy(o->p + o->len + sizeof *x, bytes, x->len);
+    o->len += need;
+    int64_t *min = &p->out_min[p->net->wpar];
+    if (x->t < *min)
+        *min = x->t;
+}
+
+/* A message record for each message another partition sent to ours, queued at its time. */
+static void outbox_take(struct part *p, struct outbox *o)
+{
+    for (size_t at = 0; at < o->len;) {
+        struct xmsg x;
+        memcpy(&x, o->p + at, sizeof x);
+        uint32_t mi = msg_alloc(p, x.len);
+        if (mi == NONE) {
+            p->oom = true;
+            return;
+        }
+        struct msg *m = msg_at(p, mi);
+        const uint8_t *bytes = o->p + at + sizeof x;
+        memcpy(msg_bytes(p, mi), bytes, x.len);
+        if (x.len > INLINE_BYTES)
+            memcpy(m->inline_bytes, bytes, INLINE_BYTES);
+        m->conn = x.conn;
+        m->from = x.from;
+        m->rev = x.rev;
+        m->pad = x.pad;
+        m->queued = false;
+        push(p, x.t, x.key, EV_DELIVER, mi, x.to);
+        at += XMSG_BYTES(x.len);
+    }
+    o->len = 0;
+}
+
+/* ---- the host table (ctx: the node's partition) ---- */
+
+static int64_t host_now(void *ctx) { return ((struct part *)ctx)->now; }
 
 static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *bytes, size_t len, uint32_t pad)
 {
-    struct prnet *net = ctx;
+    struct part *p = ctx;
+    struct prnet *net = p->net;
     if (from >= net->n_nodes || to >= net->n_nodes)
         return;
-    uint32_t c = from == net->reply_from && to == net->reply_to ? net->reply_conn : find_conn(net, from, to);
+    uint32_t c = from == p->reply_from && to == p->reply_to ? p->reply_conn : find_conn(net, from, to);
     if (c == NONE)
         return; /* not connected: the model only sends to peers, so this is a host bug guard */
-    uint32_t mi = msg_alloc(net, len);
-    if (mi == NONE) {
-        net->oom = true;
-        return;
-    }
-    struct msg *m = msg_at(net, mi);
-    memcpy(msg_bytes(net, mi), bytes, len);
-    if (len > INLINE_BYTES) /* its head in the record too: the hint then needs no read of the buffer */
-        memcpy(m->inline_bytes, bytes, INLINE_BYTES);
-    m->pad = pad;
     struct fnode *src = &net->nodes[from];
     struct conn *cn = &net->conns[c];
-    m->conn = c;
-    m->from = from;
-    m->rev = cn->rev;
     uint64_t wire = (uint64_t)len + pad + PRNET_FRAME_BYTES, on_link = link_bytes(wire);
-    int64_t start = src->up_free > net->now ? src->up_free : net->now;
+    int64_t start = src->up_free > p->now ? src->up_free : p->now;
     int64_t sent = start + tx_time_ns(on_link, src->up_bps);
     src->up_free = sent;
     src->bytes_out += wire;
-    int64_t arrival = sent + cn->latency_ns + loss_delay(net, c, sent, wire, cn->latency_ns);
+    int64_t arrival = sent + cn->latency_ns + loss_delay(p, from, c, sent, wire, cn->latency_ns);
     if (net->ps)
         prf_partstat_message(net->ps, from, to, wire);
-    m->queued = false;
     int64_t finish = arrival + tx_time_ns(on_link, cn->down_bps);
     if (finish < cn->last_finish)
         finish = cn->last_finish; /* TCP delivers in order */
     cn->last_finish = finish;
-    push(net, finish, EV_DELIVER, mi, to);
+    uint64_t key = key_of(from, net->count[from]++);
+    uint32_t dest = net->part_of[to];
+    if (dest != p->id) {
+        struct xmsg x = {.t = finish, .key = key, .to = to, .from = from, .conn = c, .rev = cn->rev,
+                         .len = (uint32_t)len, .pad = pad};
+        outbox_put(p, dest, &x, bytes);
+        return;
+    }
+    uint32_t mi = msg_alloc(p, len);
+    if (mi == NONE) {
+        p->oom = true;
+        return;
+    }
+    struct msg *m = msg_at(p, mi);
+    memcpy(msg_bytes(p, mi), bytes, len);
+    if (len > INLINE_BYTES) /* its head in the record too: the hint then needs no read of the buffer */
+        memcpy(m->inline_bytes, bytes, INLINE_BYTES);
+    m->pad = pad;
+    m->conn = c;
+    m->from = from;
+    m->rev = cn->rev;
+    m->queued = false;
+    push(p, finish, key, EV_DELIVER, mi, to);
 }
 
 static uint64_t host_set_timer(void *ctx, uint32_t node, int64_t delay_ns, uint32_t kind, uint64_t arg)
 {
-    struct prnet *net = ctx;
+    struct part *p = ctx;
     uint32_t i;
-    if (net->free_timer != NONE) {
-        i = net->free_timer;
-        net->free_timer = net->timers[i].next_free;
+    if (p->free_timer != NONE) {
+        i = p->free_timer;
+        p->free_timer = p->timers[i].next_free;
     } else {
-        if (net->n_timers == net->cap_timers && grow((void **)&net->timers, &net->cap_timers, sizeof *net->timers)) {
-            net->oom = true;
+        if (p->n_timers == p->cap_timers && grow((void **)&p->timers, &p->cap_timers, sizeof *p->timers)) {
+            p->oom = true;
             return 0;
         }
-        i = net->n_timers++;
-        net->timers[i].gen = 0;
+        i = p->n_timers++;
+        p->timers[i].gen = 0;
     }
-    struct timer *t = &net->timers[i];
+    struct timer *t = &p->timers[i];
     t->node = node;
     t->kind = kind;
     t->arg = arg;
     t->gen++;
     t->next_free = NONE;
-    push(net, net->now + (delay_ns > 0 ? delay_ns : 0), EV_TIMER, i, node);
+    push(p, p->now + (delay_ns > 0 ? delay_ns : 0), key_of(node, p->net->count[node]++), EV_TIMER, i, node);
     return (uint64_t)t->gen << 32 | (i + 1);
 }
 
-static void timer_release(struct prnet *net, uint32_t i)
+static void timer_release(struct part *p, uint32_t i)
 {
-    net->timers[i].gen++; /* stale handles no longer match */
-    net->timers[i].next_free = net->free_timer;
-    net->free_timer = i;
+    p->timers[i].gen++; /* stale handles no longer match */
+    p->timers[i].next_free = p->free_timer;
+    p->free_timer = i;
 }
 
 static void host_cancel(void *ctx, uint32_t node, uint64_t handle)
 {
-    struct prnet *net = ctx;
+    struct part *p = ctx;
     (void)node;
     uint32_t i = (uint32_t)(handle & 0xffffffffu);
-    if (i == 0 || i > net->n_timers)
+    if (i == 0 || i > p->n_timers)
         return;
-    struct timer *t = &net->timers[i - 1];
+    struct timer *t = &p->timers[i - 1];
     if (t->gen == (uint32_t)(handle >> 32) && t->next_free == NONE)
         t->kind = 0; /* cancelled: its queue entry is dropped when it comes up */
 }
 
+static void log_event(struct part *p, const struct pr_event *ev)
+{
+    struct evlog *lg = &p->log;
+    if (reserve((void **)&lg->e, &lg->cap, lg->n + 1, sizeof *lg->e) ||
+        reserve((void **)&lg->ids, &lg->cap_ids, lg->n_ids + ev->n_ids, sizeof *lg->ids)) {
+        p->oom = true;
+        return;
+    }
+    struct logent *e = &lg->e[lg->n++];
+    *e = (struct logent){.t = p->cur_t, .seq = p->cur_seq, .ev = *ev, .ids_at = lg->n_ids};
+    if (ev->n_ids)
+        memcpy(lg->ids + lg->n_ids, ev->ids, sizeof *ev->ids * ev->n_ids);
+    lg->n_ids += ev->n_ids;
+}
+
 static void host_event(void *ctx, const struct pr_event *ev)
 {
-    struct prnet *net = ctx;
-    if (net->cb.event)
-        net->cb.event(net->cb.ctx, ev);
+    struct part *p = ctx;
+    if (p->logging)
+        log_event(p, ev);
+    else if (p->net->cb.event)
+        p->net->cb.event(p->net->cb.ctx, ev);
+}
+
+/* After a parallel window: the partitions' events to the runner, in the order of the events that
+ * reported them, as one thread would have reported them. */
+static void merge_logs(struct prnet *net)
+{
+    for (;;) {
+        struct evlog *best = NULL;
+        for (uint32_t k = 0; k < net->n_parts; k++) {
+            struct evlog *lg = &net->parts[k].log;
+            if (lg->pos == lg->n)
+                continue;
+            const struct logent *e = &lg->e[lg->pos], *b = best ? &best->e[best->pos] : NULL;
+            if (!b || e->t < b->t || (e->t == b->t && e->seq < b->seq))
+                best = lg;
+        }
+        if (!best)
+            break;
+        struct logent *e = &best->e[best->pos++];
+        if (e->ev.n_ids)
+            e->ev.ids = best->ids + e->ids_at;
+        if (net->cb.event)
+            net->cb.event(net->cb.ctx, &e->ev);
+    }
+    for (uint32_t k = 0; k < net->n_parts; k++)
+        net->parts[k].log.n = net->parts[k].log.pos = net->parts[k].log.n_ids = 0;
 }
 
 /* ---- events ---- */
 
-static void on_deliver(struct prnet *net, uint32_t mi, uint32_t to)
+static void on_deliver(struct part *p, const struct prf_ev *ev)
 {
-    struct msg *m = msg_at(net, mi);
+    uint32_t mi = ev->idx, to = ev->node;
+    struct prnet *net = p->net;
+    struct msg *m = msg_at(p, mi);
     struct fnode *n = &net->nodes[to];
     uint64_t wire = (uint64_t)m->len + m->pad + PRNET_FRAME_BYTES;
     if (!m->queued) {
         int64_t ser = tx_time_ns(link_bytes(wire), n->down_bps); /* as host_send() computed it */
-        if (n->down_free > net->now - ser) {
-            /* The downlink was still busy when this message needed it: it queues behind. */
+        if (n->down_free > p->now - ser) {
+            /* The downlink was still busy when this message needed it: it queues behind, keeping its
+             * key. A later message on its connection fires no earlier than this one did, and then
+             * finds the downlink busy at least until this one is through, so the order holds. */
             int64_t t = n->down_free + ser;
             n->down_free = t;
-            struct conn *cn = &net->conns[m->conn];
-            if (t > cn->last_finish)
-                cn->last_finish = t;
             m->queued = true;
-            push(net, t, EV_DELIVER, mi, to);
+            push(p, t, ev->seq >> 2, EV_DELIVER, mi, to);
             return;
         }
     }
-    if (n->down_free < net->now)
-        n->down_free = net->now;
+    if (n->down_free < p->now)
+        n->down_free = p->now;
     n->bytes_in += wire;
-    net->stats.messages++;
-    net->stats.bytes += wire;
+    p->stats.messages++;
+    p->stats.bytes += wire;
     uint32_t len = m->len, pad = m->pad, from = m->from;
     /* While it is received, an answer to its sender takes the connection back without a lookup. */
-    net->reply_from = to;
-    net->reply_to = from;
-    net->reply_conn = m->rev;
+    p->reply_from = to;
+    p->reply_to = from;
+    p->reply_conn = m->rev;
     uint8_t copy[INLINE_BYTES];
     bool small = len <= INLINE_BYTES;
     const uint8_t *bytes = copy;
@@ -404,69 +602,213 @@ static void on_deliver(struct prnet *net, uint32_t mi, uint32_t to)
          * which is in cache, rather than a cold one. A larger message's record (and buffer) stays ours
          * until receive() returns. */
         memcpy(copy, m->inline_bytes, len);
-        msg_free(net, mi);
+        msg_free(p, mi);
     } else {
-        bytes = msgbuf_at(net, mi)->p;
+        bytes = msgbuf_at(p, mi)->p;
     }
     pr_node_receive(n->pr, from, bytes, len, pad);
-    net->reply_from = NONE;
+    p->reply_from = NONE;
     if (!small) {
-        struct msgbuf *mb = msgbuf_at(net, mi);
+        struct msgbuf *mb = msgbuf_at(p, mi);
         if (mb->cap > KEEP_BUFFER_BYTES) {
             free(mb->p);
             *mb = (struct msgbuf){0};
         }
-        msg_free(net, mi);
+        msg_free(p, mi);
     }
 }
 
-static void on_timer(struct prnet *net, uint32_t i)
+static void on_timer(struct part *p, uint32_t i)
 {
-    struct timer t = net->timers[i];
-    timer_release(net, i);
+    struct timer t = p->timers[i];
+    timer_release(p, i);
     if (t.kind != 0)
-        pr_node_timer(net->nodes[t.node].pr, t.kind, t.arg);
+        pr_node_timer(p->net->nodes[t.node].pr, t.kind, t.arg);
 }
 
-static void on_call(struct prnet *net, uint32_t i)
+/* Stage 1 of the prefetch pipeline: an event two ahead of the one being handled. */
+static void prefetch_far(const struct part *p, const struct prf_ev *e)
 {
-    struct call c = net->calls[i];
-    net->calls[i].next_free = net->free_call;
-    net->free_call = i;
-    c.fn(c.arg, c.a);
+    const struct prnet *net = p->net;
+    if (prf_ev_type(e) == EV_DELIVER)
+        __builtin_prefetch(msg_at(p, e->idx));
+    else
+        __builtin_prefetch(&p->timers[e->idx]);
+    __builtin_prefetch(&net->nodes[e->node]); /* its links: delivering checks the downlink */
+    pr_node_prefetch(net->prs[e->node]);
+}
+
+/* Stage 2: the next event, whose record and node are in cache by now: what its handling looks up. */
+static void prefetch_near(const struct part *p, const struct prf_ev *e)
+{
+    const struct prnet *net = p->net;
+    if (prf_ev_type(e) == EV_DELIVER) {
+        const struct msg *m = msg_at(p, e->idx);
+        __builtin_prefetch(&net->conns[m->rev]); /* where the answer goes */
+        pr_node_prefetch_msg(net->prs[e->node], m->inline_bytes, m->len < INLINE_BYTES ? m->len : INLINE_BYTES);
+    } else {
+        const struct timer *t = &p->timers[e->idx];
+        if (t->kind != 0)
+            pr_node_prefetch_timer(net->prs[e->node], t->kind, t->arg);
+    }
+}
+
+static void hint_far(void *ctx, const struct prf_ev *ev) { prefetch_far(ctx, ev); }
+
+/* One partition's share of a window: take in what other partitions sent it, then handle its events
+ * before the window's bound, through the queue's lookahead window (evq.h): an event is popped two events
+ * before it is handled (stage 1 fetches its message or timer record and its node), and one event before,
+ * stage 2 fetches what those point to; on a large network nearly every event touches state nobody
+ * touched for a while. */
+static void part_window(struct part *p, int drain_parity)
+{
+    struct prnet *net = p->net;
+    for (uint32_t k = 0; k < net->n_parts && drain_parity >= 0; k++)
+        outbox_take(p, &net->parts[k].out[drain_parity][p->id]);
+    struct prf_lookahead la = {.n = 0};
+    struct prf_ev ev;
+    for (;;) {
+        if (prf_lookahead_fill(&la, &p->q, &net->bound, hint_far, p) != PRF_EVQ_OK) {
+            p->oom = true;
+            return;
+        }
+        if (!prf_lookahead_take(&la, &ev))
+            break;
+        if (la.n)
+            prefetch_near(p, &la.ev[0]);
+        p->now = ev.t;
+        p->cur_t = ev.t;
+        p->cur_seq = ev.seq;
+        p->stats.events++;
+        if (net->ps)
+            prf_partstat_event(net->ps, ev.t, ev.node);
+        if (prf_ev_type(&ev) == EV_DELIVER)
+            on_deliver(p, &ev);
+        else
+            on_timer(p, ev.idx);
+        if (p->oom || prf_lookahead_settle(&la, &p->q) != PRF_EVQ_OK) {
+            p->oom = true;
+            return;
+        }
+    }
+}
+
+/* ---- threads: each partition but the first has its own, the caller's thread runs the first ---- */
+
+static void *worker(void *arg)
+{
+    struct part *p = arg;
+    struct prnet *net = p->net;
+    for (;;) {
+        prf_barrier_wait(&net->start, 1);
+        if (net->quit)
+            return NULL;
+        part_window(p, net->drain);
+        prf_barrier_wait(&net->done, 1);
+    }
+}
+
+static void run_window(struct prnet *net)
+{
+    if (net->n_parts == 1) {
+        part_window(&net->parts[0], -1);
+        return;
+    }
+    net->drain = net->wpar;
+    net->wpar ^= 1;
+    for (uint32_t k = 0; k < net->n_parts; k++) {
+        net->parts[k].out_min[net->drain] = INT64_MAX;
+        net->parts[k].logging = true;
+    }
+    prf_barrier_wait(&net->start, 1);
+    part_window(&net->parts[0], net->drain);
+    prf_barrier_wait(&net->done, 1);
+    for (uint32_t k = 0; k < net->n_parts; k++)
+        net->parts[k].logging = false;
+    merge_logs(net);
+}
+
+static void stop_threads(struct prnet *net)
+{
+    if (!net->barriers_ready)
+        return;
+    /* the caller stands in for the workers that never started, if some did not */
+    net->quit = true;
+    prf_barrier_wait(&net->start, net->n_parts - net->n_threads_up);
+    for (uint32_t k = 1; k <= net->n_threads_up; k++)
+        pthread_join(net->parts[k].thread, NULL);
+    prf_barrier_destroy(&net->start);
+    prf_barrier_destroy(&net->done);
+    net->barriers_ready = false;
+}
+
+static int start_threads(struct prnet *net)
+{
+    if (prf_barrier_init(&net->start, net->n_parts))
+        return -1;
+    if (prf_barrier_init(&net->done, net->n_parts)) {
+        prf_barrier_destroy(&net->start);
+        return -1;
+    }
+    net->barriers_ready = true;
+    for (uint32_t k = 1; k < net->n_parts; k++) {
+        if (pthread_create(&net->parts[k].thread, NULL, worker, &net->parts[k]))
+            return -1; /* flow_destroy() stops the ones that started */
+        net->n_threads_up = k;
+    }
+    return 0;
 }
 
 /* ---- the prnet_ops ---- */
+
+static void part_free(struct part *p, uint32_t n_parts)
+{
+    for (uint32_t c = 0; c < p->n_chunks; c++) {
+        struct msgchunk *ch = &p->msg_chunks[c];
+        for (uint32_t i = 0; ch->buf && i < CHUNK; i++)
+            free(ch->buf[i].p);
+        free(ch->buf);
+        free(ch->rec);
+    }
+    free(p->msg_chunks);
+    free(p->free_msgs);
+    free(p->timers);
+    free(p->fails);
+    for (int par = 0; par < 2; par++) {
+        for (uint32_t k = 0; p->out[par] && k < n_parts; k++)
+            free(p->out[par][k].p);
+        free(p->out[par]);
+    }
+    free(p->log.e);
+    free(p->log.ids);
+    prf_evq_free(&p->q);
+}
 
 static void flow_destroy(struct prnet *net)
 {
     if (!net)
         return;
+    stop_threads(net);
     if (net->ps) {
         FILE *f = fopen(net->ps_path, "w");
         if (!f || prf_partstat_write(net->ps, f, net->now) || fclose(f))
             fprintf(stderr, "powrelay: POWRELAY_PARTSTAT: cannot write %s\n", net->ps_path);
         prf_partstat_free(net->ps);
     }
-    for (uint32_t i = 0; i < net->n_nodes; i++)
+    for (uint32_t i = 0; net->nodes && i < net->n_nodes; i++)
         pr_node_destroy(net->nodes[i].pr);
-    for (uint32_t c = 0; c < net->n_chunks; c++) {
-        struct msgchunk *ch = &net->msg_chunks[c];
-        for (uint32_t i = 0; ch->buf && i < CHUNK; i++)
-            free(ch->buf[i].p);
-        free(ch->buf);
-        free(ch->rec);
-    }
-    free(net->msg_chunks);
-    free(net->free_msgs);
-    free(net->timers);
+    for (uint32_t k = 0; net->parts && k < net->n_parts; k++)
+        part_free(&net->parts[k], net->n_parts);
+    free(net->parts);
     free(net->calls);
+    prf_evq_free(&net->callq);
     free(net->nodes);
     free(net->prs);
+    free(net->part_of);
+    free(net->count);
     free(net->conns);
     free(net->tcp);
-    free(net->fails);
-    prf_evq_free(&net->q);
+    free(net->loss_rng);
     free(net);
 }
 
@@ -476,9 +818,42 @@ static int cmp_conn(const void *a, const void *b)
     return x->to < y->to ? -1 : x->to > y->to;
 }
 
+static int part_init(struct prnet *net, struct part *p, uint32_t id)
+{
+    p->net = net;
+    p->id = id;
+    p->free_timer = NONE;
+    p->reply_from = NONE;
+    p->out_min[0] = p->out_min[1] = INT64_MAX;
+    p->host = (struct pr_host){.version = PR_HOST_VERSION, .ctx = p, .now_ns = host_now, .send = host_send,
+                               .set_timer = host_set_timer, .cancel_timer = host_cancel, .event = host_event};
+    if (prf_evq_init(&p->q))
+        return -1;
+    for (int par = 0; par < 2 && net->n_parts > 1; par++)
+        if (!(p->out[par] = calloc(net->n_parts, sizeof *p->out[par])))
+            return -1;
+    return 0;
+}
+
+/* How many partitions: the threads asked for, no more than the nodes, one when counting partitions
+ * (POWRELAY_PARTSTAT, which cuts its own). */
+static uint32_t parts_for(const struct prnet_desc *d, bool counting)
+{
+    uint32_t p = d->threads ? d->threads : 1;
+    if (p > d->n_nodes)
+        p = d->n_nodes ? d->n_nodes : 1;
+    if (p > PRNET_MAX_THREADS)
+        p = PRNET_MAX_THREADS;
+    return counting ? 1 : p;
+}
+
 static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, const struct prnet_node_init *init,
                        const struct prnet_callbacks *cb, struct prnet **out, char *err, size_t errlen)
 {
+    if (d->n_nodes >= RUNNER) {
+        snprintf(err, errlen, "the flow model takes at most %u nodes", RUNNER - 1);
+        return -1;
+    }
     struct prnet *net = calloc(1, sizeof *net);
     if (!net) {
         snprintf(err, errlen, "out of memory");
@@ -487,29 +862,48 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     net->cfg = cfg;
     net->cb = *cb;
     net->loss = d->loss;
-    net->free_timer = net->free_call = NONE;
-    if (prf_evq_init(&net->q)) {
-        free(net);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    pr_rng_seed(&net->rng, d->seed, FLOW_RNG_STREAM);
-    net->host = (struct pr_host){.version = PR_HOST_VERSION, .ctx = net, .now_ns = host_now, .send = host_send,
-                                 .set_timer = host_set_timer, .cancel_timer = host_cancel, .event = host_event};
+    net->free_call = NONE;
+    net->ps_path = getenv("POWRELAY_PARTSTAT");
+    bool counting = net->ps_path && *net->ps_path;
     net->n_nodes = d->n_nodes;
-    net->nodes = calloc(d->n_nodes, sizeof *net->nodes);
-    net->prs = calloc(d->n_nodes, sizeof *net->prs);
+    net->n_parts = parts_for(d, counting);
+    net->nodes = calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->nodes);
+    net->prs = calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->prs);
+    net->part_of = calloc(d->n_nodes ? d->n_nodes : 1, 1);
+    net->count = calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->count);
+    net->parts = aligned_alloc(64, sizeof *net->parts * net->n_parts);
     net->n_conns = 2 * d->n_edges;
     net->conns = calloc(net->n_conns ? net->n_conns : 1, sizeof *net->conns);
     /* TCP's sender state only where loss makes it matter: a lossless run never reads it */
     net->tcp = net->loss > 0 ? malloc(sizeof *net->tcp * (net->n_conns ? net->n_conns : 1)) : NULL;
-    for (uint32_t c = 0; net->tcp && c < net->n_conns; c++)
-        prf_tcp_init(&net->tcp[c]);
-    net->reply_from = NONE;
+    net->loss_rng = net->loss > 0 ? malloc(sizeof *net->loss_rng * (d->n_nodes ? d->n_nodes : 1)) : NULL;
+    if (net->parts)
+        memset(net->parts, 0, sizeof *net->parts * net->n_parts);
     struct conn *byedge = calloc(net->n_conns ? net->n_conns : 1, sizeof *byedge);
     uint32_t *efrom = calloc(net->n_conns ? net->n_conns : 1, sizeof *efrom); /* byedge[i]'s sender */
     uint32_t *deg = calloc(d->n_nodes + 1, sizeof *deg);
-    if (!net->nodes || !net->prs || !net->conns || (net->loss > 0 && !net->tcp) || !byedge || !efrom || !deg) {
+    bool ok = net->nodes && net->prs && net->part_of && net->count && net->parts && net->conns &&
+              (net->loss <= 0 || (net->tcp && net->loss_rng)) && byedge && efrom && deg &&
+              prf_evq_init(&net->callq) == 0;
+    for (uint32_t k = 0; ok && k < net->n_parts; k++)
+        ok = part_init(net, &net->parts[k], k) == 0;
+    if (!ok) {
+        free(efrom);
+        free(byedge);
+        free(deg);
+        flow_destroy(net);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (uint32_t c = 0; net->tcp && c < net->n_conns; c++)
+        prf_tcp_init(&net->tcp[c]);
+    for (uint32_t i = 0; net->loss_rng && i < d->n_nodes; i++)
+        pr_rng_seed(&net->loss_rng[i], d->seed, LOSS_RNG_STREAM + i);
+    for (uint32_t e = 0; e < d->n_edges; e++) {
+        deg[d->edges[2 * e]]++;
+        deg[d->edges[2 * e + 1]]++;
+    }
+    if (net->n_parts > 1 && prf_partition(d->n_nodes, d->node_region, deg, net->n_parts, net->part_of)) {
         free(efrom);
         free(byedge);
         free(deg);
@@ -522,8 +916,8 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         uint8_t r = d->node_region[i];
         n->up_bps = d->up_bps[r];
         n->down_bps = d->down_bps[r];
-        struct pr_node_params p = {.id = i, .config = cfg, .host = &net->host, .hashrate = init[i].hashrate,
-                                   .attacker = init[i].attacker};
+        struct pr_node_params p = {.id = i, .config = cfg, .host = &net->parts[net->part_of[i]].host,
+                                   .hashrate = init[i].hashrate, .attacker = init[i].attacker};
         int e = pr_node_create(&p, &n->pr);
         net->prs[i] = n->pr;
         if (e != PR_OK) {
@@ -536,17 +930,20 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         }
     }
     /* Connections: edge i gives conn 2i (dialler -> dialled) and 2i+1 (back), with one latency draw. */
+    struct pr_rng jitter;
+    pr_rng_seed(&jitter, d->seed, FLOW_RNG_STREAM);
+    net->window_ns = INT64_MAX;
     for (uint32_t e = 0; e < d->n_edges; e++) {
         uint32_t a = d->edges[2 * e], b = d->edges[2 * e + 1];
         double base = d->latency_s[d->node_region[a] * d->n_regions + d->node_region[b]];
-        double mult = 1.0 + d->jitter * (2.0 * pr_rng_uniform(&net->rng) - 1.0);
+        double mult = 1.0 + d->jitter * (2.0 * pr_rng_uniform(&jitter) - 1.0);
         int64_t lat = (int64_t)llround(base * mult * 1e9);
         byedge[2 * e] = (struct conn){.to = b, .latency_ns = lat, .down_bps = d->down_bps[d->node_region[b]]};
         byedge[2 * e + 1] = (struct conn){.to = a, .latency_ns = lat, .down_bps = d->down_bps[d->node_region[a]]};
         efrom[2 * e] = a;
         efrom[2 * e + 1] = b;
-        deg[a]++;
-        deg[b]++;
+        if (net->part_of[a] != net->part_of[b] && lat < net->window_ns)
+            net->window_ns = lat;
         int ea = pr_node_add_peer(net->nodes[a].pr, b, true), eb = pr_node_add_peer(net->nodes[b].pr, a, false);
         if (ea != PR_OK || eb != PR_OK) {
             free(deg);
@@ -557,6 +954,10 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
             return -1;
         }
     }
+    /* A message takes at least its latency and two serialisations of a nanosecond or more: a window
+     * of the smallest latency between partitions (at least 1 ns) holds nothing sent within it. */
+    if (net->window_ns < 1)
+        net->window_ns = 1;
     /* Connections grouped by sender (CSR), sorted by receiver, for the send path's lookup. */
     uint32_t pos = 0;
     for (uint32_t i = 0; i < d->n_nodes; i++) {
@@ -565,8 +966,7 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     }
     for (uint32_t c = 0; c < net->n_conns; c++)
         net->conns[net->nodes[efrom[c]].conn_end++] = byedge[c];
-    net->ps_path = getenv("POWRELAY_PARTSTAT");
-    if (net->ps_path && *net->ps_path) {
+    if (counting) {
         uint32_t *to = malloc(sizeof *to * (net->n_conns ? net->n_conns : 1));
         int64_t *lat = malloc(sizeof *lat * (net->n_conns ? net->n_conns : 1));
         for (uint32_t c = 0; to && lat && c < net->n_conns; c++) {
@@ -587,6 +987,11 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     free(efrom);
     free(byedge);
     free(deg);
+    if (net->n_parts > 1 && start_threads(net)) {
+        flow_destroy(net);
+        snprintf(err, errlen, "cannot start %u threads", net->n_parts - 1);
+        return -1;
+    }
     *out = net;
     return 0;
 }
@@ -605,61 +1010,52 @@ static int flow_at(struct prnet *net, int64_t t_ns, prnet_fn fn, void *arg, uint
         i = net->n_calls++;
     }
     net->calls[i] = (struct call){.fn = fn, .arg = arg, .a = a, .next_free = NONE};
-    push(net, t_ns > net->now ? t_ns : net->now, EV_CALL, i, 0);
+    if (prf_evq_push(&net->callq, t_ns > net->now ? t_ns : net->now, key_of(RUNNER, net->call_count++), EV_CALL, i,
+                     0))
+        net->oom = true;
     return net->oom ? -1 : 0;
 }
 
 static int64_t flow_now(struct prnet *net) { return net->now; }
 
-/* Stage 1 of the prefetch pipeline: an event two ahead of the one being handled. */
-static void prefetch_far(const struct prnet *net, const struct prf_ev *e)
+static void set_now(struct prnet *net, int64_t t)
 {
-    if (prf_ev_type(e) == EV_DELIVER) {
-        __builtin_prefetch(msg_at(net, e->idx));
-    } else if (prf_ev_type(e) == EV_TIMER) {
-        __builtin_prefetch(&net->timers[e->idx]);
-    }
-    if (prf_ev_type(e) != EV_CALL) {
-        __builtin_prefetch(&net->nodes[e->node]); /* its links: delivering checks the downlink */
-        pr_node_prefetch(net->prs[e->node]);
-    }
+    net->now = t;
+    for (uint32_t k = 0; k < net->n_parts; k++)
+        net->parts[k].now = t;
 }
 
-/* Stage 2: the next event, whose record and node are in cache by now: what its handling looks up. */
-static void prefetch_near(const struct prnet *net, const struct prf_ev *e)
+/* The earliest event any partition holds (its queue, or its outbox of the parity being written). */
+static int earliest(struct prnet *net, int64_t *t)
 {
-    if (prf_ev_type(e) == EV_DELIVER) {
-        const struct msg *m = msg_at(net, e->idx);
-        __builtin_prefetch(&net->conns[m->rev]); /* where the answer goes */
-        pr_node_prefetch_msg(net->prs[e->node], m->inline_bytes, m->len < INLINE_BYTES ? m->len : INLINE_BYTES);
-    } else if (prf_ev_type(e) == EV_TIMER) {
-        const struct timer *t = &net->timers[e->idx];
-        if (t->kind != 0)
-            pr_node_prefetch_timer(net->prs[e->node], t->kind, t->arg);
+    *t = INT64_MAX;
+    for (uint32_t k = 0; k < net->n_parts; k++) {
+        struct part *p = &net->parts[k];
+        const struct prf_ev *top;
+        int rc = prf_evq_peek(&p->q, &top);
+        if (rc == PRF_EVQ_NOMEM)
+            return -1;
+        if (rc == PRF_EVQ_OK && top->t < *t)
+            *t = top->t;
+        if (p->out_min[net->wpar] < *t)
+            *t = p->out_min[net->wpar];
     }
+    return 0;
 }
 
-static void dispatch(struct prnet *net, const struct prf_ev *ev)
+static bool any_oom(const struct prnet *net)
 {
-    switch (prf_ev_type(ev)) {
-    case EV_DELIVER:
-        on_deliver(net, ev->idx, ev->node);
-        break;
-    case EV_TIMER:
-        on_timer(net, ev->idx);
-        break;
-    case EV_CALL:
-        on_call(net, ev->idx);
-        break;
-    }
+    for (uint32_t k = 0; k < net->n_parts; k++)
+        if (net->parts[k].oom)
+            return true;
+    return net->oom;
 }
 
-static void hint_far(void *ctx, const struct prf_ev *ev) { prefetch_far(ctx, ev); }
-
-/* The event loop, through the queue's lookahead window (evq.h): an event is popped two events before it
- * is handled (stage 1 fetches its message or timer record and its node), and one event before, stage 2
- * fetches what those point to; on a large network nearly every event touches state nobody touched for
- * a while. */
+/* The run, as windows (docs/protocol.md#flow-threads): from the earliest event T, every partition
+ * handles its events before T + the window (or the runner's next call, or past `until`) at once; what
+ * crosses to another partition arrives after the window, so the partitions cannot affect each other
+ * within it. The runner's calls run alone, between windows. One partition: windows run from call to
+ * call. */
 static int flow_run(struct prnet *net, int64_t until)
 {
     if (!net->started) {
@@ -668,29 +1064,55 @@ static int flow_run(struct prnet *net, int64_t until)
             if (pr_node_start(net->nodes[i].pr) != PR_OK)
                 return -1;
     }
-    struct prf_lookahead la = {.n = 0};
-    struct prf_ev ev;
     for (;;) {
-        if (prf_lookahead_fill(&la, &net->q, until, hint_far, net) != PRF_EVQ_OK)
+        int64_t t;
+        if (earliest(net, &t))
             return -1;
-        if (!prf_lookahead_take(&la, &ev))
+        const struct prf_ev *call = NULL;
+        int rc = prf_evq_peek(&net->callq, &call);
+        if (rc == PRF_EVQ_NOMEM)
+            return -1;
+        if (rc == PRF_EVQ_EMPTY)
+            call = NULL;
+        if (call && call->t <= until && call->t < t) {
+            /* Every node's events before it are done (a call's key comes after theirs at one instant). */
+            struct prf_ev ev;
+            prf_evq_pop(&net->callq, &ev);
+            set_now(net, ev.t);
+            struct call c = net->calls[ev.idx];
+            net->calls[ev.idx].next_free = net->free_call;
+            net->free_call = ev.idx;
+            net->call_events++;
+            c.fn(c.arg, c.a);
+            if (any_oom(net))
+                return -1;
+            continue;
+        }
+        if (t > until)
             break;
-        if (la.n)
-            prefetch_near(net, &la.ev[0]);
-        net->now = ev.t;
-        net->stats.events++;
-        if (net->ps) /* the runner's own calls counted at node 0 */
-            prf_partstat_event(net->ps, ev.t, prf_ev_type(&ev) == EV_CALL ? 0 : ev.node);
-        dispatch(net, &ev);
-        if (net->oom || prf_lookahead_settle(&la, &net->q) != PRF_EVQ_OK)
+        struct prf_ev bound = {.t = until, .seq = UINT64_MAX};
+        if (net->n_parts > 1 && net->window_ns <= until - t)
+            bound = (struct prf_ev){.t = t + net->window_ns, .seq = 0};
+        if (call && prf_ev_before(call, &bound))
+            bound = *call;
+        net->bound = bound;
+        run_window(net);
+        if (any_oom(net))
             return -1;
     }
-    if (net->now < until)
-        net->now = until;
+    set_now(net, until);
     return 0;
 }
 
-static void flow_stats(struct prnet *net, struct prnet_stats *out) { *out = net->stats; }
+static void flow_stats(struct prnet *net, struct prnet_stats *out)
+{
+    *out = (struct prnet_stats){.events = net->call_events};
+    for (uint32_t k = 0; k < net->n_parts; k++) {
+        out->events += net->parts[k].stats.events;
+        out->messages += net->parts[k].stats.messages;
+        out->bytes += net->parts[k].stats.bytes;
+    }
+}
 
 static void flow_node_bytes(struct prnet *net, uint32_t i, uint64_t *in, uint64_t *out)
 {

@@ -1,6 +1,8 @@
 /* Partition statistics (partstat.h, docs/scaling.md). */
 #include "partstat.h"
 
+#include "partition.h"
+
 #include <stdlib.h>
 
 static const uint32_t PARTS[] = {2, 4, 8, 16, 32, 64};
@@ -21,19 +23,6 @@ struct prf_partstat {
     struct cut cuts[N_PARTS];
 };
 
-struct order {
-    uint8_t region;
-    uint32_t node;
-};
-
-static int by_region(const void *a, const void *b)
-{
-    const struct order *x = a, *y = b;
-    if (x->region != y->region)
-        return x->region < y->region ? -1 : 1;
-    return x->node < y->node ? -1 : x->node > y->node;
-}
-
 void prf_partstat_free(struct prf_partstat *s)
 {
     if (!s)
@@ -50,34 +39,16 @@ struct prf_partstat *prf_partstat_new(uint32_t n, const uint8_t *region, const u
                                       const int64_t *conn_latency_ns, uint32_t n_conns)
 {
     struct prf_partstat *s = calloc(1, sizeof *s);
-    struct order *o = malloc(sizeof *o * (n ? n : 1));
-    if (!s || !o) {
-        free(o);
-        free(s);
+    if (!s)
         return NULL;
-    }
-    for (uint32_t i = 0; i < n; i++)
-        o[i] = (struct order){region[i], i};
-    qsort(o, n, sizeof *o, by_region);
-    uint64_t total = 0;
-    for (uint32_t i = 0; i < n; i++)
-        total += degree[i] + 1; /* + 1: a node's own timers weigh even without connections */
     for (size_t k = 0; k < N_PARTS; k++) {
         struct cut *c = &s->cuts[k];
         c->p = PARTS[k];
         c->part = malloc(n ? n : 1);
         c->count = calloc(c->p, sizeof *c->count);
-        if (!c->part || !c->count) {
-            free(o);
+        if (!c->part || !c->count || prf_partition(n, region, degree, c->p, c->part)) {
             prf_partstat_free(s);
             return NULL;
-        }
-        /* contiguous runs of the region-sorted order, each about total / p of the degree */
-        uint64_t acc = 0;
-        for (uint32_t i = 0; i < n; i++) {
-            uint64_t part = acc * c->p / (total ? total : 1);
-            c->part[o[i].node] = (uint8_t)(part < c->p ? part : c->p - 1);
-            acc += degree[o[i].node] + 1;
         }
         c->window_ns = INT64_MAX;
         for (uint32_t e = 0; e < n_conns; e++)
@@ -87,7 +58,6 @@ struct prf_partstat *prf_partstat_new(uint32_t n, const uint8_t *region, const u
             c->window_ns = 1;
         c->current = -1;
     }
-    free(o);
     return s;
 }
 

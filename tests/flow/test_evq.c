@@ -1,8 +1,9 @@
-/* shim/flow/evq: the flow model's event queue hands out events in exact (time, scheduling order) order,
+/* shim/flow/evq: the flow model's event queue hands out events in exact (time, key) order,
  * whatever the mix: ties at one instant, events in the bucket being drained, in later buckets, beyond
  * the ring (the far heap), after idle stretches, and events popped ahead into the lookahead window
- * (the one flow_run uses) and put back. Checked against a plain reference (the smallest pending (time,
- * order) by linear search) over long random runs. A queue that cannot allocate says so: it is never
+ * (the one flow_run uses) and put back. Keys are drawn unrelated to the push order, so ties are decided
+ * by key alone. Checked against a plain reference (the smallest pending (time, key) by linear search)
+ * over long random runs. A queue that cannot allocate says so: it is never
  * taken for an empty one. */
 #include "test.h"
 
@@ -15,7 +16,7 @@
 
 struct pending {
     int64_t t;
-    uint64_t order; /* push order, as the queue's sequence numbers are taken */
+    uint64_t order; /* the event's key */
     uint32_t idx;
 };
 
@@ -62,10 +63,29 @@ static int64_t draw_delay(struct pr_rng *g)
 
 /* Drive the queue as flow_run does, through its lookahead window (or plain pops): handle the first event,
  * let it schedule new events, settle the window. Every handled event must be the reference's earliest. */
+static const struct prf_ev END = {.t = INT64_MAX, .seq = UINT64_MAX};
+
+/* n distinct keys in a random order (a shuffled 0..n-1, spread over the key's range). */
+static uint64_t *shuffled_keys(struct pr_rng *g, size_t n)
+{
+    uint64_t *k = malloc(sizeof *k * n);
+    for (size_t i = 0; k && i < n; i++)
+        k[i] = (uint64_t)i << 20;
+    for (size_t i = n; k && i > 1; i--) {
+        size_t j = (size_t)pr_rng_below(g, i);
+        uint64_t x = k[i - 1];
+        k[i - 1] = k[j];
+        k[j] = x;
+    }
+    return k;
+}
+
 static void run_mix(uint64_t seed, bool lookahead, int steps, int64_t idle_gap)
 {
     struct pr_rng g;
     pr_rng_seed(&g, seed, 7);
+    uint64_t *keys = shuffled_keys(&g, (size_t)steps * 4 + 64);
+    ASSERT_TRUE(keys != NULL);
     struct prf_evq q;
     ASSERT_OK(prf_evq_init(&q));
     struct ref r = {calloc((size_t)steps * 4 + 64, sizeof(struct pending)), 0};
@@ -75,15 +95,15 @@ static void run_mix(uint64_t seed, bool lookahead, int steps, int64_t idle_gap)
     int64_t now = 0;
     for (int i = 0; i < 32; i++) {
         int64_t t = draw_delay(&g);
-        ASSERT_OK(prf_evq_push(&q, t, 1, next_idx, 0));
-        ref_add(&r, t, order++, next_idx++);
+        ASSERT_OK(prf_evq_push(&q, t, keys[order], 1, next_idx, 0));
+        ref_add(&r, t, keys[order++], next_idx++);
     }
     struct prf_lookahead la = {.n = 0};
     int handled = 0;
     while (handled < steps) {
         struct prf_ev ev;
         if (lookahead) {
-            ASSERT_EQ(prf_lookahead_fill(&la, &q, INT64_MAX, NULL, NULL), PRF_EVQ_OK);
+            ASSERT_EQ(prf_lookahead_fill(&la, &q, &END, NULL, NULL), PRF_EVQ_OK);
             if (!prf_lookahead_take(&la, &ev))
                 break;
         } else if (prf_evq_pop(&q, &ev) != PRF_EVQ_OK) {
@@ -100,18 +120,19 @@ static void run_mix(uint64_t seed, bool lookahead, int steps, int64_t idle_gap)
         int fanout = (int)pr_rng_below(&g, r.n < 64 ? 4 : 3);
         for (int k = 0; k < fanout; k++) {
             int64_t t = now + draw_delay(&g) + (pr_rng_below(&g, 50) == 0 ? idle_gap : 0);
-            ASSERT_OK(prf_evq_push(&q, t, 1 + (uint32_t)pr_rng_below(&g, 3), next_idx, 0));
-            ref_add(&r, t, order++, next_idx++);
+            ASSERT_OK(prf_evq_push(&q, t, keys[order], 1 + (uint32_t)pr_rng_below(&g, 3), next_idx, 0));
+            ref_add(&r, t, keys[order++], next_idx++);
         }
         if (lookahead)
             ASSERT_EQ(prf_lookahead_settle(&la, &q), PRF_EVQ_OK);
     }
     ASSERT_EQ(handled, steps);
+    free(keys);
     free(r.p);
     prf_evq_free(&q);
 }
 
-TEST(pops_in_time_then_schedule_order)
+TEST(pops_in_time_then_key_order)
 {
     for (uint64_t seed = 1; seed <= 4 && !test_failed; seed++)
         run_mix(seed, false, 20000, 0);
@@ -142,7 +163,7 @@ TEST(many_events_in_one_bucket)
     int64_t base = 10 * NS_PER_BUCKET;
     for (uint32_t i = 0; i < N; i++) {
         t_of[i] = base + (int64_t)pr_rng_below(&g, 300); /* many ties */
-        ASSERT_OK(prf_evq_push(&q, t_of[i], 1, i, 0));
+        ASSERT_OK(prf_evq_push(&q, t_of[i], i, 1, i, 0));
     }
     struct prf_ev ev, prev = {0};
     for (uint32_t k = 0; k < N; k++) {
@@ -158,6 +179,29 @@ TEST(many_events_in_one_bucket)
     prf_evq_free(&q);
 }
 
+TEST(ties_leave_in_key_order_not_push_order)
+{
+    /* Thousands of events at a few instants of one bucket (the radix path) and a handful in another
+     * (the insertion path), pushed with keys in reverse: each instant's events leave by key. */
+    struct prf_evq q;
+    ASSERT_OK(prf_evq_init(&q));
+    enum { N = 3000, SMALL = 5 };
+    int64_t base = 7 * NS_PER_BUCKET;
+    for (uint32_t i = 0; i < N; i++)
+        ASSERT_OK(prf_evq_push(&q, base + (int64_t)(i % 3), N - i, 1, i, 0));
+    for (uint32_t i = 0; i < SMALL; i++)
+        ASSERT_OK(prf_evq_push(&q, base + 3 * NS_PER_BUCKET, 100 - i, 2, N + i, 0));
+    struct prf_ev ev, prev = {0};
+    for (uint32_t k = 0; k < N + SMALL; k++) {
+        ASSERT_EQ(prf_evq_pop(&q, &ev), PRF_EVQ_OK);
+        if (k > 0)
+            ASSERT_TRUE(ev.t > prev.t || (ev.t == prev.t && (ev.seq >> 2) > (prev.seq >> 2)));
+        prev = ev;
+    }
+    ASSERT_EQ(ev.idx, N); /* the small bucket's largest key was pushed first */
+    prf_evq_free(&q);
+}
+
 TEST(far_event_keeps_its_place_among_ties)
 {
     /* An event scheduled beyond the ring waits in the far heap, and others are scheduled later for the
@@ -165,16 +209,16 @@ TEST(far_event_keeps_its_place_among_ties)
     struct prf_evq q;
     ASSERT_OK(prf_evq_init(&q));
     const int64_t T = 3000000000LL; /* 3 s: beyond the ring's 2.15 s */
-    ASSERT_OK(prf_evq_push(&q, T, 1, 0, 0));
-    ASSERT_OK(prf_evq_push(&q, 0, 1, 1, 0));
-    ASSERT_OK(prf_evq_push(&q, 1000000000LL, 1, 2, 0));
+    ASSERT_OK(prf_evq_push(&q, T, 0, 1, 0, 0));
+    ASSERT_OK(prf_evq_push(&q, 0, 1, 1, 1, 0));
+    ASSERT_OK(prf_evq_push(&q, 1000000000LL, 2, 1, 2, 0));
     struct prf_ev ev;
     ASSERT_EQ(prf_evq_pop(&q, &ev), PRF_EVQ_OK);
     ASSERT_EQ(ev.idx, 1);
     ASSERT_EQ(prf_evq_pop(&q, &ev), PRF_EVQ_OK); /* now 1 s: T is within the ring */
     ASSERT_EQ(ev.idx, 2);
     for (uint32_t i = 3; i < 103; i++)
-        ASSERT_OK(prf_evq_push(&q, T + (i % 2 ? 0 : (int64_t)i), 1, i, 0));
+        ASSERT_OK(prf_evq_push(&q, T + (i % 2 ? 0 : (int64_t)i), i, 1, i, 0));
     ASSERT_EQ(prf_evq_pop(&q, &ev), PRF_EVQ_OK);
     ASSERT_EQ(ev.idx, 0);
     ASSERT_EQ(ev.t, T);
@@ -209,7 +253,7 @@ TEST(out_of_memory_is_not_an_empty_queue)
         struct prf_evq q;
         ASSERT_OK(prf_evq_init(&q));
         for (uint32_t i = 0; i < 50; i++)
-            ASSERT_OK(prf_evq_push(&q, 5 * NS_PER_BUCKET + i, 1, i, 0));
+            ASSERT_OK(prf_evq_push(&q, 5 * NS_PER_BUCKET + i, i, 1, i, 0));
         alloc_budget = 0;
         prf_evq_realloc = failing_realloc;
         const struct prf_ev *top;
@@ -217,7 +261,7 @@ TEST(out_of_memory_is_not_an_empty_queue)
         struct prf_lookahead la = {.n = 0};
         int rc = which == 0 ? prf_evq_peek(&q, &top)
                  : which == 1 ? prf_evq_pop(&q, &ev)
-                              : prf_lookahead_fill(&la, &q, INT64_MAX, NULL, NULL);
+                              : prf_lookahead_fill(&la, &q, &END, NULL, NULL);
         prf_evq_realloc = saved;
         alloc_budget = -1;
         ASSERT_EQ(rc, PRF_EVQ_NOMEM);
@@ -225,5 +269,5 @@ TEST(out_of_memory_is_not_an_empty_queue)
     }
 }
 
-TESTS(out_of_memory_is_not_an_empty_queue, pops_in_time_then_schedule_order, far_event_keeps_its_place_among_ties, lookahead_reinsert_keeps_exact_order, idle_stretches_and_far_events,
+TESTS(out_of_memory_is_not_an_empty_queue, pops_in_time_then_key_order, ties_leave_in_key_order_not_push_order, far_event_keeps_its_place_among_ties, lookahead_reinsert_keeps_exact_order, idle_stretches_and_far_events,
       many_events_in_one_bucket)

@@ -8,8 +8,10 @@
  *
  * Life cycle: create -> (runner configures nodes: pr_node_set_attack) -> run(t1) -> at(...) -> run(t2)
  * ... -> destroy. The first run() starts every node (pr_node_start) at time 0. Callbacks scheduled with
- * at() fire from inside run(), in time order with the model's own events; at equal times, in the order
- * they were scheduled relative to other events. */
+ * at() fire from inside run(), in time order with the model's own events, on the thread that called
+ * run(), with no node's event being handled at the same time; at equal times, after the nodes' events
+ * (flow) or in the order they were scheduled (ns-3). The event callback is called on that thread too,
+ * in the order of the events that reported them. */
 #ifndef POWRELAY_NETMODEL_H
 #define POWRELAY_NETMODEL_H
 
@@ -36,7 +38,12 @@ struct prnet_desc {
     uint32_t n_edges;
     const uint32_t *edges;           /* 2 * n_edges: edges[2i] dialled edges[2i+1] */
     uint64_t seed;                   /* for the network's own random draws (jitter, loss) */
+    uint32_t threads;                /* flow: threads to run on (0 or 1: the caller's alone); results
+                                        do not depend on it (docs/protocol.md#flow-threads) */
 };
+
+/* The most threads the flow model runs on. */
+#define PRNET_MAX_THREADS 64u
 
 struct prnet_node_init {
     double hashrate; /* the node's PoW solver, H/s */
