@@ -23,7 +23,7 @@ ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'unit|flow|e2e|fuz
 echo "== under ThreadSanitizer (the flow model's threads: same bytes for 1, 2, 3 and 8, and no data race)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOWRELAY_TSAN=ON -DPOWRELAY_MPI=OFF -DPOWRELAY_NS3=OFF
 cmake --build build-tsan -j "$jobs"
-TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R '^(e2e\.threads|flow\.)'
+TSAN_OPTIONS=halt_on_error=1 POWRELAY_TEST_QUICK=1 ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R '^(e2e\.threads|flow\.)'
 
 echo "== under valgrind"
 out=$(mktemp -d)
