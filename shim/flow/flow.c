@@ -17,6 +17,7 @@
  * allocates only for large batches once the run has warmed up. */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,8 @@ static inline uint64_t key_of(uint32_t origin, uint64_t count)
 {
     return (uint64_t)origin << COUNT_BITS | (count & ((UINT64_C(1) << COUNT_BITS) - 1));
 }
+
+#define CONN_GROUP 2 /* connection records that fill whole cache lines */
 
 #define INLINE_BYTES 40 /* answers (up to two), MINDIFFs and single transactions fit in the record */
 /* A record keeps its buffer for the next message only up to this size (a batch of ~30 transactions):
@@ -86,15 +89,22 @@ struct conn {
     int64_t last_finish; /* in-order delivery: no message finishes before its predecessor */
     double down_bps;     /* the receiver's downlink, so that sending need not touch the receiver */
 };
+_Static_assert(sizeof(struct conn) * CONN_GROUP % 64 == 0, "a group of connections fills whole cache lines");
 
-/* A node's links: the uplink is written only when it sends, the downlink only when it receives, both
- * by the thread that owns the node. */
+/* A node's links, and its count of the events it has scheduled (its keys' second half): written only by
+ * the thread that owns the node, one cache line each so that threads never write the same line. */
 struct fnode {
-    struct pr_node *pr;
+    _Alignas(64) uint64_t count;
     double up_bps, down_bps;
     int64_t up_free, down_free; /* when the link finishes what it already carries */
     uint32_t conn_begin, conn_end; /* its outgoing connections in net->conns */
     uint64_t bytes_in, bytes_out;
+};
+_Static_assert(sizeof(struct fnode) == 64, "a node's links are one cache line");
+
+/* A node's loss draws, a cache line of its own (threads own different nodes). */
+struct loss_rng {
+    _Alignas(64) struct pr_rng rng;
 };
 
 struct timer {
@@ -171,7 +181,6 @@ struct part {
     struct evlog log;
     struct prnet_stats stats;
     bool oom;
-    pthread_t thread;
 };
 
 struct prnet {
@@ -179,20 +188,20 @@ struct prnet {
     const struct pr_config *cfg;
     double loss;
     struct prf_tcp *tcp;       /* per connection, when loss > 0 */
-    struct pr_rng *loss_rng;   /* per sending node, when loss > 0 */
+    struct loss_rng *loss_rng; /* per sending node, when loss > 0 */
     int64_t now;
     bool started;
 
     uint32_t n_nodes;
     struct fnode *nodes;
-    struct pr_node **prs; /* nodes[i].pr again, dense, so the loop can prefetch a node's state at once */
+    struct pr_node **prs; /* the model's nodes */
     uint8_t *part_of;
-    uint64_t *count;      /* per node: the events it has scheduled (its keys' second half) */
     struct conn *conns;
     uint32_t n_conns;
 
     struct part *parts;
-    uint32_t n_parts;
+    uint32_t n_parts, n_threads;
+    atomic_uint next_part; /* in a window: the next partition a thread may take */
     int64_t window_ns;    /* the smallest latency between two partitions */
     struct prf_ev bound;  /* the window being run: events before it */
     int wpar;             /* the outboxes' parity being written */
@@ -206,6 +215,7 @@ struct prnet {
     uint64_t call_events;
 
     struct prf_barrier start, done;
+    pthread_t *threads;
     uint32_t n_threads_up;
     bool barriers_ready; /* the workers (as many as started) wait at `start` */
     bool quit;
@@ -216,6 +226,16 @@ struct prnet {
 };
 
 /* ---- helpers ---- */
+
+/* Zeroed, cache-line aligned (for arrays of cache-line records). */
+static void *aligned_calloc(size_t n, size_t size)
+{
+    size_t bytes = (n * size + 63) / 64 * 64;
+    void *p = aligned_alloc(64, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
 
 static int grow(void **arr, uint32_t *cap, size_t elem)
 {
@@ -338,7 +358,7 @@ static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sen
     struct prnet *net = p->net;
     if (net->loss <= 0)
         return 0;
-    struct pr_rng *rng = &net->loss_rng[from];
+    struct pr_rng *rng = &net->loss_rng[from].rng;
     double pl = 1 - (1 - net->loss) * (1 - net->loss);
     uint64_t segments = (wire + PRNET_MSS - 1) / PRNET_MSS;
     if (segments > p->cap_fails) {
@@ -443,7 +463,7 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     if (finish < cn->last_finish)
         finish = cn->last_finish; /* TCP delivers in order */
     cn->last_finish = finish;
-    uint64_t key = key_of(from, net->count[from]++);
+    uint64_t key = key_of(from, src->count++);
     uint32_t dest = net->part_of[to];
     if (dest != p->id) {
         struct xmsg x = {.t = finish, .key = key, .to = to, .from = from, .conn = c, .rev = cn->rev,
@@ -489,7 +509,7 @@ static uint64_t host_set_timer(void *ctx, uint32_t node, int64_t delay_ns, uint3
     t->arg = arg;
     t->gen++;
     t->next_free = NONE;
-    push(p, p->now + (delay_ns > 0 ? delay_ns : 0), key_of(node, p->net->count[node]++), EV_TIMER, i, node);
+    push(p, p->now + (delay_ns > 0 ? delay_ns : 0), key_of(node, p->net->nodes[node].count++), EV_TIMER, i, node);
     return (uint64_t)t->gen << 32 | (i + 1);
 }
 
@@ -606,7 +626,7 @@ static void on_deliver(struct part *p, const struct prf_ev *ev)
     } else {
         bytes = msgbuf_at(p, mi)->p;
     }
-    pr_node_receive(n->pr, from, bytes, len, pad);
+    pr_node_receive(net->prs[to], from, bytes, len, pad);
     p->reply_from = NONE;
     if (!small) {
         struct msgbuf *mb = msgbuf_at(p, mi);
@@ -623,7 +643,7 @@ static void on_timer(struct part *p, uint32_t i)
     struct timer t = p->timers[i];
     timer_release(p, i);
     if (t.kind != 0)
-        pr_node_timer(p->net->nodes[t.node].pr, t.kind, t.arg);
+        pr_node_timer(p->net->prs[t.node], t.kind, t.arg);
 }
 
 /* Stage 1 of the prefetch pipeline: an event two ahead of the one being handled. */
@@ -693,17 +713,29 @@ static void part_window(struct part *p, int drain_parity)
     }
 }
 
-/* ---- threads: each partition but the first has its own, the caller's thread runs the first ---- */
+/* ---- threads: the caller's and n_threads - 1 workers, each taking partitions until none is left ---- */
+
+/* Partitions are more than threads, and taken in turn as threads come free: a window's work is uneven
+ * across partitions (a transaction's flood starts in one), and this evens it across threads. Which
+ * thread runs a partition changes nothing it computes. */
+static void take_partitions(struct prnet *net)
+{
+    for (;;) {
+        unsigned k = atomic_fetch_add(&net->next_part, 1);
+        if (k >= net->n_parts)
+            return;
+        part_window(&net->parts[k], net->drain);
+    }
+}
 
 static void *worker(void *arg)
 {
-    struct part *p = arg;
-    struct prnet *net = p->net;
+    struct prnet *net = arg;
     for (;;) {
         prf_barrier_wait(&net->start, 1);
         if (net->quit)
             return NULL;
-        part_window(p, net->drain);
+        take_partitions(net);
         prf_barrier_wait(&net->done, 1);
     }
 }
@@ -720,8 +752,9 @@ static void run_window(struct prnet *net)
         net->parts[k].out_min[net->drain] = INT64_MAX;
         net->parts[k].logging = true;
     }
+    atomic_store(&net->next_part, 0);
     prf_barrier_wait(&net->start, 1);
-    part_window(&net->parts[0], net->drain);
+    take_partitions(net);
     prf_barrier_wait(&net->done, 1);
     for (uint32_t k = 0; k < net->n_parts; k++)
         net->parts[k].logging = false;
@@ -734,9 +767,9 @@ static void stop_threads(struct prnet *net)
         return;
     /* the caller stands in for the workers that never started, if some did not */
     net->quit = true;
-    prf_barrier_wait(&net->start, net->n_parts - net->n_threads_up);
-    for (uint32_t k = 1; k <= net->n_threads_up; k++)
-        pthread_join(net->parts[k].thread, NULL);
+    prf_barrier_wait(&net->start, net->n_threads - net->n_threads_up);
+    for (uint32_t k = 0; k < net->n_threads_up; k++)
+        pthread_join(net->threads[k], NULL);
     prf_barrier_destroy(&net->start);
     prf_barrier_destroy(&net->done);
     net->barriers_ready = false;
@@ -744,17 +777,19 @@ static void stop_threads(struct prnet *net)
 
 static int start_threads(struct prnet *net)
 {
-    if (prf_barrier_init(&net->start, net->n_parts))
+    if (!(net->threads = calloc(net->n_threads, sizeof *net->threads)))
         return -1;
-    if (prf_barrier_init(&net->done, net->n_parts)) {
+    if (prf_barrier_init(&net->start, net->n_threads))
+        return -1;
+    if (prf_barrier_init(&net->done, net->n_threads)) {
         prf_barrier_destroy(&net->start);
         return -1;
     }
     net->barriers_ready = true;
-    for (uint32_t k = 1; k < net->n_parts; k++) {
-        if (pthread_create(&net->parts[k].thread, NULL, worker, &net->parts[k]))
+    for (uint32_t k = 0; k + 1 < net->n_threads; k++) {
+        if (pthread_create(&net->threads[k], NULL, worker, net))
             return -1; /* flow_destroy() stops the ones that started */
-        net->n_threads_up = k;
+        net->n_threads_up = k + 1;
     }
     return 0;
 }
@@ -796,16 +831,16 @@ static void flow_destroy(struct prnet *net)
         prf_partstat_free(net->ps);
     }
     for (uint32_t i = 0; net->nodes && i < net->n_nodes; i++)
-        pr_node_destroy(net->nodes[i].pr);
+        pr_node_destroy(net->prs[i]);
     for (uint32_t k = 0; net->parts && k < net->n_parts; k++)
         part_free(&net->parts[k], net->n_parts);
     free(net->parts);
+    free(net->threads);
     free(net->calls);
     prf_evq_free(&net->callq);
     free(net->nodes);
     free(net->prs);
     free(net->part_of);
-    free(net->count);
     free(net->conns);
     free(net->tcp);
     free(net->loss_rng);
@@ -835,16 +870,27 @@ static int part_init(struct prnet *net, struct part *p, uint32_t id)
     return 0;
 }
 
-/* How many partitions: the threads asked for, no more than the nodes, one when counting partitions
- * (POWRELAY_PARTSTAT, which cuts its own). */
-static uint32_t parts_for(const struct prnet_desc *d, bool counting)
+/* How many threads: the ones asked for, one when counting partitions (POWRELAY_PARTSTAT, which cuts
+ * its own). */
+static uint32_t threads_for(const struct prnet_desc *d, bool counting)
 {
-    uint32_t p = d->threads ? d->threads : 1;
+    uint32_t t = d->threads ? d->threads : 1;
+    if (t > PRNET_MAX_THREADS)
+        t = PRNET_MAX_THREADS;
+    return counting ? 1 : t;
+}
+
+/* How many partitions: PARTS_PER_THREAD a thread (one alone: no windows to even out), at most 255 and
+ * no more than the nodes. */
+#define PARTS_PER_THREAD 8
+static uint32_t parts_for(const struct prnet_desc *d, uint32_t threads)
+{
+    uint32_t p = threads > 1 ? threads * PARTS_PER_THREAD : 1;
+    if (p > 255)
+        p = 255;
     if (p > d->n_nodes)
         p = d->n_nodes ? d->n_nodes : 1;
-    if (p > PRNET_MAX_THREADS)
-        p = PRNET_MAX_THREADS;
-    return counting ? 1 : p;
+    return p;
 }
 
 static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, const struct prnet_node_init *init,
@@ -866,23 +912,32 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     net->ps_path = getenv("POWRELAY_PARTSTAT");
     bool counting = net->ps_path && *net->ps_path;
     net->n_nodes = d->n_nodes;
-    net->n_parts = parts_for(d, counting);
-    net->nodes = calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->nodes);
+    net->n_threads = threads_for(d, counting);
+    net->n_parts = parts_for(d, net->n_threads);
+    net->nodes = aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->nodes);
     net->prs = calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->prs);
     net->part_of = calloc(d->n_nodes ? d->n_nodes : 1, 1);
-    net->count = calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->count);
     net->parts = aligned_alloc(64, sizeof *net->parts * net->n_parts);
     net->n_conns = 2 * d->n_edges;
-    net->conns = calloc(net->n_conns ? net->n_conns : 1, sizeof *net->conns);
+    uint32_t *deg = calloc(d->n_nodes + 1, sizeof *deg);
+    for (uint32_t e = 0; deg && e < d->n_edges; e++) {
+        deg[d->edges[2 * e]]++;
+        deg[d->edges[2 * e + 1]]++;
+    }
+    /* With threads, each node's connections start on a cache line of their own (a group of
+     * CONN_GROUP records is whole lines): neighbouring nodes may belong to different threads. */
+    uint32_t group = net->n_parts > 1 ? CONN_GROUP : 1, slots = 0;
+    for (uint32_t i = 0; deg && i < d->n_nodes; i++)
+        slots += (deg[i] + group - 1) / group * group;
+    net->conns = aligned_calloc(slots ? slots : 1, sizeof *net->conns);
     /* TCP's sender state only where loss makes it matter: a lossless run never reads it */
-    net->tcp = net->loss > 0 ? malloc(sizeof *net->tcp * (net->n_conns ? net->n_conns : 1)) : NULL;
-    net->loss_rng = net->loss > 0 ? malloc(sizeof *net->loss_rng * (d->n_nodes ? d->n_nodes : 1)) : NULL;
+    net->tcp = net->loss > 0 ? malloc(sizeof *net->tcp * (slots ? slots : 1)) : NULL;
+    net->loss_rng = net->loss > 0 ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->loss_rng) : NULL;
     if (net->parts)
         memset(net->parts, 0, sizeof *net->parts * net->n_parts);
     struct conn *byedge = calloc(net->n_conns ? net->n_conns : 1, sizeof *byedge);
     uint32_t *efrom = calloc(net->n_conns ? net->n_conns : 1, sizeof *efrom); /* byedge[i]'s sender */
-    uint32_t *deg = calloc(d->n_nodes + 1, sizeof *deg);
-    bool ok = net->nodes && net->prs && net->part_of && net->count && net->parts && net->conns &&
+    bool ok = net->nodes && net->prs && net->part_of && net->parts && net->conns &&
               (net->loss <= 0 || (net->tcp && net->loss_rng)) && byedge && efrom && deg &&
               prf_evq_init(&net->callq) == 0;
     for (uint32_t k = 0; ok && k < net->n_parts; k++)
@@ -895,14 +950,10 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    for (uint32_t c = 0; net->tcp && c < net->n_conns; c++)
+    for (uint32_t c = 0; net->tcp && c < slots; c++)
         prf_tcp_init(&net->tcp[c]);
     for (uint32_t i = 0; net->loss_rng && i < d->n_nodes; i++)
-        pr_rng_seed(&net->loss_rng[i], d->seed, LOSS_RNG_STREAM + i);
-    for (uint32_t e = 0; e < d->n_edges; e++) {
-        deg[d->edges[2 * e]]++;
-        deg[d->edges[2 * e + 1]]++;
-    }
+        pr_rng_seed(&net->loss_rng[i].rng, d->seed, LOSS_RNG_STREAM + i);
     if (net->n_parts > 1 && prf_partition(d->n_nodes, d->node_region, deg, net->n_parts, net->part_of)) {
         free(efrom);
         free(byedge);
@@ -911,15 +962,18 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    /* Created partition by partition, so that each thread's nodes' state lies together in memory. */
+    for (uint32_t k = 0; k < net->n_parts; k++)
     for (uint32_t i = 0; i < d->n_nodes; i++) {
+        if (net->part_of[i] != k)
+            continue;
         struct fnode *n = &net->nodes[i];
         uint8_t r = d->node_region[i];
         n->up_bps = d->up_bps[r];
         n->down_bps = d->down_bps[r];
         struct pr_node_params p = {.id = i, .config = cfg, .host = &net->parts[net->part_of[i]].host,
                                    .hashrate = init[i].hashrate, .attacker = init[i].attacker};
-        int e = pr_node_create(&p, &n->pr);
-        net->prs[i] = n->pr;
+        int e = pr_node_create(&p, &net->prs[i]);
         if (e != PR_OK) {
             free(deg);
             free(efrom);
@@ -944,7 +998,7 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         efrom[2 * e + 1] = b;
         if (net->part_of[a] != net->part_of[b] && lat < net->window_ns)
             net->window_ns = lat;
-        int ea = pr_node_add_peer(net->nodes[a].pr, b, true), eb = pr_node_add_peer(net->nodes[b].pr, a, false);
+        int ea = pr_node_add_peer(net->prs[a], b, true), eb = pr_node_add_peer(net->prs[b], a, false);
         if (ea != PR_OK || eb != PR_OK) {
             free(deg);
             free(efrom);
@@ -962,7 +1016,7 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     uint32_t pos = 0;
     for (uint32_t i = 0; i < d->n_nodes; i++) {
         net->nodes[i].conn_begin = net->nodes[i].conn_end = pos;
-        pos += deg[i];
+        pos += (deg[i] + group - 1) / group * group;
     }
     for (uint32_t c = 0; c < net->n_conns; c++)
         net->conns[net->nodes[efrom[c]].conn_end++] = byedge[c];
@@ -987,16 +1041,16 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     free(efrom);
     free(byedge);
     free(deg);
-    if (net->n_parts > 1 && start_threads(net)) {
+    if (net->n_threads > 1 && start_threads(net)) {
         flow_destroy(net);
-        snprintf(err, errlen, "cannot start %u threads", net->n_parts - 1);
+        snprintf(err, errlen, "cannot start %u threads", net->n_threads - 1);
         return -1;
     }
     *out = net;
     return 0;
 }
 
-static struct pr_node *flow_node(struct prnet *net, uint32_t i) { return i < net->n_nodes ? net->nodes[i].pr : NULL; }
+static struct pr_node *flow_node(struct prnet *net, uint32_t i) { return i < net->n_nodes ? net->prs[i] : NULL; }
 
 static int flow_at(struct prnet *net, int64_t t_ns, prnet_fn fn, void *arg, uint64_t a)
 {
@@ -1061,7 +1115,7 @@ static int flow_run(struct prnet *net, int64_t until)
     if (!net->started) {
         net->started = true;
         for (uint32_t i = 0; i < net->n_nodes; i++)
-            if (pr_node_start(net->nodes[i].pr) != PR_OK)
+            if (pr_node_start(net->prs[i]) != PR_OK)
                 return -1;
     }
     for (;;) {
