@@ -963,9 +963,9 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         return -1;
     }
     /* Created partition by partition, so that each thread's nodes' state lies together in memory. */
-    for (uint32_t k = 0; k < net->n_parts; k++)
-    for (uint32_t i = 0; i < d->n_nodes; i++) {
-        if (net->part_of[i] != k)
+    for (uint64_t j = 0; j < (uint64_t)net->n_parts * d->n_nodes; j++) {
+        uint32_t i = (uint32_t)(j % d->n_nodes);
+        if (net->part_of[i] != j / d->n_nodes)
             continue;
         struct fnode *n = &net->nodes[i];
         uint8_t r = d->node_region[i];
