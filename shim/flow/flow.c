@@ -178,7 +178,7 @@ struct part {
 
     struct outbox *out[2]; /* per window parity, per destination partition */
     int64_t out_min[2];    /* the earliest message in out[parity] */
-    struct evlog log;
+    struct evlog log[2]; /* by window parity: one is written while the last window's is merged */
     struct prnet_stats stats;
     bool oom;
 };
@@ -206,6 +206,8 @@ struct prnet {
     struct prf_ev bound;  /* the window being run: events before it */
     int wpar;             /* the outboxes' parity being written */
     int drain;            /* the parity the window starts by taking in */
+    int lpar;             /* the logs' parity being written */
+    bool merge_pending;   /* the last window's logs are still to be passed on */
 
     /* The runner's calls: handled by the calling thread between windows, with every partition idle. */
     struct call *calls;
@@ -534,7 +536,7 @@ static void host_cancel(void *ctx, uint32_t node, uint64_t handle)
 
 static void log_event(struct part *p, const struct pr_event *ev)
 {
-    struct evlog *lg = &p->log;
+    struct evlog *lg = &p->log[p->net->lpar];
     if (reserve((void **)&lg->e, &lg->cap, lg->n + 1, sizeof *lg->e) ||
         reserve((void **)&lg->ids, &lg->cap_ids, lg->n_ids + ev->n_ids, sizeof *lg->ids)) {
         p->oom = true;
@@ -556,30 +558,66 @@ static void host_event(void *ctx, const struct pr_event *ev)
         p->net->cb.event(p->net->cb.ctx, ev);
 }
 
-/* After a parallel window: the partitions' events to the runner, in the order of the events that
- * reported them, as one thread would have reported them. */
-static void merge_logs(struct prnet *net)
+static inline bool log_before(const struct evlog *a, const struct evlog *b)
+{
+    const struct logent *x = &a->e[a->pos], *y = &b->e[b->pos];
+    return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+}
+
+static void heap_down(struct evlog **h, size_t n, size_t i)
 {
     for (;;) {
-        struct evlog *best = NULL;
-        for (uint32_t k = 0; k < net->n_parts; k++) {
-            struct evlog *lg = &net->parts[k].log;
-            if (lg->pos == lg->n)
-                continue;
-            const struct logent *e = &lg->e[lg->pos], *b = best ? &best->e[best->pos] : NULL;
-            if (!b || e->t < b->t || (e->t == b->t && e->seq < b->seq))
-                best = lg;
-        }
-        if (!best)
-            break;
-        struct logent *e = &best->e[best->pos++];
+        size_t l = 2 * i + 1, best = i;
+        if (l < n && log_before(h[l], h[best]))
+            best = l;
+        if (l + 1 < n && log_before(h[l + 1], h[best]))
+            best = l + 1;
+        if (best == i)
+            return;
+        struct evlog *x = h[i];
+        h[i] = h[best];
+        h[best] = x;
+        i = best;
+    }
+}
+
+/* A parallel window's events to the runner, in the order of the events that reported them, as one
+ * thread would have reported them: a merge of the partitions' logs (each already in that order) through
+ * a heap of their heads. The entries of one handled event are consecutive in one log. */
+static void merge_logs(struct prnet *net, int par)
+{
+    struct evlog *h[256];
+    size_t n = 0;
+    for (uint32_t k = 0; k < net->n_parts; k++)
+        if (net->parts[k].log[par].n)
+            h[n++] = &net->parts[k].log[par];
+    for (size_t i = n / 2; i-- > 0;)
+        heap_down(h, n, i);
+    while (n) {
+        struct evlog *lg = h[0];
+        struct logent *e = &lg->e[lg->pos++];
         if (e->ev.n_ids)
-            e->ev.ids = best->ids + e->ids_at;
+            e->ev.ids = lg->ids + e->ids_at;
         if (net->cb.event)
             net->cb.event(net->cb.ctx, &e->ev);
+        if (lg->pos == lg->n)
+            h[0] = h[--n];
+        heap_down(h, n, 0);
     }
-    for (uint32_t k = 0; k < net->n_parts; k++)
-        net->parts[k].log.n = net->parts[k].log.pos = net->parts[k].log.n_ids = 0;
+    for (uint32_t k = 0; k < net->n_parts; k++) {
+        struct evlog *lg = &net->parts[k].log[par];
+        lg->n = lg->pos = lg->n_ids = 0;
+    }
+}
+
+/* Pass on the last window's events, if they are still waiting (before the runner's calls, and before
+ * run() returns). */
+static void flush_logs(struct prnet *net)
+{
+    if (net->merge_pending) {
+        merge_logs(net, net->lpar);
+        net->merge_pending = false;
+    }
 }
 
 /* ---- events ---- */
@@ -752,13 +790,20 @@ static void run_window(struct prnet *net)
         net->parts[k].out_min[net->drain] = INT64_MAX;
         net->parts[k].logging = true;
     }
+    net->lpar ^= 1;
     atomic_store(&net->next_part, 0);
     prf_barrier_wait(&net->start, 1);
+    /* The last window's logs are merged while the other threads start on this one's partitions: the
+     * merge is the one serial part of a window, and the partitions left go to whoever is free. */
+    if (net->merge_pending) {
+        merge_logs(net, net->lpar ^ 1);
+        net->merge_pending = false;
+    }
     take_partitions(net);
     prf_barrier_wait(&net->done, 1);
     for (uint32_t k = 0; k < net->n_parts; k++)
         net->parts[k].logging = false;
-    merge_logs(net);
+    net->merge_pending = true;
 }
 
 static void stop_threads(struct prnet *net)
@@ -814,8 +859,10 @@ static void part_free(struct part *p, uint32_t n_parts)
             free(p->out[par][k].p);
         free(p->out[par]);
     }
-    free(p->log.e);
-    free(p->log.ids);
+    for (int par = 0; par < 2; par++) {
+        free(p->log[par].e);
+        free(p->log[par].ids);
+    }
     prf_evq_free(&p->q);
 }
 
@@ -1130,6 +1177,7 @@ static int flow_run(struct prnet *net, int64_t until)
             call = NULL;
         if (call && call->t <= until && call->t < t) {
             /* Every node's events before it are done (a call's key comes after theirs at one instant). */
+            flush_logs(net);
             struct prf_ev ev;
             prf_evq_pop(&net->callq, &ev);
             set_now(net, ev.t);
@@ -1154,6 +1202,7 @@ static int flow_run(struct prnet *net, int64_t until)
         if (any_oom(net))
             return -1;
     }
+    flush_logs(net);
     set_now(net, until);
     return 0;
 }
