@@ -877,7 +877,7 @@ static void flow_destroy(struct prnet *net)
             fprintf(stderr, "powrelay: POWRELAY_PARTSTAT: cannot write %s\n", net->ps_path);
         prf_partstat_free(net->ps);
     }
-    for (uint32_t i = 0; net->nodes && i < net->n_nodes; i++)
+    for (uint32_t i = 0; net->prs && i < net->n_nodes; i++)
         pr_node_destroy(net->prs[i]);
     for (uint32_t k = 0; net->parts && k < net->n_parts; k++)
         part_free(&net->parts[k], net->n_parts);
