@@ -149,8 +149,9 @@ void pr_attack_start(struct pr_node *n)
         return;
     }
     int64_t iv = interval_ns(n);
+    /* the delay of the first attempt from now: the start, then a random phase of one interval */
     int64_t first = n->attack.start_ns - pr_now(n) + (int64_t)(pr_rng_uniform(&n->rng) * (double)iv);
-    if (n->attack.start_ns + (first > 0 ? first : 0) < n->attack.stop_ns)
+    if (pr_now(n) + (first > 0 ? first : 0) < n->attack.stop_ns)
         pr_set_timer(n, first, PR_T_ATTACK, 0);
 }
 

@@ -284,6 +284,27 @@ TEST(attacker_hashes_are_rate_times_busy_time)
     th_free(h);
 }
 
+/* An attack from 60 s to 100 s (stop before twice the start) runs at its rate over its window only: the
+ * first attempt's delay counts from now, not from the start again. */
+TEST(late_short_attack_runs_its_window)
+{
+    struct pr_config c = cfg();
+    c.pow_enabled = false;
+    struct th *h = th_new(3, &c);
+    th_node(h, ATK, 0, true);
+    th_link(h, ATK, 1);
+    th_link(h, ATK, 2);
+    struct pr_attack a = {.strategy = PR_ATTACK_FLOOD, .rate = 10, .fee = 20, .size = 1535, .start_ns = S(60),
+                          .stop_ns = S(100)};
+    ASSERT_OK(pr_node_set_attack(th_get(h, ATK), &a));
+    th_start(h);
+    th_run_until(h, S(150));
+    size_t total = spam_to(h, 1, NULL, 0) + spam_to(h, 2, NULL, 0);
+    ASSERT_NEAR(total, 400, 1);
+    ASSERT_EQ(spam_to_between(h, 1, 0, S(60)) + spam_to_between(h, 2, 0, S(60)), 0);
+    th_free(h);
+}
+
 TEST(attack_rate_follows_its_schedule)
 {
     /* 2 a second until 40 s, none until 60 s, then 8 a second; no PoW: every attempt is sent. An interval
@@ -348,7 +369,7 @@ TEST(base_paying_strategies_pay_the_defences_floor)
     th_free(h);
 }
 
-TESTS(base_paying_strategies_pay_the_defences_floor, attack_rate_follows_its_schedule, flood_pays_each_peers_current_requirement, under_limit_keeps_each_connection_at_ninety_percent,
+TESTS(base_paying_strategies_pay_the_defences_floor, attack_rate_follows_its_schedule, late_short_attack_runs_its_window, flood_pays_each_peers_current_requirement, under_limit_keeps_each_connection_at_ninety_percent,
       lowball_only_to_peers_asking_base, lowball_stops_when_all_escalate, no_pow_flood_at_rate,
       attacker_relays_nothing, attacker_limited_by_hashrate_and_queue,
       flood_skips_solves_beyond_its_horizon_and_comes_back_when_relaxed, horizon_applies_to_every_strategy,
