@@ -2,10 +2,10 @@
  * limit: no proof of work; each node lets at most `rate` transactions a second go to each neighbour
  * (rate_in to inbound neighbours, rate_out to outbound ones), up to `burst` at once. A transaction
  * without a token waits in the neighbour's backlog, which sends the highest fee rate first (then the
- * oldest) as tokens come back, and drops its lowest fee rate (then the newest) beyond backlog_max. With
+ * oldest, then the smaller id) as tokens come back, and drops its lowest fee rate (then the newest, the
+ * larger id) beyond backlog_max. With
  * scope: node, one bucket (rate_out, burst) serves every neighbour. */
-#include <stdlib.h>
-
+#include "backlog.h"
 #include "defence.h"
 #include "hostcall.h"
 #include "node_internal.h"
@@ -32,16 +32,9 @@ struct bucket {
     int64_t at_ns; /* when tokens was last brought up to date */
 };
 
-struct held {
-    uint64_t id;
-    float fee;
-    int64_t arrival_ns;
-};
-
 struct link {
     struct bucket b; /* scope peer */
-    struct held *q;  /* the backlog, in no order */
-    uint32_t len, cap;
+    struct pr_backlog q;
     bool timer_set;
 };
 
@@ -80,7 +73,7 @@ static int init(struct pr_node *n, uint32_t pi, void *state)
 static void link_free(struct pr_node *n, uint32_t pi, void *state)
 {
     if (pi != PR_NO_PEER)
-        free(((struct link *)state)->q);
+        pr_backlog_free(&((struct link *)state)->q);
 }
 
 static enum pr_verdict judge(struct pr_node *n, uint32_t pi, void *link, const struct pr_tx *tx, double *req)
@@ -89,12 +82,6 @@ static enum pr_verdict judge(struct pr_node *n, uint32_t pi, void *link, const s
 }
 
 static double asked(const struct pr_node *n, uint32_t pi, const void *link) { return n->cfg->pow_base; }
-
-/* a before b in the backlog: higher fee rate, then older. */
-static bool better(const struct held *a, const struct held *b)
-{
-    return a->fee != b->fee ? a->fee > b->fee : a->arrival_ns < b->arrival_ns;
-}
 
 /* When the next token comes, for a timer. */
 static void arm(struct pr_node *n, uint32_t pi, struct link *l, const struct bucket *b)
@@ -109,36 +96,23 @@ static enum pr_send_verdict send(struct pr_node *n, uint32_t pi, void *link, con
 {
     struct link *l = link;
     struct bucket *b = bucket_of(n, pi, l);
-    if (l->len == 0 && b->tokens >= 1) {
+    if (l->q.len == 0 && b->tokens >= 1) {
         b->tokens -= 1;
         return PR_SEND_NOW;
     }
     const struct pr_txcold *c = pr_txcold_of(&n->txs, e);
-    struct held h = {.id = e->id, .fee = c->fee, .arrival_ns = c->arrival_ns};
-    if (l->len >= (uint32_t)param(n, BACKLOG_MAX)) {
+    struct pr_held h = {.id = e->id, .fee = c->fee, .arrival_ns = c->arrival_ns};
+    if (l->q.len >= (uint32_t)param(n, BACKLOG_MAX)) {
         /* full: the worst of the backlog and this one is dropped */
-        uint32_t worst = 0;
-        for (uint32_t i = 1; i < l->len; i++)
-            if (better(&l->q[worst], &l->q[i]))
-                worst = i;
-        if (!better(&h, &l->q[worst])) {
+        if (!pr_held_before(&h, pr_backlog_worst(&l->q))) {
             pr_defence_dropped(n, pi, h.id);
             return PR_SEND_HELD;
         }
-        pr_defence_dropped(n, pi, l->q[worst].id);
-        l->q[worst] = h;
-    } else {
-        if (l->len == l->cap) {
-            uint32_t cap = l->cap ? l->cap * 2 : 16;
-            struct held *q = realloc(l->q, sizeof *q * cap);
-            if (!q) {
-                pr_defence_dropped(n, pi, h.id);
-                return PR_SEND_HELD;
-            }
-            l->q = q;
-            l->cap = cap;
-        }
-        l->q[l->len++] = h;
+        pr_defence_dropped(n, pi, pr_backlog_pop_worst(&l->q).id);
+    }
+    if (!pr_backlog_push(&l->q, &h)) {
+        pr_defence_dropped(n, pi, h.id);
+        return PR_SEND_HELD;
     }
     if (!l->timer_set)
         arm(n, pi, l, b);
@@ -153,16 +127,11 @@ static void timer(struct pr_node *n, uint32_t pi, void *link)
     struct bucket *b = bucket_of(n, pi, l);
     uint64_t ids[64];
     size_t k = 0;
-    while (l->len && b->tokens >= 1 && k < 64) {
-        uint32_t best = 0;
-        for (uint32_t i = 1; i < l->len; i++)
-            if (better(&l->q[i], &l->q[best]))
-                best = i;
-        ids[k++] = l->q[best].id;
-        l->q[best] = l->q[--l->len];
+    while (l->q.len && b->tokens >= 1 && k < 64) {
+        ids[k++] = pr_backlog_pop_best(&l->q).id;
         b->tokens -= 1;
     }
-    if (l->len)
+    if (l->q.len)
         arm(n, pi, l, b);
     if (k)
         pr_defence_release(n, pi, ids, k);
