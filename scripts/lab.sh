@@ -3,7 +3,9 @@
 # search per defence on scenarios/lab-search.yaml (powrelay search --defence), the same scenario without
 # a defence, then each defence's searched best (plots/lab's declared selection rule), no defence and the
 # original rules at their defaults against scenarios/lab-eval.yaml's attacks, the same on thin uplinks
-# (lab-eval-thin.yaml) and with spam paying the honest fee (lab-eval-fee.yaml), the packet-level check (lab-confirm.yaml on flow and ns-3), and plots/lab report
+# (lab-eval-thin.yaml), with spam paying the honest fee (lab-eval-fee.yaml), at 1,000 nodes from 1e4 to 1e6 H/s
+# (lab-scale.yaml) and with no attack (lab-calm.yaml), the packet-level check (lab-confirm.yaml on flow and
+# ns-3), and plots/lab report
 # (docs/lab-table.md, docs/figures/lab-*.png). Resumes where it stopped.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -116,8 +116,8 @@ class Plots(Case):
 
     def test_lab(self):
         """plots/lab on a lab made small: the selection rule on search trials written by hand, then evaluate
-        (both scenarios, cut down with --set) and report: a row per strategy, hash rate and defence, every
-        cell a number, the figures."""
+        (every scenario, cut down with --set) and report: a row per strategy, hash rate and defence, every
+        cell a number, a calm-times row per defence, the figures."""
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         lab, docs = os.path.join(self.tmp, "lab"), os.path.join(self.tmp, "docs")
         lab_py = os.path.join(PLOTS, "lab")
@@ -165,20 +165,30 @@ class Plots(Case):
         p = subprocess.run(["/usr/bin/python3", lab_py, "report", lab, docs], capture_output=True, text=True,
                            timeout=300)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assert_pngs(docs, ["lab-pareto.png", "lab-eval.png", "lab-thin.png", "lab-fee.png"])
+        self.assert_pngs(docs, ["lab-pareto.png", "lab-eval.png", "lab-thin.png", "lab-fee.png", "lab-scale.png"])
         with open(os.path.join(docs, "lab-table.md")) as f:
             text = f.read()
         self.assertIn("| token_bucket | defence.token_bucket.rate_in = 6 | no: the least spam of its trials |", text)
         body = [line for line in text.splitlines() if line.startswith("| ") and line.split(" | ")[0][2:] in
                 ("flood", "under_limit", "lowball", "cheapest")]
         configs = ["none", "original, defaults", "original, searched", "token_bucket, searched"]
-        self.assertEqual(len(body), (4 * 2 + 2 * 2 + 2 * 1) * len(configs))  # default regions, thin, fee
+        self.assertEqual(len(body), (4 * 2 + 2 * 2 + 2 * 1 + 2 * 3) * len(configs))  # default regions, thin, fee, scale
         for line in body:
             cells = [c.strip() for c in line.strip("| ").split(" | ")]
             self.assertEqual(len(cells), 14, line)
             self.assertIn(cells[2], configs)
             for c in cells[3:]:
                 self.assertRegex(c, r"^(-|-?[0-9.e+]+%?( ± [0-9.e+-]+)?)$", line)
+        # calm times: a row per configuration, every cell a number; no defence is its own reference
+        calm = text.split("### No attack")[1].split("###")[0]
+        rows_ = [[c.strip() for c in line.strip("| ").split(" | ")] for line in calm.splitlines()
+                 if line.startswith("| ") and line.split(" | ")[0][2:] in configs]
+        self.assertEqual([r[0] for r in rows_], configs)
+        for r in rows_:
+            self.assertEqual(len(r), 9, r)
+            for c in r[1:]:
+                self.assertRegex(c, r"^(-|-?[0-9.e+]+%?( ± [0-9.e+-]+)?)$", r)
+            self.assertTrue((r[5] == "-") == (r[0] == "none"), r)
         # 30 spam tx/s over 8 links is past the original rules' per-link limit: the strategies differ
         orig = {c[0]: c[3:] for c in ([x.strip() for x in line.strip("| ").split(" | ")] for line in body[:16])
                 if c[2] == "original, defaults" and c[1] == "1e+05"}
