@@ -63,9 +63,10 @@ static int64_t next_attempt(const struct pr_node *n, int64_t now, double left)
 /* The next peer in round robin that a lowball attacker may use (still asking base), or -1. */
 static int lowball_peer(struct pr_node *n)
 {
+    double base = pr_defence_floor(n);
     for (uint32_t k = 0; k < n->npeers; k++) {
         uint32_t pi = (n->rr + k) % n->npeers;
-        if (n->peers[pi].their_req <= pr_defence_floor(n)) {
+        if (n->peers[pi].their_req <= base) {
             n->rr = pi + 1;
             return (int)pi;
         }
