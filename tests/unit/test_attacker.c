@@ -284,9 +284,8 @@ TEST(attacker_hashes_are_rate_times_busy_time)
     th_free(h);
 }
 
-/* An attack from 60 s to 100 s (stop before twice the start) runs at its rate over its window only: the
- * first attempt's delay counts from now, not from the start again. */
-TEST(late_short_attack_runs_its_window)
+/* An attacker linked to nodes 1 and 2, no PoW (every attempt is sent), not started. */
+static struct th *no_pow_pair(void)
 {
     struct pr_config c = cfg();
     c.pow_enabled = false;
@@ -294,6 +293,14 @@ TEST(late_short_attack_runs_its_window)
     th_node(h, ATK, 0, true);
     th_link(h, ATK, 1);
     th_link(h, ATK, 2);
+    return h;
+}
+
+/* An attack from 60 s to 100 s (stop before twice the start) runs at its rate over its window only: the
+ * first attempt's delay counts from now, not from the start again. */
+TEST(late_short_attack_runs_its_window)
+{
+    struct th *h = no_pow_pair();
     struct pr_attack a = {.strategy = PR_ATTACK_FLOOD, .rate = 10, .fee = 20, .size = 1535, .start_ns = S(60),
                           .stop_ns = S(100)};
     ASSERT_OK(pr_node_set_attack(th_get(h, ATK), &a));
@@ -309,12 +316,7 @@ TEST(attack_rate_follows_its_schedule)
 {
     /* 2 a second until 40 s, none until 60 s, then 8 a second; no PoW: every attempt is sent. An interval
      * that crosses a step goes on at the new rate. */
-    struct pr_config c = cfg();
-    c.pow_enabled = false;
-    struct th *h = th_new(3, &c);
-    th_node(h, ATK, 0, true);
-    th_link(h, ATK, 1);
-    th_link(h, ATK, 2);
+    struct th *h = no_pow_pair();
     static const struct pr_rate_step steps[] = {{PR_S(40), 0}, {PR_S(60), 8}};
     struct pr_attack a = {.strategy = PR_ATTACK_FLOOD, .rate = 2, .fee = 20, .size = 1535, .start_ns = S(0),
                           .stop_ns = S(100), .schedule = steps, .n_schedule = 2};
@@ -330,9 +332,7 @@ TEST(attack_rate_follows_its_schedule)
     th_free(h);
     /* a schedule whose times do not increase is refused */
     static const struct pr_rate_step bad[] = {{PR_S(40), 1}, {PR_S(40), 2}};
-    h = th_new(2, &c);
-    th_node(h, ATK, 0, true);
-    th_link(h, ATK, 1);
+    h = no_pow_pair();
     a.schedule = bad;
     ASSERT_EQ(pr_node_set_attack(th_get(h, ATK), &a), PR_ERR_INVALID);
     th_free(h);
