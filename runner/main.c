@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 #ifdef __GLIBC__
-#include <malloc.h>
 #endif
 
 #include "scenario.h"
@@ -56,17 +55,6 @@ static char *join_argv(int argc, char **argv)
     return s;
 }
 
-/* A large run's memory is mostly per-node tables of 16 to 64 KB that are replaced by larger ones as
- * they grow. Under glibc's default (mmap from 128 KB, a threshold that then rises) they come from the
- * heap, and the tables they replace leave holes that later small allocations pin. Mapped separately,
- * a replaced table goes back to the system. */
-static void tune_allocator(void)
-{
-#ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 16 * 1024);
-#endif
-}
-
 /* Every relay defence, its parameters, defaults and ranges (docs/defences.md). */
 static void list_policies(FILE *f)
 {
@@ -93,7 +81,6 @@ static void list_policies(FILE *f)
 
 int main(int argc, char **argv)
 {
-    tune_allocator();
     if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
 #ifdef POWRELAY_SANITIZED
         const char *sanitized = "; built with ASan+UBSan";
