@@ -5,9 +5,9 @@
  * address here is a function of an index and back:
  *
  *   access link of node i : 10.0.0.0 + 4i, a /30; the router's end is .1 (+1), the node's .2 (+2)
- *   core link k           : 172.16.0.0 + 4k, a /30; the lower-numbered region's router .1, the other .2
  *
- * which leaves room for 2^22 nodes and 2^18 core links. */
+ * which leaves room for 2^22 nodes. The router's end is only the node's default gateway: routers run no
+ * IP stack (core-router.h), so they and their core links have no addresses. */
 #ifndef POWRELAY_NS3_ADDR_H
 #define POWRELAY_NS3_ADDR_H
 
@@ -19,9 +19,7 @@ namespace powrelay
 {
 
 constexpr uint32_t kAccessBase = 0x0a000000u; /* 10.0.0.0/8 */
-constexpr uint32_t kCoreBase = 0xac100000u;   /* 172.16.0.0/12 */
 constexpr uint32_t kMaxNodes = 1u << 22;
-constexpr uint32_t kMaxCoreLinks = 1u << 18;
 constexpr uint32_t kNetMask30 = 0xfffffffcu;
 
 /* The address of node i on its access link. */
@@ -36,13 +34,6 @@ inline ns3::Ipv4Address
 GatewayAddress(uint32_t i)
 {
     return ns3::Ipv4Address(kAccessBase + 4 * i + 1);
-}
-
-/* The two ends of core link k (end 0 on the lower-numbered region's router). */
-inline ns3::Ipv4Address
-CoreAddress(uint32_t k, unsigned end)
-{
-    return ns3::Ipv4Address(kCoreBase + 4 * k + 1 + end);
 }
 
 /* Which access link an address lies on; false if it lies on none. *host is 1 (router) or 2 (node). */
@@ -63,13 +54,6 @@ NodeIndex(ns3::Ipv4Address a, uint32_t n_nodes, uint32_t* i)
 {
     uint32_t host;
     return AccessIndex(a, i, &host) && host == 2 && *i < n_nodes;
-}
-
-/* Core link between regions a < b of n: the upper triangle of the region matrix, row by row. */
-inline uint32_t
-CoreLinkIndex(uint32_t a, uint32_t b, uint32_t n)
-{
-    return a * n - a * (a + 1) / 2 + (b - a - 1);
 }
 
 } // namespace powrelay

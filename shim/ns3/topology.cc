@@ -14,6 +14,7 @@
 #include <ns3/ipv4-static-routing.h>
 #include <ns3/ipv4.h>
 #include <ns3/log.h>
+#include <ns3/net-device-queue-interface.h>
 #include <ns3/nstime.h>
 #include <ns3/point-to-point-channel.h>
 #include <ns3/point-to-point-helper.h>
@@ -53,6 +54,14 @@ LossModel(double loss, int64_t stream)
     return em;
 }
 
+/* A router's output: the device and its transmit queue's flow-control state. */
+CoreTable::Port
+PortOf(Ptr<NetDevice> dev)
+{
+    Ptr<NetDeviceQueueInterface> q = dev->GetObject<NetDeviceQueueInterface>();
+    return CoreTable::Port{dev, q ? q->GetTxQueue(0) : nullptr};
+}
+
 Time
 Delay(double seconds)
 {
@@ -70,7 +79,7 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
         std::snprintf(err, errlen, "ns3: %u nodes (1 to %u supported)", n, kMaxNodes - 1);
         return -1;
     }
-    if (R == 0 || R > 255 || R * (R - 1) / 2 > kMaxCoreLinks)
+    if (R == 0 || R > 255)
     {
         std::snprintf(err, errlen, "ns3: %u regions (1 to 255 supported)", R);
         return -1;
@@ -105,29 +114,23 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
     m_table.nNodes = n;
     m_table.nRegions = R;
     m_table.region.assign(d.node_region, d.node_region + n);
-    m_table.accessIf.assign(n, 0);
-    m_table.coreIf.assign(static_cast<size_t>(R) * R, -1);
+    m_table.access.assign(n, CoreTable::Port{});
+    m_table.core.assign(static_cast<size_t>(R) * R, CoreTable::Port{});
 
-    /* Routers first, so their ns-3 ids are small and index m_regionOfNode directly. */
+    /* Routers first (small ns-3 ids). They run no IP stack: each forwards by arithmetic (core-router.h). */
     routers.Create(R);
+    nodes.Create(n);
     for (uint32_t r = 0; r < R; r++)
     {
-        uint32_t id = routers.Get(r)->GetId();
-        if (m_regionOfNode.size() <= id)
-            m_regionOfNode.resize(id + 1, 0);
-        m_regionOfNode[id] = r;
+        m_routers.push_back(std::make_unique<CoreRouter>(&m_table, r));
+        m_routers.back()->Attach(routers.Get(r));
     }
-    nodes.Create(n);
 
-    /* IPv4 only. End nodes: static routing, which will hold one default route; routers: arithmetic. */
+    /* IPv4 only, on the end nodes: static routing, which will hold one default route. */
     InternetStackHelper stack;
     stack.SetIpv6StackInstall(false);
     stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
     stack.Install(nodes);
-    InternetStackHelper core;
-    core.SetIpv6StackInstall(false);
-    core.SetRoutingHelper(CoreRoutingHelper(&m_table, &m_regionOfNode));
-    core.Install(routers);
 
     /* Core links, between every pair of regions. */
     PointToPointHelper p2p;
@@ -140,9 +143,8 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
                 delay = 0; /* not a metric: clamp (topology.h) */
             p2p.SetChannelAttribute("Delay", TimeValue(Delay(delay)));
             NetDeviceContainer devs = p2p.Install(routers.Get(a), routers.Get(b));
-            uint32_t k = CoreLinkIndex(a, b, R);
-            m_table.coreIf[a * R + b] = static_cast<int32_t>(AddInterface(routers.Get(a), devs.Get(0), CoreAddress(k, 0)));
-            m_table.coreIf[b * R + a] = static_cast<int32_t>(AddInterface(routers.Get(b), devs.Get(1), CoreAddress(k, 1)));
+            m_table.core[a * R + b] = PortOf(devs.Get(0));
+            m_table.core[b * R + a] = PortOf(devs.Get(1));
         }
 
     /* Access links, one per node. */
@@ -167,7 +169,7 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
         }
         uint32_t nif = AddInterface(node, up, NodeAddress(i));
         staticHelper.GetStaticRouting(node->GetObject<Ipv4>())->SetDefaultRoute(GatewayAddress(i), nif);
-        m_table.accessIf[i] = AddInterface(router, down, GatewayAddress(i));
+        m_table.access[i] = PortOf(down);
     }
     return 0;
 }

@@ -16,18 +16,19 @@
  *   multiplied by uniform(1-j, 1+j), drawn once per node from a powrelay PRNG (desc seed, stream
  *   kJitterStream), which varies every connection's latency through its two ends.
  * - Addresses are arithmetic (addr.h). End nodes route everything through a default route to their
- *   router (Ipv4StaticRouting with one entry); routers route by arithmetic (core-routing.h). No global
- *   routing, and no link per overlay edge. */
+ *   router (Ipv4StaticRouting with one entry); routers run no IP stack and forward by arithmetic
+ *   (core-router.h). No global routing, and no link per overlay edge. */
 #ifndef POWRELAY_NS3_TOPOLOGY_H
 #define POWRELAY_NS3_TOPOLOGY_H
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <ns3/node-container.h>
 
-#include "core-routing.h"
+#include "core-router.h"
 #include "powrelay-c.h"
 
 namespace powrelay
@@ -48,7 +49,7 @@ class Topology
 
   private:
     CoreTable m_table;
-    std::vector<uint32_t> m_regionOfNode; /* ns-3 node id -> region, for the routers */
+    std::vector<std::unique_ptr<CoreRouter>> m_routers; /* by region; ns-3 calls them back */
 };
 
 } // namespace powrelay
