@@ -9,7 +9,12 @@ reported beside it ("connect").
 
 Targets (issue): 10,000-node setup <= 10 s; the 1,000-node run >= 10x faster than real time.
 
-usage: ns3_bench.py [--duration S] [--skip-run]
+Side by side (issue: the quickstart on ns-3 against the previous build): --against OLD runs
+scenarios/quickstart.yaml on ns-3 with OLD and with $POWRELAY at the same time (one core each, so both
+see the same machine), prints wall, user and system seconds and the ratio, and checks that every output
+but run.json and the simulator's event count is the same bytes.
+
+usage: ns3_bench.py [--duration S] [--skip-run] [--against OLD_POWRELAY [--quick-duration S]]
   $POWRELAY   the powrelay binary (default: build/runner/powrelay)
   $NS3_SETUP  the setup probe, tests/ns3/ns3_setup.c (default: build/tests/ns3_setup)
 Not a CTest test by default (label bench)."""
@@ -41,11 +46,54 @@ def run(network, duration, out):
     return r, s
 
 
+def against(old, duration):
+    """The quickstart on ns-3 with the old and the new binary at once; prints the comparison."""
+    quick = os.path.join(ROOT, "scenarios", "quickstart.yaml")
+    print(f"quickstart on ns-3 ({duration:g} simulated s), side by side: {old} against {POWRELAY}")
+    with tempfile.TemporaryDirectory(prefix="ns3-vs-") as tmp:
+        procs = {}
+        for name, binary in (("old", old), ("new", POWRELAY)):
+            out = os.path.join(tmp, name)
+            cmd = [binary, "run", quick, "-q", "-o", out, "--network", "ns3", "--set", f"duration_s={duration}"]
+            procs[name] = (subprocess.Popen(cmd), out)
+        got = {}
+        for name, (p, out) in procs.items():
+            if p.wait() != 0:
+                print(f"{name}: exited {p.returncode}", file=sys.stderr)
+                return 1
+            with open(os.path.join(out, "run.json")) as f:
+                got[name] = json.load(f)
+        wall = {name: got[name]["wall_s"] for name in got}
+        print(f"{'build':>5} {'wall s':>8} {'peak MB':>8}")
+        for name in ("old", "new"):
+            print(f"{name:>5} {got[name]['wall_s']:>8.1f} {got[name]['peak_rss_mb']:>8.0f}")
+        met = wall["old"] >= 3 * wall["new"]
+        print(f"speed-up {wall['old'] / wall['new']:.2f}x (target >= 3x: {'met' if met else 'MISSED'})")
+        same = True
+        for f in ("txs.csv", "nodes.csv", "timeseries.csv"):
+            with open(os.path.join(tmp, "old", f), "rb") as a, open(os.path.join(tmp, "new", f), "rb") as b:
+                if a.read() != b.read():
+                    same = False
+                    print(f"outputs differ: {f}")
+        with open(os.path.join(tmp, "old", "summary.json")) as a, open(os.path.join(tmp, "new", "summary.json")) as b:
+            sa, sb = json.load(a), json.load(b)
+        sa.pop("events", None), sb.pop("events", None)
+        if sa != sb:
+            same = False
+            print("outputs differ: summary.json (beyond the event count)")
+        print("outputs: the same bytes" if same else "outputs: DIFFERENT (see above)")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=float, default=600, help="simulated seconds of the 1,000-node run")
     ap.add_argument("--skip-run", action="store_true", help="setup only")
+    ap.add_argument("--against", metavar="OLD_POWRELAY", help="the quickstart side by side with an older binary")
+    ap.add_argument("--quick-duration", type=float, default=600, help="simulated seconds of that quickstart")
     a = ap.parse_args()
+    if a.against:
+        return against(a.against, a.quick_duration)
 
     print("ns-3 network model: setup (create + run to 0) and connecting (run 0 -> 1 s)")
     print(f"{'nodes':>7} {'edges':>7} {'setup s':>8} {'peak MB':>8} {'connect s':>10} {'peak MB':>8}  target")
