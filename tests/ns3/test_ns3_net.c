@@ -1,6 +1,7 @@
 /* shim/ns3: the ns-3 network model through its prnet_ops, on real model nodes. Bytes cross real TCP
  * connections (serialisation, latency and the handshake add up), loss delays but loses nothing, bytes
- * are accounted as the sockets carried them, runner callbacks keep their order, the same seed gives
+ * are accounted as the sockets carried them, the region routers forward within and between regions,
+ * runner callbacks keep their order, the same seed gives
  * the same run twice in one process, and there is one ns3 network at a time. */
 #include "test.h"
 
@@ -194,5 +195,41 @@ TEST(one_at_a_time)
     OPS.destroy(other);
 }
 
+/* The region routers (shim/ns3/core-router.h) forward by the destination address: to a node of their
+ * own region over its access link, to another region over the core link. Nodes 0 and 1 in region 0
+ * (one way 20 ms), node 2 in region 1 (its own 40 ms; 200 ms from region 0); node 0 sends to both. */
+static int64_t accepted_at[3];
+
+static void accept_times(void *ctx, const struct pr_event *ev)
+{
+    (void)ctx;
+    if (ev->type == PR_EV_TX_ACCEPTED && ev->node < 3)
+        accepted_at[ev->node] = ev->t_ns;
+}
+
+TEST(routers_forward_within_and_between_regions)
+{
+    struct pr_config c = plain();
+    uint8_t region[3] = {0, 0, 1};
+    uint32_t edges[4] = {0, 1, 0, 2};
+    double up[2] = {1e7, 1e7}, down[2] = {1e7, 1e7}, lat[4] = {0.02, 0.2, 0.2, 0.04};
+    struct prnet_desc d = {.n_nodes = 3, .node_region = region, .n_regions = 2, .up_bps = up, .down_bps = down,
+                           .latency_s = lat, .n_edges = 2, .edges = edges, .seed = 1};
+    struct prnet_node_init init[3] = {{1e6, false}, {1e6, false}, {1e6, false}};
+    struct prnet_callbacks cb = {.event = accept_times};
+    struct prnet *net = NULL;
+    char err[256];
+    ASSERT_OK(OPS.create(&d, &c, init, &cb, &net, err, sizeof err));
+    ASSERT_OK(OPS.run(net, S(2)));
+    accepted_at[0] = accepted_at[1] = accepted_at[2] = -1;
+    submit(net, 0, 1535);
+    ASSERT_OK(OPS.run(net, S(10)));
+    ASSERT_EQ(accepted_at[0], S(2));
+    /* The path's latency, plus under 10 ms of serialisation (1,547 bytes at 10 Mbit/s: 1.2 ms a link). */
+    ASSERT_TRUE(accepted_at[1] - S(2) >= S(0.02) && accepted_at[1] - S(2) < S(0.03));
+    ASSERT_TRUE(accepted_at[2] - S(2) >= S(0.2) && accepted_at[2] - S(2) < S(0.21));
+    OPS.destroy(net);
+}
+
 TESTS(latency_serialisation_and_bytes, queued_before_connected, loss_delays_but_loses_nothing,
-      runner_callbacks_in_time_order, one_at_a_time)
+      runner_callbacks_in_time_order, one_at_a_time, routers_forward_within_and_between_regions)
