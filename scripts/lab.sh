@@ -4,7 +4,7 @@
 # a defence, then each defence's searched best (plots/lab's declared selection rule), no defence and the
 # original rules at their defaults against scenarios/lab-eval.yaml's attacks, the same on thin uplinks
 # (lab-eval-thin.yaml), with spam paying the honest fee (lab-eval-fee.yaml), at 1,000 nodes from 1e4 to 1e6 H/s
-# (lab-scale.yaml) and with no attack (lab-calm.yaml), the packet-level check (lab-confirm.yaml on flow and
+# (lab-scale.yaml, lab-scale-cheap.yaml) and with no attack (lab-calm.yaml), the packet-level check (lab-confirm.yaml on flow and
 # ns-3), and plots/lab report
 # (docs/lab-table.md, docs/figures/lab-*.png). Resumes where it stopped.
 set -euo pipefail

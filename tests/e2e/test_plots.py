@@ -165,14 +165,16 @@ class Plots(Case):
         p = subprocess.run(["/usr/bin/python3", lab_py, "report", lab, docs], capture_output=True, text=True,
                            timeout=300)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assert_pngs(docs, ["lab-pareto.png", "lab-eval.png", "lab-thin.png", "lab-fee.png", "lab-scale.png"])
+        self.assert_pngs(docs, ["lab-pareto.png", "lab-eval.png", "lab-thin.png", "lab-fee.png", "lab-scale.png",
+                                "lab-scalec.png"])
         with open(os.path.join(docs, "lab-table.md")) as f:
             text = f.read()
         self.assertIn("| token_bucket | defence.token_bucket.rate_in = 6 | no: the least spam of its trials |", text)
         body = [line for line in text.splitlines() if line.startswith("| ") and line.split(" | ")[0][2:] in
                 ("flood", "under_limit", "lowball", "cheapest")]
         configs = ["none", "original, defaults", "original, searched", "token_bucket, searched"]
-        self.assertEqual(len(body), (4 * 2 + 2 * 2 + 2 * 1 + 2 * 3) * len(configs))  # default regions, thin, fee, scale
+        # default regions, thin, fee, scale (flood, under_limit), scale (lowball, cheapest)
+        self.assertEqual(len(body), (4 * 2 + 2 * 2 + 2 * 1 + 2 * 3 + 2 * 3) * len(configs))
         for line in body:
             cells = [c.strip() for c in line.strip("| ").split(" | ")]
             self.assertEqual(len(cells), 14, line)
