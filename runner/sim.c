@@ -418,13 +418,12 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
     }
     int rc = PRR_EXIT_INTERNAL;
     s->ops = prnet_find(sc->network);
-    if (s->ops)
-        tune_allocator(sc->network);
     if (!s->ops) {
         prr_sim_check(sc, err, errlen);
         rc = PRR_EXIT_BAD;
         goto out;
     }
+    tune_allocator(sc->network);
     if ((rc = world_build(&s->w, sc, err, errlen)) != PRR_EXIT_OK)
         goto out;
     rc = PRR_EXIT_BAD;

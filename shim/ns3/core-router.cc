@@ -30,10 +30,10 @@ CoreRouter::Attach(Ptr<Node> node)
 }
 
 const CoreTable::Port*
-CoreRouter::Output(uint32_t dst) const
+CoreRouter::Output(Ipv4Address dst) const
 {
-    uint32_t i, host;
-    if (!AccessIndex(Ipv4Address(dst), &i, &host) || host != 2 || i >= m_table->nNodes)
+    uint32_t i;
+    if (!NodeIndex(dst, m_table->nNodes, &i))
         return nullptr;
     uint32_t r = m_table->region[i];
     return r == m_region ? &m_table->access[i] : &m_table->core[m_region * m_table->nRegions + r];
@@ -45,7 +45,7 @@ CoreRouter::Receive(Ptr<NetDevice>, Ptr<const Packet> p, uint16_t, const Address
 {
     Ipv4Header h;
     p->PeekHeader(h);
-    const CoreTable::Port* out = Output(h.GetDestination().Get());
+    const CoreTable::Port* out = Output(h.GetDestination());
     if (!out)
     {
         NS_LOG_LOGIC("no node has address " << h.GetDestination() << ": dropped");

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <ns3/ipv4-address.h>
 #include <ns3/net-device-queue-interface.h>
 #include <ns3/net-device.h>
 #include <ns3/node.h>
@@ -39,7 +40,7 @@ struct CoreTable
 
     uint32_t nNodes = 0;
     uint32_t nRegions = 0;
-    std::vector<uint8_t> region;                   /* per node */
+    std::vector<uint8_t> region; /* per node */
     std::vector<Port> access; /* per node: the router's end of its access link */
     std::vector<Port> core;   /* nRegions x nRegions: on router a, the link to b */
 };
@@ -56,7 +57,7 @@ class CoreRouter
     void Receive(ns3::Ptr<ns3::NetDevice> in, ns3::Ptr<const ns3::Packet> p, uint16_t protocol,
                  const ns3::Address& from, const ns3::Address& to, ns3::NetDevice::PacketType type);
     /* The port a packet to dst leaves by, or null when no node has that address. */
-    const CoreTable::Port* Output(uint32_t dst) const;
+    const CoreTable::Port* Output(ns3::Ipv4Address dst) const;
 
     const CoreTable* m_table;
     uint32_t m_region;
