@@ -157,6 +157,19 @@ class Plots(Case):
         p = subprocess.run(["/usr/bin/python3", lab_py, "report", lab, docs], capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 2)  # nothing evaluated yet
         self.assertIn("eval-none", p.stderr)
+        # The search against spam paying the honest fee: its best joins lab-eval-fee only.
+        self.run_scenario(os.path.join(root, "scenarios", "lab-search-fee.yaml"),
+                          os.path.join(lab, "searchfee-none", "s1"), "--set", "defence.policy=none", *sets)
+        os.makedirs(os.path.join(lab, "searchfee-token_bucket"))
+        with open(os.path.join(lab, "searchfee-token_bucket", "trials.csv"), "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["trial", "defence", "baseline", "token_bucket:defence.token_bucket.rate_in", "spam.reached50_mean",
+                        "honest.during_attack.reached90_share_mean"])
+            w.writerows([[0, "token_bucket", "0", "7", 0, 0.2], [1, "token_bucket", "0", "8", 0, 0.6]])
+        p = subprocess.run(["/usr/bin/python3", lab_py, "choose", lab, "--fee"], capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("defence.token_bucket.rate_in=8", p.stdout)  # both under the bar: the more honest success
         extra = [a for s in small for a in ("--set", s)]
         p = subprocess.run(["/usr/bin/python3", lab_py, "evaluate", lab, "-j", "2", *extra],
                            env=dict(os.environ, POWRELAY=os.environ.get("POWRELAY", "powrelay")),
@@ -165,20 +178,25 @@ class Plots(Case):
         p = subprocess.run(["/usr/bin/python3", lab_py, "report", lab, docs], capture_output=True, text=True,
                            timeout=300)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assert_pngs(docs, ["lab-pareto.png", "lab-eval.png", "lab-thin.png", "lab-fee.png", "lab-scale.png",
-                                "lab-scalec.png"])
+        self.assert_pngs(docs, ["lab-pareto.png", "lab-pareto-fee.png", "lab-eval.png", "lab-thin.png", "lab-fee.png",
+                                "lab-scale.png", "lab-scalec.png"])
         with open(os.path.join(docs, "lab-table.md")) as f:
             text = f.read()
         self.assertIn("| token_bucket | defence.token_bucket.rate_in = 6 | no: the least spam of its trials |", text)
         body = [line for line in text.splitlines() if line.startswith("| ") and line.split(" | ")[0][2:] in
                 ("flood", "under_limit", "lowball", "cheapest")]
         configs = ["none", "original, defaults", "original, searched", "token_bucket, searched"]
-        # default regions, thin, fee, scale (flood, under_limit), scale (lowball, cheapest)
-        self.assertEqual(len(body), (4 * 2 + 2 * 2 + 2 * 1 + 2 * 3 + 2 * 3) * len(configs))
+        # default regions, thin, fee (with the fee search's best), scale (flood, under_limit), scale (lowball,
+        # cheapest)
+        self.assertEqual(len(body), (4 * 2 + 2 * 2 + 2 * 3 + 2 * 3) * len(configs) + 2 * 1 * (len(configs) + 1))
+        fee = text.split("### Spam paying the honest fee")[1].split("###")[0]
+        self.assertEqual(fee.count("| token_bucket, fee-searched |"), 2)  # flood and under_limit
+        self.assertEqual(text.count("| token_bucket, fee-searched |"), 2)  # and nowhere else
+        self.assertIn("| token_bucket | defence.token_bucket.rate_in = 8 | yes |", text)
         for line in body:
             cells = [c.strip() for c in line.strip("| ").split(" | ")]
             self.assertEqual(len(cells), 14, line)
-            self.assertIn(cells[2], configs)
+            self.assertIn(cells[2], configs + ["token_bucket, fee-searched"])
             for c in cells[3:]:
                 self.assertRegex(c, r"^(-|-?[0-9.e+]+%?( ± [0-9.e+-]+)?)$", line)
         # calm times: a row per configuration, every cell a number; no defence is its own reference
