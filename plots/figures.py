@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import matplotlib
 
-from tquantile import t95  # plots/: the shared table
+from tquantile import mean_interval  # plots/: the shared interval
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -280,12 +280,8 @@ def mean_ci(v):
     v = [x for x in v if x is not None and not math.isnan(x)]
     if not v:
         return None, None
-    m = sum(v) / len(v)
-    if len(v) < 2:
-        return m, 0.0
-    sd = math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1))
-    t = t95(len(v) - 1)
-    return m, t * sd / math.sqrt(len(v))
+    m, half = mean_interval(v)
+    return m, half if len(v) > 1 else 0.0
 
 
 def x_axis(values):
