@@ -97,15 +97,16 @@ static void send_fluff(struct pr_node *n, uint32_t pi, const struct pr_tx *txs, 
         pr_send_txs(n, pi, PR_MSG_FLUFF, txs, count);
         return;
     }
-    uint64_t ids[64];
-    while (count > 0) {
-        size_t k = count > 64 ? 64 : count;
-        for (size_t i = 0; i < k; i++)
-            ids[i] = txs[i].id;
-        pr_send_ids(n, pi, PR_MSG_ANNOUNCE, ids, k);
-        txs += k;
-        count -= k;
-    }
+    /* the ids of a usual batch on the stack; pr_send_ids cuts the wire's batches */
+    uint64_t local[64];
+    uint64_t *ids = count <= 64 ? local : malloc(sizeof *ids * count);
+    if (!ids)
+        return; /* out of memory: as a lost message */
+    for (size_t i = 0; i < count; i++)
+        ids[i] = txs[i].id;
+    pr_send_ids(n, pi, PR_MSG_ANNOUNCE, ids, count);
+    if (ids != local)
+        free(ids);
 }
 
 void pr_relay_invalid(struct pr_node *n, uint32_t pi, int err)

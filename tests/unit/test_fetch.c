@@ -204,6 +204,38 @@ TEST(a_block_ends_a_request_without_blame)
     th_free(h);
 }
 
+/* A flush announces everything it has for a peer in one message, up to the wire's batch (1,024 ids). */
+TEST(a_flush_announces_its_whole_batch_in_one_message)
+{
+    struct pr_config c = cfg();
+    pr_config_default(&c); /* with its flush delays: what arrives together leaves together */
+    c.relay_mode = PR_RELAY_ANNOUNCE;
+    c.pow_enabled = false;
+    struct th *h = th_new(3, &c);
+    th_node(h, 0, 1e6, false);
+    th_link(h, 1, 0);
+    th_link(h, 0, 2);
+    th_start(h);
+    enum { N = 100 };
+    struct pr_tx t[N];
+    for (size_t i = 0; i < N; i++)
+        t[i] = th_tx(0x200000000ull + i, 2500);
+    th_inject_txs(h, 1, 0, PR_MSG_FLUFF, t, N);
+    th_run_until(h, S(60));
+    size_t msgs = 0, ids = 0;
+    for (size_t i = 0; i < th_sent_count(h); i++) {
+        const struct th_sent *s = th_sent_at(h, i);
+        struct pr_msg m;
+        if (s->to == 2 && pr_wire_decode(s->bytes, s->len, s->pad, &m) == PR_OK && m.type == PR_MSG_ANNOUNCE) {
+            msgs++;
+            ids += m.count;
+        }
+    }
+    ASSERT_EQ(ids, N);
+    ASSERT_EQ(msgs, 1);
+    th_free(h);
+}
+
 TESTS(fetched_once_from_the_first_announcer, unserved_request_fails_after_the_timeout_and_goes_to_the_next,
       peer_failing_over_70_percent_of_5_requests_is_dropped, serves_the_mempool_not_the_stem_pool,
-      a_block_ends_a_request_without_blame)
+      a_block_ends_a_request_without_blame, a_flush_announces_its_whole_batch_in_one_message)
