@@ -545,7 +545,10 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
     for (uint32_t i = 0; i < s->w.n && !s->failed; i++)
         pr_node_finish(s->ops->node(s->net, i));
     if (s->failed || s->m.oom) {
-        snprintf(err, errlen, "the simulation failed (out of memory?)");
+        /* flow fails only when out of memory; ns-3 also when TCP gives up on a connection, and says so */
+        snprintf(err, errlen, "the simulation failed: %s",
+                 s->m.oom || !strcmp(sc->network, "flow") ? "out of memory"
+                                                          : "the ns-3 network stopped it (its reason is above)");
         goto out;
     }
     double wall = wall_now() - t0;

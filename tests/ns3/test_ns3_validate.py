@@ -1,6 +1,8 @@
 """The agreement matrix's small subset (plots/validate run --cells ci): three cells (no attack, no attack
 with 3% loss, a flood with PoW) x 2 seeds on 100 nodes, on both network models, then the report: every
-cell paired by seed, and the honest answers of the lossless cell in agreement."""
+cell paired by seed, and the honest answers of the lossless cell in agreement. Then the diagnosis, tiny
+(20 nodes, 30 s, one seed): every network of it finishes, and ns-3's settings reach ns-3 (the runs with
+deep queues and Linux's timer differ from the matrix's ns-3)."""
 import os
 import subprocess
 import unittest
@@ -18,6 +20,11 @@ class Validate(Ns3Case):
                             "--nodes", "100", "--seeds", "2", "--duration", "90", "-j", "2"],
                            capture_output=True, text=True, timeout=1200, env=env)
         self.assertEqual(p.returncode, 0, p.stderr)
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "validate"), "diagnose", out, "--nodes", "20",
+                            "--seeds", "1", "--duration", "30", "-j", "2"],
+                           capture_output=True, text=True, timeout=600, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("failed", p.stderr)
         p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "validate"), "report", out, docs],
                            capture_output=True, text=True, timeout=300)
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -29,6 +36,14 @@ class Validate(Ns3Case):
             self.assertEqual(rows[cell].split(" | ")[1], "2")  # both seeds paired
         share = rows["none-base"].split(" | ")[2]
         self.assertNotIn("✗", share, share)
+        with open(os.path.join(docs, "validation.md")) as f:
+            diag = f.read().split('<a id="diagnosis"></a>')[1]
+        rows = [r.split(" | ") for r in diag.splitlines()
+                if r.startswith("| ") and not r.startswith("| network") and "---" not in r]
+        names = ["flow", "ns-3 (as in the matrix)", "ns-3, 1,000-packet queues", "ns-3, Linux's timer", "ns-3, both"]
+        self.assertEqual([r[0].strip("| ") for r in rows], names * 2, diag)  # nopow-base, then pow-thin
+        self.assertTrue(all(r[1] == "1" for r in rows), diag)
+        self.assertNotEqual(rows[1][2:], rows[4][2:])  # nopow-base: the settings changed what ns-3 did
 
 
 if __name__ == "__main__":
