@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The flow-versus-ns-3 agreement matrix (docs/validation.md): every cell of plots/validate on both network
-# models, 300 nodes, 5 seeds (resumable), then the table and figure. Long: the ns-3 runs take minutes each.
+# models, 300 nodes, 5 seeds (resumable), then the diagnosis of the cells that disagree (60 nodes, 5 seeds,
+# ns-3's settings changed one at a time), then the tables and figure. Long: the ns-3 runs take minutes each.
 # Options go to plots/validate run (e.g. --seeds 3 --nodes 100).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -8,4 +9,5 @@ cd "$root"
 bash scripts/build.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 /usr/bin/python3 plots/validate run results/validate -j "$jobs" "$@"
+/usr/bin/python3 plots/validate diagnose results/validate -j "$jobs"
 /usr/bin/python3 plots/validate report results/validate docs
