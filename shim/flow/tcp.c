@@ -1,4 +1,4 @@
-/* TCP's loss recovery in the flow model: see tcp.h. The rules are Linux's and ns-3's (RFC 6298's timer,
+/* TCP's loss recovery in the flow model: see tcp.h. The rules are Linux's and ns-3's (Linux's timer,
  * RFC 5681's windows, CUBIC's decrease), reduced to what one message at a time can see: the window's
  * growth uses Reno's congestion avoidance (one segment per window's worth acknowledged), and a message's
  * segments are recovered side by side, so it waits for its unluckiest one. */
@@ -17,9 +17,10 @@ int64_t prf_tcp_rto(const struct prf_tcp *t)
 {
     if (t->srtt_ns == 0)
         return PRF_TCP_INIT_RTO_NS;
-    int64_t var = 4 * t->rttvar_ns > 1000000 ? 4 * t->rttvar_ns : 1000000; /* ns-3's 1 ms clock granularity */
-    int64_t rto = t->srtt_ns + var;
-    return rto > PRF_TCP_MIN_RTO_NS ? rto : PRF_TCP_MIN_RTO_NS;
+    /* Linux's timer (__tcp_set_rto): the floor is on the variance term, not on the sum as in RFC 6298, so
+     * a burst of queueing delay that lifts srtt does not bring the timer down onto the round trip. */
+    int64_t var = 4 * t->rttvar_ns > PRF_TCP_MIN_RTO_NS ? 4 * t->rttvar_ns : PRF_TCP_MIN_RTO_NS;
+    return t->srtt_ns + var;
 }
 
 /* acked segments acknowledged: slow start below ssthresh, then one segment per window. */

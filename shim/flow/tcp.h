@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PRF_TCP_MIN_RTO_NS 200000000LL  /* Linux's minimum retransmission timeout */
+#define PRF_TCP_MIN_RTO_NS 200000000LL  /* Linux's tcp_rto_min: the floor of the timer's variance term */
 #define PRF_TCP_INIT_RTO_NS 1000000000LL /* before the first round-trip sample (RFC 6298) */
 #define PRF_TCP_MAX_RTO_NS 60000000000LL /* one attempt's timeout never exceeds this */
 #define PRF_TCP_DELACK_NS 200000000LL   /* the receiver ACKs every second segment, or after this */
@@ -28,7 +28,7 @@ struct prf_tcp {
 
 void prf_tcp_init(struct prf_tcp *t);
 
-/* The retransmission timeout now: max(200 ms, srtt + 4 rttvar), 1 s before any sample. */
+/* The retransmission timeout now, as Linux sets it: srtt + max(4 rttvar, 200 ms); 1 s before any sample. */
 int64_t prf_tcp_rto(const struct prf_tcp *t);
 
 /* A message of `segments` segments leaves at `now` (nanoseconds) on a connection with round trip

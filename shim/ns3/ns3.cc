@@ -57,9 +57,11 @@ ConfigureTcp()
      * round trip is about 600 kB); ns-3's 128 kB would throttle a long connection well below its link. */
     Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(1u << 20));
     Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(1u << 20));
-    /* A 200 ms floor on the retransmission timeout (ns-3: 1 s), as the flow model's loss delay assumes.
-     * Both then follow RFC 6298, max(200 ms, srtt + 4 rttvar); Linux's timer is srtt + max(4 rttvar,
-     * 200 ms), which a burst of queueing delay fires less often (docs/validation.md#diagnosis). */
+    /* Linux's retransmission timer, srtt + max(4 rttvar, 200 ms), as the flow model's: ns-3 floors the
+     * variance term at ClockGranularity (1 ms) and the sum at MinRto (1 s). RFC 6298's max(200 ms, srtt +
+     * 4 rttvar) fires with nothing lost when a flood's bursts of queueing delay lift the round trip
+     * (docs/validation.md#diagnosis). */
+    Config::SetDefault("ns3::TcpSocketBase::ClockGranularity", TimeValue(MilliSeconds(200)));
     Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(MilliSeconds(200)));
     /* Linux gives up on a connection after 15 retransmissions (tcp_retries2), ns-3 after 6; a lost
      * connection voids the run, so keep Linux's patience. */

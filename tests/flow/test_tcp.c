@@ -1,5 +1,5 @@
 /* shim/flow/tcp: the flow model's TCP loss recovery, case by case, each value worked by hand:
- * the timer's estimate (RFC 6298), a lost segment's timeout and its backoff, a fast retransmit when
+ * the timer's estimate (Linux's), a lost segment's timeout and its backoff, a fast retransmit when
  * three later segments arrive, the window falling to one segment after a timeout and the round trips
  * (with a delayed ACK) that the next message then takes, slow start back to beta of the old window, and
  * a lost final ACK that times out only when no later ACK overtakes it. */
@@ -20,7 +20,7 @@ static struct prf_tcp warm(void)
     return t;
 }
 
-TEST(timer_estimate_follows_rfc6298)
+TEST(timer_estimate_follows_linux)
 {
     struct prf_tcp t;
     prf_tcp_init(&t);
@@ -36,10 +36,17 @@ TEST(timer_estimate_follows_rfc6298)
     ASSERT_EQ(t.rttvar_ns, 50 * MS + (200 * MS - 50 * MS) / 4); /* |100 - 300| = 200 */
     ASSERT_EQ(t.srtt_ns, 100 * MS + 200 * MS / 8);
     ASSERT_EQ(prf_tcp_rto(&t), 125 * MS + 4 * 87500000LL);
-    /* many equal samples: rttvar shrinks, the timer floors at 200 ms */
+    /* many equal samples: rttvar shrinks, and the timer is srtt + 200 ms (Linux's floor is on the variance
+     * term; RFC 6298's max(200 ms, srtt + 4 rttvar) would give 200 ms) */
     for (int i = 0; i < 200; i++)
         prf_tcp_message(&t, 0, 2, none, false, 20 * MS);
-    ASSERT_EQ(prf_tcp_rto(&t), 200 * MS);
+    ASSERT_TRUE(t.srtt_ns >= 20 * MS && t.srtt_ns < 20 * MS + 8); /* integer smoothing stops within 8 ns */
+    ASSERT_TRUE(4 * t.rttvar_ns < 200 * MS);
+    ASSERT_EQ(prf_tcp_rto(&t), t.srtt_ns + 200 * MS);
+    /* a high variance term takes over from the floor: 100 + 4 x 60 */
+    t.srtt_ns = 100 * MS;
+    t.rttvar_ns = 60 * MS;
+    ASSERT_EQ(prf_tcp_rto(&t), 340 * MS);
 }
 
 TEST(a_lost_last_segment_times_out_with_backoff)
@@ -109,6 +116,6 @@ TEST(a_lost_final_ack_times_out_unless_overtaken)
     ASSERT_DBL(t.ssthresh, 0.7 * 16.0);
 }
 
-TESTS(timer_estimate_follows_rfc6298, a_lost_last_segment_times_out_with_backoff,
+TESTS(timer_estimate_follows_linux, a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, after_a_timeout_the_next_messages_take_round_trips,
       a_lost_final_ack_times_out_unless_overtaken)
