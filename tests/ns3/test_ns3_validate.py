@@ -2,7 +2,8 @@
 with 3% loss, a flood with PoW) x 2 seeds on 100 nodes, on both network models, then the report: every
 cell paired by seed, and the honest answers of the lossless cell in agreement. Then the diagnosis, tiny
 (20 nodes, 30 s, one seed): every network of it finishes, and ns-3's settings reach ns-3 (the run with
-RFC 6298's timer differs from the matrix's ns-3, whose timer is Linux's)."""
+RFC 6298's timer differs from the matrix's ns-3, whose timer is Linux's). Then the ledger of finished runs
+that lets the matrix be finished over several sessions without mixing builds."""
 import os
 import subprocess
 import unittest
@@ -44,6 +45,52 @@ class Validate(Ns3Case):
         self.assertEqual([r[0].strip("| ") for r in rows], names * 2, diag)  # nopow-base, then pow-thin
         self.assertTrue(all(r[1] == "1" for r in rows), diag)
         self.assertNotEqual(rows[1][2:], rows[2][2:])  # nopow-base: the timer setting changed what ns-3 did
+        self.check_ledger(out, docs)
+
+    def check_ledger(self, out, docs):
+        """The ledger (docs/validation-runs.csv) alone regenerates the report; run skips what it holds for the
+        same build and scenario; a ledger row of another build is left out; another build's OUT is refused."""
+        validate = ["/usr/bin/python3", os.path.join(PLOTS, "validate")]
+        ledger = os.path.join(docs, "validation-runs.csv")
+        with open(os.path.join(docs, "validation.md")) as f:
+            before = f.read()
+        empty = os.path.join(self.tmp, "empty")
+        p = subprocess.run(validate + ["report", empty, docs], capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(docs, "validation.md")) as f:
+            self.assertEqual(f.read(), before)
+
+        out2 = os.path.join(self.tmp, "val2")
+        p = subprocess.run(validate + ["run", out2, "--cells", "none-base", "--nodes", "100", "--seeds", "2",
+                                       "--duration", "90", "--ledger", ledger],
+                           capture_output=True, text=True, timeout=600)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("none-base on flow: in the ledger", p.stderr)
+        self.assertIn("none-base on ns3: in the ledger", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(out2, "none-base")))
+
+        # a row of another build: left out (none-base then pairs one seed)
+        with open(ledger) as f:
+            lines = f.read().splitlines(keepends=True)
+        first = next(i for i, line in enumerate(lines) if line.startswith("matrix,none-base,flow,1,"))
+        fields = lines[first].split(",")
+        fields[5] = "0" * 64
+        lines[first] = ",".join(fields)
+        with open(ledger, "w") as f:
+            f.writelines(lines)
+        p = subprocess.run(validate + ["report", out2, docs], capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("1 of the ledger's runs were made by another build", p.stderr)
+        with open(os.path.join(docs, "validation.md")) as f:
+            row = next(r for r in f.read().splitlines() if r.startswith("| none-base |"))
+        self.assertEqual(row.split(" | ")[1], "1")
+
+        with open(os.path.join(out2, "fingerprint.json"), "w") as f:
+            f.write('{"flow": "x", "ns3": "y"}')
+        p = subprocess.run(validate + ["run", out2, "--cells", "none-base", "--ledger", ledger],
+                           capture_output=True, text=True, timeout=600)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("holds runs of another build", p.stderr)
 
 
 if __name__ == "__main__":
