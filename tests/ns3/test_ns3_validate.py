@@ -85,6 +85,15 @@ class Validate(Ns3Case):
             row = next(r for r in f.read().splitlines() if r.startswith("| none-base |"))
         self.assertEqual(row.split(" | ")[1], "1")
 
+        with open(ledger) as f:  # rewritten by the report: the other build's row is gone
+            n = len(f.read().splitlines())
+        self.assertEqual(n, len(lines) - 1)
+        with open(ledger, "a") as f:  # a row cut short
+            f.write("matrix,none-base,flow,3\n")
+        p = subprocess.run(validate + ["report", out2, docs], capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(f"{ledger} line {n + 1}: not a ledger row", p.stderr)
+
         with open(os.path.join(out2, "fingerprint.json"), "w") as f:
             f.write('{"flow": "x", "ns3": "y"}')
         p = subprocess.run(validate + ["run", out2, "--cells", "none-base", "--ledger", ledger],
