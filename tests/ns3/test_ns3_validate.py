@@ -14,6 +14,18 @@ PLOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "pl
 
 
 class Validate(Ns3Case):
+    def test_command_line(self):
+        """--help prints the usage; an option where OUT belongs is refused (exit 2) and no directory is made."""
+        validate = ["/usr/bin/python3", os.path.join(PLOTS, "validate")]
+        p = subprocess.run(validate + ["run", "--help"], capture_output=True, text=True, timeout=60, cwd=self.tmp)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("usage: plots/validate run OUT", p.stdout)
+        for sub in ("run", "diagnose"):
+            p = subprocess.run(validate + [sub, "--nodes"], capture_output=True, text=True, timeout=60,
+                               cwd=self.tmp)
+            self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(os.listdir(self.tmp), [])
+
     def test_ci_cells(self):
         out, docs = os.path.join(self.tmp, "val"), os.path.join(self.tmp, "docs")
         env = dict(os.environ)
