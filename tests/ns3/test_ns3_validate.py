@@ -81,6 +81,17 @@ class Validate(Ns3Case):
             self.assertIn(f"none-base on {model}: every seed done (2 in the ledger, made by this build)", p.stderr)
             self.assertEqual(os.listdir(os.path.join(out2, "none-base", model)), ["scenario.sha256"])  # no run
 
+        # more seeds later: the same scenario (the seed count is not part of it), so only the new seed runs
+        out3 = os.path.join(self.tmp, "val3")
+        p = subprocess.run(validate + ["run", out3, "--cells", "none-base", "--nodes", "100", "--seeds", "3",
+                                       "--duration", "90", "--ledger", ledger],
+                           capture_output=True, text=True, timeout=900)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for model in ("flow", "ns3"):
+            self.assertIn(f"none-base on {model}: seeds 3 to run (2 in the ledger, made by this build)", p.stderr)
+            self.assertEqual(sorted(os.listdir(os.path.join(out3, "none-base", model))),
+                             ["run-s3", "scenario.sha256"])
+
         # a row of another build: left out (none-base then pairs one seed)
         with open(ledger) as f:
             lines = f.read().splitlines(keepends=True)
