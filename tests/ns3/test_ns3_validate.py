@@ -57,6 +57,13 @@ class Validate(Ns3Case):
         text = "\n".join(v.diagnosis_lines(found, results))
         self.assertIn("- **none-loss3**: no cause diagnosed for its condition. As the matrix runs it, no run has "
                       "finished;", text)
+        found[("diagnose", "none-loss3", "ns3")] = runs(5.0)  # the small network does not show the difference
+        text = "\n".join(v.diagnosis_lines(found, results))
+        self.assertIn("- **none-loss3**: no cause diagnosed for its condition. As the matrix runs it, ns-3 and flow "
+                      "agree on every answer;", text)
+        self.assertIn("The matrix's difference (honest time to 90%, median (s)) does not show on this smaller "
+                      "network, so the diagnosis does not account for it.", text)
+        self.assertEqual(text.count("does not show"), 1)  # nopow-lat2's small runs do show it
 
     def test_command_line(self):
         """--help prints the usage; an option where OUT belongs is refused (exit 2) and no directory is made."""
