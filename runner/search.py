@@ -10,7 +10,9 @@ storage (default DIR/study.db) and every run in DIR/runs/. Reproducible: with on
 parameters depend only on the search's seed, the trial's number and the trials told before it (trials are
 asked in batches of -j and told in order), so a search killed and resumed gives the same trials.csv."""
 import concurrent.futures
+import contextlib
 import csv
+import fcntl
 import hashlib
 import json
 import math
@@ -33,6 +35,24 @@ def flat(doc, prefix=""):
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             out[prefix + k] = float(v)
     return out
+
+
+@contextlib.contextmanager
+def storage_lock(url):
+    """Holds the steps that claim a trial to one worker at a time, for a SQLite storage. Optuna claims a
+    waiting trial (the enqueued baseline) by reading its row `FOR UPDATE`, which SQLite ignores: two workers
+    sharing one file could both read it waiting and both run it (then clash writing its parameters), or
+    both find the study new and both enqueue the baseline. Other databases lock the row themselves."""
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(path + ".lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def write_atomic(path, text):
@@ -112,6 +132,10 @@ class Search:
         fingerprint = hashlib.sha256(json.dumps({k: self.spec[k] for k in (
             "scenario_text", "sets", "defences", "objectives", "replications", "base_seed", "seed")},
             sort_keys=True).encode()).hexdigest()
+        with storage_lock(self.spec["storage"]):
+            return self.open_study_locked(fingerprint)
+
+    def open_study_locked(self, fingerprint):
         # Workers starting together on a fresh shared database race to create its tables: try again.
         for attempt in range(20):
             try:
@@ -148,20 +172,23 @@ class Search:
                            if t.state != optuna.trial.TrialState.WAITING or t.params]
                 if len(started) >= total:
                     break
-                batch = []
-                for _ in range(min(jobs, total - len(started))):
-                    # A sampler seeded by the trial's number: what it draws depends on the trials told
-                    # before it, not on when this process started.
-                    number = len(study.get_trials(deepcopy=False, states=None))
-                    study.sampler = optuna.samplers.NSGAIISampler(seed=self.spec["seed"] * 1000003 + number)
-                    trial = study.ask()
-                    params = self.suggest(trial)
-                    batch.append((trial.number, params))
+                batch = [self.claim(study) for _ in range(min(jobs, total - len(started)))]
                 futures = [(n, p, pool.submit(self.evaluate_all, n, p)) for n, p in batch]
                 for n, p, f in futures:
                     self.tell(study, n, f.result())
                 self.report(study)
         self.report(study)
+
+    def claim(self, study):
+        """The study's next trial for this worker: its number and parameters (storage_lock: no other
+        worker claims it too)."""
+        with storage_lock(self.spec["storage"]):
+            # A sampler seeded by the trial's number: what it draws depends on the trials told before it,
+            # not on when this process started.
+            number = len(study.get_trials(deepcopy=False, states=None))
+            study.sampler = optuna.samplers.NSGAIISampler(seed=self.spec["seed"] * 1000003 + number)
+            trial = study.ask()
+            return trial.number, self.suggest(trial)
 
     def evaluate_all(self, number, params):
         # the replications run one after another here; -j trials run at once

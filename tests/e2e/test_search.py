@@ -1,10 +1,12 @@
 """powrelay search: a small multi-objective search (12 trials, 2 paired seeds each) writes trials.csv,
 pareto.csv, figures/pareto.png and a runnable scenario per Pareto trial; the same search gives the same
 trials.csv; killed with SIGKILL and run again it resumes to the same trials.csv; two workers sharing one
-SQLite storage finish the search between them; a bad search section is an error naming the place.
+SQLite storage finish the search between them, and workers claiming trials at the same moment never claim
+one twice (nor enqueue the baseline twice); a bad search section is an error naming the place.
 Skipped where python3-optuna is not installed."""
 import csv
 import filecmp
+import json
 import os
 import signal
 import subprocess
@@ -35,6 +37,43 @@ SEARCH = """
       trials: 12
       seed: 5
 """
+
+
+# Run by Debian's python3 (the one with Optuna, that `powrelay search` runs): four workers open one fresh
+# SQLite study and claim a trial at the same moment, in each of several rounds; prints, per round, the
+# trial numbers claimed, how many trials the study holds and which are the baseline.
+RACE = r"""
+import importlib.util, json, multiprocessing, sys
+import optuna
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+spec = importlib.util.spec_from_file_location("search", sys.argv[1])
+mod = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mod)
+
+def worker(search, barrier, out):
+    study = search.open_study()
+    barrier.wait()
+    out.put(search.claim(study)[0])
+
+ctx, workers, rounds = multiprocessing.get_context("fork"), 4, []
+for r in range(6):
+    url = f"sqlite:///{sys.argv[2]}/race{r}.db"
+    search = mod.Search({"outdir": sys.argv[2], "defences": {"original": {}, "token_bucket": {}}, "base_seed": 1,
+                         "replications": 1, "seed": 5, "storage": url, "scenario_text": "x", "sets": [],
+                         "objectives": [["spam.reached50", "minimize"]]})
+    barrier, out = ctx.Barrier(workers), ctx.Queue()
+    ps = [ctx.Process(target=worker, args=(search, barrier, out)) for _ in range(workers)]
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join()
+    claimed = sorted(out.get() for p in ps if p.exitcode == 0)
+    trials = optuna.load_study(study_name=mod.STUDY, storage=url).get_trials()
+    rounds.append({"claimed": claimed, "trials": len(trials),
+                   "baseline": [t.number for t in trials if t.user_attrs.get("baseline")]})
+print(json.dumps(rounds))
+"""
+SEARCH_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runner", "search.py")
 
 
 def have_optuna():
@@ -123,6 +162,17 @@ class Search(Case):
         self.assertEqual(len(ran[0] & ran[1]), 0)
         rows = [self.rows(o) for o in outs]
         self.assertEqual(max(len(r) for r in rows), 12)
+
+    def test_workers_claim_each_trial_once(self):
+        # Optuna claims a waiting trial (the enqueued baseline) with SELECT ... FOR UPDATE, which SQLite
+        # ignores: unlocked, four workers claiming at once took the same trial in 8 rounds of 20.
+        p = subprocess.run(["/usr/bin/python3", "-c", RACE, SEARCH_PY, self.tmp], capture_output=True, text=True,
+                           timeout=600)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for r, got in enumerate(json.loads(p.stdout)):
+            self.assertEqual(got["claimed"], [0, 1, 2, 3], f"round {r}: a trial claimed twice, or a worker failed")
+            self.assertEqual(got["trials"], 4, f"round {r}: the baseline enqueued twice")
+            self.assertEqual(got["baseline"], [0])
 
     def test_bad_search_section(self):
         s = self.scenario(SEARCH.replace("difficulty.rate_limit", "difficulty.rate_lmit"))
