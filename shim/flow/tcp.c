@@ -1,7 +1,7 @@
 /* TCP's loss recovery in the flow model: see tcp.h. The rules are Linux's and ns-3's (Linux's timer,
- * RFC 5681's windows, CUBIC's decrease), reduced to what one message at a time can see: the window's
- * growth uses Reno's congestion avoidance (one segment per window's worth acknowledged), and a message's
- * segments are recovered side by side, so it waits for its unluckiest one. */
+ * RFC 5681's windows, CUBIC's decrease and growth as ns-3's TcpCubic runs them), reduced to what one
+ * message at a time can see: the window grows once per round trip by what that round's ACKs allow, and a
+ * message's segments are recovered side by side, so it waits for its unluckiest one. */
 #include "tcp.h"
 
 #include <math.h>
@@ -10,7 +10,7 @@
 
 void prf_tcp_init(struct prf_tcp *t)
 {
-    *t = (struct prf_tcp){.cwnd = PRF_TCP_INIT_CWND, .ssthresh = CWND_MAX};
+    *t = (struct prf_tcp){.cwnd = PRF_TCP_INIT_CWND, .ssthresh = CWND_MAX, .epoch_ns = -1};
 }
 
 int64_t prf_tcp_rto(const struct prf_tcp *t)
@@ -23,22 +23,68 @@ int64_t prf_tcp_rto(const struct prf_tcp *t)
     return t->srtt_ns + var;
 }
 
-/* acked segments acknowledged: slow start below ssthresh, then one segment per window. */
-static void grow(struct prf_tcp *t, uint32_t acked)
+/* CUBIC's epoch begins at `at` (ns-3's TcpCubic::Update, on the first ACK of congestion avoidance after
+ * a loss): its curve climbs from the window now back to the window at the last loss, w_max, in k_s
+ * seconds, then beyond it. */
+static void cubic_epoch(struct prf_tcp *t, int64_t at)
+{
+    t->epoch_ns = at;
+    if (t->w_max <= t->cwnd) {
+        t->k_s = 0;
+        t->origin = t->cwnd;
+    } else {
+        t->k_s = cbrt((t->w_max - t->cwnd) / PRF_TCP_CUBIC_C);
+        t->origin = t->w_max;
+    }
+}
+
+/* The segments CUBIC acknowledges per segment of growth, at `at` on a connection whose least round trip
+ * is rtt_ns: the curve's target is origin + C (t - k)^3. Time on the curve passes between messages too:
+ * a connection idle for seconds after a loss finds the curve back at w_max and grows as fast as CUBIC
+ * lets it, one segment per two acknowledged (x1.5 a round trip). */
+static double cubic_cnt(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
+{
+    if (t->epoch_ns < 0)
+        cubic_epoch(t, at);
+    double s = (double)(at + rtt_ns - t->epoch_ns) / 1e9 - t->k_s;
+    double target = t->origin + PRF_TCP_CUBIC_C * s * s * s;
+    double cnt = target > t->cwnd ? t->cwnd / (target - t->cwnd) : 100 * t->cwnd;
+    if (t->w_max == 0 && cnt > PRF_TCP_CUBIC_CLAMP)
+        cnt = PRF_TCP_CUBIC_CLAMP;
+    return cnt > 2 ? cnt : 2;
+}
+
+/* A round's acked segments acknowledged at `at`: slow start below ssthresh (a segment per segment, up to
+ * ssthresh), then CUBIC's growth. */
+static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns)
 {
     if (t->cwnd < t->ssthresh)
         t->cwnd = fmin(t->cwnd + acked, fmax(t->ssthresh, t->cwnd)); /* slow start stops at ssthresh */
     else
-        t->cwnd += (double)acked / t->cwnd;
+        t->cwnd += acked / cubic_cnt(t, at, rtt_ns);
     if (t->cwnd > CWND_MAX)
         t->cwnd = CWND_MAX;
 }
 
-/* A retransmission timeout: the window falls to one segment, slow start resumes up to beta of it. */
+/* A loss seen by three duplicate ACKs and recovered at `at`: CUBIC's decrease, remembering the window it
+ * fell from (less, by fast convergence, when it fell from below the last one: another flow is taking
+ * bandwidth); its curve starts with the ACKs that end the recovery. */
+static void fast_recovery(struct prf_tcp *t, int64_t at)
+{
+    t->w_max = t->cwnd < t->w_max ? t->cwnd * (1 + PRF_TCP_BETA) / 2 : t->cwnd;
+    t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
+    t->cwnd = t->ssthresh;
+    cubic_epoch(t, at);
+}
+
+/* A retransmission timeout: the window falls to one segment, slow start resumes up to beta of it, and
+ * CUBIC forgets its curve (ns-3 resets it on entering loss recovery). */
 static void timeout(struct prf_tcp *t)
 {
     t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
     t->cwnd = 1.0;
+    t->w_max = 0;
+    t->epoch_ns = -1;
 }
 
 /* f timeouts in a row, each twice the last (capped): their sum. */
@@ -73,14 +119,15 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
     t->timeout_at = 0;
     int64_t rto = prf_tcp_rto(t);
 
-    /* Rounds: a window's worth goes out, the rest waits for its ACK (delayed when the round ends on an
-     * odd segment: the receiver waits for a second one). */
+    /* Rounds: a window's worth goes out, the rest waits for its ACKs. A window of one segment waits for
+     * the receiver's delayed ACK too (it waits for a second segment); a larger window does not: the ACKs
+     * of all but its last segment come back at once and open room for the next round. */
     int64_t extra = 0;
     uint32_t left = segments ? segments : 1, w = t->cwnd >= 1 ? (uint32_t)t->cwnd : 1;
     while (left > w) {
         left -= w;
-        extra += rtt_ns + (w % 2 ? PRF_TCP_DELACK_NS : 0);
-        grow(t, w);
+        extra += rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0);
+        grow(t, w, now + extra, rtt_ns);
         w = (uint32_t)t->cwnd;
     }
     uint32_t last_round = left;
@@ -108,10 +155,9 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
     if (timed_out) {
         timeout(t);
     } else if (fast) {
-        t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
-        t->cwnd = t->ssthresh;
+        fast_recovery(t, now + extra + worst);
     } else {
-        grow(t, last_round);
+        grow(t, last_round, now + extra + rtt_ns, rtt_ns);
         sample(t, rtt_ns + (last_round % 2 ? PRF_TCP_DELACK_NS : 0)); /* Karn: none from a retransmission */
         if (ack_lost)
             t->timeout_at = now + extra + rto;

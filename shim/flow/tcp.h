@@ -1,10 +1,11 @@
-/* TCP's loss recovery as the flow model approximates it, one message at a time (docs/protocol.md#network):
+/* TCP's loss recovery as the flow model approximates it, one message at a time (docs/protocol.md#flow-loss):
  * a connection's sender keeps a congestion window and a retransmission timer estimate, as Linux and
  * ns-3 do, so a loss costs what it costs real TCP: a retransmission timeout (with backoff) or, when
  * enough later segments arrive, a fast retransmit after one round trip; a timeout shrinks the window
- * to one segment, and the next messages then take more round trips (each waiting on the receiver's
- * delayed ACK when a round ends on an odd segment). A lost final ACK times out too, unless the next
- * message's ACK comes first. Pure arithmetic: the random draws are the caller's. */
+ * to one segment, and the next messages then take more round trips (a window of one segment waits on
+ * the receiver's delayed ACK too) while the window grows back, on CUBIC's curve above the slow-start
+ * threshold. A lost final ACK times out too, unless the next message's ACK comes first. Pure
+ * arithmetic: the random draws are the caller's. */
 #ifndef POWRELAY_FLOW_TCP_H
 #define POWRELAY_FLOW_TCP_H
 
@@ -18,12 +19,19 @@
 #define PRF_TCP_INIT_CWND 10.0          /* segments (RFC 6928, Linux, ns-3) */
 #define PRF_TCP_BETA 0.7                /* CUBIC's multiplicative decrease (Linux's and ns-3's default) */
 #define PRF_TCP_DUPTHRESH 3u            /* later segments that must arrive before a fast retransmit */
+#define PRF_TCP_CUBIC_C 0.4             /* CUBIC's scaling constant, segments per second cubed */
+#define PRF_TCP_CUBIC_CLAMP 20.0        /* ns-3's CntClamp: the slowest growth before the first loss */
 
 /* One connection's sender. Zeroed means new: prf_tcp_init sets the starting values. */
 struct prf_tcp {
     double cwnd, ssthresh;    /* segments */
     int64_t srtt_ns, rttvar_ns; /* srtt 0: no sample yet */
     int64_t timeout_at;       /* a lost final ACK's timer fires then, unless a later message is sent first; 0: none */
+    /* CUBIC's curve: the window at the last loss (0: none since the start or a timeout) and, once
+     * congestion avoidance has begun after it, when (epoch_ns), from where (origin) and the seconds k it
+     * takes to climb back to w_max. */
+    double w_max, origin, k_s;
+    int64_t epoch_ns; /* < 0: no epoch yet */
 };
 
 void prf_tcp_init(struct prf_tcp *t);

@@ -1,11 +1,14 @@
 /* shim/flow/tcp: the flow model's TCP loss recovery, case by case, each value worked by hand:
  * the timer's estimate (Linux's), a lost segment's timeout and its backoff, a fast retransmit when
  * three later segments arrive, the window falling to one segment after a timeout and the round trips
- * (with a delayed ACK) that the next message then takes, slow start back to beta of the old window, and
- * a lost final ACK that times out only when no later ACK overtakes it. */
+ * (with a delayed ACK on a window of one) that the next message then takes, slow start back to beta of
+ * the old window, CUBIC's growth back by the clock, and a lost final ACK that times out only when no
+ * later ACK overtakes it. */
 #include "test.h"
 
 #include "tcp.h"
+
+#include <math.h>
 
 #define MS 1000000LL
 static const uint8_t none[64];
@@ -83,19 +86,45 @@ TEST(after_a_timeout_the_next_messages_take_round_trips)
 {
     struct prf_tcp t = warm();
     uint8_t f[2] = {1, 0};
-    prf_tcp_message(&t, 0, 2, f, false, 100 * MS); /* window 1, ssthresh 7 */
-    /* 2 segments with a window of 1: the first alone, its ACK delayed (odd round): 100 + 200 ms */
+    prf_tcp_message(&t, 0, 2, f, false, 100 * MS); /* window 1, ssthresh 7, CUBIC's curve forgotten */
+    ASSERT_DBL(t.w_max, 0.0);
+    /* 2 segments with a window of 1: the first alone, its ACK delayed (nothing to pair with): 100 + 200 ms */
     ASSERT_EQ(prf_tcp_message(&t, 0, 2, none, false, 100 * MS), 300 * MS);
     ASSERT_DBL(t.cwnd, 3.0); /* slow start: 1 + 1 + 1 */
-    /* 6 segments: 3 (odd round: 300 ms), then 3 */
-    ASSERT_EQ(prf_tcp_message(&t, 0, 6, none, false, 100 * MS), 300 * MS);
+    /* 6 segments: 3, then 3. The third's ACK is delayed, but the first two's ACK opens the window: 100 ms */
+    ASSERT_EQ(prf_tcp_message(&t, 0, 6, none, false, 100 * MS), 100 * MS);
     ASSERT_DBL(t.cwnd, 7.0); /* 3 + 3 = 6, + 3 stops at ssthresh 7 */
-    /* congestion avoidance: 7 segments fit; then one segment per window */
+    /* congestion avoidance with no loss to climb back to: CUBIC's curve starts at the window, so it grows
+     * at ns-3's slowest, a segment per CntClamp (20) acknowledged */
     ASSERT_EQ(prf_tcp_message(&t, 0, 7, none, false, 100 * MS), 0);
-    ASSERT_DBL(t.cwnd, 8.0);
-    /* a 10-segment message on a window of 8: 8 (even: 100 ms), then 2 */
+    ASSERT_DBL(t.cwnd, 7.0 + 7.0 / 20);
+    /* a 10-segment message on a window of 7: 7, then 3 */
     ASSERT_EQ(prf_tcp_message(&t, 0, 10, none, false, 100 * MS), 100 * MS);
-    ASSERT_DBL(t.cwnd, 9.0 + 2.0 / 9.0);
+    ASSERT_DBL(t.cwnd, 7.0 + 17.0 / 20);
+}
+
+/* After a fast retransmit at a window of 10 (recovered at 100 ms), CUBIC's curve climbs back to 10 in
+ * k = cbrt((10 - 7) / 0.4) s: soon after the loss a round grows the window to the curve's value, below
+ * 10; five seconds later the curve is far above, and each round grows the window by half (x1.5). */
+TEST(cubic_regrows_by_the_clock)
+{
+    uint8_t f[5] = {0, 1, 0, 0, 0};
+    double k = cbrt(3.0 / 0.4);
+    struct prf_tcp t = warm();
+    ASSERT_EQ(prf_tcp_message(&t, 0, 5, f, false, 100 * MS), 100 * MS);
+    ASSERT_DBL(t.cwnd, 7.0);
+    ASSERT_DBL(t.w_max, 10.0);
+    ASSERT_EQ(t.epoch_ns, 100 * MS);
+    /* at 200 ms, 30 segments: 7 (their ACKs at 300 ms), 8, 8, then the last 7: three round trips */
+    ASSERT_EQ(prf_tcp_message(&t, 200 * MS, 30, none, false, 100 * MS), 300 * MS);
+    double target = 10 + 0.4 * pow(0.3 + 0.1 - 0.1 - k, 3); /* ns-3 reads the curve one round trip ahead */
+    ASSERT_TRUE(target > 8.0 && target < 9.0);
+    ASSERT_TRUE(t.cwnd > target && t.cwnd < 10.0); /* three more rounds' growth, still below w_max */
+    /* the same loss, then 30 segments five seconds later: 7, then 10 (7 + 3.5), then 13 of 15 (10.5 + 5) */
+    t = warm();
+    prf_tcp_message(&t, 0, 5, f, false, 100 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 5000 * MS, 30, none, false, 100 * MS), 200 * MS);
+    ASSERT_DBL(t.cwnd, 22.0); /* 15.5 + 13 / 2 */
 }
 
 TEST(a_lost_final_ack_times_out_unless_overtaken)
@@ -118,4 +147,4 @@ TEST(a_lost_final_ack_times_out_unless_overtaken)
 
 TESTS(timer_estimate_follows_linux, a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, after_a_timeout_the_next_messages_take_round_trips,
-      a_lost_final_ack_times_out_unless_overtaken)
+      cubic_regrows_by_the_clock, a_lost_final_ack_times_out_unless_overtaken)
