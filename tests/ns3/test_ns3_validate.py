@@ -11,6 +11,7 @@ import unittest
 from ns3test import Ns3Case
 
 PLOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "plots")
+VALIDATE = ["/usr/bin/python3", os.path.join(PLOTS, "validate")]
 
 
 def load_validate():
@@ -65,34 +66,28 @@ class Validate(Ns3Case):
                       "network, so the diagnosis does not account for it.", text)
         self.assertEqual(text.count("does not show"), 1)  # nopow-lat2's small runs do show it
 
+    def validate(self, *args, status=0, timeout=600, **kw):
+        """plots/validate with args; asserts its exit status and returns the finished process."""
+        p = subprocess.run(VALIDATE + list(args), capture_output=True, text=True, timeout=timeout, **kw)
+        self.assertEqual(p.returncode, status, p.stderr)
+        return p
+
     def test_command_line(self):
         """--help prints the usage; an option where OUT belongs is refused (exit 2) and no directory is made."""
-        validate = ["/usr/bin/python3", os.path.join(PLOTS, "validate")]
-        p = subprocess.run(validate + ["run", "--help"], capture_output=True, text=True, timeout=60, cwd=self.tmp)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.validate("run", "--help", timeout=60, cwd=self.tmp)
         self.assertIn("usage: plots/validate run OUT", p.stdout)
         for sub in ("run", "diagnose"):
-            p = subprocess.run(validate + [sub, "--nodes"], capture_output=True, text=True, timeout=60,
-                               cwd=self.tmp)
-            self.assertEqual(p.returncode, 2, p.stderr)
+            self.validate(sub, "--nodes", status=2, timeout=60, cwd=self.tmp)
         self.assertEqual(os.listdir(self.tmp), [])
 
     def test_ci_cells(self):
         out, docs = os.path.join(self.tmp, "val"), os.path.join(self.tmp, "docs")
-        env = dict(os.environ)
-        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "validate"), "run", out, "--cells", "ci",
-                            "--nodes", "100", "--seeds", "2", "--duration", "90", "-j", "2"],
-                           capture_output=True, text=True, timeout=1200, env=env)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "validate"), "diagnose", out, "--nodes", "20",
-                            "--cells", "nopow-base,pow-thin",
-                            "--seeds", "1", "--duration", "30", "-j", "2"],
-                           capture_output=True, text=True, timeout=600, env=env)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        self.validate("run", out, "--cells", "ci", "--nodes", "100", "--seeds", "2", "--duration", "90", "-j", "2",
+                      timeout=1200)
+        p = self.validate("diagnose", out, "--nodes", "20", "--cells", "nopow-base,pow-thin", "--seeds", "1",
+                          "--duration", "30", "-j", "2")
         self.assertNotIn("failed", p.stderr)
-        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "validate"), "report", out, docs],
-                           capture_output=True, text=True, timeout=300)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        self.validate("report", out, docs, timeout=300)
         self.assertTrue(os.path.isfile(os.path.join(docs, "figures", "validation.png")))
         with open(os.path.join(docs, "validation.md")) as f:
             rows = {r.split(" | ")[0].strip("| "): r for r in f.read().splitlines() if r.startswith("| ")}
@@ -114,31 +109,27 @@ class Validate(Ns3Case):
     def check_ledger(self, out, docs):
         """The ledger (docs/validation-runs.csv) alone regenerates the report; run skips what it holds for the
         same build and scenario; a ledger row of another build is left out; another build's OUT is refused."""
-        validate = ["/usr/bin/python3", os.path.join(PLOTS, "validate")]
         ledger = os.path.join(docs, "validation-runs.csv")
         with open(os.path.join(docs, "validation.md")) as f:
             before = f.read()
         empty = os.path.join(self.tmp, "empty")
-        p = subprocess.run(validate + ["report", empty, docs], capture_output=True, text=True, timeout=300)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        self.validate("report", empty, docs, timeout=300)
         with open(os.path.join(docs, "validation.md")) as f:
             self.assertEqual(f.read(), before)
 
+        def none_base(out, seeds):
+            return self.validate("run", out, "--cells", "none-base", "--nodes", "100", "--seeds", str(seeds),
+                                 "--duration", "90", "--ledger", ledger, timeout=900)
+
         out2 = os.path.join(self.tmp, "val2")
-        p = subprocess.run(validate + ["run", out2, "--cells", "none-base", "--nodes", "100", "--seeds", "2",
-                                       "--duration", "90", "--ledger", ledger],
-                           capture_output=True, text=True, timeout=600)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        p = none_base(out2, 2)
         for model in ("flow", "ns3"):
             self.assertIn(f"none-base on {model}: every seed done (2 in the ledger, made by this build)", p.stderr)
             self.assertEqual(os.listdir(os.path.join(out2, "none-base", model)), ["scenario.sha256"])  # no run
 
         # more seeds later: the same scenario (the seed count is not part of it), so only the new seed runs
         out3 = os.path.join(self.tmp, "val3")
-        p = subprocess.run(validate + ["run", out3, "--cells", "none-base", "--nodes", "100", "--seeds", "3",
-                                       "--duration", "90", "--ledger", ledger],
-                           capture_output=True, text=True, timeout=900)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        p = none_base(out3, 3)
         for model in ("flow", "ns3"):
             self.assertIn(f"none-base on {model}: seeds 3 to run (2 in the ledger, made by this build)", p.stderr)
             self.assertEqual(sorted(os.listdir(os.path.join(out3, "none-base", model))),
@@ -153,8 +144,7 @@ class Validate(Ns3Case):
         lines[first] = ",".join(fields)
         with open(ledger, "w") as f:
             f.writelines(lines)
-        p = subprocess.run(validate + ["report", out2, docs], capture_output=True, text=True, timeout=300)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.validate("report", out2, docs, timeout=300)
         self.assertIn("1 of the ledger's runs were made by another build", p.stderr)
         with open(os.path.join(docs, "validation.md")) as f:
             row = next(r for r in f.read().splitlines() if r.startswith("| none-base |"))
@@ -165,15 +155,12 @@ class Validate(Ns3Case):
         self.assertEqual(n, len(lines) - 1)
         with open(ledger, "a") as f:  # a row cut short
             f.write("matrix,none-base,flow,3\n")
-        p = subprocess.run(validate + ["report", out2, docs], capture_output=True, text=True, timeout=300)
-        self.assertEqual(p.returncode, 2)
+        p = self.validate("report", out2, docs, status=2, timeout=300)
         self.assertIn(f"{ledger} line {n + 1}: not a ledger row", p.stderr)
 
         with open(os.path.join(out2, "fingerprint.json"), "w") as f:
             f.write('{"flow": "x", "ns3": "y"}')
-        p = subprocess.run(validate + ["run", out2, "--cells", "none-base", "--ledger", ledger],
-                           capture_output=True, text=True, timeout=600)
-        self.assertEqual(p.returncode, 2)
+        p = self.validate("run", out2, "--cells", "none-base", "--ledger", ledger, status=2)
         self.assertIn("holds runs of another build", p.stderr)
 
 
