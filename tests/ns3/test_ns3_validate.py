@@ -80,6 +80,29 @@ class Validate(Ns3Case):
             self.validate(sub, "--nodes", status=2, timeout=60, cwd=self.tmp)
         self.assertEqual(os.listdir(self.tmp), [])
 
+    def test_a_failed_run_is_not_run_again(self):
+        """A run that exits with an error leaves run-s<seed>.failed and is not run again (a run is
+        deterministic); the invocation still exits 1, naming it."""
+        real = os.environ.get("POWRELAY", os.path.join(PLOTS, "..", "build", "runner", "powrelay"))
+        fake = os.path.join(self.tmp, "powrelay")
+        with open(fake, "w") as f:  # seed 2 fails as a run whose TCP gave up would
+            f.write('#!/bin/sh\nif [ "$1" = run ] && [ "$3" = --seed ] && [ "$4" = 2 ]; then\n'
+                    '  echo "powrelay: TCP gave up (a test)" >&2; exit 1\nfi\n'
+                    f'exec "{os.path.abspath(real)}" "$@"\n')
+        os.chmod(fake, 0o755)
+        out, env = os.path.join(self.tmp, "val"), dict(os.environ, POWRELAY=fake)
+        args = ["run", out, "--cells", "none-base", "--nodes", "20", "--seeds", "2", "--duration", "30",
+                "--ledger", os.path.join(self.tmp, "ledger.csv")]
+        p = self.validate(*args, status=1, env=env)
+        self.assertIn("none-base on flow, seed 1: done", p.stderr)
+        self.assertIn("none-base on ns3, seed 2: FAILED", p.stderr)
+        with open(os.path.join(out, "none-base", "ns3", "run-s2.failed")) as f:
+            self.assertEqual(f.read(), "exit status 1\npowrelay: TCP gave up (a test)\n")
+        p = self.validate(*args, status=1, env=env)
+        self.assertNotIn(": done", p.stderr)  # nothing ran again
+        self.assertIn("none-base on ns3: nothing to run; seeds 2 failed before", p.stderr)
+        self.assertIn("runs failed: none-base on flow, seed 2; none-base on ns3, seed 2", p.stderr)
+
     def test_ci_cells(self):
         out, docs = os.path.join(self.tmp, "val"), os.path.join(self.tmp, "docs")
         self.validate("run", out, "--cells", "ci", "--nodes", "100", "--seeds", "2", "--duration", "90", "-j", "2",
