@@ -353,9 +353,11 @@ static uint64_t link_bytes(uint64_t wire)
 static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((double)bytes * 8.0 / bps * 1e9); }
 
 /* Loss: each segment and the message's final ACK cross two access links; tcp.c turns the draws into
- * the delay TCP's recovery adds (docs/protocol.md#network). The connection's round trip is twice its
- * latency. The draws come from the sender's own stream, so no other node's traffic shifts them. */
-static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t latency_ns)
+ * the delay TCP's recovery adds (docs/protocol.md#flow-loss). The connection's round trip is twice its
+ * latency, plus queued_ns (the message's wait for and time on the uplink) in what TCP measures of it.
+ * The draws come from the sender's own stream, so no other node's traffic shifts them. */
+static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t latency_ns,
+                          int64_t queued_ns)
 {
     struct prnet *net = p->net;
     if (net->loss <= 0)
@@ -379,7 +381,7 @@ static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sen
         p->fails[s] = fails;
     }
     bool ack_lost = pr_rng_uniform(rng) < pl;
-    return prf_tcp_message(&net->tcp[c], sent, (uint32_t)segments, p->fails, ack_lost, 2 * latency_ns);
+    return prf_tcp_message(&net->tcp[c], sent, (uint32_t)segments, p->fails, ack_lost, 2 * latency_ns, queued_ns);
 }
 
 static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)
@@ -458,7 +460,7 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     int64_t sent = start + tx_time_ns(on_link, src->up_bps);
     src->up_free = sent;
     src->bytes_out += wire;
-    int64_t arrival = sent + cn->latency_ns + loss_delay(p, from, c, sent, wire, cn->latency_ns);
+    int64_t arrival = sent + cn->latency_ns + loss_delay(p, from, c, sent, wire, cn->latency_ns, sent - p->now);
     if (net->ps)
         prf_partstat_message(net->ps, from, to, wire);
     int64_t finish = arrival + tx_time_ns(on_link, cn->down_bps);

@@ -111,7 +111,7 @@ static void sample(struct prf_tcp *t, int64_t r)
 }
 
 int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const uint8_t *fails, bool ack_lost,
-                        int64_t rtt_ns)
+                        int64_t rtt_ns, int64_t queued_ns)
 {
     /* An earlier message's lost final ACK: its timer fired unless this message's ACK gets back first. */
     if (t->timeout_at && now + rtt_ns >= t->timeout_at)
@@ -158,7 +158,7 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
         fast_recovery(t, now + extra + worst);
     } else {
         grow(t, last_round, now + extra + rtt_ns, rtt_ns);
-        sample(t, rtt_ns + (last_round % 2 ? PRF_TCP_DELACK_NS : 0)); /* Karn: none from a retransmission */
+        sample(t, queued_ns + rtt_ns + (last_round % 2 ? PRF_TCP_DELACK_NS : 0)); /* Karn: none from a retransmission */
         if (ack_lost)
             t->timeout_at = now + extra + rto;
     }

@@ -40,10 +40,12 @@ void prf_tcp_init(struct prf_tcp *t);
 int64_t prf_tcp_rto(const struct prf_tcp *t);
 
 /* A message of `segments` segments leaves at `now` (nanoseconds) on a connection with round trip
- * rtt_ns. fails[i] is how many times segment i was lost before getting through (the caller draws them);
- * ack_lost says whether the message's final ACK was lost. Returns the delay TCP adds to the message's
- * arrival beyond one-way latency and serialisation, and updates the connection's state. */
+ * rtt_ns, after queued_ns waiting for and crossing the sender's uplink (TCP's round-trip samples count
+ * that time: a busy uplink lifts the timer). fails[i] is how many times segment i was lost before getting
+ * through (the caller draws them); ack_lost says whether the message's final ACK was lost. Returns the
+ * delay TCP adds to the message's arrival beyond one-way latency and serialisation, and updates the
+ * connection's state. */
 int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const uint8_t *fails, bool ack_lost,
-                        int64_t rtt_ns);
+                        int64_t rtt_ns, int64_t queued_ns);
 
 #endif
