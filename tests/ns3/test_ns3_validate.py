@@ -44,7 +44,8 @@ class Validate(Ns3Case):
         results, _ = v.matrix_results(found)
         self.assertEqual(v.outside(results), ["none-loss3", "pow-thin", "nopow-lat2"])
         self.assertEqual(v.diagnosis_cells(results), ["nopow-base", "pow-thin", "none-loss3", "nopow-lat2"])
-        for network, t90 in (("flow", 5.0), ("ns3", 8.0), ("ns3-rfc6298", 9.0), ("ns3-deepq", 5.1)):
+        for network, t90 in (("flow", 5.0), ("ns3", 8.0), ("ns3-rfc6298", 9.0), ("ns3-deepq", 7.0),
+                             ("ns3-deepq-nohystart", 5.1)):
             found[("diagnose", "nopow-lat2", network)] = runs(t90)
         lines = v.diagnosis_lines(found, results)
         text = "\n".join(lines)
@@ -52,7 +53,14 @@ class Validate(Ns3Case):
         self.assertIn("- **nopow-base** (not diagnosed yet): a connection's trickle", text)
         self.assertIn("  - **nopow-lat2**, the same cause looked for: As the matrix runs it, they still differ on: "
                       "honest time to 90%, median (s); with RFC 6298's timer, they still differ on: honest time to "
-                      "90%, median (s); with 1,000-packet queues too, ns-3 and flow agree on every answer.", text)
+                      "90%, median (s); with 1,000-packet queues too, they still differ on: honest time to 90%, "
+                      "median (s); and with no HyStart as well, ns-3 and flow agree on every answer.", text)
+        self.assertIn("| ns-3, 1,000-packet queues, no HyStart | 5 | ", text)
+        # HyStart is looked at for a flood's bursts only: saturated and undiagnosed cells do not run it
+        self.assertEqual([n for n, *_ in v.variants_for("nopow-lat2")], ["ns3", "ns3-rfc6298", "ns3-deepq",
+                                                                           "ns3-deepq-nohystart"])
+        self.assertEqual([n for n, *_ in v.variants_for("pow-thin")], ["ns3", "ns3-rfc6298", "ns3-deepq"])
+        self.assertEqual([n for n, *_ in v.variants_for("none-loss3")], ["ns3", "ns3-rfc6298", "ns3-deepq"])
         self.assertNotIn("pow-thin", text)  # no diagnosis run of it
         found[("diagnose", "none-loss3", "flow")] = runs(5.0)
         text = "\n".join(v.diagnosis_lines(found, results))
@@ -124,7 +132,9 @@ class Validate(Ns3Case):
         rows = [r.split(" | ") for r in diag.splitlines()
                 if r.startswith("| ") and not r.startswith("| network") and "---" not in r]
         names = ["flow", "ns-3 (as in the matrix)", "ns-3, RFC 6298's timer", "ns-3, 1,000-packet queues"]
-        self.assertEqual([r[0].strip("| ") for r in rows], names * 2, diag)  # nopow-base, then pow-thin
+        # nopow-base (a flood's bursts: HyStart looked at too), then pow-thin
+        self.assertEqual([r[0].strip("| ") for r in rows],
+                         names + ["ns-3, 1,000-packet queues, no HyStart"] + names, diag)
         self.assertTrue(all(r[1] == "1" for r in rows), diag)
         self.assertNotEqual(rows[1][2:], rows[2][2:])  # nopow-base: the timer setting changed what ns-3 did
         self.check_ledger(out, docs)
