@@ -74,6 +74,14 @@ class Validate(Ns3Case):
                       "network, so the diagnosis does not account for it.", text)
         self.assertEqual(text.count("does not show"), 1)  # nopow-lat2's small runs do show it
 
+    def test_cell_sizes(self):
+        """An extra cell runs at its own size in the matrix and at the diagnosis's --nodes when diagnosed."""
+        v = load_validate()
+        self.assertEqual(v.matrix_nodes("none-loss2-n100", 300), 100)
+        self.assertEqual(v.matrix_nodes("none-loss3", 300), 300)
+        self.assertIn("nodes: {count: 60}", v.cell_text("none-loss2-n100", 60, 120))
+        self.assertIn("loss: 0.02", v.cell_text("none-loss2-n100", 60, 120))
+
     def validate(self, *args, status=0, timeout=600, **kw):
         """plots/validate with args; asserts its exit status and returns the finished process."""
         p = subprocess.run(VALIDATE + list(args), capture_output=True, text=True, timeout=timeout, **kw)
