@@ -1,10 +1,11 @@
 /* TCP's loss recovery in the flow model: see tcp.h. The rules are Linux's and ns-3's (Linux's timer,
- * RFC 5681's windows, CUBIC's decrease and growth as ns-3's TcpCubic runs them), reduced to what one
- * message at a time can see: the window grows once per round trip by what that round's ACKs allow, and a
- * message's segments are recovered side by side, so it waits for its unluckiest one. */
+ * RFC 5681's windows, SACK's one decrease a window, CUBIC's decrease and growth as ns-3's TcpCubic runs
+ * them), reduced to flights: segments that leave together have their ACKs back together a round trip
+ * later, which is when the window grows by them and room opens for what waits. */
 #include "tcp.h"
 
 #include <math.h>
+#include <string.h>
 
 #define CWND_MAX 1e6 /* segments: far beyond any connection's use, keeps the double finite */
 
@@ -29,6 +30,7 @@ int64_t prf_tcp_rto(const struct prf_tcp *t)
 static void cubic_epoch(struct prf_tcp *t, int64_t at)
 {
     t->epoch_ns = at;
+    t->reno = t->cwnd;
     if (t->w_max <= t->cwnd) {
         t->k_s = 0;
         t->origin = t->cwnd;
@@ -39,18 +41,23 @@ static void cubic_epoch(struct prf_tcp *t, int64_t at)
 }
 
 /* The segments CUBIC acknowledges per segment of growth, at `at` on a connection whose least round trip
- * is rtt_ns: the curve's target is origin + C (t - k)^3. Time on the curve passes between messages too:
- * a connection idle for seconds after a loss finds the curve back at w_max and grows as fast as CUBIC
- * lets it, one segment per two acknowledged (x1.5 a round trip). */
-static double cubic_cnt(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
+ * is rtt_ns, `acked` more being acknowledged: the curve's target is origin + C (t - k)^3. Time on the
+ * curve passes between messages too: a connection idle for seconds after a loss finds the curve back at
+ * w_max and grows as fast as CUBIC lets it, one segment per two acknowledged (x1.5 a round trip). Never
+ * slower than Reno's window from the same start would grow (CUBIC's TCP-friendly region, on by default
+ * in ns-3 and Linux): a segment per 1.875 windows acknowledged, Reno's pace with CUBIC's decrease. */
+static double cubic_cnt(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns)
 {
     if (t->epoch_ns < 0)
         cubic_epoch(t, at);
+    t->reno += acked / (PRF_TCP_RENO_ACKS * t->cwnd);
     double s = (double)(at + rtt_ns - t->epoch_ns) / 1e9 - t->k_s;
     double target = t->origin + PRF_TCP_CUBIC_C * s * s * s;
     double cnt = target > t->cwnd ? t->cwnd / (target - t->cwnd) : 100 * t->cwnd;
     if (t->w_max == 0 && cnt > PRF_TCP_CUBIC_CLAMP)
         cnt = PRF_TCP_CUBIC_CLAMP;
+    if (t->reno > t->cwnd && cnt > t->cwnd / (t->reno - t->cwnd))
+        cnt = t->cwnd / (t->reno - t->cwnd); /* TCP-friendly: never slower than Reno would grow */
     return cnt > 2 ? cnt : 2;
 }
 
@@ -61,7 +68,7 @@ static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns)
     if (t->cwnd < t->ssthresh)
         t->cwnd = fmin(t->cwnd + acked, fmax(t->ssthresh, t->cwnd)); /* slow start stops at ssthresh */
     else
-        t->cwnd += acked / cubic_cnt(t, at, rtt_ns);
+        t->cwnd += acked / cubic_cnt(t, acked, at, rtt_ns);
     if (t->cwnd > CWND_MAX)
         t->cwnd = CWND_MAX;
 }
@@ -110,57 +117,170 @@ static void sample(struct prf_tcp *t, int64_t r)
     t->srtt_ns += (r - t->srtt_ns) / 8;
 }
 
+/* The flights whose ACKs are back by `at`: their segments leave the window, and it grows by them. */
+static void ack_until(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
+{
+    uint32_t done = 0;
+    for (;;) {
+        bool ack = done < t->n_flights && t->flight[done].acked_at <= at;
+        if (t->decrease_at && t->decrease_at <= at && (!ack || t->decrease_at <= t->flight[done].acked_at)) {
+            fast_recovery(t, t->decrease_at);
+            t->decrease_at = 0;
+            continue;
+        }
+        if (!ack)
+            break;
+        if (!t->flight[done].in_recovery) /* TCP holds the window during a recovery (ns-3's PRR) */
+            grow(t, t->flight[done].segments, t->flight[done].acked_at, rtt_ns);
+        t->in_flight -= t->flight[done].segments;
+        done++;
+    }
+    if (done) {
+        t->n_flights -= done;
+        memmove(t->flight, t->flight + done, t->n_flights * sizeof t->flight[0]);
+    }
+}
+
+/* k segments leave at `at`, their ACKs due at acked_at. When every slot is taken they join the newest
+ * flight, whose ACKs then come with theirs: the window reopens a little late, never early. */
+static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, bool lossy)
+{
+    bool rec = lossy || at < t->recover_ns;
+    if (t->n_flights == PRF_TCP_FLIGHTS) {
+        t->flight[t->n_flights - 1].acked_at = acked_at;
+        t->flight[t->n_flights - 1].segments += k;
+        t->flight[t->n_flights - 1].in_recovery &= rec;
+    } else {
+        t->flight[t->n_flights++] = (struct prf_tcp_flight){.acked_at = acked_at, .segments = k, .in_recovery = rec};
+    }
+    t->in_flight += k;
+}
+
+/* The retransmission timer fires at `fire`: the window falls to one segment, what was in flight is
+ * written off (the receiver has what arrived; SACK tells the sender), and the lost segment goes again,
+ * alone in the window. Its ACK comes back a round trip later without the receiver's delay (a segment that
+ * fills a hole is acknowledged at once), and nothing else leaves before it. */
+static void expire(struct prf_tcp *t, int64_t fire, int64_t rtt_ns)
+{
+    ack_until(t, fire, rtt_ns);
+    timeout(t);
+    t->decrease_at = 0;
+    t->n_flights = 0;
+    t->in_flight = 0;
+    t->stall_ns = fire;
+    t->recover_ns = fire;
+    fly(t, fire, fire + rtt_ns, 1, false);
+}
+
 int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const uint8_t *fails, bool ack_lost,
                         int64_t rtt_ns, int64_t queued_ns)
 {
     /* An earlier message's lost final ACK: its timer fired unless this message's ACK gets back first. */
-    if (t->timeout_at && now + rtt_ns >= t->timeout_at)
+    if (t->timeout_at && now + rtt_ns >= t->timeout_at) {
+        ack_until(t, t->timeout_at, rtt_ns);
         timeout(t);
+        t->decrease_at = 0;
+        t->n_flights = 0;
+        t->in_flight = 0;
+    }
     t->timeout_at = 0;
     int64_t rto = prf_tcp_rto(t);
 
-    /* Rounds: a window's worth goes out, the rest waits for its ACKs. A window of one segment waits for
-     * the receiver's delayed ACK too (it waits for a second segment); a larger window does not: the ACKs
-     * of all but its last segment come back at once and open room for the next round. */
-    int64_t extra = 0;
-    uint32_t left = segments ? segments : 1, w = t->cwnd >= 1 ? (uint32_t)t->cwnd : 1;
-    while (left > w) {
-        left -= w;
-        extra += rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0);
-        grow(t, w, now + extra, rtt_ns);
-        w = (uint32_t)t->cwnd;
-    }
-    uint32_t last_round = left;
-
-    /* Losses: a segment with DUPTHRESH later ones behind it is fast-retransmitted after a round trip;
-     * otherwise (and when a retransmission is lost again) the timer fires, backing off. */
-    int64_t worst = 0;
-    bool timed_out = false, fast = false;
-    for (uint32_t i = 0; i < segments; i++) {
-        uint32_t f = fails[i];
-        if (f == 0)
-            continue;
-        int64_t d;
-        if (segments - 1 - i >= PRF_TCP_DUPTHRESH) {
-            d = rtt_ns + backoff(rto, f - 1);
-            fast = true;
-            timed_out |= f > 1;
-        } else {
-            d = backoff(rto, f);
-            timed_out = true;
+    /* The message's segments leave as the window has room: at once what the window holds beyond the
+     * segments already in flight (this connection's earlier messages' too), the rest as ACKs come back.
+     * A window of one segment waits for the receiver's delayed ACK as well (it waits for a second
+     * segment). Nothing leaves while a retransmission timer runs down (stall_ns). */
+    int64_t at = now > t->stall_ns ? now : t->stall_ns, done = at;
+    uint32_t n = segments ? segments : 1, last_flight = n;
+    bool lost_any = false, pend_here = false;
+    for (uint32_t i = 0; i < n;) {
+        if (t->pend_fire && at >= t->pend_deadline) {
+            /* no duplicate ACKs in time: the pending tail loss's timer fires */
+            expire(t, t->pend_fire, rtt_ns);
+            if (at < t->pend_fire)
+                at = t->pend_fire;
+            t->pend_fire = 0;
         }
-        if (d > worst)
-            worst = d;
+        ack_until(t, at, rtt_ns);
+        uint32_t w = t->cwnd >= 1 ? (uint32_t)t->cwnd : 1;
+        if (t->in_flight >= w) {
+            at = t->flight[0].acked_at; /* the oldest flight's ACKs open room */
+            continue;
+        }
+        uint32_t k = w - t->in_flight < n - i ? w - t->in_flight : n - i;
+        last_flight = k;
+        if (at > done)
+            done = at;
+
+        /* Losses among these k: a segment with DUPTHRESH later ones behind it is fast-retransmitted after
+         * a round trip; otherwise (and when its retransmission is lost again) the timer fires, backing
+         * off. One decrease for all the losses of a window (those sent before the first one's recovery). */
+        int64_t fire = 0;
+        bool lossy = false;
+        for (uint32_t j = i; j < i + k && j < segments; j++) {
+            uint32_t f = fails[j];
+            if (f == 0)
+                continue;
+            lossy = lost_any = true;
+            int64_t back;
+            if (n - 1 - j >= PRF_TCP_DUPTHRESH) {
+                back = at + rtt_ns + backoff(rto, f - 1);
+                if (f > 1 && back > fire)
+                    fire = back;
+                else if (f == 1 && at >= t->recover_ns) {
+                    t->decrease_at = at + rtt_ns; /* when the duplicate ACKs come back */
+                    t->recover_ns = at + rtt_ns;
+                }
+            } else {
+                /* The timer restarts with each ACK that acknowledges new data (ns-3's and Linux's), so
+                 * it runs from the last one before the hole: the ACK of the segments ahead of it in its
+                 * flight (delayed when they are odd in number), or of the flights before it. */
+                int64_t armed = at;
+                if (j > i)
+                    armed = at + rtt_ns + ((j - i) % 2 ? PRF_TCP_DELACK_NS : 0);
+                else if (t->n_flights)
+                    armed = t->flight[t->n_flights - 1].acked_at;
+                back = armed + backoff(rto, f);
+                if (f > 1) {
+                    if (back > fire)
+                        fire = back;
+                } else {
+                    /* A tail loss: the timer is set, and later messages' segments may yet bring three
+                     * duplicate ACKs before it fires (a fast retransmit then, not a timeout). The message
+                     * itself is counted as arriving when the timer would fire. */
+                    if (!t->pend_fire)
+                        t->pend_at = at;
+                    pend_here = true;
+                    t->pend_fire = back;
+                    t->pend_deadline = back - rtt_ns;
+                    t->pend_later = n - 1 - j;
+                }
+            }
+            if (back > done)
+                done = back;
+        }
+        if (t->pend_fire && !fire && !pend_here) {
+            /* later segments: their duplicate ACKs bring a pending tail loss a fast retransmit */
+            t->pend_later += k;
+            if (t->pend_later >= PRF_TCP_DUPTHRESH) {
+                if (t->pend_at >= t->recover_ns) {
+                    t->decrease_at = at + rtt_ns;
+                    t->recover_ns = at + rtt_ns;
+                }
+                t->pend_fire = 0;
+            }
+        }
+        fly(t, at, at + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy);
+        i += k;
+        if (fire) { /* the rest of the message waits for the timer and the retransmission's ACK */
+            expire(t, fire, rtt_ns);
+            at = fire;
+        }
     }
-    if (timed_out) {
-        timeout(t);
-    } else if (fast) {
-        fast_recovery(t, now + extra + worst);
-    } else {
-        grow(t, last_round, now + extra + rtt_ns, rtt_ns);
-        sample(t, queued_ns + rtt_ns + (last_round % 2 ? PRF_TCP_DELACK_NS : 0)); /* Karn: none from a retransmission */
+    if (!lost_any) {
+        sample(t, queued_ns + rtt_ns + (last_flight % 2 ? PRF_TCP_DELACK_NS : 0)); /* Karn: none from a retransmission */
         if (ack_lost)
-            t->timeout_at = now + extra + rto;
+            t->timeout_at = done + rto;
     }
-    return extra + worst;
+    return done - now;
 }

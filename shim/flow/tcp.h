@@ -1,11 +1,13 @@
-/* TCP's loss recovery as the flow model approximates it, one message at a time (docs/protocol.md#flow-loss):
- * a connection's sender keeps a congestion window and a retransmission timer estimate, as Linux and
- * ns-3 do, so a loss costs what it costs real TCP: a retransmission timeout (with backoff) or, when
- * enough later segments arrive, a fast retransmit after one round trip; a timeout shrinks the window
- * to one segment, and the next messages then take more round trips (a window of one segment waits on
- * the receiver's delayed ACK too) while the window grows back, on CUBIC's curve above the slow-start
- * threshold. A lost final ACK times out too, unless the next message's ACK comes first. Pure
- * arithmetic: the random draws are the caller's. */
+/* TCP's loss recovery as the flow model approximates it (docs/protocol.md#flow-loss): a connection's
+ * sender keeps a congestion window shared by its messages and a retransmission timer estimate, as Linux
+ * and ns-3 do, so a loss costs what it costs real TCP. A message's segments leave as the window has room
+ * (behind the connection's earlier messages still in flight); a lost segment with three later ones behind
+ * it (in its message or in the next ones) is fast-retransmitted after one round trip, and the window falls
+ * once for all the losses of a window, when the duplicate ACKs come back, and does not grow until that
+ * recovery ends; otherwise the retransmission timer fires (with backoff), the window falls to one segment,
+ * the retransmission goes alone and nothing else leaves until its ACK. The window grows back by slow start,
+ * then on CUBIC's curve, never slower than Reno. A lost final ACK times out too, unless the next message's
+ * ACK comes first. Pure arithmetic: the random draws are the caller's. */
 #ifndef POWRELAY_FLOW_TCP_H
 #define POWRELAY_FLOW_TCP_H
 
@@ -20,7 +22,17 @@
 #define PRF_TCP_BETA 0.7                /* CUBIC's multiplicative decrease (Linux's and ns-3's default) */
 #define PRF_TCP_DUPTHRESH 3u            /* later segments that must arrive before a fast retransmit */
 #define PRF_TCP_CUBIC_C 0.4             /* CUBIC's scaling constant, segments per second cubed */
+#define PRF_TCP_RENO_ACKS 1.875         /* ns-3's and Linux's 15/8: acked segments per cwnd for a Reno segment (beta 0.7) */
 #define PRF_TCP_CUBIC_CLAMP 20.0        /* ns-3's CntClamp: the slowest growth before the first loss */
+
+#define PRF_TCP_FLIGHTS 16 /* groups of segments in flight a connection tracks; more join the newest */
+
+/* Segments that left together and whose ACKs come back together. */
+struct prf_tcp_flight {
+    int64_t acked_at;
+    uint32_t segments;
+    bool in_recovery; /* sent before the last decrease's recovery ended: their ACKs do not grow the window */
+};
 
 /* One connection's sender. Zeroed means new: prf_tcp_init sets the starting values. */
 struct prf_tcp {
@@ -31,7 +43,17 @@ struct prf_tcp {
      * congestion avoidance has begun after it, when (epoch_ns), from where (origin) and the seconds k it
      * takes to climb back to w_max. */
     double w_max, origin, k_s;
+    double reno; /* the window Reno would have reached since the epoch began (CUBIC's TCP-friendly region) */
     int64_t epoch_ns; /* < 0: no epoch yet */
+    int64_t stall_ns;   /* nothing leaves before this: a retransmission timer runs down until then */
+    int64_t decrease_at; /* a loss's duplicate ACKs arrive then: the window falls; 0: none pending */
+    int64_t recover_ns; /* losses among segments sent before this share a decrease already taken */
+    /* A tail loss whose timer runs (pend_fire; 0: none): later segments sent before pend_deadline (the
+     * timer less a round trip) bring duplicate ACKs in time; pend_later counts them, to DUPTHRESH. */
+    int64_t pend_at, pend_fire, pend_deadline;
+    uint32_t pend_later;
+    uint32_t in_flight, n_flights; /* segments in the window, and their flights, oldest first */
+    struct prf_tcp_flight flight[PRF_TCP_FLIGHTS];
 };
 
 void prf_tcp_init(struct prf_tcp *t);
@@ -39,7 +61,7 @@ void prf_tcp_init(struct prf_tcp *t);
 /* The retransmission timeout now, as Linux sets it: srtt + max(4 rttvar, 200 ms); 1 s before any sample. */
 int64_t prf_tcp_rto(const struct prf_tcp *t);
 
-/* A message of `segments` segments leaves at `now` (nanoseconds) on a connection with round trip
+/* A message of `segments` segments is ready at `now` (nanoseconds) on a connection with round trip
  * rtt_ns, after queued_ns waiting for and crossing the sender's uplink (TCP's round-trip samples count
  * that time: a busy uplink lifts the timer). fails[i] is how many times segment i was lost before getting
  * through (the caller draws them); ack_lost says whether the message's final ACK was lost. Returns the

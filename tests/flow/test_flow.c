@@ -117,7 +117,7 @@ TEST(loss_delays_but_loses_nothing)
         submit(lossy, 0, 1535);
     }
     prnet_flow_ops.run(clean, S(100));
-    prnet_flow_ops.run(lossy, S(100));
+    prnet_flow_ops.run(lossy, S(1000)); /* 36% of segments lost: TCP crawls, but delivers */
     ASSERT_EQ(r0.accepted, 400);
     ASSERT_EQ(r1.accepted, 400);
     ASSERT_TRUE(r1.last_accept_ns > r0.last_accept_ns + S(0.2));
