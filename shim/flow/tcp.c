@@ -156,20 +156,42 @@ static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, boo
     t->in_flight += k;
 }
 
-/* The retransmission timer fires at `fire`: the window falls to one segment, what was in flight is
- * written off (the receiver has what arrived; SACK tells the sender), and the lost segment goes again,
- * alone in the window. Its ACK comes back a round trip later without the receiver's delay (a segment that
- * fills a hole is acknowledged at once), and nothing else leaves before it. */
-static void expire(struct prf_tcp *t, int64_t fire, int64_t rtt_ns)
+/* The retransmission timer first fires at `first`: the window falls to one segment, what was in flight
+ * is written off (the receiver has what arrived; SACK tells the sender), and the lost segment goes again,
+ * alone in the window, until the attempt at `last` gets through (each lost attempt doubles the timer).
+ * That attempt's ACK comes back a round trip later without the receiver's delay (a segment that fills a
+ * hole is acknowledged at once), and nothing else leaves before it. */
+static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_ns)
 {
-    ack_until(t, fire, rtt_ns);
+    ack_until(t, first, rtt_ns);
     timeout(t);
     t->decrease_at = 0;
     t->n_flights = 0;
     t->in_flight = 0;
-    t->stall_ns = fire;
-    t->recover_ns = fire;
-    fly(t, fire, fire + rtt_ns, 1, false);
+    t->timer_first = 0;
+    t->stall_ns = last;
+    t->recover_ns = last;
+    fly(t, last, last + rtt_ns, 1, false);
+}
+
+/* A loss the timer will recover: its first firing, and the attempt that gets through. The connection
+ * sends on until the timer fires (new data goes out while the window allows). A timer `firm` fires
+ * whatever follows (a retransmission was lost); otherwise later segments may cancel it (a lost last
+ * segment: duplicate ACKs), `later` of them being behind it already. Two timers running: the earlier
+ * fires, and the later loss's attempts go with it. */
+static void arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, int64_t at, uint32_t later)
+{
+    if (!t->timer_first) {
+        t->timer_first = first;
+        t->timer_last = last;
+        t->timer_firm = firm;
+        t->pend_at = at;
+    } else {
+        t->timer_first = first < t->timer_first ? first : t->timer_first;
+        t->timer_last = last > t->timer_last ? last : t->timer_last;
+        t->timer_firm |= firm;
+    }
+    t->pend_later = later;
 }
 
 int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const uint8_t *fails, bool ack_lost,
@@ -189,17 +211,17 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
     /* The message's segments leave as the window has room: at once what the window holds beyond the
      * segments already in flight (this connection's earlier messages' too), the rest as ACKs come back.
      * A window of one segment waits for the receiver's delayed ACK as well (it waits for a second
-     * segment). Nothing leaves while a retransmission timer runs down (stall_ns). */
+     * segment). Nothing leaves while a timeout's retransmission is out (stall_ns). */
     int64_t at = now > t->stall_ns ? now : t->stall_ns, done = at;
     uint32_t n = segments ? segments : 1, last_flight = n;
-    bool lost_any = false, pend_here = false;
+    bool lost_any = false;
     for (uint32_t i = 0; i < n;) {
-        if (t->pend_fire && at >= t->pend_deadline) {
-            /* no duplicate ACKs in time: the pending tail loss's timer fires */
-            expire(t, t->pend_fire, rtt_ns);
-            if (at < t->pend_fire)
-                at = t->pend_fire;
-            t->pend_fire = 0;
+        /* A running timer fires before these segments could help: a firm one once its time has come; a
+         * lost last segment's once segments sent now would bring duplicate ACKs too late. */
+        if (t->timer_first && at >= t->timer_first - (t->timer_firm ? 0 : rtt_ns)) {
+            expire(t, t->timer_first, t->timer_last, rtt_ns);
+            if (at < t->stall_ns)
+                at = t->stall_ns;
         }
         ack_until(t, at, rtt_ns);
         uint32_t w = t->cwnd >= 1 ? (uint32_t)t->cwnd : 1;
@@ -213,10 +235,12 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
             done = at;
 
         /* Losses among these k: a segment with DUPTHRESH later ones behind it is fast-retransmitted after
-         * a round trip; otherwise (and when its retransmission is lost again) the timer fires, backing
-         * off. One decrease for all the losses of a window (those sent before the first one's recovery). */
-        int64_t fire = 0;
-        bool lossy = false;
+         * a round trip (and if that is lost too, the timer takes over from there); any other arms the
+         * timer, which restarts with each ACK that acknowledges new data (ns-3's and Linux's), so it runs
+         * from the last one before the hole: the ACK of the segments ahead of it in its flight (delayed
+         * when they are odd in number), or of the flights before it. One decrease for all the losses of a
+         * window (those sent before the first one's recovery), when the duplicate ACKs come back. */
+        bool lossy = false, armed_here = false;
         for (uint32_t j = i; j < i + k && j < segments; j++) {
             uint32_t f = fails[j];
             if (f == 0)
@@ -225,57 +249,39 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
             int64_t back;
             if (n - 1 - j >= PRF_TCP_DUPTHRESH) {
                 back = at + rtt_ns + backoff(rto, f - 1);
-                if (f > 1 && back > fire)
-                    fire = back;
-                else if (f == 1 && at >= t->recover_ns) {
-                    t->decrease_at = at + rtt_ns; /* when the duplicate ACKs come back */
+                if (at >= t->recover_ns) {
+                    t->decrease_at = at + rtt_ns;
                     t->recover_ns = at + rtt_ns;
                 }
+                if (f > 1)
+                    arm(t, at + rtt_ns + rto, back, true, at, 0);
             } else {
-                /* The timer restarts with each ACK that acknowledges new data (ns-3's and Linux's), so
-                 * it runs from the last one before the hole: the ACK of the segments ahead of it in its
-                 * flight (delayed when they are odd in number), or of the flights before it. */
                 int64_t armed = at;
                 if (j > i)
                     armed = at + rtt_ns + ((j - i) % 2 ? PRF_TCP_DELACK_NS : 0);
                 else if (t->n_flights)
                     armed = t->flight[t->n_flights - 1].acked_at;
                 back = armed + backoff(rto, f);
-                if (f > 1) {
-                    if (back > fire)
-                        fire = back;
-                } else {
-                    /* A tail loss: the timer is set, and later messages' segments may yet bring three
-                     * duplicate ACKs before it fires (a fast retransmit then, not a timeout). The message
-                     * itself is counted as arriving when the timer would fire. */
-                    if (!t->pend_fire)
-                        t->pend_at = at;
-                    pend_here = true;
-                    t->pend_fire = back;
-                    t->pend_deadline = back - rtt_ns;
-                    t->pend_later = n - 1 - j;
-                }
+                /* its message counts as arriving then, even if later segments cancel the timer */
+                arm(t, armed + rto, back, f > 1, at, n - 1 - j);
+                armed_here = true;
             }
             if (back > done)
                 done = back;
         }
-        if (t->pend_fire && !fire && !pend_here) {
-            /* later segments: their duplicate ACKs bring a pending tail loss a fast retransmit */
+        if (t->timer_first && !t->timer_firm && !armed_here) {
+            /* later segments: their duplicate ACKs bring a lost last segment a fast retransmit */
             t->pend_later += k;
             if (t->pend_later >= PRF_TCP_DUPTHRESH) {
                 if (t->pend_at >= t->recover_ns) {
                     t->decrease_at = at + rtt_ns;
                     t->recover_ns = at + rtt_ns;
                 }
-                t->pend_fire = 0;
+                t->timer_first = 0;
             }
         }
         fly(t, at, at + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy);
         i += k;
-        if (fire) { /* the rest of the message waits for the timer and the retransmission's ACK */
-            expire(t, fire, rtt_ns);
-            at = fire;
-        }
     }
     if (!lost_any) {
         sample(t, queued_ns + rtt_ns + (last_flight % 2 ? PRF_TCP_DELACK_NS : 0)); /* Karn: none from a retransmission */

@@ -45,13 +45,15 @@ struct prf_tcp {
     double w_max, origin, k_s;
     double reno; /* the window Reno would have reached since the epoch began (CUBIC's TCP-friendly region) */
     int64_t epoch_ns; /* < 0: no epoch yet */
-    int64_t stall_ns;   /* nothing leaves before this: a retransmission timer runs down until then */
+    int64_t stall_ns;   /* nothing leaves before this: a timeout's retransmission is out until then */
     int64_t decrease_at; /* a loss's duplicate ACKs arrive then: the window falls; 0: none pending */
     int64_t recover_ns; /* losses among segments sent before this share a decrease already taken */
-    /* A tail loss whose timer runs (pend_fire; 0: none): later segments sent before pend_deadline (the
-     * timer less a round trip) bring duplicate ACKs in time; pend_later counts them, to DUPTHRESH. */
-    int64_t pend_at, pend_fire, pend_deadline;
+    /* A retransmission timer running: it first fires at timer_first (0: none), and the attempt at
+     * timer_last gets through. Not firm: a lost last segment's, which three later segments (pend_later
+     * counts them) cancel with a fast retransmit; pend_at: when its loss was sent. */
+    int64_t timer_first, timer_last, pend_at;
     uint32_t pend_later;
+    bool timer_firm;
     uint32_t in_flight, n_flights; /* segments in the window, and their flights, oldest first */
     struct prf_tcp_flight flight[PRF_TCP_FLIGHTS];
 };

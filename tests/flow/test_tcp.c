@@ -90,7 +90,12 @@ TEST(a_lost_last_segment_times_out_with_backoff)
     t = warm();
     f[1] = 3;
     ASSERT_EQ(prf_tcp_message(&t, 0, 2, f, false, 100 * MS, 0), 2400 * MS);
-    ASSERT_DBL(t.cwnd, 1.0); /* a lost retransmission: the timer, with nothing to wait for */
+    ASSERT_EQ(t.timer_first, 600 * MS);
+    /* until the timer first fires, the connection sends on: a message at 400 ms leaves at once */
+    ASSERT_EQ(prf_tcp_message(&t, 400 * MS, 2, none, false, 100 * MS, 0), 0);
+    /* one at 1 s waits for the attempt that gets through (2.4 s) and its ACK (2.5 s) */
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, 2, none, false, 100 * MS, 0), 1500 * MS);
+    ASSERT_DBL(t.cwnd, 2.0);
     /* a segment lost 16 times: each attempt's timer stops doubling at 60 s */
     t = warm();
     f[1] = 16;
@@ -116,6 +121,14 @@ TEST(three_later_segments_mean_a_fast_retransmit)
     ASSERT_EQ(prf_tcp_message(&t, 2000 * MS, 2, none, false, 100 * MS, 0), 0);
     ASSERT_DBL(t.cwnd, 0.7 * 7.0);
     ASSERT_DBL(t.w_max, 5.95);
+    /* the fast retransmission lost as well: the decrease all the same, then the timer from the
+     * retransmission (100 ms), firm (nothing cancels it): it fires at 400 ms and that attempt gets through */
+    uint8_t f2[5] = {0, 2, 0, 0, 0};
+    t = warm();
+    ASSERT_EQ(prf_tcp_message(&t, 0, 5, f2, false, 100 * MS, 0), 400 * MS);
+    ASSERT_EQ(t.decrease_at, 100 * MS);
+    ASSERT_EQ(t.timer_first, 400 * MS);
+    ASSERT_TRUE(t.timer_firm);
     /* only two behind the lost segment, and nothing after: the timer, from the ACK of the two ahead of
      * it (an even number: not delayed) */
     uint8_t g[5] = {0, 0, 1, 0, 0};
