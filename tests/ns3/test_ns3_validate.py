@@ -74,6 +74,13 @@ class Validate(Ns3Case):
                       "network, so the diagnosis does not account for it.", text)
         self.assertEqual(text.count("does not show"), 1)  # nopow-lat2's small runs do show it
 
+    def test_no_attack_has_no_attack_load(self):
+        """A cell with no attack (none-loss3, when it is diagnosed) has no uplink load during an attack: NaN,
+        not a crash on the summary's missing attack window."""
+        v = load_validate()
+        s = {"honest": {"reached90_share": 0.9}}
+        self.assertTrue(v.math.isnan(v.uplink_load(self.tmp, s, [{"region": "EU"}], "loss3")))
+
     def test_cell_sizes(self):
         """An extra cell runs at its own size in the matrix and at the diagnosis's --nodes when diagnosed."""
         v = load_validate()
