@@ -353,7 +353,8 @@ static uint64_t link_bytes(uint64_t wire)
 static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((double)bytes * 8.0 / bps * 1e9); }
 
 /* Loss: each segment and the message's final ACK cross two access links; tcp.c turns the draws into
- * the delay TCP's recovery adds (docs/protocol.md#flow-loss). The connection's round trip is twice its
+ * the delay TCP adds: the wait for room in the connection's window and the recovery's
+ * (docs/protocol.md#flow-loss). The connection's round trip is twice its
  * latency, plus queued_ns (the message's wait for and time on the uplink) in what TCP measures of it.
  * The draws come from the sender's own stream, so no other node's traffic shifts them. */
 static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t latency_ns,

@@ -156,6 +156,27 @@ static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, boo
     t->in_flight += k;
 }
 
+/* A timeout at `at`: what was acknowledged before it counts, then the window falls to one segment and
+ * whatever was in flight or about to fall is written off. */
+static void collapse(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
+{
+    ack_until(t, at, rtt_ns);
+    timeout(t);
+    t->decrease_at = 0;
+    t->n_flights = 0;
+    t->in_flight = 0;
+}
+
+/* A loss in segments sent at sent_at, seen by duplicate ACKs at seen_at: the window falls then, unless
+ * the loss belongs to a window whose decrease is already under way (sent before its recovery ends). */
+static void start_recovery(struct prf_tcp *t, int64_t sent_at, int64_t seen_at)
+{
+    if (sent_at >= t->recover_ns) {
+        t->decrease_at = seen_at;
+        t->recover_ns = seen_at;
+    }
+}
+
 /* The retransmission timer first fires at `first`: the window falls to one segment, what was in flight
  * is written off (the receiver has what arrived; SACK tells the sender), and the lost segment goes again,
  * alone in the window, until the attempt at `last` gets through (each lost attempt doubles the timer).
@@ -163,11 +184,7 @@ static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, boo
  * hole is acknowledged at once), and nothing else leaves before it. */
 static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_ns)
 {
-    ack_until(t, first, rtt_ns);
-    timeout(t);
-    t->decrease_at = 0;
-    t->n_flights = 0;
-    t->in_flight = 0;
+    collapse(t, first, rtt_ns);
     t->timer_first = 0;
     t->stall_ns = last;
     t->recover_ns = last;
@@ -198,13 +215,8 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
                         int64_t rtt_ns, int64_t queued_ns)
 {
     /* An earlier message's lost final ACK: its timer fired unless this message's ACK gets back first. */
-    if (t->timeout_at && now + rtt_ns >= t->timeout_at) {
-        ack_until(t, t->timeout_at, rtt_ns);
-        timeout(t);
-        t->decrease_at = 0;
-        t->n_flights = 0;
-        t->in_flight = 0;
-    }
+    if (t->timeout_at && now + rtt_ns >= t->timeout_at)
+        collapse(t, t->timeout_at, rtt_ns);
     t->timeout_at = 0;
     int64_t rto = prf_tcp_rto(t);
 
@@ -249,10 +261,7 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
             int64_t back;
             if (n - 1 - j >= PRF_TCP_DUPTHRESH) {
                 back = at + rtt_ns + backoff(rto, f - 1);
-                if (at >= t->recover_ns) {
-                    t->decrease_at = at + rtt_ns;
-                    t->recover_ns = at + rtt_ns;
-                }
+                start_recovery(t, at, at + rtt_ns);
                 if (f > 1)
                     arm(t, at + rtt_ns + rto, back, true, at, 0);
             } else {
@@ -273,10 +282,7 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
             /* later segments: their duplicate ACKs bring a lost last segment a fast retransmit */
             t->pend_later += k;
             if (t->pend_later >= PRF_TCP_DUPTHRESH) {
-                if (t->pend_at >= t->recover_ns) {
-                    t->decrease_at = at + rtt_ns;
-                    t->recover_ns = at + rtt_ns;
-                }
+                start_recovery(t, t->pend_at, at + rtt_ns);
                 t->timer_first = 0;
             }
         }
