@@ -382,7 +382,7 @@ static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sen
         p->fails[s] = fails;
     }
     bool ack_lost = pr_rng_uniform(rng) < pl;
-    return prf_tcp_message(&net->tcp[c], sent, (uint32_t)segments, p->fails, ack_lost, 2 * latency_ns, queued_ns);
+    return prf_tcp_message(&net->tcp[c], sent, wire, p->fails, ack_lost, 2 * latency_ns, queued_ns);
 }
 
 static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)

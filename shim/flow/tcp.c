@@ -4,6 +4,8 @@
  * later, which is when the window grows by them and room opens for what waits. */
 #include "tcp.h"
 
+#include "powrelay/netmodel.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -211,9 +213,20 @@ static void arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, int64
     t->pend_later = later;
 }
 
-int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const uint8_t *fails, bool ack_lost,
+int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
                         int64_t rtt_ns, int64_t queued_ns)
 {
+    /* TCP sends a byte stream: while the stream's last, part-filled segment waits for room in the
+     * window, this message's first bytes fill it (ns-3 and Linux send queued data in full segments), and
+     * a message that fits there leaves with it. Only what is left takes segments of its own. */
+    uint64_t fill = t->tail_at > now ? (t->tail_room < bytes ? t->tail_room : bytes) : 0;
+    if (fill == bytes && bytes > 0) {
+        t->tail_room -= (uint32_t)fill;
+        return t->tail_at - now;
+    }
+    uint64_t rest = bytes - fill;
+    uint32_t segments = (uint32_t)((rest + PRNET_MSS - 1) / PRNET_MSS);
+
     /* An earlier message's lost final ACK: its timer fired unless this message's ACK gets back first. */
     if (t->timeout_at && now + rtt_ns >= t->timeout_at)
         collapse(t, t->timeout_at, rtt_ns);
@@ -223,8 +236,12 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
     /* The message's segments leave as the window has room: at once what the window holds beyond the
      * segments already in flight (this connection's earlier messages' too), the rest as ACKs come back.
      * A window of one segment waits for the receiver's delayed ACK as well (it waits for a second
-     * segment). Nothing leaves while a timeout's retransmission is out (stall_ns). */
-    int64_t at = now > t->stall_ns ? now : t->stall_ns, done = at;
+     * segment). Nothing leaves while a timeout's retransmission is out (stall_ns), nor before the
+     * stream's earlier bytes have left (tail_at). */
+    int64_t at = now > t->stall_ns ? now : t->stall_ns;
+    if (at < t->tail_at)
+        at = t->tail_at;
+    int64_t done = at;
     uint32_t n = segments ? segments : 1, last_flight = n;
     bool lost_any = false;
     for (uint32_t i = 0; i < n;) {
@@ -289,6 +306,8 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const
         fly(t, at, at + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy);
         i += k;
     }
+    t->tail_at = at;
+    t->tail_room = rest % PRNET_MSS ? PRNET_MSS - (uint32_t)(rest % PRNET_MSS) : 0;
     if (!lost_any) {
         sample(t, queued_ns + rtt_ns + (last_flight % 2 ? PRF_TCP_DELACK_NS : 0)); /* Karn: none from a retransmission */
         if (ack_lost)

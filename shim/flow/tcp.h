@@ -1,7 +1,8 @@
 /* TCP's loss recovery as the flow model approximates it (docs/protocol.md#flow-loss): a connection's
  * sender keeps a congestion window shared by its messages and a retransmission timer estimate, as Linux
- * and ns-3 do, so a loss costs what it costs real TCP. A message's segments leave as the window has room
- * (behind the connection's earlier messages still in flight); a lost segment with three later ones behind
+ * and ns-3 do, so a loss costs what it costs real TCP. The connection is a byte stream: a message's
+ * segments leave as the window has room, after the connection's earlier bytes (a backlog goes out in full
+ * segments); a lost segment with three later ones behind
  * it (in its message or in the next ones) is fast-retransmitted after one round trip, and the window falls
  * once for all the losses of a window, when the duplicate ACKs come back, and does not grow until that
  * recovery ends; otherwise the retransmission timer fires (with backoff), the window falls to one segment,
@@ -54,6 +55,8 @@ struct prf_tcp {
     int64_t timer_first, timer_last, pend_at;
     uint32_t pend_later;
     bool timer_firm;
+    int64_t tail_at;    /* the stream's last segment leaves then (it waits for room until then) */
+    uint32_t tail_room; /* bytes that segment can still take */
     uint32_t in_flight, n_flights; /* segments in the window, and their flights, oldest first */
     struct prf_tcp_flight flight[PRF_TCP_FLIGHTS];
 };
@@ -63,13 +66,15 @@ void prf_tcp_init(struct prf_tcp *t);
 /* The retransmission timeout now, as Linux sets it: srtt + max(4 rttvar, 200 ms); 1 s before any sample. */
 int64_t prf_tcp_rto(const struct prf_tcp *t);
 
-/* A message of `segments` segments is ready at `now` (nanoseconds) on a connection with round trip
+/* A message of `bytes` bytes is ready at `now` (nanoseconds) on a connection with round trip
  * rtt_ns, after queued_ns waiting for and crossing the sender's uplink (TCP's round-trip samples count
- * that time: a busy uplink lifts the timer). fails[i] is how many times segment i was lost before getting
- * through (the caller draws them); ack_lost says whether the message's final ACK was lost. Returns the
+ * that time: a busy uplink lifts the timer). It takes up to ceil(bytes / PRNET_MSS) segments, fewer when
+ * its first bytes join the stream's last segment still waiting for the window. fails[i] is how many
+ * times the message's segment i was lost before getting through (the caller draws them for each
+ * segment it could take); ack_lost says whether the message's final ACK was lost. Returns the
  * delay TCP adds to the message's arrival beyond one-way latency and serialisation, and updates the
  * connection's state. */
-int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint32_t segments, const uint8_t *fails, bool ack_lost,
+int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
                         int64_t rtt_ns, int64_t queued_ns);
 
 #endif
