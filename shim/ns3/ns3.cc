@@ -26,6 +26,7 @@
 #include <ns3/string.h>
 #include <ns3/uinteger.h>
 
+#include "linux-cubic.h"
 #include "powrelay-app.h"
 #include "powrelay-helper.h"
 #include "powrelay-c.h"
@@ -66,6 +67,8 @@ ConfigureTcp()
     /* Linux gives up on a connection after 15 retransmissions (tcp_retries2), ns-3 after 6; a lost
      * connection voids the run, so keep Linux's patience. */
     Config::SetDefault("ns3::TcpSocket::DataRetries", UintegerValue(15));
+    /* Registered, so that NS_ATTRIBUTE_DEFAULT can name it (the diagnosis's Linux slow start). */
+    powrelay::LinuxCubic::GetTypeId();
 }
 
 void
