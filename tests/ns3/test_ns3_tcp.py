@@ -1,0 +1,62 @@
+"""One lossy TCP connection on both network models (tests/ns3/tcp_probe.c, from $TCP_PROBE): flow's TCP
+(docs/protocol.md#flow-loss) carries what ns-3's does with Linux's slow start, and ns-3's own TcpCubic,
+which grows its window past the slow-start threshold, carries more (docs/validation.md#diagnosis)."""
+import os
+import statistics
+import subprocess
+import sys
+import unittest
+
+PROBE = os.environ.get("TCP_PROBE", "tcp_probe")
+LINUX_SLOW_START = "ns3::TcpL4Protocol::SocketType=ns3::PowrelayLinuxCubic"
+
+
+def probe(model, loss, seed, latency=0.1, attrs=""):
+    """(transactions delivered in the 120 s, their mean delay in s)."""
+    env = {k: v for k, v in os.environ.items() if k != "NS_ATTRIBUTE_DEFAULT"}
+    if attrs:
+        env["NS_ATTRIBUTE_DEFAULT"] = attrs
+    p = subprocess.run([PROBE, model, str(loss), str(seed), str(latency)], capture_output=True, text=True,
+                       env=env, timeout=300, check=True)
+    words = p.stdout.split()
+    return int(words[1]), float(words[3])
+
+
+def mean_delivered(model, loss, seeds, latency=0.1, attrs=""):
+    return statistics.mean(probe(model, loss, s, latency, attrs)[0] for s in seeds)
+
+
+class OneConnection(unittest.TestCase):
+    def test_lossless_both_carry_everything(self):
+        """40 transactions a second on 10 Mbit/s: all 4,800 arrive within the 120 s, about a latency late."""
+        for model in ("flow", "ns3"):
+            n, delay = probe(model, 0, 1)
+            self.assertEqual(n, 4800, model)
+            self.assertTrue(0.1 <= delay < 0.15, (model, delay))
+
+    def test_flow_carries_what_linux_tcp_carries(self):
+        """At 3% loss a link (about 6% of segments) TCP carries about half of the 40 a second offered; over 5
+        seeds flow's mean is within the matrix's agreement band (0.85-1.18) of ns-3's with Linux's slow
+        start. Before flow's connection was a byte stream, each transaction took two segments of its own
+        and flow carried about half of ns-3's."""
+        seeds = range(1, 6)
+        flow = mean_delivered("flow", 0.03, seeds)
+        ns3 = mean_delivered("ns3", 0.03, seeds, attrs=LINUX_SLOW_START)
+        print(f"3% loss, 200 ms round trip: flow {flow:.0f}, ns-3 with Linux's slow start {ns3:.0f} "
+              f"transactions in 120 s (5 seeds)", file=sys.stderr)
+        self.assertLess(flow, 0.7 * 4800)  # lossy TCP is the bottleneck, not the offered load
+        self.assertTrue(0.85 <= ns3 / flow <= 1.18, (flow, ns3))
+
+    def test_ns3_cubic_grows_past_the_threshold(self):
+        """On a 480 ms round trip, where a timeout's retransmission fills a hole with many SACKed segments
+        behind it, ns-3's own TcpCubic carries more than the same with Linux's slow start."""
+        seeds = range(1, 4)
+        own = mean_delivered("ns3", 0.03, seeds, latency=0.24)
+        linux = mean_delivered("ns3", 0.03, seeds, latency=0.24, attrs=LINUX_SLOW_START)
+        print(f"3% loss, 480 ms round trip: ns-3's TcpCubic {own:.0f}, with Linux's slow start {linux:.0f} "
+              "transactions in 120 s (3 seeds)", file=sys.stderr)
+        self.assertGreater(own, 1.1 * linux)
+
+
+if __name__ == "__main__":
+    unittest.main()
