@@ -119,7 +119,7 @@ class Validate(Ns3Case):
         """--help prints the usage; an option where OUT belongs is refused (exit 2) and no directory is made."""
         p = self.validate("run", "--help", timeout=60, cwd=self.tmp)
         self.assertIn("usage: plots/validate run OUT", p.stdout)
-        for sub in ("run", "diagnose"):
+        for sub in ("run", "diagnose", "traffic"):
             self.validate(sub, "--nodes", status=2, timeout=60, cwd=self.tmp)
         self.assertEqual(os.listdir(self.tmp), [])
 
@@ -153,6 +153,13 @@ class Validate(Ns3Case):
         p = self.validate("diagnose", out, "--nodes", "20", "--cells", "nopow-base,pow-thin", "--seeds", "1",
                           "--duration", "30", "-j", "2")
         self.assertNotIn("failed", p.stderr)
+        # what a flood's nodes sent, paired by seed (here both models' runs are in OUT)
+        p = self.validate("traffic", out, "pow-base", timeout=60)
+        self.assertRegex(p.stdout, r"^pow-base, seeds 1, 2: flow's bytes in the attack's last two minutes are "
+                                   r"\d\.\d\d-\d\.\d\d of ns-3's; in the minute after it, both send "
+                                   r"\d+\.\d-\d+\.\d GB a 20-s bin\n$")
+        p = self.validate("traffic", out, "none-base", status=2, timeout=60)
+        self.assertIn("none-base has no attack", p.stderr)
         self.validate("report", out, docs, timeout=300)
         self.assertTrue(os.path.isfile(os.path.join(docs, "figures", "validation.png")))
         with open(os.path.join(docs, "validation.md")) as f:
