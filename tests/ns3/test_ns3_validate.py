@@ -85,6 +85,15 @@ class Validate(Ns3Case):
         self.assertIn("The matrix's difference (honest time to 90%, median (s)) does not show on this smaller "
                       "network, so the diagnosis does not account for it.", text)
         self.assertEqual(text.count("does not show"), 1)  # nopow-lat2's small runs do show it
+        # the lossy cells against ns-3 with Linux's slow start, as far as they have run
+        self.assertEqual([n for n, _ in v.matrix_networks("none-loss3")], ["flow", "ns3", "ns3-linuxss"])
+        self.assertEqual([n for n, _ in v.matrix_networks("pow-lat2")], ["flow", "ns3"])
+        self.assertIn("Not run yet (`plots/validate run` runs them): none-loss1, none-loss3,",
+                      "\n".join(v.linux_slow_start_lines(found)))
+        found[("matrix", "none-loss3", "ns3-linuxss")] = runs(5.0)
+        text = "\n".join(v.linux_slow_start_lines(found))
+        self.assertIn("| none-loss3 | 5 | ", text)
+        self.assertIn("Entries as above; **✗**: 0 of 6. Not run yet: none-loss1, pow-loss1,", text)
         # a cell no cause covers: latency alone, with PoW
         self.assertEqual(v.causes_of("pow-lat2"), [])
         self.assertEqual([n for n, *_ in v.variants_for("pow-lat2")], ["ns3", "ns3-rfc6298", "ns3-deepq"])
