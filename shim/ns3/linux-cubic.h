@@ -1,5 +1,5 @@
-/* powrelay ns-3 model: ns-3's TcpCubic with Linux's slow start, for the diagnosis of lossy cells
- * (docs/validation.md#diagnosis).
+/* powrelay ns-3 model: ns-3's TcpCubic with Linux's slow start, for the agreement matrix's lossy cells
+ * (docs/validation.md#linux-slow-start and #diagnosis).
  *
  * ns-3's TcpCubic grows the window in slow start by every segment an ACK acknowledges, with no stop at
  * the slow-start threshold (it byte-counts to stand in for Linux's QUICKACK). After a retransmission
