@@ -9,6 +9,7 @@
  * usage: tcp_probe flow|ns3 LOSS SEED [LATENCY_S]   (LOSS: per packet and access link, as network.loss)
  * ns-3's settings come from NS_ATTRIBUTE_DEFAULT as for powrelay (e.g. Linux's slow start:
  * ns3::TcpL4Protocol::SocketType=ns3::PowrelayLinuxCubic). Exit status 2 on bad arguments. */
+#include "pair.h"
 #include "powrelay/netmodel.h"
 
 #include <stdio.h>
@@ -63,24 +64,14 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    struct pr_config c;
-    pr_config_default(&c);
-    c.dandelion_enabled = false;
-    c.flush_in_ns = c.flush_out_ns = 0;
-    c.pow_enabled = false;
-    c.advertise_ns = PR_S(100000); /* no MINDIFF messages in the way */
-    static const uint8_t region[2] = {0, 0};
-    static const uint32_t edges[2] = {0, 1};
-    double bps = 1e7;
-    struct prnet_desc d = {.n_nodes = 2, .node_region = region, .n_regions = 1, .up_bps = &bps, .down_bps = &bps,
-                           .latency_s = &latency, .loss = loss, .n_edges = 1, .edges = edges, .seed = seed};
-    struct prnet_node_init init[2] = {{1e6, false}, {1e6, false}};
+    struct pr_config c = pair_config();
+    struct pair_link link;
     size_t cap = (size_t)(WINDOW_NS / OFFERED_EVERY_NS + 1) * OFFERED_BATCH;
     struct probe p = {.ids = calloc(cap, sizeof *p.ids), .sent_at = calloc(cap, sizeof *p.sent_at), .cap = cap};
     struct prnet_callbacks cb = {.ctx = &p, .event = on_event};
     struct prnet *net = NULL;
     char err[256];
-    if (!p.ids || !p.sent_at || ops->create(&d, &c, init, &cb, &net, err, sizeof err)) {
+    if (!p.ids || !p.sent_at || pair_create(ops, &link, &c, 1e7, latency, loss, seed, &cb, &net, err, sizeof err)) {
         fprintf(stderr, "tcp_probe: %s\n", p.ids && p.sent_at ? err : "out of memory");
         return 1;
     }

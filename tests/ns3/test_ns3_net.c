@@ -5,6 +5,7 @@
  * the same run twice in one process, and there is one ns3 network at a time. */
 #include "test.h"
 
+#include "pair.h"
 #include "powrelay/netmodel.h"
 
 #define S PR_S
@@ -26,33 +27,15 @@ static void sink(void *ctx, const struct pr_event *ev)
 
 static struct prnet *two_nodes(struct pr_config *c, double bps, double latency_s, double loss, struct rec *r)
 {
-    static uint8_t region[2] = {0, 0};
-    static uint32_t edges[2] = {0, 1};
-    static double up, down, lat;
-    up = down = bps;
-    lat = latency_s;
-    struct prnet_desc d = {.n_nodes = 2, .node_region = region, .n_regions = 1, .up_bps = &up, .down_bps = &down,
-                           .latency_s = &lat, .jitter = 0, .loss = loss, .n_edges = 1, .edges = edges, .seed = 1};
-    struct prnet_node_init init[2] = {{1e6, false}, {1e6, false}};
+    static struct pair_link link;
     struct prnet_callbacks cb = {.ctx = r, .event = sink};
     struct prnet *net = NULL;
     char err[256];
-    if (OPS.create(&d, c, init, &cb, &net, err, sizeof err)) {
+    if (pair_create(&OPS, &link, c, bps, latency_s, loss, 1, &cb, &net, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
         abort();
     }
     return net;
-}
-
-static struct pr_config plain(void)
-{
-    struct pr_config c;
-    pr_config_default(&c);
-    c.dandelion_enabled = false;
-    c.flush_in_ns = c.flush_out_ns = 0;
-    c.pow_enabled = false;           /* physics only: no rate limit on these bursts */
-    c.advertise_ns = S(1000);        /* no MINDIFF in the way within these runs */
-    return c;
 }
 
 static void submit(struct prnet *net, uint32_t node, uint32_t size)
@@ -63,7 +46,7 @@ static void submit(struct prnet *net, uint32_t node, uint32_t size)
 
 TEST(latency_serialisation_and_bytes)
 {
-    struct pr_config c = plain();
+    struct pr_config c = pair_config();
     struct rec r = {0};
     /* 1 Mbit/s, 100 ms one way (two access links of 50 ms). Submit once TCP's handshake is done. */
     struct prnet *net = two_nodes(&c, 1e6, 0.1, 0, &r);
@@ -96,7 +79,7 @@ TEST(latency_serialisation_and_bytes)
 TEST(queued_before_connected)
 {
     /* Sent at time 0, before any handshake: the frame waits in the application's queue. */
-    struct pr_config c = plain();
+    struct pr_config c = pair_config();
     struct rec r = {0};
     struct prnet *net = two_nodes(&c, 1e7, 0.05, 0, &r);
     ASSERT_OK(OPS.run(net, 0));
@@ -109,7 +92,7 @@ TEST(queued_before_connected)
 
 static void many_lossy(double loss, struct rec *r, uint64_t *bytes)
 {
-    struct pr_config c = plain();
+    struct pr_config c = pair_config();
     struct prnet *net = two_nodes(&c, 1e7, 0.05, loss, r);
     ASSERT_OK(OPS.run(net, S(2)));
     for (int i = 0; i < 200; i++)
@@ -154,7 +137,7 @@ static void record_call(void *arg, uint64_t a)
 
 TEST(runner_callbacks_in_time_order)
 {
-    struct pr_config c = plain();
+    struct pr_config c = pair_config();
     struct rec r = {0};
     cb_net = two_nodes(&c, 1e6, 0.1, 0, &r);
     cb_count = 0;
@@ -176,7 +159,7 @@ TEST(runner_callbacks_in_time_order)
 
 TEST(one_at_a_time)
 {
-    struct pr_config c = plain();
+    struct pr_config c = pair_config();
     struct rec r = {0};
     struct prnet *net = two_nodes(&c, 1e6, 0.1, 0, &r);
     uint8_t region[1] = {0};
@@ -209,7 +192,7 @@ static void accept_times(void *ctx, const struct pr_event *ev)
 
 TEST(routers_forward_within_and_between_regions)
 {
-    struct pr_config c = plain();
+    struct pr_config c = pair_config();
     uint8_t region[3] = {0, 0, 1};
     uint32_t edges[4] = {0, 1, 0, 2};
     double up[2] = {1e7, 1e7}, down[2] = {1e7, 1e7}, lat[4] = {0.02, 0.2, 0.2, 0.04};

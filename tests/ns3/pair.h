@@ -1,0 +1,30 @@
+/* Two nodes on one link, on any network model: what tests/ns3's connection-level checks share.
+ *
+ * The nodes relay at once (no Dandelion, no flush delay, no PoW: physics only, no rate limit on bursts;
+ * no MINDIFF messages for the first 1,000 s). */
+#ifndef POWRELAY_TEST_PAIR_H
+#define POWRELAY_TEST_PAIR_H
+
+#include "powrelay/netmodel.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The link's description, kept here because a network may read it for as long as it lives. */
+struct pair_link {
+    uint8_t region[2];
+    uint32_t edges[2];
+    double bps, latency_s;
+};
+
+/* A relay configuration with Dandelion, flush delays, PoW and MINDIFF out of the way. */
+struct pr_config pair_config(void);
+
+/* Nodes 0 and 1 (hash rate 1e6 each) joined by one connection of BPS up and down on each access link,
+ * LATENCY_S one way, LOSS per packet and access link, drawn from SEED. LINK must outlive the network.
+ * 0, or nonzero with ERR filled. */
+int pair_create(const struct prnet_ops *ops, struct pair_link *link, const struct pr_config *c, double bps,
+                double latency_s, double loss, uint64_t seed, const struct prnet_callbacks *cb, struct prnet **out,
+                char *err, size_t errlen);
+
+#endif
