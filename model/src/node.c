@@ -58,7 +58,7 @@ void pr_node_destroy(struct pr_node *n)
     for (uint32_t i = 0; i < n->npeers; i++) {
         if (n->def->free)
             n->def->free(n, i, n->peers[i].def);
-        free(n->peers[i].fq);
+        pr_idqueue_free(&n->peers[i].fq);
     }
     if (n->def->free)
         n->def->free(n, PR_NO_PEER, n->defnode);

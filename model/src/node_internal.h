@@ -14,6 +14,7 @@
 #include "defence.h"
 #include "difficulty.h"
 #include "fetch.h"
+#include "idqueue.h"
 #include "mempool.h"
 #include "pow.h"
 #include "repackage.h"
@@ -55,8 +56,7 @@ struct pr_peer {
     _Alignas(8) unsigned char def[PR_DEFENCE_LINK_BYTES];
     struct pr_rp_counter rp;/* repackaging need of transactions that came from this peer */
     uint64_t txs_rejected;
-    uint64_t *fq;           /* fluff queue: tx ids waiting for the flush */
-    uint32_t fq_len, fq_cap;
+    struct pr_idqueue fq;   /* fluff queue: tx ids waiting for the flush */
     uint64_t flush_timer;
     int64_t next_spam_ns;   /* attacker (under_limit): earliest next send on this connection */
     uint32_t asked, failed; /* relay.mode announce: our requests to this peer, and those that timed out */

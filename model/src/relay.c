@@ -8,15 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batchread.h"
 #include "hostcall.h"
 #include "node_internal.h"
-#include "wirepeek.h"
 #include "work.h"
 
 #define LOCAL_BATCH 32 /* transactions of a batch handled in arrays on the stack; more are allocated */
-/* How far ahead of the record it handles a batch (a flush, a received message) fetches the hot entries
- * of the ids to come: on a large network each lookup is a cache miss, and these overlap. */
-#define PREFETCH_AHEAD 8
 
 static inline uint64_t bit(uint32_t pi) { return 1ull << pi; }
 
@@ -173,29 +170,23 @@ static uint64_t fluff_targets(const struct pr_node *n, const struct pr_txent *e)
 
 static void flush_alone(struct pr_node *n, uint32_t pi, uint32_t slot);
 
-static void enqueue(struct pr_node *n, uint32_t pi, uint32_t slot)
+/* Inline: once per peer a transaction is fluffed to (GCC stops inlining it unasked, at a call per peer). */
+static inline void enqueue(struct pr_node *n, uint32_t pi, uint32_t slot)
 {
     struct pr_txent *e = &n->txs.hot[slot];
     if (e->queued & bit(pi))
         return;
     struct pr_peer *p = &n->peers[pi];
     int64_t mean = p->outbound ? n->cfg->flush_out_ns : n->cfg->flush_in_ns;
-    if (mean <= 0 && p->fq_len == 0) {
+    if (mean <= 0 && p->fq.len == 0) {
         /* It would be flushed at once, alone: the same steps without the queue. */
         e->queued |= bit(pi);
         flush_alone(n, pi, slot);
         return;
     }
-    if (p->fq_len == p->fq_cap) {
-        uint32_t cap = p->fq_cap ? p->fq_cap * 2 : 8;
-        uint64_t *q = realloc(p->fq, sizeof *q * cap);
-        if (!q)
-            return; /* out of memory: this peer misses the transaction */
-        p->fq = q;
-        p->fq_cap = cap;
-    }
+    if (pr_idqueue_push(&p->fq, e->id) != PR_OK)
+        return; /* out of memory: this peer misses the transaction */
     e->queued |= bit(pi);
-    p->fq[p->fq_len++] = e->id;
     if (mean <= 0)
         pr_relay_flush(n, pi);
     else if (!p->flush_timer)
@@ -354,8 +345,9 @@ static void round_tally(struct pr_txent *e, uint32_t pi, bool relayed)
 }
 
 /* A queued transaction at its flush to peer pi: true, with its batch record, if it goes now. The peer
- * may have got it meanwhile, or asked for more: those are tallied for the fluff round instead. */
-static bool flush_take(struct pr_node *n, uint32_t pi, uint32_t slot, struct pr_tx *out)
+ * may have got it meanwhile, or asked for more: those are tallied for the fluff round instead. Inline:
+ * it runs once per queued transaction, in the flush's loop. */
+static inline bool flush_take(struct pr_node *n, uint32_t pi, uint32_t slot, struct pr_tx *out)
 {
     if (slot == PR_NO_SLOT || n->txs.hot[slot].state != PR_TXS_POOL)
         return false; /* confirmed or evicted meanwhile */
@@ -392,13 +384,10 @@ static void flush_alone(struct pr_node *n, uint32_t pi, uint32_t slot)
 void pr_relay_flush(struct pr_node *n, uint32_t pi)
 {
     struct pr_peer *p = &n->peers[pi];
-    if (p->fq_len == 0)
+    if (p->fq.len == 0)
         return;
     /* Take the queue: what this flush sets off (a resend) queues anew rather than under our feet. */
-    uint64_t *ids = p->fq;
-    uint32_t len = p->fq_len, cap = p->fq_cap;
-    p->fq = NULL;
-    p->fq_len = p->fq_cap = 0;
+    struct pr_idqueue q = pr_idqueue_take(&p->fq);
     pr_cancel_timer(n, &p->flush_timer);
 
     /* A usual batch is built on the stack; a bigger one in memory of its own, freed after (a buffer
@@ -407,26 +396,22 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
     uint32_t local_slots[LOCAL_BATCH];
     struct pr_tx *batch = local;
     uint32_t *slots = local_slots;
-    if (len > LOCAL_BATCH) {
-        batch = malloc(sizeof *batch * len);
-        slots = malloc(sizeof *slots * len);
+    if (q.len > LOCAL_BATCH) {
+        batch = malloc(sizeof *batch * q.len);
+        slots = malloc(sizeof *slots * q.len);
     }
     if (batch && slots) { /* out of memory: the queue is dropped, as a lost message would be */
         uint32_t k = 0;
-        /* A chunk at a time: looked up (its memory fetched ahead), then taken while still in cache. */
-        for (uint32_t c0 = 0; c0 < len; c0 += LOCAL_BATCH) {
-            uint32_t cn = len - c0 < LOCAL_BATCH ? len - c0 : LOCAL_BATCH;
-            pr_txtable_find_many(&n->txs, ids + c0, cn, slots + c0);
-            for (uint32_t i = c0; i < c0 + cn; i++)
-                if (flush_take(n, pi, slots[i], &batch[k]))
-                    k++;
-        }
+        struct pr_txtable_batch queued = pr_txtable_batch(&n->txs, q.ids, q.len, slots);
+        for (uint32_t i = 0; i < q.len; i++)
+            if (flush_take(n, pi, pr_txtable_batch_slot(&queued, i), &batch[k]))
+                k++;
         if (k)
             send_fluff(n, pi, batch, k);
         /* A round check may act (resend, queue a PoW job) but the slots found above normally still
          * hold: checked by id rather than looked up again. */
-        for (uint32_t i = 0; i < len; i++) {
-            uint32_t slot = pr_txtable_refind(&n->txs, ids[i], slots[i]);
+        for (uint32_t i = 0; i < q.len; i++) {
+            uint32_t slot = pr_txtable_refind(&n->txs, q.ids[i], slots[i]);
             if (slot != PR_NO_SLOT)
                 round_check(n, slot);
         }
@@ -435,24 +420,7 @@ void pr_relay_flush(struct pr_node *n, uint32_t pi)
         free(batch);
         free(slots);
     }
-    /* Give the array back for reuse unless a nested flush queued into a new one. It keeps its
-     * capacity (regrowing it at every flush cost a copy each time), unless that is far beyond what
-     * this flush needed: a burst's queue does not hold its memory for the rest of the run. */
-    p = &n->peers[pi];
-    if (!p->fq) {
-        uint32_t want = len < 8 ? 16 : 2 * len;
-        if (cap > 2 * want) {
-            uint64_t *q = realloc(ids, sizeof *q * want); /* shrinking: in place */
-            if (q) {
-                ids = q;
-                cap = want;
-            }
-        }
-        p->fq = ids;
-        p->fq_cap = cap;
-    } else {
-        free(ids);
-    }
+    pr_idqueue_give_back(&n->peers[pi].fq, q);
 }
 
 /* ---- services to the defence (defence.h) ---- */
@@ -610,13 +578,9 @@ static int handle_txs(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
         return PR_ERR_NOMEM;
     /* Stem messages on a network without Dandelion++ are taken as fluff. */
     bool stem_msg = m->type == PR_MSG_STEM && n->cfg->dandelion_enabled;
-    for (uint32_t i = 1; i < m->count && i < PREFETCH_AHEAD; i++) /* the first: the host's message hint */
-        pr_txtable_prefetch(&n->txs, pr_wire_tx_id_at(m, i));
-    for (uint32_t i = 0; i < m->count; i++) {
-        if (i + PREFETCH_AHEAD < m->count)
-            pr_txtable_prefetch(&n->txs, pr_wire_tx_id_at(m, i + PREFETCH_AHEAD));
-        struct pr_tx tx;
-        pr_wire_tx_at(m, i, &tx);
+    struct pr_batch_reader txs = pr_batch_txs(m, n->attacker ? NULL : &n->txs); /* an attacker looks none up */
+    struct pr_tx tx;
+    for (uint32_t i = 0; pr_batch_next_tx(&txs, &tx); i++) {
         n->tx_deliveries++;
         double req = 0;
         uint8_t status = n->attacker ? PR_ANS_RELAYED : receive_tx(n, pi, &tx, stem_msg, &req);
@@ -641,13 +605,9 @@ static int handle_answers(struct pr_node *n, uint32_t pi, const struct pr_msg *m
         }
     }
     struct pr_peer *p = &n->peers[pi];
-    for (uint32_t i = 1; !n->attacker && i < m->count && i < PREFETCH_AHEAD; i++)
-        pr_txtable_prefetch(&n->txs, pr_wire_answer_id_at(m, i));
-    for (uint32_t i = 0; i < m->count; i++) {
-        if (!n->attacker && i + PREFETCH_AHEAD < m->count)
-            pr_txtable_prefetch(&n->txs, pr_wire_answer_id_at(m, i + PREFETCH_AHEAD));
-        struct pr_answer a;
-        pr_wire_answer_at(m, i, &a);
+    struct pr_batch_reader answers = pr_batch_answers(m, n->attacker ? NULL : &n->txs); /* an attacker looks none up */
+    struct pr_answer a;
+    while (pr_batch_next_answer(&answers, &a)) {
         if (a.status == PR_ANS_NACK && n->pow)
             p->their_req = a.req;
         if (n->attacker)

@@ -51,6 +51,31 @@ uint32_t pr_txtable_find(const struct pr_txtable *t, uint64_t id);
 /* pr_txtable_find() of n ids at once (slots[i] for ids[i]), fetching ahead the memory they will touch,
  * entries and cold records: the way to look up a batch on a large network. */
 void pr_txtable_find_many(const struct pr_txtable *t, const uint64_t *ids, uint32_t n, uint32_t *slots);
+/* Finding a batch of ids in order a chunk at a time: a chunk's memory is fetched ahead together
+ * (pr_txtable_find_many), then used while still in cache (found all at once, a long batch's first
+ * entries would be evicted again by the time they are used). For a loop that inserts nothing. */
+#define PR_TXTABLE_CHUNK 32
+struct pr_txtable_batch {
+    const struct pr_txtable *t;
+    const uint64_t *ids;
+    uint32_t *slots; /* slots[i] for ids[i], once found */
+    uint32_t n, found;
+};
+static inline struct pr_txtable_batch pr_txtable_batch(const struct pr_txtable *t, const uint64_t *ids, uint32_t n,
+                                                       uint32_t *slots)
+{
+    return (struct pr_txtable_batch){.t = t, .ids = ids, .slots = slots, .n = n, .found = 0};
+}
+/* The slot of ids[i] (also left in slots[i]), for i = 0, 1, .. n-1 in turn. */
+static inline uint32_t pr_txtable_batch_slot(struct pr_txtable_batch *b, uint32_t i)
+{
+    if (i >= b->found) {
+        uint32_t cn = b->n - i < PR_TXTABLE_CHUNK ? b->n - i : PR_TXTABLE_CHUNK;
+        pr_txtable_find_many(b->t, b->ids + i, cn, b->slots + i);
+        b->found = i + cn;
+    }
+    return b->slots[i];
+}
 /* pr_txtable_find(), trying first the slot id had when last found (it stays put unless an insertion
  * grew the table; an entry is only ever at one slot, so a match there is the answer). */
 static inline uint32_t pr_txtable_refind(const struct pr_txtable *t, uint64_t id, uint32_t hint)

@@ -282,6 +282,15 @@ TEST(txtable_find_many_finds_what_find_finds)
         if (slots[i] != PR_NO_SLOT)
             ASSERT_U64(t.hot[slots[i]].id, ids[i]);
     }
+    /* A chunk at a time (300 = 9 chunks of PR_TXTABLE_CHUNK and 12), the same slots, left in the array too. */
+    uint32_t chunked[300];
+    memset(chunked, 0xab, sizeof chunked);
+    struct pr_txtable_batch b = pr_txtable_batch(&t, ids, 300, chunked);
+    for (uint32_t i = 0; i < 300; i++) {
+        ASSERT_EQ(pr_txtable_batch_slot(&b, i), slots[i]);
+        ASSERT_EQ(b.found, i / PR_TXTABLE_CHUNK * PR_TXTABLE_CHUNK + (i >= 288 ? 12 : PR_TXTABLE_CHUNK));
+    }
+    ASSERT_TRUE(memcmp(chunked, slots, sizeof slots) == 0);
     for (uint32_t s = 0; s < t.slots; s++)
         if (t.hot[s].id == 0 || t.hot[s].id == PR_TX_TOMB)
             ASSERT_TRUE(t.hot[s].flags == 0 && t.hot[s].work == 0);
