@@ -103,6 +103,36 @@ class Validate(Ns3Case):
         self.assertIn("- **pow-lat2**: no cause diagnosed for its condition. As the matrix runs it, ns-3 and flow "
                       "agree on every answer;", text)
 
+    def test_phases(self):
+        """The time to 90% split at the fluff: a run's 95th percentiles (linear between ranks, as the runner's)
+        over the honest transactions that reached 90%; the phase table lists the cells whose time to 90% is
+        outside agreement, marking the phase that is. Worked by hand."""
+        v = load_validate()
+        self.assertEqual(v.p95([0.0, 10.0]), 9.5)
+        self.assertEqual(v.p95([3.0]), 3.0)
+        self.assertTrue(v.math.isnan(v.p95([])))
+        with open(os.path.join(self.tmp, "txs.csv"), "w") as f:
+            f.write("id,kind,origin,created_s,size,work_initial,stem_hops,fluff_s,reach_frac,t50_s,t90_s,"
+                    "confirmed_s,repackagings,hashes\n"
+                    "1,honest,0,0,1535,0,2,1,1,2,3,,0,0\n"    # stem 1, spread 2
+                    "2,honest,0,0,1535,0,2,5,1,6,9,,0,0\n"    # stem 5, spread 4
+                    "3,honest,0,0,1535,0,2,7,0.5,8,,,0,0\n"   # never reached 90%: left out
+                    "4,spam,9,0,1535,0,0,0,1,1,50,,0,0\n")   # spam: left out
+        self.assertEqual(v.phases(self.tmp), {"stem_p95": 1 + 0.95 * 4, "spread_p95": 2 + 0.95 * 2})
+
+        def runs(stem, spread, seeds=(1, 2, 3, 4, 5)):
+            return {str(s): dict({k: 1.0 + s / 100 for k in v.ROW_KEYS}, t90_p95=stem + spread + s,
+                                 stem_p95=stem + s, spread_p95=spread, size="300 nodes, 300 s")
+                    for s in seeds}
+        found = {("matrix", "nopow-loss1", "flow"): runs(10.0, 8.0), ("matrix", "nopow-loss1", "ns3"): runs(16.0, 8.0),
+                 ("matrix", "none-base", "flow"): runs(10.0, 8.0), ("matrix", "none-base", "ns3"): runs(10.0, 8.0)}
+        results, _ = v.matrix_results(found)
+        text = "\n".join(v.phase_lines(found, results))
+        self.assertIn("| nopow-loss1 | ns-3 | 5 | 21 / 27 (×1.29; Δ 6 ± 0) **✗** | 13 / 19 (×1.46; Δ 6 ± 0) **✗** | "
+                      "8 / 8 (×1; Δ 0 ± 0) |", text)
+        self.assertNotIn("none-base", text)  # agrees: not listed
+        self.assertEqual(v.phase_lines(found, {"none-base": results["none-base"]}), [])
+
     def test_no_attack_has_no_attack_load(self):
         """A cell with no attack (none-loss3, when it is diagnosed) has no uplink load during an attack: NaN,
         not a crash on the summary's missing attack window."""
