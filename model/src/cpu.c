@@ -3,15 +3,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "hostcall.h"
 #include "node_internal.h"
 #include "ring.h"
 
 int pr_cpu_queue(struct pr_node *n, uint32_t pi, const uint8_t *msg, size_t len, uint32_t pad, uint32_t ntx)
 {
-    if (n->vq_len == n->vq_cap && pr_ring_regrow((void **)&n->vq, &n->vq_head, n->vq_len, &n->vq_cap, sizeof *n->vq,
-                                                 n->vq_cap ? n->vq_cap * 2 : 8))
-        return PR_ERR_NOMEM;
+    if (n->vq_len == n->vq_cap) {
+        uint32_t cap = pr_grown_cap(n->vq_cap, 8);
+        if (cap == 0 || pr_ring_regrow((void **)&n->vq, &n->vq_head, n->vq_len, &n->vq_cap, sizeof *n->vq, cap))
+            return PR_ERR_NOMEM;
+    }
     uint8_t *copy = malloc(len);
     if (!copy)
         return PR_ERR_NOMEM;

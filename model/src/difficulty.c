@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "grow.h"
 #include "powrelay/error.h"
 
 void pr_rate_window_free(struct pr_rate_window *w)
@@ -21,8 +22,8 @@ int pr_rate_add(struct pr_rate_window *w, int64_t now_ns, uint32_t keep)
         w->len--;
     }
     if (w->len == w->cap) {
-        uint32_t cap = w->cap ? w->cap * 2 : 8;
-        if (cap > keep)
+        uint32_t cap = pr_grown_cap(w->cap, 8);
+        if (cap == 0 || cap > keep)
             cap = keep;
         int64_t *ts = malloc(sizeof *ts * cap);
         if (!ts)

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include "grow.h"
 #include "hostcall.h"
 #include "node_internal.h"
 #include "relay.h"
@@ -68,12 +69,10 @@ int pr_fetch_announce(struct pr_node *n, uint32_t pi, const struct pr_msg *m)
         }
         struct pr_fetch *f = &n->fetch;
         if (f->len == f->cap) {
-            uint32_t cap = f->cap ? 2 * f->cap : 64;
-            struct pr_request *q = realloc(f->reqs, sizeof *q * cap);
+            struct pr_request *q = pr_grow(f->reqs, &f->cap, sizeof *q, 64);
             if (!q)
                 continue; /* out of memory: not fetched, as if the announcement were lost */
             f->reqs = q;
-            f->cap = cap;
         }
         if (pr_u64map_put(&f->index, id, f->len + 1) != PR_OK)
             continue;

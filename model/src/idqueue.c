@@ -2,14 +2,14 @@
 
 #include <stdlib.h>
 
+#include "grow.h"
+
 int pr_idqueue_grow(struct pr_idqueue *q)
 {
-    uint32_t cap = q->cap ? q->cap * 2 : 8;
-    uint64_t *ids = realloc(q->ids, sizeof *ids * cap);
+    uint64_t *ids = pr_grow(q->ids, &q->cap, sizeof *ids, 8);
     if (!ids)
         return PR_ERR_NOMEM;
     q->ids = ids;
-    q->cap = cap;
     return PR_OK;
 }
 

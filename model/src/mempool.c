@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "grow.h"
 #include "powrelay/error.h"
 
 /* a is worse than b: evicted first. */
@@ -61,12 +62,10 @@ void pr_mempool_free(struct pr_mempool *m)
 int pr_mempool_insert(struct pr_mempool *m, struct pr_txcold *cold, uint32_t c, uint32_t size)
 {
     if (m->len == m->cap) {
-        uint32_t cap = m->cap ? m->cap * 2 : 16;
-        uint32_t *h = realloc(m->heap, sizeof *h * cap);
+        uint32_t *h = pr_grow(m->heap, &m->cap, sizeof *h, 16);
         if (!h)
             return PR_ERR_NOMEM;
         m->heap = h;
-        m->cap = cap;
     }
     m->heap[m->len] = c;
     cold[c].heap_pos = m->len;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "batchread.h"
+#include "grow.h"
 #include "hostcall.h"
 #include "node_internal.h"
 #include "work.h"
@@ -887,14 +888,12 @@ int pr_relay_submit(struct pr_node *n, const struct pr_tx_request *rq, uint64_t 
     c->fee = rq->fee;
     c->arrival_ns = pr_now(n);
     if (n->n_own == n->cap_own) {
-        uint32_t cap = n->cap_own ? n->cap_own * 2 : 4;
-        struct pr_own_rate *o = realloc(n->own, sizeof *o * cap);
+        struct pr_own_rate *o = pr_grow(n->own, &n->cap_own, sizeof *o, 4);
         if (!o) {
             pr_txtable_forget(&n->txs, slot, pr_now(n));
             return PR_ERR_NOMEM;
         }
         n->own = o;
-        n->cap_own = cap;
     }
     n->own[n->n_own++] = (struct pr_own_rate){.tx = txid, .rate = rq->wallet_hashrate};
     if (id)

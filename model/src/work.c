@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "grow.h"
 #include "hostcall.h"
 #include "node_internal.h"
 #include "powrelay/error.h"
@@ -21,8 +22,9 @@ int pr_solver_push(struct pr_solver *s, const struct pr_job *job, uint32_t limit
     if (s->len >= limit)
         return PR_ERR_QUEUE_FULL;
     if (s->len == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 8;
-        if (pr_ring_regrow((void **)&s->ring, &s->head, s->len, &s->cap, sizeof *s->ring, cap > limit ? limit : cap))
+        uint32_t cap = pr_grown_cap(s->cap, 8);
+        if (cap == 0 || pr_ring_regrow((void **)&s->ring, &s->head, s->len, &s->cap, sizeof *s->ring,
+                                       cap > limit ? limit : cap))
             return PR_ERR_NOMEM;
     }
     s->ring[(s->head + s->len) % s->cap] = *job;
@@ -111,12 +113,10 @@ int pr_work_alone(struct pr_node *n, const struct pr_job *job, double hashrate)
 {
     struct pr_devices *d = &n->devices;
     if (d->len == d->cap) {
-        uint32_t cap = d->cap ? d->cap * 2 : 4;
-        struct pr_solve *v = realloc(d->v, sizeof *v * cap);
+        struct pr_solve *v = pr_grow(d->v, &d->cap, sizeof *v, 4);
         if (!v)
             return PR_ERR_NOMEM;
         d->v = v;
-        d->cap = cap;
     }
     struct pr_job j = *job;
     struct pr_solve s;
