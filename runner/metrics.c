@@ -30,6 +30,7 @@ void prr_metrics_free(struct prr_metrics *m)
     free(m->txs);
     free(m->bins);
     free(m->blocks);
+    free(m->stems);
     pr_u64map_free(&m->index);
     memset(m, 0, sizeof *m);
 }
@@ -49,6 +50,24 @@ static struct prr_bin *bin_at(struct prr_metrics *m, int64_t t)
 static bool honest_node(const struct prr_metrics *m, uint32_t node)
 {
     return node < m->n_nodes && m->role[node] != PRR_ROLE_ATTACKER;
+}
+
+static void stem_step(struct prr_metrics *m, const struct pr_event *ev, enum prr_stem_step step)
+{
+    if (m->n_stems == m->cap_stems) {
+        size_t cap = m->cap_stems ? m->cap_stems * 2 : 1024;
+        struct prr_stemrec *s = realloc(m->stems, sizeof *s * cap);
+        if (!s) {
+            m->oom = true;
+            return;
+        }
+        m->stems = s;
+        m->cap_stems = cap;
+    }
+    m->stems[m->n_stems++] = (struct prr_stemrec){
+        .tx = ev->tx, .t_ns = ev->t_ns, .node = ev->node,
+        .peer = step == PRR_STEM_ACCEPTED ? ev->peer : PR_NO_PEER, .step = (uint8_t)step,
+        .flags = step == PRR_STEM_FLUFFED ? (uint8_t)ev->flags : 0};
 }
 
 static void on_created(struct prr_metrics *m, const struct pr_event *ev)
@@ -75,6 +94,8 @@ static void on_created(struct prr_metrics *m, const struct pr_event *ev)
     struct prr_bin *b = bin_at(m, ev->t_ns);
     if (r->kind == PRR_SPAM && !(ev->flags & PR_EVF_SPAM))
         m->scripted_spam = true;
+    if (m->trace_stems && r->kind == PRR_HONEST)
+        stem_step(m, ev, PRR_STEM_CREATED);
     if (r->kind == PRR_SPAM)
         b->spam_created++;
     else
@@ -158,8 +179,11 @@ static void on_accepted(struct prr_metrics *m, const struct pr_event *ev)
         r->work_initial = ev->a;
         r->work_set = true;
     }
-    if (ev->flags & PR_EVF_STEM)
+    if (ev->flags & PR_EVF_STEM) {
         r->stem_hops++;
+        if (m->trace_stems && r->kind == PRR_HONEST)
+            stem_step(m, ev, PRR_STEM_ACCEPTED);
+    }
     if (r->kind == PRR_SPAM && !r->first_hop && ev->peer != PR_NO_PEER && ev->peer < m->n_nodes &&
         m->role[ev->peer] == PRR_ROLE_ATTACKER) {
         r->first_hop = true;
@@ -201,8 +225,11 @@ void prr_metrics_event(void *ctx, const struct pr_event *ev)
     }
     case PR_EV_TX_FLUFFED: {
         struct prr_txrec *r = prr_metrics_tx(m, ev->tx);
-        if (r && r->fluff_ns == PRR_NEVER)
+        if (r && r->fluff_ns == PRR_NEVER) {
             r->fluff_ns = ev->t_ns;
+            if (m->trace_stems && r->kind == PRR_HONEST)
+                stem_step(m, ev, PRR_STEM_FLUFFED);
+        }
         break;
     }
     case PR_EV_TX_SENT:

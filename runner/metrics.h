@@ -15,6 +15,17 @@ enum prr_role { PRR_ROLE_HONEST = 0, PRR_ROLE_SPY = 1, PRR_ROLE_ATTACKER = 2 };
 
 #define PRR_NEVER INT64_MIN
 
+/* A step of an honest transaction's stem, kept when a run is asked for them (POWRELAY_STEM_TRACE=1;
+ * docs/validation.md#stem-trace): its creation at the origin, its acceptance as a stem by node from peer,
+ * or its first fluff at node (flags: why, PR_FLUFF_*). */
+enum prr_stem_step { PRR_STEM_CREATED, PRR_STEM_ACCEPTED, PRR_STEM_FLUFFED };
+struct prr_stemrec {
+    uint64_t tx;
+    int64_t t_ns;
+    uint32_t node, peer; /* peer: PR_NO_PEER but for an acceptance */
+    uint8_t step, flags;
+};
+
 struct prr_txrec {
     uint64_t id;
     int64_t created_ns, fluff_ns, t50_ns, t90_ns, confirmed_ns; /* PRR_NEVER when it did not happen */
@@ -57,6 +68,10 @@ struct prr_metrics {
     uint64_t spam_skipped; /* attackers' solves skipped as too costly for their horizon */
     struct prr_blockrec *blocks;
     size_t n_blocks, cap_blocks;
+
+    bool trace_stems; /* keep stems[] (off unless asked: it is a diagnosis's, not an answer's) */
+    struct prr_stemrec *stems;
+    size_t n_stems, cap_stems;
 
     int64_t interval_ns;
     struct prr_bin *bins;

@@ -196,6 +196,41 @@ static int write_txs(const struct prr_report *r, const char *dir, char *err, siz
     return prr_out_commit(&o, err, errlen);
 }
 
+static int cmp_stemrec(const void *a, const void *b)
+{
+    const struct prr_stemrec *x = a, *y = b;
+    if (x->t_ns != y->t_ns)
+        return x->t_ns < y->t_ns ? -1 : 1;
+    if (x->tx != y->tx)
+        return x->tx < y->tx ? -1 : 1;
+    if (x->step != y->step)
+        return x->step < y->step ? -1 : 1;
+    return x->node < y->node ? -1 : x->node > y->node;
+}
+
+/* stems.csv, when asked for (docs/validation.md#stem-trace): in time order, so the file is the same
+ * whatever order the network model's threads reported the steps in. */
+static int write_stems(const struct prr_report *r, const char *dir, char *err, size_t errlen)
+{
+    struct prr_metrics *m = r->m;
+    qsort(m->stems, m->n_stems, sizeof *m->stems, cmp_stemrec);
+    struct prr_out o;
+    if (prr_out_open(&o, dir, "stems.csv", err, errlen))
+        return -1;
+    static const char *const step[] = {"created", "accepted", "fluffed"};
+    fputs("tx,step,node,peer,t_s,fluff_why\n", o.f);
+    for (size_t i = 0; i < m->n_stems; i++) {
+        const struct prr_stemrec *s = &m->stems[i];
+        fprintf(o.f, "%llu,%s,%u,", (unsigned long long)s->tx, step[s->step], s->node);
+        if (s->peer != PR_NO_PEER)
+            fprintf(o.f, "%u", s->peer);
+        fputc(',', o.f);
+        csv_num(o.f, secs(s->t_ns), false);
+        fprintf(o.f, "%u\n", s->flags);
+    }
+    return prr_out_commit(&o, err, errlen);
+}
+
 static int write_nodes(const struct prr_report *r, const char *dir, char *err, size_t errlen)
 {
     struct prr_out o;
@@ -452,7 +487,8 @@ int prr_report_write(const struct prr_report *r, const char *dir, char *err, siz
     struct answers a;
     compute(r, &a);
     if (write_scenario(r, dir, err, errlen) || write_txs(r, dir, err, errlen) || write_nodes(r, dir, err, errlen) || write_timeseries(r, dir, err, errlen) ||
-        (r->sc->blocks_enabled && write_blocks(r, dir, err, errlen)) || write_run(r, &a, dir, err, errlen) || write_summary(r, &a, dir, err, errlen))
+        (r->sc->blocks_enabled && write_blocks(r, dir, err, errlen)) ||
+        (r->m->trace_stems && write_stems(r, dir, err, errlen)) || write_run(r, &a, dir, err, errlen) || write_summary(r, &a, dir, err, errlen))
         return -1;
     return 0;
 }

@@ -434,6 +434,9 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
         snprintf(err, errlen, "out of memory");
         goto out;
     }
+    /* A diagnosis's switch, not a scenario's: the answers and the other files are the same either way. */
+    const char *trace = getenv("POWRELAY_STEM_TRACE");
+    s->m.trace_stems = trace && strcmp(trace, "1") == 0;
     s->end_ns = (int64_t)llround(sc->duration_s * 1e9);
     pr_rng_seed(&s->honest_rng, sc->seed, STREAM_HONEST);
     pr_rng_seed(&s->block_rng, sc->seed, STREAM_BLOCKS);

@@ -35,14 +35,15 @@ class Case(unittest.TestCase):
             f.write(textwrap.dedent(text))
         return path
 
-    def powrelay(self, *args, check=True, timeout=600):
-        p = subprocess.run([POWRELAY, *args], capture_output=True, text=True, timeout=timeout)
+    def powrelay(self, *args, check=True, timeout=600, env=None):
+        p = subprocess.run([POWRELAY, *args], capture_output=True, text=True, timeout=timeout,
+                           env=None if env is None else {**os.environ, **env})
         if check and p.returncode != 0:
             self.fail(f"powrelay {' '.join(args)} exited {p.returncode}:\n{p.stderr}")
         return p
 
-    def run_scenario(self, path, out, *extra):
-        self.powrelay("run", path, "-o", out, "-q", *extra)
+    def run_scenario(self, path, out, *extra, env=None):
+        self.powrelay("run", path, "-o", out, "-q", *extra, env=env)
         self.assert_outputs(out)
         return Run(out)
 

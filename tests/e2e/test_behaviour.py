@@ -2,7 +2,8 @@
 with no attack; stem length falls as q rises; a scripted burst escalates exactly one link, once, to
 base^2, which then relaxes to base; spam reaches far more without PoW than with it; a flooding attacker
 skips solves beyond its horizon and comes back once requirements relax, and every hash it spends is
-counted; the attack-window answers match what txs.csv says; nodes.csv gives each node's wallet."""
+counted; the attack-window answers match what txs.csv says; nodes.csv gives each node's wallet; the
+stem trace a diagnosis asks for (stems.csv) follows each stem hop by hop and changes nothing else."""
 import os
 import statistics
 import unittest
@@ -29,6 +30,46 @@ class Behaviour(Case):
         # no escalation on honest traffic alone
         for row in r.rows("timeseries.csv"):
             self.assertEqual(float(row["max_req"]), 2500)
+
+    def test_stem_trace_follows_each_stem_and_changes_nothing_else(self):
+        s = self.scenario("""
+            name: trace
+            duration_s: 120
+            nodes: {count: 100}
+            honest: {rate: 2}
+            network: {loss: 0.01}
+        """)
+        plain = self.run_scenario(s, os.path.join(self.tmp, "plain"))
+        traced = self.run_scenario(s, os.path.join(self.tmp, "traced"), env={"POWRELAY_STEM_TRACE": "1"})
+        self.assertFalse(os.path.exists(os.path.join(plain.dir, "stems.csv")))
+        for name in os.listdir(plain.dir):
+            if name != "run.json":
+                with open(os.path.join(plain.dir, name), "rb") as a, open(os.path.join(traced.dir, name), "rb") as b:
+                    self.assertEqual(a.read(), b.read(), name)
+        steps = {}
+        for row in traced.rows("stems.csv"):
+            steps.setdefault(row["tx"], []).append(row)
+        honest = [t for t in traced.rows("txs.csv") if t["kind"] == "honest"]
+        self.assertGreater(len(honest), 150)
+        self.assertEqual(set(steps), {t["id"] for t in honest})
+        for t in honest:
+            rows = steps[t["id"]]
+            self.assertEqual([r["step"] for r in rows[:1]], ["created"])
+            self.assertEqual(rows[0]["node"], t["origin"])
+            self.assertAlmostEqual(float(rows[0]["t_s"]), float(t["created_s"]), places=6)
+            accepted = [r for r in rows if r["step"] == "accepted"]
+            self.assertEqual(len(accepted), int(t["stem_hops"]), t)
+            holders = {t["origin"]}
+            for r in accepted:  # a stem: each hop comes from a node that held the transaction already
+                self.assertIn(r["peer"], holders, t)
+                holders.add(r["node"])
+            fluffed = [r for r in rows if r["step"] == "fluffed"]
+            self.assertLessEqual(len(fluffed), 1)
+            if t["fluff_s"] != "":
+                self.assertEqual(len(fluffed), 1, t)
+                self.assertIn(fluffed[0]["node"], holders)
+                self.assertIn(int(fluffed[0]["fluff_why"]), range(1, 6))
+                self.assertAlmostEqual(float(fluffed[0]["t_s"]), float(t["created_s"]) + float(t["fluff_s"]), places=6)
 
     def test_stem_length_falls_as_q_rises(self):
         s = self.scenario("""
