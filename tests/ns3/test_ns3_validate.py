@@ -133,6 +133,43 @@ class Validate(Ns3Case):
         self.assertNotIn("none-base", text)  # agrees: not listed
         self.assertEqual(v.phase_lines(found, {"none-base": results["none-base"]}), [])
 
+    def test_stems(self):
+        """plots/stems on a hand-made trace: only transactions created during the attack; how each left the stem;
+        the 95th percentile of creation to fluff and the share beyond it an embargo fluffed; each hop's delay
+        beyond its connection's latency, by kind (EU-EU 11.61 ms, EU-AP 241.9 ms, EU-JP 266.45 ms one way).
+        --networks refuses a network no cell has (exit 2)."""
+        run = os.path.join(self.tmp, "out", "nopow-loss1", "flow", "run-s1")
+        os.makedirs(run)
+        with open(os.path.join(run, "nodes.csv"), "w") as f:
+            f.write("node,region\n0,EU\n1,EU\n2,AP\n3,JP\n")
+        with open(os.path.join(run, "summary.json"), "w") as f:
+            f.write('{"honest": {"during_attack": {"from_s": 60, "to_s": 240}}}')
+        with open(os.path.join(run, "stems.csv"), "w") as f:
+            f.write("tx,step,node,peer,t_s,fluff_why\n"
+                    "9,created,0,,50,0\n9,fluffed,0,,51,1\n"  # before the attack: left out
+                    "1,created,0,,100,0\n1,accepted,1,0,100.51161,0\n"  # EU-EU: 0.5 s beyond the latency
+                    "1,accepted,2,1,103.75351,0\n1,fluffed,2,,103.8,1\n"  # EU-AP: 3 s beyond; the coin, at 3.8 s
+                    "2,created,3,,150,0\n2,accepted,0,3,160.26645,0\n"  # out of JP: 10 s beyond
+                    "2,fluffed,0,,160.5,2\n"  # an embargo, at 10.5 s
+                    "3,created,0,,200,0\n3,accepted,3,0,201.26645,0\n3,fluffed,3,,201.5,3\n")  # into JP: 1 s; a loop
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "stems"), os.path.join(self.tmp, "out"),
+                            os.path.join(self.tmp, "docs")], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # creation to fluff: 3.8, 10.5, 1.5 -> 95th pct 3.8 + 0.9 x 6.7 = 9.83; beyond it: the embargo's
+        row = ("| nopow-loss1 | flow | 1 | 33% | 33% | 9.8 | 100% | 0.50 / 0% (n 1) | 3.00 / 100% (n 1) | "
+               "1.00 / 0% (n 1) | 10.00 / 100% (n 1) |")
+        self.assertIn(row, p.stdout)
+        with open(os.path.join(self.tmp, "docs", "validation-stems.md")) as f:
+            self.assertIn(row, f.read())
+        empty = os.path.join(self.tmp, "empty")
+        os.makedirs(empty)
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "stems"), empty], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no run with stems.csv", p.stderr)
+        self.validate("run", os.path.join(self.tmp, "v"), "--networks", "ns4", status=2, timeout=60)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "v")))
+
     def test_no_attack_has_no_attack_load(self):
         """A cell with no attack (none-loss3, when it is diagnosed) has no uplink load during an attack: NaN,
         not a crash on the summary's missing attack window."""
