@@ -144,6 +144,8 @@ class Validate(Ns3Case):
             f.write("node,region\n0,EU\n1,EU\n2,AP\n3,JP\n")
         with open(os.path.join(run, "summary.json"), "w") as f:
             f.write('{"honest": {"during_attack": {"from_s": 60, "to_s": 240}}}')
+        with open(os.path.join(run, "scenario.yaml"), "w") as f:  # the default regions: JP's uplink 1.7 Mbit/s
+            f.write(load_validate().cell_text("nopow-loss1", 4, 300))
         with open(os.path.join(run, "stems.csv"), "w") as f:
             f.write("tx,step,node,peer,t_s,fluff_why\n"
                     "9,created,0,,50,0\n9,fluffed,0,,51,1\n"  # before the attack: left out
