@@ -144,7 +144,7 @@ class Validate(Ns3Case):
         with open(os.path.join(run, "nodes.csv"), "w") as f:
             f.write("node,region\n0,EU\n1,EU\n2,AP\n3,JP\n")
         with open(os.path.join(run, "summary.json"), "w") as f:
-            f.write('{"honest": {"during_attack": {"from_s": 60, "to_s": 240}}}')
+            f.write('{"honest": {"latency90_p95_s": 30, "during_attack": {"from_s": 60, "to_s": 240}}}')
         with open(os.path.join(run, "scenario.yaml"), "w") as f:  # the default regions: JP's uplink 1.7 Mbit/s
             f.write(load_validate().cell_text("nopow-loss1", 4, 300))
         with open(os.path.join(run, "stems.csv"), "w") as f:
@@ -166,12 +166,12 @@ class Validate(Ns3Case):
                             os.path.join(self.tmp, "docs")], capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
         # creation to fluff: 3.8, 10.5, 1.5 -> 95th pct 3.8 + 0.9 x 6.7 = 9.83; beyond it: the embargo's
-        row = ("| nopow-loss1 | flow | 1 | 33% | 33% | 9.8 | 100% | 0.50 / 0% (n 1) | 3.00 / 100% (n 1) | "
-               "1.00 / 0% (n 1) | 10.00 / 100% (n 1) |")
+        row = ("| nopow-loss1 | flow | 1 | 30.0 | 33% | 33% | 9.8 | 100% | 1.00 / 0% (n 1) | 10.00 / 100% (n 1) | "
+               "0.50 / 0% (n 1) | 3.00 / 100% (n 1) |")
         self.assertIn(row, p.stdout)
         # ns-3: 3.8, 20.5, 1.5 -> 3.8 + 0.9 x 16.7 = 18.83; too few hops of each kind (< 10) to compare them
-        self.assertIn("- **nopow-loss1**, ns3-linuxss against flow (seeds 1): creation to fluff, 95th percentile "
-                      "×1.92 (18.8 s against 9.8 s); fluffed by an embargo 33% against 33%; too few hops of each "
+        self.assertIn("- **nopow-loss1**, ns3-linuxss against flow (seeds 1): time to 90%, 95th percentile ×1.00 "
+                      "(30.0 s against 30.0 s); creation to fluff, 95th percentile ×1.92 (18.8 s against 9.8 s); fluffed by an embargo 33% against 33%; too few hops of each "
                       "kind (10) to compare them.", p.stdout)
         with open(os.path.join(self.tmp, "docs", "validation-stems.md")) as f:
             self.assertIn(row, f.read())
