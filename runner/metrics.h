@@ -16,7 +16,7 @@ enum prr_role { PRR_ROLE_HONEST = 0, PRR_ROLE_SPY = 1, PRR_ROLE_ATTACKER = 2 };
 #define PRR_NEVER INT64_MIN
 
 /* A step of an honest transaction's stem, kept when a run is asked for them (POWRELAY_STEM_TRACE=1;
- * docs/validation.md#stem-trace): its creation at the origin, its acceptance as a stem by node from peer,
+ * docs/validation-stems.md): its creation at the origin, its acceptance as a stem by node from peer,
  * or its first fluff at node (flags: why, PR_FLUFF_*). */
 enum prr_stem_step { PRR_STEM_CREATED, PRR_STEM_ACCEPTED, PRR_STEM_FLUFFED };
 struct prr_stemrec {

@@ -208,7 +208,7 @@ static int cmp_stemrec(const void *a, const void *b)
     return x->node < y->node ? -1 : x->node > y->node;
 }
 
-/* stems.csv, when asked for (docs/validation.md#stem-trace): in time order, so the file is the same
+/* stems.csv, when asked for (docs/validation-stems.md): in time order, so the file is the same
  * whatever order the network model's threads reported the steps in. */
 static int write_stems(const struct prr_report *r, const char *dir, char *err, size_t errlen)
 {
