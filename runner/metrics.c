@@ -52,18 +52,28 @@ static bool honest_node(const struct prr_metrics *m, uint32_t node)
     return node < m->n_nodes && m->role[node] != PRR_ROLE_ATTACKER;
 }
 
+/* Room for one more record in *arr (n used of *cap, each elem bytes), doubling from first: false (and the
+ * metrics marked out of memory) when there is none. The runner's records count in size_t; the model's
+ * arrays have their own rule (model/src/grow.h). */
+static bool room_for_one(struct prr_metrics *m, void **arr, size_t n, size_t *cap, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return true;
+    size_t c = *cap ? *cap * 2 : first;
+    void *p = c <= SIZE_MAX / elem ? realloc(*arr, elem * c) : NULL;
+    if (!p) {
+        m->oom = true;
+        return false;
+    }
+    *arr = p;
+    *cap = c;
+    return true;
+}
+
 static void stem_step(struct prr_metrics *m, const struct pr_event *ev, enum prr_stem_step step)
 {
-    if (m->n_stems == m->cap_stems) {
-        size_t cap = m->cap_stems ? m->cap_stems * 2 : 1024;
-        struct prr_stemrec *s = realloc(m->stems, sizeof *s * cap);
-        if (!s) {
-            m->oom = true;
-            return;
-        }
-        m->stems = s;
-        m->cap_stems = cap;
-    }
+    if (!room_for_one(m, (void **)&m->stems, m->n_stems, &m->cap_stems, sizeof *m->stems, 1024))
+        return;
     m->stems[m->n_stems++] = (struct prr_stemrec){
         .tx = ev->tx, .t_ns = ev->t_ns, .node = ev->node,
         .peer = step == PRR_STEM_ACCEPTED ? ev->peer : PR_NO_PEER, .step = (uint8_t)step,
@@ -72,16 +82,8 @@ static void stem_step(struct prr_metrics *m, const struct pr_event *ev, enum prr
 
 static void on_created(struct prr_metrics *m, const struct pr_event *ev)
 {
-    if (m->n_txs == m->cap_txs) {
-        size_t cap = m->cap_txs ? m->cap_txs * 2 : 4096;
-        struct prr_txrec *t = realloc(m->txs, sizeof *t * cap);
-        if (!t) {
-            m->oom = true;
-            return;
-        }
-        m->txs = t;
-        m->cap_txs = cap;
-    }
+    if (!room_for_one(m, (void **)&m->txs, m->n_txs, &m->cap_txs, sizeof *m->txs, 4096))
+        return;
     if (pr_u64map_put(&m->index, ev->tx, m->n_txs + 1)) {
         m->oom = true;
         return;
@@ -128,16 +130,8 @@ static void count_hashes(struct prr_metrics *m, uint32_t whose, struct prr_txrec
 
 static void on_block(struct prr_metrics *m, const struct pr_event *ev)
 {
-    if (m->n_blocks == m->cap_blocks) {
-        size_t cap = m->cap_blocks ? m->cap_blocks * 2 : 256;
-        struct prr_blockrec *b = realloc(m->blocks, sizeof *b * cap);
-        if (!b) {
-            m->oom = true;
-            return;
-        }
-        m->blocks = b;
-        m->cap_blocks = cap;
-    }
+    if (!room_for_one(m, (void **)&m->blocks, m->n_blocks, &m->cap_blocks, sizeof *m->blocks, 256))
+        return;
     struct prr_blockrec *b = &m->blocks[m->n_blocks++];
     *b = (struct prr_blockrec){.t_ns = ev->t_ns, .id = ev->tx, .miner = ev->node, .txs = (uint32_t)ev->n_ids,
                                .weight = (uint64_t)ev->a, .fees = ev->b};
