@@ -10,7 +10,8 @@
  * interleave as TCP's packets do, rather than waiting for a whole earlier message). Each connection
  * delivers in order (a message never finishes before the one sent before it on the same connection),
  * so TCP's head-of-line blocking after a loss holds too. A message costs one event in the queue, two
- * when its downlink is busy.
+ * when its downlink is busy; under loss, a change in what its ACKs wait for on the receiver's uplink
+ * costs one more (ack_report).
  *
  * Memory: nodes, connections, messages and timers live in flat arrays; message and timer records are
  * recycled (a stack of free indices), and a message record keeps a small byte buffer, so the hot path
@@ -64,6 +65,7 @@ struct msg {
     uint32_t len, pad;
     uint32_t rev;             /* the connection back, which an answer to this message takes */
     bool queued;              /* already placed behind a busy downlink: deliver when it fires */
+    bool ack;                 /* not a message: conn's ACKs report their queue, pad microseconds (ack_report) */
     uint8_t inline_bytes[INLINE_BYTES]; /* a larger message's first bytes, for the prefetch hint */
 };
 _Static_assert(sizeof(struct msg) == 64, "a message record is one cache line");
@@ -102,6 +104,13 @@ struct fnode {
 };
 _Static_assert(sizeof(struct fnode) == 64, "a node's links are one cache line");
 
+/* The queue a connection's ACKs wait in on its receiver's uplink (docs/protocol.md#flow-acks), as the
+ * connection's sender knows it (queue_ns: from the last report to arrive), and what that sender, as the
+ * receiver of the connection back, last reported to its peer (told_ns). Both written by the sender alone. */
+struct ackq {
+    int64_t queue_ns, told_ns;
+};
+
 /* A node's loss draws, a cache line of its own (threads own different nodes). */
 struct loss_rng {
     _Alignas(64) struct pr_rng rng;
@@ -127,6 +136,7 @@ struct xmsg {
     int64_t t;
     uint64_t key;
     uint32_t to, from, conn, rev, len, pad;
+    uint32_t ack, unused;
 };
 
 struct outbox {
@@ -188,6 +198,7 @@ struct prnet {
     const struct pr_config *cfg;
     double loss;
     struct prf_tcp *tcp;       /* per connection, when loss > 0 */
+    struct ackq *ackq;         /* per connection, when loss > 0 */
     struct loss_rng *loss_rng; /* per sending node, when loss > 0 */
     int64_t now;
     bool started;
@@ -354,8 +365,8 @@ static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((do
 
 /* Loss: each segment and the message's final ACK cross two access links; tcp.c turns the draws into
  * the delay TCP adds: the wait for room in the connection's window and the recovery's
- * (docs/protocol.md#flow-loss). The connection's round trip is twice its
- * latency, plus queued_ns (the message's wait for and time on the uplink) in what TCP measures of it.
+ * (docs/protocol.md#flow-loss). The connection's round trip is twice its latency and the wait its ACKs
+ * last reported on the receiver's uplink (ack_report), plus queued_ns (the message's wait for and time on the uplink) in what TCP measures of it.
  * The draws come from the sender's own stream, so no other node's traffic shifts them. */
 static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t latency_ns,
                           int64_t queued_ns)
@@ -382,7 +393,8 @@ static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sen
         p->fails[s] = fails;
     }
     bool ack_lost = pr_rng_uniform(rng) < pl;
-    return prf_tcp_message(&net->tcp[c], sent, wire, p->fails, ack_lost, 2 * latency_ns, queued_ns);
+    int64_t rtt_ns = 2 * latency_ns + net->ackq[c].queue_ns;
+    return prf_tcp_message(&net->tcp[c], sent, wire, p->fails, ack_lost, rtt_ns, queued_ns);
 }
 
 static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)
@@ -435,6 +447,7 @@ static void outbox_take(struct part *p, struct outbox *o)
         m->rev = x.rev;
         m->pad = x.pad;
         m->queued = false;
+        m->ack = x.ack;
         push(p, x.t, x.key, EV_DELIVER, mi, x.to);
         at += XMSG_BYTES(x.len);
     }
@@ -490,6 +503,7 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     m->from = from;
     m->rev = cn->rev;
     m->queued = false;
+    m->ack = false;
     push(p, finish, key, EV_DELIVER, mi, to);
 }
 
@@ -625,11 +639,56 @@ static void flush_logs(struct prnet *net)
 
 /* ---- events ---- */
 
+/* ACKs queue on the receiver's uplink behind what it sends (docs/protocol.md#flow-acks): when node `to`
+ * receives a message on connection c (from `from`; rev: the connection back), its ACK waits for the
+ * uplink's backlog, up to a full device queue. The sender learns that wait from the ACKs themselves, a
+ * latency later, and counts it in the connection's round trip from then on: a report travels as an event
+ * (between partitions as messages do), sent only when the wait changed by ACK_REPORT_STEP_NS since the
+ * last one. Reports keep their order: now + min(backlog, full queue) never decreases. */
+#define ACK_QUEUE_PACKETS 100                 /* ns-3's default device queue (DropTail, 100 packets) */
+#define ACK_REPORT_STEP_NS 10000000LL        /* 10 ms */
+static void ack_report(struct part *p, uint32_t to, uint32_t from, uint32_t c, uint32_t rev)
+{
+    struct prnet *net = p->net;
+    struct fnode *n = &net->nodes[to];
+    int64_t full = tx_time_ns((uint64_t)ACK_QUEUE_PACKETS * (PRNET_MSS + PRNET_SEGMENT_OVERHEAD), n->up_bps);
+    int64_t wait = n->up_free > p->now ? n->up_free - p->now : 0;
+    if (wait > full)
+        wait = full;
+    struct ackq *a = &net->ackq[rev];
+    if (llabs(wait - a->told_ns) < ACK_REPORT_STEP_NS)
+        return;
+    a->told_ns = wait;
+    int64_t t = p->now + wait + net->conns[rev].latency_ns;
+    uint64_t key = key_of(to, n->count++);
+    uint32_t us = (uint32_t)(wait / 1000 < UINT32_MAX ? wait / 1000 : UINT32_MAX);
+    uint32_t dest = net->part_of[from];
+    if (dest != p->id) {
+        struct xmsg x = {.t = t, .key = key, .to = from, .from = to, .conn = c, .rev = rev, .len = 0, .pad = us,
+                         .ack = 1};
+        outbox_put(p, dest, &x, (const uint8_t *)"");
+        return;
+    }
+    uint32_t mi = msg_alloc(p, 0);
+    if (mi == NONE) {
+        p->oom = true;
+        return;
+    }
+    struct msg *m = msg_at(p, mi);
+    *m = (struct msg){.conn = c, .from = to, .len = 0, .pad = us, .rev = rev, .ack = true};
+    push(p, t, key, EV_DELIVER, mi, from);
+}
+
 static void on_deliver(struct part *p, const struct prf_ev *ev)
 {
     uint32_t mi = ev->idx, to = ev->node;
     struct prnet *net = p->net;
     struct msg *m = msg_at(p, mi);
+    if (m->ack) { /* `to` is the connection's sender: its ACKs' report */
+        net->ackq[m->conn].queue_ns = (int64_t)m->pad * 1000;
+        msg_free(p, mi);
+        return;
+    }
     struct fnode *n = &net->nodes[to];
     uint64_t wire = (uint64_t)m->len + m->pad + PRNET_FRAME_BYTES;
     if (!m->queued) {
@@ -655,6 +714,8 @@ static void on_deliver(struct part *p, const struct prf_ev *ev)
     p->reply_from = to;
     p->reply_to = from;
     p->reply_conn = m->rev;
+    if (net->ackq)
+        ack_report(p, to, from, m->conn, m->rev);
     uint8_t copy[INLINE_BYTES];
     bool small = len <= INLINE_BYTES;
     const uint8_t *bytes = copy;
@@ -893,6 +954,7 @@ static void flow_destroy(struct prnet *net)
     free(net->part_of);
     free(net->conns);
     free(net->tcp);
+    free(net->ackq);
     free(net->loss_rng);
     free(net);
 }
@@ -982,13 +1044,14 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     net->conns = aligned_calloc(slots ? slots : 1, sizeof *net->conns);
     /* TCP's sender state only where loss makes it matter: a lossless run never reads it */
     net->tcp = net->loss > 0 ? malloc(sizeof *net->tcp * (slots ? slots : 1)) : NULL;
+    net->ackq = net->loss > 0 ? calloc(slots ? slots : 1, sizeof *net->ackq) : NULL;
     net->loss_rng = net->loss > 0 ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->loss_rng) : NULL;
     if (net->parts)
         memset(net->parts, 0, sizeof *net->parts * net->n_parts);
     struct conn *byedge = calloc(net->n_conns ? net->n_conns : 1, sizeof *byedge);
     uint32_t *efrom = calloc(net->n_conns ? net->n_conns : 1, sizeof *efrom); /* byedge[i]'s sender */
     bool ok = net->nodes && net->prs && net->part_of && net->parts && net->conns &&
-              (net->loss <= 0 || (net->tcp && net->loss_rng)) && byedge && efrom && deg &&
+              (net->loss <= 0 || (net->tcp && net->ackq && net->loss_rng)) && byedge && efrom && deg &&
               prf_evq_init(&net->callq) == 0;
     for (uint32_t k = 0; ok && k < net->n_parts; k++)
         ok = part_init(net, &net->parts[k], k) == 0;

@@ -125,6 +125,71 @@ TEST(loss_delays_but_loses_nothing)
     prnet_flow_ops.destroy(lossy);
 }
 
+/* What node 1 accepted from node 0: how many, and when the last. */
+struct from0 {
+    uint64_t n;
+    int64_t last_ns;
+};
+
+static void sink_from0(void *ctx, const struct pr_event *ev)
+{
+    struct from0 *r = ctx;
+    if (ev->type == PR_EV_TX_ACCEPTED && ev->node == 1 && ev->peer == 0) {
+        r->n++;
+        r->last_ns = ev->t_ns;
+    }
+}
+
+/* docs/protocol.md#flow-acks: a connection's ACKs wait behind its receiver's uplink, up to a full
+ * 100-packet queue, and the sender's window opens that much later. Node 0 (10 Mbit/s up) sends node 1
+ * (1 Mbit/s up) 200 transactions at 2 s over a connection with loss on (at a rate no draw meets, so only
+ * the window acts). When node 1's uplink carries 300 transactions of its own from 0 s (3.9 s of backlog),
+ * its ACKs wait a full queue, 100 x 1488 bytes at 1 Mbit/s = 1.1904 s, which node 0 learns from its first
+ * message's ACK at 1.30 s. The 200 messages are 214 segments; node 0's window at 2 s is at most 161 (10,
+ * plus one for each ACKed segment it sent before: its first message's 2 and at most 149 answers to node
+ * 1's transactions), so the last of them leaves one round trip (0.1 s + 1.1904 s) or more after 2 s, and
+ * arrives 0.05 s later (plus its downlink); not more than two round trips and its uplink's 0.26 s.
+ * With node 1 idle (no answers: a window of 12) the five rounds of slow start take 4 x 0.1 s. */
+static int64_t window_rounds_behind_acks(bool receiver_busy)
+{
+    static uint8_t region[2] = {0, 1};
+    static uint32_t edges[2] = {0, 1};
+    double up[2] = {1e7, 1e6}, down[2] = {1e7, 1e7}, lat[4] = {0.05, 0.05, 0.05, 0.05};
+    struct prnet_desc d = {.n_nodes = 2, .node_region = region, .n_regions = 2, .up_bps = up, .down_bps = down,
+                           .latency_s = lat, .jitter = 0, .loss = 1e-12, .n_edges = 1, .edges = edges, .seed = 1};
+    struct prnet_node_init init[2] = {{1e6, false}, {1e6, false}};
+    struct from0 r = {0};
+    struct prnet_callbacks cb = {.ctx = &r, .event = sink_from0};
+    struct pr_config c = plain();
+    c.advertise_ns = S(1000); /* no MINDIFF answers on the connection: only the transactions fill it */
+    struct prnet *net = NULL;
+    char err[256];
+    if (prnet_flow_ops.create(&d, &c, init, &cb, &net, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        abort();
+    }
+    prnet_flow_ops.run(net, 0);
+    for (int i = 0; receiver_busy && i < 300; i++)
+        submit(net, 1, 1535);
+    submit(net, 0, 1535);
+    prnet_flow_ops.run(net, S(2));
+    for (int i = 0; i < 200; i++)
+        submit(net, 0, 1535);
+    prnet_flow_ops.run(net, S(100));
+    uint64_t n = r.n;
+    prnet_flow_ops.destroy(net);
+    return n == 201 ? r.last_ns - S(2) : -1;
+}
+
+TEST(acks_wait_behind_the_receivers_uplink)
+{
+    int64_t busy = window_rounds_behind_acks(true), idle = window_rounds_behind_acks(false);
+    ASSERT_TRUE(idle > 0 && busy > 0);
+    ASSERT_TRUE(busy >= S(0.1 + 1.1904 + 0.05));
+    ASSERT_TRUE(busy <= S(2 * (0.1 + 1.1904) + 0.26 + 0.05 + 0.01));
+    ASSERT_TRUE(idle >= S(4 * 0.1 + 0.05) && idle <= S(4 * 0.1 + 0.26 + 0.05 + 0.01));
+}
+
 TEST(answer_goes_back_on_its_own_connection)
 {
     /* A line 0 - 1 - 2 with 100 ms between 0 and 1 and 300 ms between 1 and 2. Node 1 answers node 0's
@@ -258,5 +323,6 @@ TEST(out_of_memory_in_the_event_queue_fails_the_run)
     ASSERT_EQ(system(cmd), 0);
 }
 
-TESTS(out_of_memory_in_the_event_queue_fails_the_run, serialisation_plus_latency, uplink_is_a_fifo, loss_delays_but_loses_nothing, answer_goes_back_on_its_own_connection,
+TESTS(out_of_memory_in_the_event_queue_fails_the_run, serialisation_plus_latency, uplink_is_a_fifo, loss_delays_but_loses_nothing, acks_wait_behind_the_receivers_uplink,
+      answer_goes_back_on_its_own_connection,
       runner_callbacks_in_time_order)
