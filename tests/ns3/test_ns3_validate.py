@@ -206,11 +206,15 @@ class Validate(Ns3Case):
         return p
 
     def test_command_line(self):
-        """--help prints the usage; an option where OUT belongs is refused (exit 2) and no directory is made."""
+        """--help prints the usage; an option where OUT belongs, or a network the part does not run, is refused
+        (exit 2) and no directory is made."""
         p = self.validate("run", "--help", timeout=60, cwd=self.tmp)
         self.assertIn("usage: plots/validate run OUT", p.stdout)
         for sub in ("run", "diagnose", "traffic"):
             self.validate(sub, "--nodes", status=2, timeout=60, cwd=self.tmp)
+        for sub, bad in (("run", "ns3-deepq"), ("diagnose", "ns3-linuxss-nohystart")):  # not that part's network
+            p = self.validate(sub, "out", "--networks", "flow," + bad, status=2, timeout=60, cwd=self.tmp)
+            self.assertIn(f"--networks: flow,{bad} (networks: flow, ", p.stderr)
         self.assertEqual(os.listdir(self.tmp), [])
 
     def test_a_failed_run_is_not_run_again(self):
