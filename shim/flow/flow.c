@@ -366,7 +366,8 @@ static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((do
 /* Loss: each segment and the message's final ACK cross two access links; tcp.c turns the draws into
  * the delay TCP adds: the wait for room in the connection's window and the recovery's
  * (docs/protocol.md#flow-loss). The connection's round trip is twice its latency and the wait its ACKs
- * last reported on the receiver's uplink (ack_report), plus queued_ns (the message's wait for and time on the uplink) in what TCP measures of it.
+ * last reported on the receiver's uplink (ack_report), plus queued_ns (the message's wait for and time
+ * on the uplink) in what TCP measures of it.
  * The draws come from the sender's own stream, so no other node's traffic shifts them. */
 static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t latency_ns,
                           int64_t queued_ns)
