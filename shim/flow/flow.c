@@ -130,8 +130,8 @@ struct call {
     uint32_t next_free;
 };
 
-/* A message to a node of another partition, waiting in its sender's outbox for the window's end: the
- * record, then its bytes (rounded up to 8). */
+/* A message on its way to its receiver (post). To a node of another partition it waits in its sender's
+ * outbox for the window's end: the record, then its bytes (rounded up to 8). */
 struct xmsg {
     int64_t t;
     uint64_t key;
@@ -428,28 +428,46 @@ static void outbox_put(struct part *p, uint32_t dest, const struct xmsg *x, cons
 }
 
 /* A message record for each message another partition sent to ours, queued at its time. */
+/* A message record for x (to a node of ours), queued at its time. */
+static void queue_here(struct part *p, const struct xmsg *x, const uint8_t *bytes)
+{
+    uint32_t mi = msg_alloc(p, x->len);
+    if (mi == NONE) {
+        p->oom = true;
+        return;
+    }
+    struct msg *m = msg_at(p, mi);
+    memcpy(msg_bytes(p, mi), bytes, x->len);
+    if (x->len > INLINE_BYTES) /* its head in the record too: the hint then needs no read of the buffer */
+        memcpy(m->inline_bytes, bytes, INLINE_BYTES);
+    m->conn = x->conn;
+    m->from = x->from;
+    m->rev = x->rev;
+    m->pad = x->pad;
+    m->queued = false;
+    m->ack = x->ack;
+    push(p, x->t, x->key, EV_DELIVER, mi, x->to);
+}
+
+/* x to its receiver: queued here if the node is ours, else to its partition's outbox for the window's end. */
+static void post(struct part *p, const struct xmsg *x, const uint8_t *bytes)
+{
+    uint32_t dest = p->net->part_of[x->to];
+    if (dest != p->id)
+        outbox_put(p, dest, x, bytes);
+    else
+        queue_here(p, x, bytes);
+}
+
+/* A message record for each message another partition sent to ours. */
 static void outbox_take(struct part *p, struct outbox *o)
 {
     for (size_t at = 0; at < o->len;) {
         struct xmsg x;
         memcpy(&x, o->p + at, sizeof x);
-        uint32_t mi = msg_alloc(p, x.len);
-        if (mi == NONE) {
-            p->oom = true;
+        queue_here(p, &x, o->p + at + sizeof x);
+        if (p->oom)
             return;
-        }
-        struct msg *m = msg_at(p, mi);
-        const uint8_t *bytes = o->p + at + sizeof x;
-        memcpy(msg_bytes(p, mi), bytes, x.len);
-        if (x.len > INLINE_BYTES)
-            memcpy(m->inline_bytes, bytes, INLINE_BYTES);
-        m->conn = x.conn;
-        m->from = x.from;
-        m->rev = x.rev;
-        m->pad = x.pad;
-        m->queued = false;
-        m->ack = x.ack;
-        push(p, x.t, x.key, EV_DELIVER, mi, x.to);
         at += XMSG_BYTES(x.len);
     }
     o->len = 0;
@@ -482,30 +500,9 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     if (finish < cn->last_finish)
         finish = cn->last_finish; /* TCP delivers in order */
     cn->last_finish = finish;
-    uint64_t key = key_of(from, src->count++);
-    uint32_t dest = net->part_of[to];
-    if (dest != p->id) {
-        struct xmsg x = {.t = finish, .key = key, .to = to, .from = from, .conn = c, .rev = cn->rev,
-                         .len = (uint32_t)len, .pad = pad};
-        outbox_put(p, dest, &x, bytes);
-        return;
-    }
-    uint32_t mi = msg_alloc(p, len);
-    if (mi == NONE) {
-        p->oom = true;
-        return;
-    }
-    struct msg *m = msg_at(p, mi);
-    memcpy(msg_bytes(p, mi), bytes, len);
-    if (len > INLINE_BYTES) /* its head in the record too: the hint then needs no read of the buffer */
-        memcpy(m->inline_bytes, bytes, INLINE_BYTES);
-    m->pad = pad;
-    m->conn = c;
-    m->from = from;
-    m->rev = cn->rev;
-    m->queued = false;
-    m->ack = false;
-    push(p, finish, key, EV_DELIVER, mi, to);
+    struct xmsg x = {.t = finish, .key = key_of(from, src->count++), .to = to, .from = from, .conn = c,
+                     .rev = cn->rev, .len = (uint32_t)len, .pad = pad};
+    post(p, &x, bytes);
 }
 
 static uint64_t host_set_timer(void *ctx, uint32_t node, int64_t delay_ns, uint32_t kind, uint64_t arg)
@@ -660,24 +657,10 @@ static void ack_report(struct part *p, uint32_t to, uint32_t from, uint32_t c, u
     if (llabs(wait - a->told_ns) < ACK_REPORT_STEP_NS)
         return;
     a->told_ns = wait;
-    int64_t t = p->now + wait + net->conns[rev].latency_ns;
-    uint64_t key = key_of(to, n->count++);
     uint32_t us = (uint32_t)(wait / 1000 < UINT32_MAX ? wait / 1000 : UINT32_MAX);
-    uint32_t dest = net->part_of[from];
-    if (dest != p->id) {
-        struct xmsg x = {.t = t, .key = key, .to = from, .from = to, .conn = c, .rev = rev, .len = 0, .pad = us,
-                         .ack = 1};
-        outbox_put(p, dest, &x, (const uint8_t *)"");
-        return;
-    }
-    uint32_t mi = msg_alloc(p, 0);
-    if (mi == NONE) {
-        p->oom = true;
-        return;
-    }
-    struct msg *m = msg_at(p, mi);
-    *m = (struct msg){.conn = c, .from = to, .len = 0, .pad = us, .rev = rev, .ack = true};
-    push(p, t, key, EV_DELIVER, mi, from);
+    struct xmsg x = {.t = p->now + wait + net->conns[rev].latency_ns, .key = key_of(to, n->count++), .to = from,
+                     .from = to, .conn = c, .rev = rev, .len = 0, .pad = us, .ack = 1};
+    post(p, &x, (const uint8_t *)"");
 }
 
 static void on_deliver(struct part *p, const struct prf_ev *ev)
