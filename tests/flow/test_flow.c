@@ -34,23 +34,32 @@ static void sink(void *ctx, const struct pr_event *ev)
     }
 }
 
-static struct prnet *two_nodes(struct pr_config *c, double up_bps, double down_bps, double latency_s, double loss,
-                               struct rec *r)
+/* Nodes 0 - 1 connected, honest, 1 MH/s each, on the regions d describes; a failure aborts the test. */
+static struct prnet *connected_pair(struct prnet_desc *d, const struct pr_config *c, struct prnet_callbacks cb)
 {
-    static uint8_t region[2] = {0, 0};
     static uint32_t edges[2] = {0, 1};
-    double up = up_bps, down = down_bps, lat = latency_s;
-    struct prnet_desc d = {.n_nodes = 2, .node_region = region, .n_regions = 1, .up_bps = &up, .down_bps = &down,
-                           .latency_s = &lat, .jitter = 0, .loss = loss, .n_edges = 1, .edges = edges, .seed = 1};
+    d->n_nodes = 2;
+    d->n_edges = 1;
+    d->edges = edges;
+    d->seed = 1;
     struct prnet_node_init init[2] = {{1e6, false}, {1e6, false}};
-    struct prnet_callbacks cb = {.ctx = r, .event = sink};
     struct prnet *net = NULL;
     char err[256];
-    if (prnet_flow_ops.create(&d, c, init, &cb, &net, err, sizeof err)) {
+    if (prnet_flow_ops.create(d, c, init, &cb, &net, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
         abort();
     }
     return net;
+}
+
+static struct prnet *two_nodes(struct pr_config *c, double up_bps, double down_bps, double latency_s, double loss,
+                               struct rec *r)
+{
+    static uint8_t region[2] = {0, 0};
+    double up = up_bps, down = down_bps, lat = latency_s;
+    struct prnet_desc d = {.node_region = region, .n_regions = 1, .up_bps = &up, .down_bps = &down,
+                           .latency_s = &lat, .jitter = 0, .loss = loss};
+    return connected_pair(&d, c, (struct prnet_callbacks){.ctx = r, .event = sink});
 }
 
 static struct pr_config plain(void)
@@ -153,21 +162,13 @@ static void sink_from0(void *ctx, const struct pr_event *ev)
 static int64_t window_rounds_behind_acks(bool receiver_busy)
 {
     static uint8_t region[2] = {0, 1};
-    static uint32_t edges[2] = {0, 1};
     double up[2] = {1e7, 1e6}, down[2] = {1e7, 1e7}, lat[4] = {0.05, 0.05, 0.05, 0.05};
-    struct prnet_desc d = {.n_nodes = 2, .node_region = region, .n_regions = 2, .up_bps = up, .down_bps = down,
-                           .latency_s = lat, .jitter = 0, .loss = 1e-12, .n_edges = 1, .edges = edges, .seed = 1};
-    struct prnet_node_init init[2] = {{1e6, false}, {1e6, false}};
+    struct prnet_desc d = {.node_region = region, .n_regions = 2, .up_bps = up, .down_bps = down,
+                           .latency_s = lat, .jitter = 0, .loss = 1e-12};
     struct from0 r = {0};
-    struct prnet_callbacks cb = {.ctx = &r, .event = sink_from0};
     struct pr_config c = plain();
     c.advertise_ns = S(1000); /* no MINDIFF answers on the connection: only the transactions fill it */
-    struct prnet *net = NULL;
-    char err[256];
-    if (prnet_flow_ops.create(&d, &c, init, &cb, &net, err, sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        abort();
-    }
+    struct prnet *net = connected_pair(&d, &c, (struct prnet_callbacks){.ctx = &r, .event = sink_from0});
     prnet_flow_ops.run(net, 0);
     for (int i = 0; receiver_busy && i < 300; i++)
         submit(net, 1, 1535);

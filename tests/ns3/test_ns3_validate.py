@@ -138,7 +138,7 @@ class Validate(Ns3Case):
         """plots/stems on a hand-made trace: only transactions created during the attack; how each left the stem;
         the 95th percentile of creation to fluff and the share beyond it an embargo fluffed; each hop's delay
         beyond its connection's latency, by kind (EU-EU 11.61 ms, EU-AP 241.9 ms, EU-JP 266.45 ms one way).
-        --networks refuses a network no cell has (exit 2)."""
+        --networks refuses a network no cell has, or the part does not run (exit 2)."""
         run = os.path.join(self.tmp, "out", "nopow-loss1", "flow", "run-s1")
         os.makedirs(run)
         with open(os.path.join(run, "nodes.csv"), "w") as f:
@@ -182,6 +182,10 @@ class Validate(Ns3Case):
         self.assertEqual(p.returncode, 2)
         self.assertIn("no run with stems.csv", p.stderr)
         self.validate("run", os.path.join(self.tmp, "v"), "--networks", "ns4", status=2, timeout=60)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "v")))
+        # the diagnosis has its own networks: the matrix's third table's is not one of them
+        self.validate("diagnose", os.path.join(self.tmp, "v"), "--networks", "flow,ns3-linuxss-nohystart", status=2,
+                      timeout=60)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "v")))
 
     def test_no_attack_has_no_attack_load(self):
