@@ -76,8 +76,20 @@ static void stem_step(struct prr_metrics *m, const struct pr_event *ev, enum prr
         return;
     m->stems[m->n_stems++] = (struct prr_stemrec){
         .tx = ev->tx, .t_ns = ev->t_ns, .node = ev->node,
-        .peer = step == PRR_STEM_ACCEPTED ? ev->peer : PR_NO_PEER, .step = (uint8_t)step,
+        .peer = step == PRR_STEM_ACCEPTED || step == PRR_STEM_SPIED ? ev->peer : PR_NO_PEER, .step = (uint8_t)step,
         .flags = step == PRR_STEM_FLUFFED ? (uint8_t)ev->flags : 0};
+}
+
+/* A spy's first copy of a transaction names its guess at the origin: the peer it came from (the first-spy
+ * estimator). Traced (step "spied") for the honest transactions the precision scores, those whose origin is
+ * not a spy, so a trace can tell which guesses hit. */
+static void spy_learns(struct prr_metrics *m, struct prr_txrec *r, const struct pr_event *ev)
+{
+    if (r->spy_guess != UINT32_MAX || ev->peer == PR_NO_PEER)
+        return;
+    r->spy_guess = ev->peer;
+    if (m->trace_stems && r->kind == PRR_HONEST && m->role[r->origin] != PRR_ROLE_SPY)
+        stem_step(m, ev, PRR_STEM_SPIED);
 }
 
 static void on_created(struct prr_metrics *m, const struct pr_event *ev)
@@ -183,8 +195,8 @@ static void on_accepted(struct prr_metrics *m, const struct pr_event *ev)
         r->first_hop = true;
         bin_at(m, ev->t_ns)->spam_accepted++;
     }
-    if (m->role[ev->node] == PRR_ROLE_SPY && r->spy_guess == UINT32_MAX && ev->peer != PR_NO_PEER)
-        r->spy_guess = ev->peer;
+    if (m->role[ev->node] == PRR_ROLE_SPY)
+        spy_learns(m, r, ev);
     r->reach++;
     if (r->reach == m->need50)
         r->t50_ns = ev->t_ns;
@@ -212,8 +224,8 @@ void prr_metrics_event(void *ctx, const struct pr_event *ev)
         /* a spy learns the sender from a rejected copy just as well */
         if (ev->node < m->n_nodes && m->role[ev->node] == PRR_ROLE_SPY) {
             struct prr_txrec *r = prr_metrics_tx(m, ev->tx);
-            if (r && r->spy_guess == UINT32_MAX)
-                r->spy_guess = ev->peer;
+            if (r)
+                spy_learns(m, r, ev);
         }
         break;
     }

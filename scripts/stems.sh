@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Where honest stems wait under a flood without PoW, on both network models (docs/validation-stems.md):
-# traced runs (POWRELAY_STEM_TRACE=1: each run also writes stems.csv) of the matrix's nopow-base (flow, ns-3)
-# and nopow-loss1 (flow, ns-3 with Linux's slow start), and of both with the JP and SA regions' uplinks as
-# fast as the others' (6.5 Mbit/s: cells nopow-base-fastup, nopow-loss1-fastup), then plots/stems writes
-# the table.
+# Where honest stems wait under a flood without PoW, on both network models (docs/validation-stems.md),
+# and whom the first spy names (docs/validation-spies.md): traced runs (POWRELAY_STEM_TRACE=1: each run
+# also writes stems.csv) of the matrix's nopow-base and nopow-thin (flow, ns-3) and nopow-loss1 (flow, ns-3
+# with Linux's slow start), and of nopow-base and nopow-loss1 with the JP and SA regions' uplinks as fast
+# as the others' (6.5 Mbit/s: cells nopow-base-fastup, nopow-loss1-fastup), then plots/stems and
+# plots/spies write the tables.
 # Resumable: a finished run is not run again. Each ns-3 run takes 20-35 minutes on this machine (two at a
 # time); SEEDS (default 2) seeds each.
 #
@@ -16,7 +17,8 @@ seeds=${SEEDS:-2}
 [ -n "${POWRELAY:-}" ] || bash scripts/build.sh
 export POWRELAY_STEM_TRACE=1
 # --ledger /dev/null: run every seed here, traced, even those the matrix's ledger holds
-/usr/bin/python3 plots/validate run "$out" --cells nopow-base --seeds "$seeds" --networks flow,ns3 --ledger /dev/null
+/usr/bin/python3 plots/validate run "$out" --cells nopow-base,nopow-thin --seeds "$seeds" --networks flow,ns3 \
+  --ledger /dev/null
 /usr/bin/python3 plots/validate run "$out" --cells nopow-loss1 --seeds "$seeds" --networks flow,ns3-linuxss \
   --ledger /dev/null
 
@@ -47,3 +49,4 @@ for fast in "nopow-base ns3" "nopow-loss1 ns3-linuxss"; do
 done
 [ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
 /usr/bin/python3 plots/stems "$out" docs
+/usr/bin/python3 plots/spies "$out" docs

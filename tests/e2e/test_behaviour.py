@@ -38,6 +38,7 @@ class Behaviour(Case):
             nodes: {count: 100}
             honest: {rate: 2}
             network: {loss: 0.01}
+            spies: {fraction: 0.1}
         """)
         plain = self.run_scenario(s, os.path.join(self.tmp, "plain"))
         traced = self.run_scenario(s, os.path.join(self.tmp, "traced"), env={"POWRELAY_STEM_TRACE": "1"})
@@ -70,6 +71,19 @@ class Behaviour(Case):
                 self.assertIn(fluffed[0]["node"], holders)
                 self.assertIn(int(fluffed[0]["fluff_why"]), range(1, 6))
                 self.assertAlmostEqual(float(fluffed[0]["t_s"]), float(t["created_s"]) + float(t["fluff_s"]), places=6)
+        # the first spy's copy: at most one a transaction, after its creation, naming a peer; scored as the
+        # summary's first-spy precision scores it
+        hits = guesses = 0
+        for t in honest:
+            spied = [r for r in steps[t["id"]] if r["step"] == "spied"]
+            self.assertLessEqual(len(spied), 1)
+            if spied:
+                self.assertGreaterEqual(float(spied[0]["t_s"]), float(t["created_s"]))
+                self.assertNotEqual(spied[0]["peer"], "")
+                guesses += 1
+                hits += spied[0]["peer"] == t["origin"]
+        self.assertGreater(guesses, 100)
+        self.assertAlmostEqual(hits / guesses, traced.summary["privacy"]["first_spy_precision"], places=9)
 
     def test_stem_length_falls_as_q_rises(self):
         s = self.scenario("""

@@ -86,6 +86,21 @@ class Validate(Ns3Case):
         self.assertIn("The matrix's difference (honest time to 90%, median (s)) does not show on this smaller "
                       "network, so the diagnosis does not account for it.", text)
         self.assertEqual(text.count("does not show"), 1)  # nopow-lat2's small runs do show it
+        self.assertNotIn("validation-spies.md", text)
+        # a difference in first-spy precision the small runs do not show points to the spies' trace
+        found[("matrix", "nopow-thin", "flow")] = runs(5.0)
+        found[("matrix", "nopow-thin", "ns3")] = {s: dict(a, spy_precision=0.7 * a["spy_precision"])
+                                                  for s, a in runs(5.0).items()}
+        results, _ = v.matrix_results(found)
+        for network in ("flow", "ns3"):
+            found[("diagnose", "nopow-thin", network)] = runs(5.0)
+        text = "\n".join(v.diagnosis_lines(found, results))
+        self.assertIn("  - **nopow-thin**, the same cause looked for: As the matrix runs it, ns-3 and flow agree on "
+                      "every answer.", text)
+        self.assertIn("The matrix's difference (first-spy precision) does not show on this smaller network, so the "
+                      "diagnosis does not account for it. [Whom the first spy names](validation-spies.md) follows",
+                      text)
+        self.assertEqual(text.count("validation-spies.md"), 1)
         # the lossy cells against ns-3 with Linux's slow start, as far as they have run
         self.assertEqual([n for n, _ in v.matrix_networks("none-loss3")], ["flow", "ns3", "ns3-linuxss"])
         self.assertEqual([n for n, _ in v.matrix_networks("pow-lat2")], ["flow", "ns3"])
@@ -187,6 +202,48 @@ class Validate(Ns3Case):
         self.validate("diagnose", os.path.join(self.tmp, "v"), "--networks", "flow,ns3-linuxss-nohystart", status=2,
                       timeout=60)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "v")))
+
+    def test_spies(self):
+        """plots/spies on a hand-made trace: the first spy's guesses (honest transactions 1-3; 4 was not seen),
+        split by whether the origin fluffed first, checked against summary.json's precision. Flow: 1 fluffed
+        first by its origin 0 and named (hit), 2 (origin 3) fluffed and named at 0 (miss), 3 fluffed at 1 but
+        named 0 (hit): 2/3, the origin first for 1/3, precision 1 then and 1/2 otherwise. ns-3: 1 and 2
+        missed, 3 hit, none fluffed first by its origin: 1/3; flow's precisions with ns-3's shares, 0 x 1 + 1 x
+        1/2 = 1/2, account for (2/3 - 1/2) / (2/3 - 1/3) = 50% of the difference."""
+        def trace(network, stems, precision):
+            run = os.path.join(self.tmp, "out", "nopow-thin", network, "run-s1")
+            os.makedirs(run)
+            with open(os.path.join(run, "txs.csv"), "w") as f:
+                f.write("id,kind,origin\n1,honest,0\n2,honest,3\n3,honest,0\n4,honest,5\n5,spam,9\n")
+            with open(os.path.join(run, "stems.csv"), "w") as f:
+                f.write("tx,step,node,peer,t_s,fluff_why\n" + stems)
+            with open(os.path.join(run, "summary.json"), "w") as f:
+                f.write('{"privacy": {"first_spy_precision": %.12f}}' % precision)
+            return run
+        trace("flow", "1,created,0,,1,0\n1,fluffed,0,,40,2\n1,spied,7,0,41,0\n2,fluffed,0,,5,1\n2,spied,7,0,6,0\n"
+              "3,fluffed,1,,5,1\n3,spied,8,0,9,0\n4,fluffed,5,,5,2\n", 2 / 3)
+        ns3 = trace("ns3", "1,fluffed,1,,40,1\n1,spied,7,1,41,0\n2,fluffed,0,,5,1\n2,spied,7,0,6,0\n"
+                    "3,fluffed,2,,5,1\n3,spied,8,0,9,0\n", 1 / 3)
+        spies = ["/usr/bin/python3", os.path.join(PLOTS, "spies")]
+        p = subprocess.run(spies + [os.path.join(self.tmp, "out"), os.path.join(self.tmp, "docs")],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        row = "| nopow-thin | flow | 1 | 3 | 0.667 (0.667) | 33% | 1.000 | 0.500 |"
+        self.assertIn(row, p.stdout)
+        self.assertIn("| nopow-thin | ns3 | 1 | 3 | 0.333 (0.333) | 0% | - | 0.333 |", p.stdout)
+        self.assertIn("first-spy precision 0.333 against 0.667; the origin fluffed first 0% of the guessed "
+                      "transactions against 33%; flow's precision in each group with ns-3's shares: 0.500 (the "
+                      "shares alone account for 50% of the difference).", p.stdout)
+        with open(os.path.join(self.tmp, "docs", "validation-spies.md")) as f:
+            self.assertIn(row, f.read())
+        with open(os.path.join(ns3, "summary.json"), "w") as f:  # a summary the trace does not match: refused
+            f.write('{"privacy": {"first_spy_precision": 0.5}}')
+        p = subprocess.run(spies + [os.path.join(self.tmp, "out")], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("is not summary.json's 0.5", p.stderr)
+        p = subprocess.run(spies + [os.path.join(self.tmp, "nothing")], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no run whose stems.csv has `spied` steps", p.stderr)
 
     def test_no_attack_has_no_attack_load(self):
         """A cell with no attack (none-loss3, when it is diagnosed) has no uplink load during an attack: NaN,
