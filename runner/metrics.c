@@ -76,7 +76,7 @@ static void stem_step(struct prr_metrics *m, const struct pr_event *ev, enum prr
         return;
     m->stems[m->n_stems++] = (struct prr_stemrec){
         .tx = ev->tx, .t_ns = ev->t_ns, .node = ev->node,
-        .peer = step == PRR_STEM_ACCEPTED || step == PRR_STEM_SPIED ? ev->peer : PR_NO_PEER, .step = (uint8_t)step,
+        .peer = step == PRR_STEM_CREATED || step == PRR_STEM_FLUFFED ? PR_NO_PEER : ev->peer, .step = (uint8_t)step,
         .flags = step == PRR_STEM_FLUFFED ? (uint8_t)ev->flags : 0};
 }
 
@@ -189,6 +189,8 @@ static void on_accepted(struct prr_metrics *m, const struct pr_event *ev)
         r->stem_hops++;
         if (m->trace_stems && r->kind == PRR_HONEST)
             stem_step(m, ev, PRR_STEM_ACCEPTED);
+    } else if (m->trace_stems && r->kind == PRR_HONEST && ev->peer == r->origin) {
+        stem_step(m, ev, PRR_STEM_FROM_ORIGIN); /* the origin's own fluffed copy got there first */
     }
     if (r->kind == PRR_SPAM && !r->first_hop && ev->peer != PR_NO_PEER && ev->peer < m->n_nodes &&
         m->role[ev->peer] == PRR_ROLE_ATTACKER) {

@@ -17,8 +17,9 @@ enum prr_role { PRR_ROLE_HONEST = 0, PRR_ROLE_SPY = 1, PRR_ROLE_ATTACKER = 2 };
 
 /* A step of an honest transaction's stem, kept when a run is asked for them (POWRELAY_STEM_TRACE=1;
  * docs/validation-stems.md): its creation at the origin, its acceptance as a stem by node from peer,
- * or its first fluff at node (flags: why, PR_FLUFF_*). */
-enum prr_stem_step { PRR_STEM_CREATED, PRR_STEM_ACCEPTED, PRR_STEM_FLUFFED, PRR_STEM_SPIED };
+ * its first fluff at node (flags: why, PR_FLUFF_*), the first spy's copy (node the spy, peer its guess),
+ * or its acceptance by node straight from the origin, not as a stem (peer the origin). */
+enum prr_stem_step { PRR_STEM_CREATED, PRR_STEM_ACCEPTED, PRR_STEM_FLUFFED, PRR_STEM_SPIED, PRR_STEM_FROM_ORIGIN };
 struct prr_stemrec {
     uint64_t tx;
     int64_t t_ns;

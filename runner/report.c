@@ -217,7 +217,7 @@ static int write_stems(const struct prr_report *r, const char *dir, char *err, s
     struct prr_out o;
     if (prr_out_open(&o, dir, "stems.csv", err, errlen))
         return -1;
-    static const char *const step[] = {"created", "accepted", "fluffed", "spied"};
+    static const char *const step[] = {"created", "accepted", "fluffed", "spied", "from_origin"};
     fputs("tx,step,node,peer,t_s,fluff_why\n", o.f);
     for (size_t i = 0; i < m->n_stems; i++) {
         const struct prr_stemrec *s = &m->stems[i];

@@ -83,6 +83,17 @@ class Behaviour(Case):
                 guesses += 1
                 hits += spied[0]["peer"] == t["origin"]
         self.assertGreater(guesses, 100)
+        # a copy accepted straight from the origin, not as a stem: after the fluff, by a node without it yet
+        direct = 0
+        for t in honest:
+            got = [r for r in steps[t["id"]] if r["step"] == "from_origin"]
+            for r in got:
+                self.assertEqual(r["peer"], t["origin"])
+                self.assertNotEqual(r["node"], t["origin"])
+                self.assertGreaterEqual(float(r["t_s"]), float(t["created_s"]) + float(t["fluff_s"]) - 1e-9)
+            self.assertEqual(len({r["node"] for r in got}), len(got))
+            direct += len(got)
+        self.assertGreater(direct, 0)  # mostly where an embargo at the origin fluffed first: the stems end elsewhere
         self.assertAlmostEqual(hits / guesses, traced.summary["privacy"]["first_spy_precision"], places=9)
 
     def test_stem_length_falls_as_q_rises(self):

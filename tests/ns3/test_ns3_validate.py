@@ -209,7 +209,9 @@ class Validate(Ns3Case):
         first by its origin 0 and named (hit), 2 (origin 3) fluffed and named at 0 (miss), 3 fluffed at 1 but
         named 0 (hit): 2/3, the origin first for 1/3, precision 1 then and 1/2 otherwise. ns-3: 1 and 2
         missed, 3 hit, none fluffed first by its origin: 1/3; flow's precisions with ns-3's shares, 0 x 1 + 1 x
-        1/2 = 1/2, account for (2/3 - 1/2) / (2/3 - 1/3) = 50% of the difference."""
+        1/2 = 1/2, account for (2/3 - 1/2) / (2/3 - 1/3) = 50% of the difference. Ten nodes, spies 7 and 8: the
+        origin 0 (3 peers) has a spy among them with a chance of 1 - C(7, 3) / C(9, 3) = 1 - 35/84 = 0.583, and on
+        flow two of its 3 peers took transaction 1 straight from it."""
         def trace(network, stems, precision):
             run = os.path.join(self.tmp, "out", "nopow-thin", network, "run-s1")
             os.makedirs(run)
@@ -218,9 +220,12 @@ class Validate(Ns3Case):
             with open(os.path.join(run, "stems.csv"), "w") as f:
                 f.write("tx,step,node,peer,t_s,fluff_why\n" + stems)
             with open(os.path.join(run, "summary.json"), "w") as f:
-                f.write('{"privacy": {"first_spy_precision": %.12f}}' % precision)
+                f.write('{"privacy": {"first_spy_precision": %.12f, "spies": 2}}' % precision)
+            with open(os.path.join(run, "nodes.csv"), "w") as f:
+                f.write("node,region,degree\n" + "".join(f"{i},EU,3\n" for i in range(10)))
             return run
-        trace("flow", "1,created,0,,1,0\n1,fluffed,0,,40,2\n1,spied,7,0,41,0\n2,fluffed,0,,5,1\n2,spied,7,0,6,0\n"
+        trace("flow", "1,created,0,,1,0\n1,fluffed,0,,40,2\n1,spied,7,0,41,0\n1,from_origin,7,0,41,0\n"
+              "1,from_origin,4,0,41.5,0\n2,fluffed,0,,5,1\n2,spied,7,0,6,0\n2,from_origin,7,3,6,0\n"
               "3,fluffed,1,,5,1\n3,spied,8,0,9,0\n4,fluffed,5,,5,2\n", 2 / 3)
         ns3 = trace("ns3", "1,fluffed,1,,40,1\n1,spied,7,1,41,0\n2,fluffed,0,,5,1\n2,spied,7,0,6,0\n"
                     "3,fluffed,2,,5,1\n3,spied,8,0,9,0\n", 1 / 3)
@@ -228,12 +233,14 @@ class Validate(Ns3Case):
         p = subprocess.run(spies + [os.path.join(self.tmp, "out"), os.path.join(self.tmp, "docs")],
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
-        row = "| nopow-thin | flow | 1 | 3 | 0.667 (0.667) | 33% | 1.000 | 0.500 |"
+        row = "| nopow-thin | flow | 1 | 3 | 0.667 (0.667) | 33% | 1.000 | 0.583 | 67% | 0.500 |"
         self.assertIn(row, p.stdout)
-        self.assertIn("| nopow-thin | ns3 | 1 | 3 | 0.333 (0.333) | 0% | - | 0.333 |", p.stdout)
+        self.assertIn("| nopow-thin | ns3 | 1 | 3 | 0.333 (0.333) | 0% | - | - | - | 0.333 |", p.stdout)
         self.assertIn("first-spy precision 0.333 against 0.667; the origin fluffed first 0% of the guessed "
                       "transactions against 33%; flow's precision in each group with ns-3's shares: 0.500 (the "
-                      "shares alone account for 50% of the difference).", p.stdout)
+                      "shares alone account for 50% of the difference). Where the origin fluffed first, a spy was "
+                      "among its peers with a chance of - against 0.583, and the spies named it - of the time "
+                      "against 1.000; its peers that took it straight from it: - against 67%.", p.stdout)
         with open(os.path.join(self.tmp, "docs", "validation-spies.md")) as f:
             self.assertIn(row, f.read())
         with open(os.path.join(ns3, "summary.json"), "w") as f:  # a summary the trace does not match: refused
