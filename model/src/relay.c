@@ -1,7 +1,7 @@
-/* Receiving and relaying transactions (docs/protocol.md#relay): acceptance against the per-neighbour
- * requirement, the stem phase with RELAYED/NACK and one resend, the fluff phase with the median rule,
- * per-connection batching and the half-relayed resend rule, loops and embargoes; the PoW jobs relaying
- * needs (repackaging, and the wallet's for own transactions). */
+/* Receiving and relaying transactions (docs/protocol.md#acceptance, docs/protocol.md#dandelion):
+ * acceptance against the per-neighbour requirement, the stem phase with RELAYED/NACK and one resend, the
+ * fluff phase with the median rule, per-connection batching and the half-relayed resend rule, loops and
+ * embargoes; the PoW jobs relaying needs (repackaging, and the wallet's for own transactions). */
 #include "relay.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
 /* Receiving and relaying transactions: acceptance against the per-neighbour requirement, the stem and
  * fluff phases, repackaging, and a node's own transactions from its wallet onwards
- * (docs/protocol.md#relay). */
+ * (docs/protocol.md#acceptance, docs/protocol.md#dandelion, docs/protocol.md#repackaging). */
 #ifndef POWRELAY_RELAY_H
 #define POWRELAY_RELAY_H
 

@@ -1,7 +1,7 @@
 /* What the protocol keeps of one transaction at a node: where it is (wallet, stem pool, mempool), what is
  * known of its peers (who has it, whose fluff queue holds it, whose answer is due, who did not relay
  * it), its PoW, and what it waits for. One entry of the node's transaction table (txtable.h), which owns
- * only `id` and `cold`; the rest is the relay's (docs/protocol.md#relay). */
+ * only `id` and `cold`; the rest is the relay's (docs/protocol.md#dandelion). */
 #ifndef POWRELAY_TXSTATE_H
 #define POWRELAY_TXSTATE_H
 
