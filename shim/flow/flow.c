@@ -11,7 +11,8 @@
  * delivers in order (a message never finishes before the one sent before it on the same connection),
  * so TCP's head-of-line blocking after a loss holds too. A message costs one event in the queue, two
  * when its downlink is busy; under loss, a change in what its ACKs wait for on the receiver's uplink
- * costs one more (ack_report).
+ * costs one more (ack_report), and a connection holding messages while a lost last segment's fate is
+ * open one timer event for its deadline (hold_or_send).
  *
  * Memory: nodes, connections, messages and timers live in flat arrays; message and timer records are
  * recycled (a stack of free indices), and a message record keeps a small byte buffer, so the hot path
@@ -116,6 +117,25 @@ struct loss_rng {
     _Alignas(64) struct pr_rng rng;
 };
 
+/* Messages a connection holds back while a lost last segment's fate is open (docs/protocol.md#flow-loss):
+ * the first whose delay is the timer's, and every one sent after it (TCP delivers in order). Written by
+ * the connection's sender alone. */
+struct held {
+    uint64_t key;
+    int64_t sent, delay, floor; /* floor >= 0: the delay if the timer is cancelled (prf_tcp_message) */
+    uint32_t mi;                /* its bytes, in a message record of the sender's partition */
+};
+
+struct hold {
+    struct held *v;
+    uint32_t n, cap;
+    uint32_t gen;     /* the timer it waits on (prf_tcp's timer_gen) */
+    int64_t deadline; /* the timer fires unless later segments leave before this */
+};
+
+/* A timer's kind that is no model timer: a hold's deadline (arg: the connection). */
+#define HOLD_KIND UINT32_MAX
+
 struct timer {
     uint32_t node, kind;
     uint64_t arg;
@@ -199,6 +219,8 @@ struct prnet {
     double loss;
     struct prf_tcp *tcp;       /* per connection, when loss > 0 */
     struct ackq *ackq;         /* per connection, when loss > 0 */
+    struct hold *holds;        /* per connection, when loss > 0 */
+    uint32_t n_holds;
     struct loss_rng *loss_rng; /* per sending node, when loss > 0 */
     int64_t now;
     bool started;
@@ -370,9 +392,10 @@ static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((do
  * on the uplink) in what TCP measures of it.
  * The draws come from the sender's own stream, so no other node's traffic shifts them. */
 static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t latency_ns,
-                          int64_t queued_ns)
+                          int64_t queued_ns, int64_t *floor)
 {
     struct prnet *net = p->net;
+    *floor = -1;
     if (net->loss <= 0)
         return 0;
     struct pr_rng *rng = &net->loss_rng[from].rng;
@@ -395,7 +418,7 @@ static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sen
     }
     bool ack_lost = pr_rng_uniform(rng) < pl;
     int64_t rtt_ns = 2 * latency_ns + net->ackq[c].queue_ns;
-    return prf_tcp_message(&net->tcp[c], sent, wire, p->fails, ack_lost, rtt_ns, queued_ns);
+    return prf_tcp_message(&net->tcp[c], sent, wire, p->fails, ack_lost, rtt_ns, queued_ns, floor);
 }
 
 static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)
@@ -477,6 +500,100 @@ static void outbox_take(struct part *p, struct outbox *o)
 
 static int64_t host_now(void *ctx) { return ((struct part *)ctx)->now; }
 
+/* A message on connection c (from its sender), which left the sender's uplink at `sent`, to its receiver:
+ * it arrives a latency and TCP's delay later, then crosses the receiver's downlink, never before the
+ * connection's previous message (TCP delivers in order). */
+static void send_on(struct part *p, uint32_t c, uint64_t key, int64_t sent, int64_t delay, const uint8_t *bytes,
+                    uint32_t len, uint32_t pad)
+{
+    struct conn *cn = &p->net->conns[c];
+    uint64_t on_link = link_bytes((uint64_t)len + pad + PRNET_FRAME_BYTES);
+    int64_t finish = sent + cn->latency_ns + delay + tx_time_ns(on_link, cn->down_bps);
+    if (finish < cn->last_finish)
+        finish = cn->last_finish;
+    cn->last_finish = finish;
+    struct xmsg x = {.t = finish, .key = key, .to = cn->to, .from = p->net->conns[cn->rev].to, .conn = c,
+                     .rev = cn->rev, .len = len, .pad = pad};
+    post(p, &x, bytes);
+}
+
+/* A record's buffer back to the free records, kept for reuse only if small. */
+static void msg_release(struct part *p, uint32_t mi)
+{
+    if (msg_at(p, mi)->len > INLINE_BYTES) {
+        struct msgbuf *mb = msgbuf_at(p, mi);
+        if (mb->cap > KEEP_BUFFER_BYTES) {
+            free(mb->p);
+            *mb = (struct msgbuf){0};
+        }
+    }
+    msg_free(p, mi);
+}
+
+/* What connection c holds goes on its way, in order: with the fast retransmission that left at
+ * resolved_at (>= 0), or with the timer's delays (< 0). */
+static void hold_release(struct part *p, uint32_t c, int64_t resolved_at)
+{
+    struct hold *h = &p->net->holds[c];
+    for (uint32_t i = 0; i < h->n; i++) {
+        const struct held *m = &h->v[i];
+        int64_t delay = m->delay;
+        if (m->floor >= 0 && resolved_at >= 0)
+            delay = resolved_at - m->sent > m->floor ? resolved_at - m->sent : m->floor;
+        const struct msg *r = msg_at(p, m->mi);
+        send_on(p, c, m->key, m->sent, delay, msg_bytes(p, m->mi), r->len, r->pad);
+        msg_release(p, m->mi);
+    }
+    h->n = 0;
+}
+
+static uint64_t timer_push(struct part *p, uint32_t node, int64_t at, uint32_t kind, uint64_t arg);
+
+/* After a message was handed to TCP on lossy connection c: if c holds messages, release them once their
+ * timer's fate is known; then hold this one too if c still holds (or its own delay is open), else send
+ * it. A hold's deadline is a timer event, for when no later segments come. */
+static void hold_or_send(struct part *p, uint32_t c, uint64_t key, int64_t sent, int64_t delay, int64_t floor,
+                         const uint8_t *bytes, uint32_t len, uint32_t pad, int64_t rtt_ns)
+{
+    struct hold *h = &p->net->holds[c];
+    struct prf_tcp *t = &p->net->tcp[c];
+    if (h->n && t->resolved_gen == h->gen)
+        hold_release(p, c, t->resolved_at);
+    else if (h->n && (t->timer_gen != h->gen || !prf_tcp_deadline(t, 0)))
+        hold_release(p, c, -1); /* the timer fired, or fires whatever follows */
+    if (!h->n && floor < 0) {
+        send_on(p, c, key, sent, delay, bytes, len, pad);
+        return;
+    }
+    uint32_t mi = msg_alloc(p, len);
+    if (mi == NONE || (h->n == h->cap && grow((void **)&h->v, &h->cap, sizeof *h->v))) {
+        p->oom = true;
+        return;
+    }
+    memcpy(msg_bytes(p, mi), bytes, len);
+    msg_at(p, mi)->pad = pad;
+    if (!h->n) {
+        h->gen = t->timer_gen;
+        h->deadline = 0;
+    }
+    h->v[h->n++] = (struct held){.key = key, .sent = sent, .delay = delay, .floor = floor, .mi = mi};
+    int64_t deadline = prf_tcp_deadline(t, rtt_ns);
+    if (!h->deadline || deadline < h->deadline) {
+        h->deadline = deadline;
+        uint32_t from = p->net->conns[p->net->conns[c].rev].to;
+        timer_push(p, from, deadline > p->now ? deadline : p->now, HOLD_KIND, c);
+    }
+}
+
+/* A hold's deadline: what the connection still holds goes with the timer's delays. Stale (the hold it was
+ * set for is gone, or its deadline moved) when the connection's deadline is later. */
+static void hold_expire(struct part *p, uint32_t c)
+{
+    struct hold *h = &p->net->holds[c];
+    if (h->n && h->deadline <= p->now)
+        hold_release(p, c, -1);
+}
+
 static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *bytes, size_t len, uint32_t pad)
 {
     struct part *p = ctx;
@@ -493,21 +610,27 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     int64_t sent = start + tx_time_ns(on_link, src->up_bps);
     src->up_free = sent;
     src->bytes_out += wire;
-    int64_t arrival = sent + cn->latency_ns + loss_delay(p, from, c, sent, wire, cn->latency_ns, sent - p->now);
+    int64_t floor;
+    int64_t delay = loss_delay(p, from, c, sent, wire, cn->latency_ns, sent - p->now, &floor);
     if (net->ps)
         prf_partstat_message(net->ps, from, to, wire);
-    int64_t finish = arrival + tx_time_ns(on_link, cn->down_bps);
-    if (finish < cn->last_finish)
-        finish = cn->last_finish; /* TCP delivers in order */
-    cn->last_finish = finish;
-    struct xmsg x = {.t = finish, .key = key_of(from, src->count++), .to = to, .from = from, .conn = c,
-                     .rev = cn->rev, .len = (uint32_t)len, .pad = pad};
-    post(p, &x, bytes);
+    uint64_t key = key_of(from, src->count++);
+    if (net->holds)
+        hold_or_send(p, c, key, sent, delay, floor, bytes, (uint32_t)len, pad,
+                     2 * cn->latency_ns + net->ackq[c].queue_ns);
+    else
+        send_on(p, c, key, sent, delay, bytes, (uint32_t)len, pad);
 }
 
 static uint64_t host_set_timer(void *ctx, uint32_t node, int64_t delay_ns, uint32_t kind, uint64_t arg)
 {
     struct part *p = ctx;
+    return timer_push(p, node, p->now + (delay_ns > 0 ? delay_ns : 0), kind, arg);
+}
+
+/* A timer event for `node` at `at`: a model timer of `kind`, or HOLD_KIND. Its handle, or 0. */
+static uint64_t timer_push(struct part *p, uint32_t node, int64_t at, uint32_t kind, uint64_t arg)
+{
     uint32_t i;
     if (p->free_timer != NONE) {
         i = p->free_timer;
@@ -526,7 +649,7 @@ static uint64_t host_set_timer(void *ctx, uint32_t node, int64_t delay_ns, uint3
     t->arg = arg;
     t->gen++;
     t->next_free = NONE;
-    push(p, p->now + (delay_ns > 0 ? delay_ns : 0), key_of(node, p->net->nodes[node].count++), EV_TIMER, i, node);
+    push(p, at, key_of(node, p->net->nodes[node].count++), EV_TIMER, i, node);
     return (uint64_t)t->gen << 32 | (i + 1);
 }
 
@@ -714,21 +837,17 @@ static void on_deliver(struct part *p, const struct prf_ev *ev)
     }
     pr_node_receive(net->prs[to], from, bytes, len, pad);
     p->reply_from = NONE;
-    if (!small) {
-        struct msgbuf *mb = msgbuf_at(p, mi);
-        if (mb->cap > KEEP_BUFFER_BYTES) {
-            free(mb->p);
-            *mb = (struct msgbuf){0};
-        }
-        msg_free(p, mi);
-    }
+    if (!small)
+        msg_release(p, mi);
 }
 
 static void on_timer(struct part *p, uint32_t i)
 {
     struct timer t = p->timers[i];
     timer_release(p, i);
-    if (t.kind != 0)
+    if (t.kind == HOLD_KIND)
+        hold_expire(p, (uint32_t)t.arg);
+    else if (t.kind != 0)
         pr_node_timer(p->net->prs[t.node], t.kind, t.arg);
 }
 
@@ -754,7 +873,7 @@ static void prefetch_near(const struct part *p, const struct prf_ev *e)
         pr_node_prefetch_msg(net->prs[e->node], m->inline_bytes, m->len < INLINE_BYTES ? m->len : INLINE_BYTES);
     } else {
         const struct timer *t = &p->timers[e->idx];
-        if (t->kind != 0)
+        if (t->kind != 0 && t->kind != HOLD_KIND)
             pr_node_prefetch_timer(net->prs[e->node], t->kind, t->arg);
     }
 }
@@ -939,6 +1058,9 @@ static void flow_destroy(struct prnet *net)
     free(net->conns);
     free(net->tcp);
     free(net->ackq);
+    for (uint32_t c = 0; net->holds && c < net->n_holds; c++)
+        free(net->holds[c].v);
+    free(net->holds);
     free(net->loss_rng);
     free(net);
 }
@@ -1029,13 +1151,15 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     /* TCP's sender state only where loss makes it matter: a lossless run never reads it */
     net->tcp = net->loss > 0 ? malloc(sizeof *net->tcp * (slots ? slots : 1)) : NULL;
     net->ackq = net->loss > 0 ? calloc(slots ? slots : 1, sizeof *net->ackq) : NULL;
+    net->holds = net->loss > 0 ? calloc(slots ? slots : 1, sizeof *net->holds) : NULL;
+    net->n_holds = net->holds ? slots : 0;
     net->loss_rng = net->loss > 0 ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->loss_rng) : NULL;
     if (net->parts)
         memset(net->parts, 0, sizeof *net->parts * net->n_parts);
     struct conn *byedge = calloc(net->n_conns ? net->n_conns : 1, sizeof *byedge);
     uint32_t *efrom = calloc(net->n_conns ? net->n_conns : 1, sizeof *efrom); /* byedge[i]'s sender */
     bool ok = net->nodes && net->prs && net->part_of && net->parts && net->conns &&
-              (net->loss <= 0 || (net->tcp && net->ackq && net->loss_rng)) && byedge && efrom && deg &&
+              (net->loss <= 0 || (net->tcp && net->ackq && net->holds && net->loss_rng)) && byedge && efrom && deg &&
               prf_evq_init(&net->callq) == 0;
     for (uint32_t k = 0; ok && k < net->n_parts; k++)
         ok = part_init(net, &net->parts[k], k) == 0;

@@ -201,6 +201,7 @@ static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_n
 static void arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, int64_t at, uint32_t later)
 {
     if (!t->timer_first) {
+        t->timer_gen++;
         t->timer_first = first;
         t->timer_last = last;
         t->timer_firm = firm;
@@ -213,9 +214,18 @@ static void arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, int64
     t->pend_later = later;
 }
 
-int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
-                        int64_t rtt_ns, int64_t queued_ns)
+int64_t prf_tcp_deadline(const struct prf_tcp *t, int64_t rtt_ns)
 {
+    return t->timer_first && !t->timer_firm ? t->timer_first - rtt_ns : 0;
+}
+
+int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
+                        int64_t rtt_ns, int64_t queued_ns, int64_t *fast_floor)
+{
+    int64_t floor_unused;
+    if (!fast_floor)
+        fast_floor = &floor_unused;
+    *fast_floor = -1;
     /* TCP sends a byte stream: while the stream's last, part-filled segment waits for room in the
      * window, this message's first bytes fill it (ns-3 and Linux send queued data in full segments), and
      * a message that fits there leaves with it. Only what is left takes segments of its own. */
@@ -241,9 +251,9 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
     int64_t at = now > t->stall_ns ? now : t->stall_ns;
     if (at < t->tail_at)
         at = t->tail_at;
-    int64_t done = at;
+    int64_t done = at, done_firm = at; /* done_firm: without a lost last segment's timer */
     uint32_t n = segments ? segments : 1, last_flight = n;
-    bool lost_any = false;
+    bool lost_any = false, tentative = false;
     for (uint32_t i = 0; i < n;) {
         /* A running timer fires before these segments could help: a firm one once its time has come; a
          * lost last segment's once segments sent now would bring duplicate ACKs too late. */
@@ -262,6 +272,8 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
         last_flight = k;
         if (at > done)
             done = at;
+        if (at > done_firm)
+            done_firm = at;
 
         /* Losses among these k: a segment with DUPTHRESH later ones behind it is fast-retransmitted after
          * a round trip (and if that is lost too, the timer takes over from there); any other arms the
@@ -281,6 +293,8 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
                 start_recovery(t, at, at + rtt_ns);
                 if (f > 1)
                     arm(t, at + rtt_ns + rto, back, true, at, 0);
+                if (back > done_firm)
+                    done_firm = back;
             } else {
                 int64_t armed = at;
                 if (j > i)
@@ -288,9 +302,13 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
                 else if (t->n_flights)
                     armed = t->flight[t->n_flights - 1].acked_at;
                 back = armed + backoff(rto, f);
-                /* its message counts as arriving then, even if later segments cancel the timer */
+                /* its message arrives then unless later segments cancel the timer: the caller learns
+                 * which (resolved_gen), and may hold the message until it knows */
                 arm(t, armed + rto, back, f > 1, at, n - 1 - j);
                 armed_here = true;
+                if (f > 1 && back > done_firm)
+                    done_firm = back;
+                tentative |= f == 1;
             }
             if (back > done)
                 done = back;
@@ -301,6 +319,8 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
             if (t->pend_later >= PRF_TCP_DUPTHRESH) {
                 start_recovery(t, t->pend_at, at + rtt_ns);
                 t->timer_first = 0;
+                t->resolved_gen = t->timer_gen;
+                t->resolved_at = at + rtt_ns; /* the duplicate ACKs are back: the retransmission leaves */
             }
         }
         fly(t, at, at + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy);
@@ -313,5 +333,7 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
         if (ack_lost)
             t->timeout_at = done + rto;
     }
+    if (tentative && prf_tcp_deadline(t, rtt_ns))
+        *fast_floor = done_firm - now;
     return done - now;
 }

@@ -55,6 +55,11 @@ struct prf_tcp {
     int64_t timer_first, timer_last, pend_at;
     uint32_t pend_later;
     bool timer_firm;
+    /* Each timer armed while none runs gets a new number (timer_gen); when later segments cancel a lost
+     * last segment's timer, its number and when the fast retransmission leaves are kept (resolved_gen,
+     * resolved_at) for the caller, who may hold that segment's message until then (prf_tcp_deadline). */
+    uint32_t timer_gen, resolved_gen;
+    int64_t resolved_at;
     int64_t tail_at;    /* the stream's last segment leaves then (it waits for room until then) */
     uint32_t tail_room; /* bytes that segment can still take */
     uint32_t in_flight, n_flights; /* segments in the window, and their flights, oldest first */
@@ -75,6 +80,15 @@ int64_t prf_tcp_rto(const struct prf_tcp *t);
  * delay TCP adds to the message's arrival beyond one-way latency and serialisation, and updates the
  * connection's state. */
 int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
-                        int64_t rtt_ns, int64_t queued_ns);
+                        int64_t rtt_ns, int64_t queued_ns, int64_t *fast_floor);
+
+/* A lost last segment's fate is open until its deadline: if three later segments leave before it, the
+ * duplicate ACKs bring a fast retransmission and the returned delay was the timer's, too long. So
+ * prf_tcp_message sets *fast_floor (unless NULL) to -1 when the delay it returns is final, and otherwise to the delay
+ * the message has without that loss: the message then arrives after max(*fast_floor, resolved_at - now)
+ * if timer number timer_gen is resolved (resolved_gen), or after the returned delay if it fires instead.
+ * This returns when later segments come too late (a later message sent then finds the timer fired), or 0
+ * when no lost last segment's timer runs (none, or one that fires whatever follows). */
+int64_t prf_tcp_deadline(const struct prf_tcp *t, int64_t rtt_ns);
 
 #endif

@@ -35,26 +35,26 @@ TEST(timer_estimate_follows_linux)
     ASSERT_EQ(prf_tcp_rto(&t), 1000 * MS); /* no sample yet */
     ASSERT_DBL(t.cwnd, 10.0);
     /* a 2-segment message on a 100 ms round trip: no delayed ACK (the second segment triggers it) */
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), none, false, 100 * MS, 0, NULL), 0);
     ASSERT_EQ(t.srtt_ns, 100 * MS);
     ASSERT_EQ(t.rttvar_ns, 50 * MS);
     ASSERT_EQ(prf_tcp_rto(&t), 300 * MS); /* 100 + 4 x 50 */
     /* a 1-segment message waits for the delayed ACK: a 300 ms sample */
-    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(1), none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(1), none, false, 100 * MS, 0, NULL), 0);
     ASSERT_EQ(t.rttvar_ns, 50 * MS + (200 * MS - 50 * MS) / 4); /* |100 - 300| = 200 */
     ASSERT_EQ(t.srtt_ns, 100 * MS + 200 * MS / 8);
     ASSERT_EQ(prf_tcp_rto(&t), 125 * MS + 4 * 87500000LL);
     /* many equal samples: rttvar shrinks, and the timer is srtt + 200 ms (Linux's floor is on the variance
      * term; RFC 6298's max(200 ms, srtt + 4 rttvar) would give 200 ms) */
     for (int i = 0; i < 200; i++)
-        prf_tcp_message(&t, (2 + i) * 1000 * MS, SEG(2), none, false, 20 * MS, 0);
+        prf_tcp_message(&t, (2 + i) * 1000 * MS, SEG(2), none, false, 20 * MS, 0, NULL);
     ASSERT_TRUE(t.srtt_ns >= 20 * MS && t.srtt_ns < 20 * MS + 8); /* integer smoothing stops within 8 ns */
     ASSERT_TRUE(4 * t.rttvar_ns < 200 * MS);
     ASSERT_EQ(prf_tcp_rto(&t), t.srtt_ns + 200 * MS);
     /* a message that waited 400 ms for the sender's uplink: TCP measures that wait as part of the round
      * trip (a 2-segment message: no delayed ACK), so the sample is 420 ms */
     int64_t srtt = t.srtt_ns, rttvar = t.rttvar_ns;
-    prf_tcp_message(&t, 300000 * MS, SEG(2), none, false, 20 * MS, 400 * MS);
+    prf_tcp_message(&t, 300000 * MS, SEG(2), none, false, 20 * MS, 400 * MS, NULL);
     ASSERT_EQ(t.rttvar_ns, rttvar + ((420 * MS - srtt) - rttvar) / 4);
     ASSERT_EQ(t.srtt_ns, srtt + (420 * MS - srtt) / 8);
     /* a high variance term takes over from the floor: 100 + 4 x 60 */
@@ -68,9 +68,9 @@ TEST(timer_estimate_follows_linux)
 TEST(messages_share_the_window)
 {
     struct prf_tcp t = warm();
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(8), none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(8), none, false, 100 * MS, 0, NULL), 0);
     ASSERT_EQ(t.in_flight, 8u);
-    ASSERT_EQ(prf_tcp_message(&t, 10 * MS, SEG(4), none, false, 100 * MS, 0), 90 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 10 * MS, SEG(4), none, false, 100 * MS, 0, NULL), 90 * MS);
     ASSERT_DBL(t.cwnd, 18.0);
     ASSERT_EQ(t.in_flight, 4u); /* 2 sent at 10 ms, 2 at 100 ms */
 }
@@ -84,20 +84,20 @@ TEST(messages_share_the_window)
 TEST(waiting_messages_fill_segments)
 {
     struct prf_tcp t = warm();
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(10), none, false, 100 * MS, 0), 0);
-    ASSERT_EQ(prf_tcp_message(&t, 10 * MS, 500, none, false, 100 * MS, 0), 90 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(10), none, false, 100 * MS, 0, NULL), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 10 * MS, 500, none, false, 100 * MS, 0, NULL), 90 * MS);
     ASSERT_EQ(t.tail_room, PRNET_MSS - 500);
-    ASSERT_EQ(prf_tcp_message(&t, 20 * MS, 500, none, false, 100 * MS, 0), 80 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 20 * MS, 500, none, false, 100 * MS, 0, NULL), 80 * MS);
     ASSERT_EQ(t.in_flight, 1u);
-    ASSERT_EQ(prf_tcp_message(&t, 30 * MS, 500, none, false, 100 * MS, 0), 70 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 30 * MS, 500, none, false, 100 * MS, 0, NULL), 70 * MS);
     ASSERT_EQ(t.in_flight, 2u);
     ASSERT_EQ(t.tail_room, PRNET_MSS - 52);
-    ASSERT_EQ(prf_tcp_message(&t, 150 * MS, 500, none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 150 * MS, 500, none, false, 100 * MS, 0, NULL), 0);
     ASSERT_EQ(t.in_flight, 3u);
 
     struct prf_tcp u = warm();
-    ASSERT_EQ(prf_tcp_message(&u, 0, 500, none, false, 100 * MS, 0), 0);
-    ASSERT_EQ(prf_tcp_message(&u, 1 * MS, 500, none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&u, 0, 500, none, false, 100 * MS, 0, NULL), 0);
+    ASSERT_EQ(prf_tcp_message(&u, 1 * MS, 500, none, false, 100 * MS, 0, NULL), 0);
     ASSERT_EQ(u.in_flight, 2u);
 }
 
@@ -107,28 +107,28 @@ TEST(a_lost_last_segment_times_out_with_backoff)
     uint8_t f[2] = {0, 1};
     /* the timer (300 ms) restarts when the first segment's ACK comes back, delayed (it is alone): at
      * 100 + 200 ms, so it fires at 600 ms. Nothing later comes before 500 ms (600 less a round trip) */
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0), 600 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0, NULL), 600 * MS);
     /* a message at 550 ms: the timer fires at 600 ms, the window falls to 1 (ssthresh 0.7 x 10; the
      * lossy flight grew nothing), the retransmission goes alone and its ACK is back at 700 ms, no
      * delayed ACK (it fills a hole); slow start makes the window 2, and the message leaves then */
-    ASSERT_EQ(prf_tcp_message(&t, 550 * MS, SEG(2), none, false, 100 * MS, 0), 150 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 550 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 150 * MS);
     ASSERT_DBL(t.cwnd, 2.0);
     ASSERT_DBL(t.ssthresh, 7.0);
     /* lost three times: 300 + 300 + 600 + 1200 (the estimate did not move: no sample from a
      * retransmission) */
     t = warm();
     f[1] = 3;
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0), 2400 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0, NULL), 2400 * MS);
     ASSERT_EQ(t.timer_first, 600 * MS);
     /* until the timer first fires, the connection sends on: a message at 400 ms leaves at once */
-    ASSERT_EQ(prf_tcp_message(&t, 400 * MS, SEG(2), none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 400 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 0);
     /* one at 1 s waits for the attempt that gets through (2.4 s) and its ACK (2.5 s) */
-    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(2), none, false, 100 * MS, 0), 1500 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 1500 * MS);
     ASSERT_DBL(t.cwnd, 2.0);
     /* a segment lost 16 times: each attempt's timer stops doubling at 60 s */
     t = warm();
     f[1] = 16;
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0),
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0, NULL),
               (300 + 300 + 600 + 1200 + 2400 + 4800 + 9600 + 19200 + 38400) * MS + 8 * 60000 * MS);
 }
 
@@ -136,25 +136,25 @@ TEST(three_later_segments_mean_a_fast_retransmit)
 {
     struct prf_tcp t = warm();
     uint8_t f[5] = {0, 1, 0, 0, 0}; /* segments 2, 3, 4 arrive after the lost segment 1 */
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0), 100 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0, NULL), 100 * MS);
     ASSERT_DBL(t.cwnd, 10.0); /* the duplicate ACKs are not back yet */
     /* 2 segments at 50 ms, sent before the recovery began: their ACKs grow nothing */
-    ASSERT_EQ(prf_tcp_message(&t, 50 * MS, SEG(2), none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 50 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 0);
     /* at 1 s: the decrease at 100 ms (CUBIC's, to 0.7, not collapsed), then no growth */
-    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(5), f, false, 100 * MS, 0), 100 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(5), f, false, 100 * MS, 0, NULL), 100 * MS);
     ASSERT_DBL(t.cwnd, 7.0);
     ASSERT_DBL(t.ssthresh, 7.0);
     ASSERT_DBL(t.w_max, 10.0);
     /* that message's loss, a new window's: a second decrease at 1.1 s, from below w_max, so w_max falls
      * too (fast convergence: 7 x 1.7 / 2) */
-    ASSERT_EQ(prf_tcp_message(&t, 2000 * MS, SEG(2), none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 2000 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 0);
     ASSERT_DBL(t.cwnd, 0.7 * 7.0);
     ASSERT_DBL(t.w_max, 5.95);
     /* the fast retransmission lost as well: the decrease all the same, then the timer from the
      * retransmission (100 ms), firm (nothing cancels it): it fires at 400 ms and that attempt gets through */
     uint8_t f2[5] = {0, 2, 0, 0, 0};
     t = warm();
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(5), f2, false, 100 * MS, 0), 400 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(5), f2, false, 100 * MS, 0, NULL), 400 * MS);
     ASSERT_EQ(t.decrease_at, 100 * MS);
     ASSERT_EQ(t.timer_first, 400 * MS);
     ASSERT_TRUE(t.timer_firm);
@@ -162,12 +162,12 @@ TEST(three_later_segments_mean_a_fast_retransmit)
      * it (an even number: not delayed) */
     uint8_t g[5] = {0, 0, 1, 0, 0};
     t = warm();
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(5), g, false, 100 * MS, 0), 400 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(5), g, false, 100 * MS, 0, NULL), 400 * MS);
     /* a lost first segment of a flight sent while an earlier one is in flight: from that one's ACK */
     uint8_t h[1] = {1};
     t = warm();
-    prf_tcp_message(&t, 0, SEG(2), none, false, 100 * MS, 0);
-    ASSERT_EQ(prf_tcp_message(&t, 10 * MS, SEG(1), h, false, 100 * MS, 0), 100 * MS + 300 * MS - 10 * MS);
+    prf_tcp_message(&t, 0, SEG(2), none, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(prf_tcp_message(&t, 10 * MS, SEG(1), h, false, 100 * MS, 0, NULL), 100 * MS + 300 * MS - 10 * MS);
 }
 
 /* Two losses in one window: one decrease. */
@@ -175,50 +175,72 @@ TEST(one_decrease_a_window)
 {
     struct prf_tcp t = warm();
     uint8_t f[10] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0};
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(10), f, false, 100 * MS, 0), 100 * MS);
-    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(1), none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(10), f, false, 100 * MS, 0, NULL), 100 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(1), none, false, 100 * MS, 0, NULL), 0);
     ASSERT_DBL(t.cwnd, 7.0);
 }
 
 /* A lost last segment is saved from its timer when later messages' segments bring three duplicate ACKs
- * before it would fire: a fast retransmit's decrease, not a collapse to one segment. The message itself
- * was counted as arriving at the timer (its delay was set when it was sent). */
+ * before it would fire: a fast retransmit's decrease, not a collapse to one segment. Its message's delay
+ * is open until then: the timer's (600 ms) if nothing follows, else the fast retransmission's, which
+ * leaves when the duplicate ACKs are back (the caller holds the message meanwhile). */
 TEST(a_tail_loss_is_saved_by_later_segments)
 {
     struct prf_tcp t = warm();
     uint8_t f[2] = {0, 1};
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0), 600 * MS);
-    ASSERT_EQ(prf_tcp_message(&t, 50 * MS, SEG(3), none, false, 100 * MS, 0), 0); /* 3 later, before 500 ms */
-    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(1), none, false, 100 * MS, 0), 0);
+    int64_t floor = 0;
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0, &floor), 600 * MS);
+    ASSERT_EQ(floor, 0);                                 /* its first segment is through at once */
+    ASSERT_EQ(prf_tcp_deadline(&t, 100 * MS), 500 * MS); /* the timer at 600 ms, less a round trip */
+    uint32_t gen = t.timer_gen;
+    /* 3 later segments at 50 ms, before 500 ms: their duplicate ACKs are back at 150 ms, and the lost
+     * segment leaves again then (it arrives at 150 ms + one way, not 600 ms + one way) */
+    ASSERT_EQ(prf_tcp_message(&t, 50 * MS, SEG(3), none, false, 100 * MS, 0, &floor), 0);
+    ASSERT_EQ(floor, -1);
+    ASSERT_EQ(t.resolved_gen, gen);
+    ASSERT_EQ(t.resolved_at, 150 * MS);
+    ASSERT_EQ(prf_tcp_deadline(&t, 100 * MS), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(1), none, false, 100 * MS, 0, NULL), 0);
     ASSERT_DBL(t.cwnd, 7.0); /* decreased at 150 ms; the 3 were sent during the recovery: no growth */
     /* two later segments are not enough */
     t = warm();
-    prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0);
-    prf_tcp_message(&t, 50 * MS, SEG(2), none, false, 100 * MS, 0);
-    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(1), none, false, 100 * MS, 0), 0);
+    prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0, NULL);
+    prf_tcp_message(&t, 50 * MS, SEG(2), none, false, 100 * MS, 0, &floor);
+    ASSERT_EQ(floor, -1); /* this message's own delay is final */
+    ASSERT_EQ(prf_tcp_deadline(&t, 100 * MS), 500 * MS);
+    gen = t.timer_gen;
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(1), none, false, 100 * MS, 0, NULL), 0);
     ASSERT_DBL(t.cwnd, 1.0 + 1.0); /* the timer fired at 600 ms; the retransmission's ACK made it 2 */
+    ASSERT_TRUE(t.resolved_gen != gen);
+    ASSERT_EQ(prf_tcp_deadline(&t, 100 * MS), 0);
+    /* a retransmission lost too: the timer fires whatever follows, so the delay is final at once */
+    t = warm();
+    f[1] = 2;
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0, &floor), 1200 * MS);
+    ASSERT_EQ(floor, -1);
+    ASSERT_EQ(prf_tcp_deadline(&t, 100 * MS), 0);
 }
 
 TEST(after_a_timeout_the_window_grows_back)
 {
     struct prf_tcp t = warm();
     uint8_t f[2] = {0, 3};
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0), 2400 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0, NULL), 2400 * MS);
     /* sent at 1 s: nothing leaves before the timer's last firing at 2.4 s, then the retransmission's
      * ACK at 2.5 s opens room (window 2) */
-    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(2), none, false, 100 * MS, 0), 1500 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 1500 * MS);
     ASSERT_DBL(t.w_max, 0.0); /* CUBIC's curve forgotten */
     /* 6 segments at 3 s: the window is 4 (slow start); 4 go, then 2 when their ACKs are back */
-    ASSERT_EQ(prf_tcp_message(&t, 3000 * MS, SEG(6), none, false, 100 * MS, 0), 100 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 3000 * MS, SEG(6), none, false, 100 * MS, 0, NULL), 100 * MS);
     ASSERT_DBL(t.cwnd, 7.0); /* 4 + 4 stops at ssthresh 7 */
     /* congestion avoidance with no loss to climb back to (w_max 0): CUBIC's curve starts at the window
      * when the 2's ACKs come back at 3.2 s, a segment per 20 acknowledged (ns-3's CntClamp) */
-    ASSERT_EQ(prf_tcp_message(&t, 4000 * MS, SEG(7), none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 4000 * MS, SEG(7), none, false, 100 * MS, 0, NULL), 0);
     ASSERT_DBL(t.cwnd, 7.0 + 2.0 / 20);
     /* the 7's ACKs at 4.1 s: Reno's window has climbed faster (a segment per 1.875 windows acknowledged)
      * than CUBIC's clamp allows, so the window grows at Reno's pace: it catches Reno's */
     double reno = 7.0 + 2.0 / (1.875 * 7.0) + 7.0 / (1.875 * 7.1);
-    ASSERT_EQ(prf_tcp_message(&t, 5000 * MS, SEG(7), none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 5000 * MS, SEG(7), none, false, 100 * MS, 0, NULL), 0);
     ASSERT_DBL(t.cwnd, 7.1 + 7.0 * (reno - 7.1) / 7.1);
 }
 
@@ -230,35 +252,35 @@ TEST(cubic_regrows_by_the_clock)
     uint8_t f[5] = {0, 1, 0, 0, 0};
     double k = cbrt(3.0 / 0.4);
     struct prf_tcp t = warm();
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0), 100 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0, NULL), 100 * MS);
     /* at 200 ms, 30 segments: 7 (their ACKs at 300 ms), 8, 8, then the last 7: three round trips */
-    ASSERT_EQ(prf_tcp_message(&t, 200 * MS, SEG(30), none, false, 100 * MS, 0), 300 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 200 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 300 * MS);
     ASSERT_EQ(t.epoch_ns, 100 * MS);
     double target = 10 + 0.4 * pow(0.3 + 0.1 - 0.1 - k, 3); /* ns-3 reads the curve one round trip ahead */
     ASSERT_TRUE(target > 8.0 && target < 9.0);
     ASSERT_TRUE(t.cwnd > target && t.cwnd < 10.0); /* two more rounds' growth, still below w_max */
     /* the same loss, then 30 segments five seconds later: 7, then 10 (7 + 3.5), then 13 of 15 (10.5 + 5) */
     t = warm();
-    prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0);
-    ASSERT_EQ(prf_tcp_message(&t, 5000 * MS, SEG(30), none, false, 100 * MS, 0), 200 * MS);
+    prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(prf_tcp_message(&t, 5000 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 200 * MS);
     ASSERT_DBL(t.cwnd, 15.5); /* the 13's ACKs are not back yet */
 }
 
 TEST(a_lost_final_ack_times_out_unless_overtaken)
 {
     struct prf_tcp t = warm();
-    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), none, true, 100 * MS, 0), 0); /* delivered: only the ACK was lost */
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), none, true, 100 * MS, 0, NULL), 0); /* delivered: only the ACK was lost */
     ASSERT_EQ(t.timeout_at, 300 * MS);
     /* the next message at 150 ms: its ACK is back at 250 ms, before the timer's 300 ms: no timeout */
-    ASSERT_EQ(prf_tcp_message(&t, 150 * MS, SEG(2), none, false, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 150 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 0);
     ASSERT_DBL(t.cwnd, 12.0);
     ASSERT_EQ(t.timeout_at, 0);
     /* lost again at 1 s (timer 300 ms: fires at 1.3 s); a message whose ACK would be back just as the
      * timer fires comes too late: the window (16 by then) falls to one segment, so its 2 segments take
      * a round trip and the receiver's delayed ACK, then a second round */
-    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(2), none, true, 100 * MS, 0), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(2), none, true, 100 * MS, 0, NULL), 0);
     ASSERT_EQ(t.timeout_at, 1300 * MS);
-    ASSERT_EQ(prf_tcp_message(&t, 1200 * MS, SEG(2), none, false, 100 * MS, 0), 100 * MS + 200 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 1200 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 100 * MS + 200 * MS);
     ASSERT_DBL(t.ssthresh, 0.7 * 16.0);
 }
 
