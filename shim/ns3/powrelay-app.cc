@@ -2,6 +2,7 @@
 #include "powrelay-app.h"
 
 #include "addr.h"
+#include "echo-socket.h"
 #include "powrelay-c.h"
 
 #include <algorithm>
@@ -12,7 +13,6 @@
 #include <ns3/log.h>
 #include <ns3/packet.h>
 #include <ns3/simulator.h>
-#include <ns3/tcp-socket-factory.h>
 #include <ns3/uinteger.h>
 
 
@@ -206,7 +206,7 @@ PowrelayApp::DoDispose()
 void
 PowrelayApp::StartApplication()
 {
-    m_listen = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+    m_listen = CreateTcpSocket(GetNode());
     if (m_listen->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0 || m_listen->Listen() != 0)
     {
         Fail("cannot listen");
@@ -261,7 +261,7 @@ void
 PowrelayApp::Dial(uint32_t ci)
 {
     Conn& c = m_conns[ci];
-    Ptr<Socket> s = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+    Ptr<Socket> s = CreateTcpSocket(GetNode());
     c.sock = s;
     c.dials++;
     s->SetConnectCallback(MakeCallback(&PowrelayApp::HandleConnected, this, ci),

@@ -48,7 +48,7 @@ class Validate(Ns3Case):
         self.assertEqual(v.diagnosis_cells(results), ["nopow-base", "pow-thin", "nopow-loss3", "none-loss3",
                                                       "pow-lat2", "nopow-lat2"])
         for network, t90 in (("flow", 5.0), ("ns3", 8.0), ("ns3-rfc6298", 9.0), ("ns3-deepq", 7.0),
-                             ("ns3-deepq-nohystart", 5.1), ("ns3-nots", 8.0)):
+                             ("ns3-deepq-nohystart", 5.1), ("ns3-nots", 8.0), ("ns3-echo", 5.1)):
             found[("diagnose", "nopow-lat2", network)] = runs(t90)
         lines = v.diagnosis_lines(found, results)
         text = "\n".join(lines)
@@ -57,26 +57,30 @@ class Validate(Ns3Case):
         self.assertIn("  - **nopow-lat2**, the same cause looked for: As the matrix runs it, they still differ on: "
                       "honest time to 90%, median (s); with RFC 6298's timer, they still differ on: honest time to "
                       "90%, median (s); with 1,000-packet queues too, they still differ on: honest time to 90%, "
-                      "median (s); with no HyStart as well, ns-3 and flow agree on every answer; and with no TCP "
+                      "median (s); with no HyStart as well, ns-3 and flow agree on every answer; with no TCP "
                       "timestamps (the matrix's settings otherwise), they still differ on: honest time to 90%, "
-                      "median (s).", text)
+                      "median (s); and with Linux's timestamp echo (the matrix's settings otherwise), ns-3 and flow "
+                      "agree on every answer.", text)
         self.assertIn("| ns-3, 1,000-packet queues, no HyStart | 5 | ", text)
         # the 95th percentile's coarseness, over the flood-without-PoW cells' runs: equal on both models here
         self.assertIn("over the diagnosis runs of nopow-lat2 it ranges from 1.01 to 1.05 s, and the 95% interval "
                       "of its paired difference is 0-0% of flow's value.", text)
         # HyStart is looked at for a flood's bursts only: saturated and undiagnosed cells do not run it
         self.assertEqual([n for n, *_ in v.variants_for("nopow-lat2")], ["ns3", "ns3-rfc6298", "ns3-deepq",
-                                                                           "ns3-deepq-nohystart", "ns3-nots"])
+                                                                           "ns3-deepq-nohystart", "ns3-nots",
+                                                                           "ns3-echo"])
         self.assertEqual([n for n, *_ in v.variants_for("pow-thin")], ["ns3", "ns3-rfc6298", "ns3-deepq",
-                                                                         "ns3-nots"])
+                                                                         "ns3-nots", "ns3-echo"])
         # Linux's slow start is looked at under loss only (with timestamps on and off): a lossy flood's cell
         # runs both
         self.assertEqual([n for n, *_ in v.variants_for("none-loss3")], ["ns3", "ns3-rfc6298", "ns3-deepq",
                                                                            "ns3-linuxss", "ns3-nots",
-                                                                           "ns3-linuxss-nots"])
+                                                                           "ns3-linuxss-nots", "ns3-echo",
+                                                                           "ns3-linuxss-echo"])
         self.assertEqual([n for n, *_ in v.variants_for("nopow-loss3")], ["ns3", "ns3-rfc6298", "ns3-deepq",
                                                                             "ns3-deepq-nohystart", "ns3-linuxss",
-                                                                            "ns3-nots", "ns3-linuxss-nots"])
+                                                                            "ns3-nots", "ns3-linuxss-nots",
+                                                                            "ns3-echo", "ns3-linuxss-echo"])
         self.assertEqual(v.causes_of("nopow-thin"), ["saturation"])
         self.assertNotIn("pow-thin", text)  # no diagnosis run of it
         found[("diagnose", "none-loss3", "flow")] = runs(5.0)
@@ -89,7 +93,8 @@ class Validate(Ns3Case):
         self.assertIn("  - **none-loss3**, the same cause looked for: As the matrix runs it, ns-3 and flow "
                       "agree on every answer;", text)
         self.assertIn("with Linux's slow start (the matrix's settings otherwise), no run has finished;", text)
-        self.assertIn("and with Linux's slow start and no TCP timestamps, no run has finished.", text)
+        self.assertIn("with Linux's slow start and no TCP timestamps, no run has finished;", text)
+        self.assertIn("and with Linux's slow start and timestamp echo, no run has finished.", text)
         self.assertIn("The matrix's difference (honest time to 90%, median (s)) does not show on this smaller "
                       "network, so the diagnosis does not account for it.", text)
         self.assertEqual(text.count("does not show"), 1)  # nopow-lat2's small runs do show it
@@ -120,7 +125,7 @@ class Validate(Ns3Case):
         # a cell no cause covers: latency alone, with PoW
         self.assertEqual(v.causes_of("pow-lat2"), [])
         self.assertEqual([n for n, *_ in v.variants_for("pow-lat2")], ["ns3", "ns3-rfc6298", "ns3-deepq",
-                                                                         "ns3-nots"])
+                                                                         "ns3-nots", "ns3-echo"])
         for network in ("flow", "ns3"):
             found[("diagnose", "pow-lat2", network)] = runs(5.0)
         text = "\n".join(v.diagnosis_lines(found, results))
@@ -347,8 +352,9 @@ class Validate(Ns3Case):
         names = ["flow", "ns-3 (as in the matrix)", "ns-3, RFC 6298's timer", "ns-3, 1,000-packet queues"]
         # nopow-base (a flood's bursts: HyStart looked at too), then pow-thin
         self.assertEqual([r[0].strip("| ") for r in rows],
-                         names + ["ns-3, 1,000-packet queues, no HyStart", "ns-3, no TCP timestamps"] + names
-                         + ["ns-3, no TCP timestamps"], diag)
+                         names + ["ns-3, 1,000-packet queues, no HyStart", "ns-3, no TCP timestamps",
+                                  "ns-3, Linux's timestamp echo"] + names
+                         + ["ns-3, no TCP timestamps", "ns-3, Linux's timestamp echo"], diag)
         self.assertTrue(all(r[1] == "1" for r in rows), diag)
         self.assertNotEqual(rows[1][2:], rows[2][2:])  # nopow-base: the timer setting changed what ns-3 did
         self.check_ledger(out, docs)
