@@ -98,8 +98,13 @@ int prr_search(const struct prr_source *src, const struct prr_search_opts *o)
         rc = PRR_EXIT_BAD;
         goto out;
     }
+    char outdir[2048], scen[PATH_MAX], exe[PATH_MAX], storage[PATH_MAX + 32];
+    if (o->storage && strlen(o->storage) >= sizeof storage) { /* never cut it short: the study would go elsewhere */
+        fprintf(stderr, "powrelay search: --storage: longer than %zu characters\n", sizeof storage - 1);
+        rc = PRR_EXIT_BAD;
+        goto out;
+    }
     rc = PRR_EXIT_INTERNAL;
-    char outdir[2048], scen[PATH_MAX], exe[PATH_MAX], storage[2300];
     if (o->outdir)
         snprintf(outdir, sizeof outdir, "%s", o->outdir);
     else
@@ -125,9 +130,9 @@ int prr_search(const struct prr_source *src, const struct prr_search_opts *o)
         goto out;
     }
     if (o->storage)
-        snprintf(storage, sizeof storage, "%s", o->storage);
+        snprintf(storage, sizeof storage, "%s", o->storage); /* its length was checked above */
     else
-        snprintf(storage, sizeof storage, "sqlite:///%s/study.db", absout);
+        snprintf(storage, sizeof storage, "sqlite:///%s/study.db", absout); /* absout < PATH_MAX */
     const struct yt_node *s = sc.search, *reps = yt_get(s, "replications"), *trials = yt_get(s, "trials"),
                          *seed = yt_get(s, "seed"), *objs = yt_get(s, "objectives");
     text = slurp(scen); /* its fingerprint: a resumed search must be of the same scenario */

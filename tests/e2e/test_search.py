@@ -163,6 +163,16 @@ class Search(Case):
         rows = [self.rows(o) for o in outs]
         self.assertEqual(max(len(r) for r in rows), 12)
 
+    def test_an_overlong_storage_is_refused(self):
+        """A --storage longer than a path can be is refused (exit 2, nothing written), never cut short."""
+        s = self.scenario(SEARCH)
+        out = os.path.join(self.tmp, "long")
+        p = subprocess.run([POWRELAY, "search", s, "-o", out, "--storage", "sqlite:///" + "x" * 5000, "-q"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--storage: longer than", p.stderr)
+        self.assertFalse(os.path.exists(out))
+
     def test_workers_claim_each_trial_once(self):
         # Optuna claims a waiting trial (the enqueued baseline) with SELECT ... FOR UPDATE, which SQLite
         # ignores: unlocked, four workers claiming at once took the same trial in 8 rounds of 20.
