@@ -89,6 +89,24 @@ class OneConnection(unittest.TestCase):
         self.assertTrue(0.85 <= without / flow <= 1.18, (flow, without))
         self.assertTrue(0.85 <= echo / flow <= 1.18, (flow, echo))
 
+    def test_a_burst_longer_than_the_queue_loses_its_tail(self):
+        """No loss drawn: 100 transactions (107 segments) every 2.5 s on 10 Mbit/s, 200 ms round trip. Once
+        the window has grown past the burst, ns-3's 100-packet device queue drops the burst's tail, and with
+        nothing behind it the timer recovers it (the window back to one segment): each run's 95th-percentile
+        delay is 0.92 s, against 0.23 s with 1,000-packet queues. Flow's uplinks never drop: its delays are
+        those of deep queues (0.23 s). This is the lossless floods' difference (docs/validation.md#diagnosis);
+        a burst of 50 fits the queue, and all three agree."""
+        burst = (40, 2.5)  # 40 a second in batches 2.5 s apart: 100 a batch
+        flow = probe("flow", 0, 1, 0.1, trickle=burst, p95=True)[2]
+        shallow = probe("ns3", 0, 1, 0.1, trickle=burst, p95=True)[2]
+        deep = probe("ns3", 0, 1, 0.1, "ns3::DropTailQueue<Packet>::MaxSize=1000p", burst, True)[2]
+        print(f"bursts of 107 segments, no loss: 95th-percentile delay flow {flow:.2f} s, ns-3 {shallow:.2f} s, "
+              f"with 1,000-packet queues {deep:.2f} s", file=sys.stderr)
+        self.assertGreater(shallow, 2 * deep)
+        self.assertTrue(0.85 <= deep / flow <= 1.18, (flow, deep))
+        half = [probe(m, 0, 1, 0.1, trickle=(20, 2.5), p95=True)[2] for m in ("flow", "ns3")]
+        self.assertTrue(0.85 <= half[1] / half[0] <= 1.18, half)
+
     def test_ns3_cubic_grows_past_the_threshold(self):
         """On a 480 ms round trip, where a timeout's retransmission fills a hole with many SACKed segments
         behind it, ns-3's own TcpCubic carries more than the same with Linux's slow start."""
