@@ -391,8 +391,15 @@ static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((do
  * last reported on the receiver's uplink (ack_report), plus queued_ns (the message's wait for and time
  * on the uplink) in what TCP measures of it.
  * The draws come from the sender's own stream, so no other node's traffic shifts them. */
-static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t latency_ns,
-                          int64_t queued_ns, int64_t *floor)
+/* Connection c's round trip as its sender knows it: twice its latency, and its ACKs' last reported wait
+ * on the receiver's uplink (ack_report). Under loss only. */
+static int64_t conn_rtt(const struct prnet *net, uint32_t c)
+{
+    return 2 * net->conns[c].latency_ns + net->ackq[c].queue_ns;
+}
+
+static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t queued_ns,
+                          int64_t *floor)
 {
     struct prnet *net = p->net;
     *floor = -1;
@@ -417,8 +424,7 @@ static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sen
         p->fails[s] = fails;
     }
     bool ack_lost = pr_rng_uniform(rng) < pl;
-    int64_t rtt_ns = 2 * latency_ns + net->ackq[c].queue_ns;
-    return prf_tcp_message(&net->tcp[c], sent, wire, p->fails, ack_lost, rtt_ns, queued_ns, floor);
+    return prf_tcp_message(&net->tcp[c], sent, wire, p->fails, ack_lost, conn_rtt(net, c), queued_ns, floor);
 }
 
 static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)
@@ -553,7 +559,7 @@ static uint64_t timer_push(struct part *p, uint32_t node, int64_t at, uint32_t k
  * timer's fate is known; then hold this one too if c still holds (or its own delay is open), else send
  * it. A hold's deadline is a timer event, for when no later segments come. */
 static void hold_or_send(struct part *p, uint32_t c, uint64_t key, int64_t sent, int64_t delay, int64_t floor,
-                         const uint8_t *bytes, uint32_t len, uint32_t pad, int64_t rtt_ns)
+                         const uint8_t *bytes, uint32_t len, uint32_t pad)
 {
     struct hold *h = &p->net->holds[c];
     struct prf_tcp *t = &p->net->tcp[c];
@@ -577,7 +583,7 @@ static void hold_or_send(struct part *p, uint32_t c, uint64_t key, int64_t sent,
         h->deadline = 0;
     }
     h->v[h->n++] = (struct held){.key = key, .sent = sent, .delay = delay, .floor = floor, .mi = mi};
-    int64_t deadline = prf_tcp_deadline(t, rtt_ns);
+    int64_t deadline = prf_tcp_deadline(t, conn_rtt(p->net, c));
     if (!h->deadline || deadline < h->deadline) {
         h->deadline = deadline;
         uint32_t from = p->net->conns[p->net->conns[c].rev].to;
@@ -604,20 +610,18 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     if (c == NONE)
         return; /* not connected: the model only sends to peers, so this is a host bug guard */
     struct fnode *src = &net->nodes[from];
-    struct conn *cn = &net->conns[c];
     uint64_t wire = (uint64_t)len + pad + PRNET_FRAME_BYTES, on_link = link_bytes(wire);
     int64_t start = src->up_free > p->now ? src->up_free : p->now;
     int64_t sent = start + tx_time_ns(on_link, src->up_bps);
     src->up_free = sent;
     src->bytes_out += wire;
     int64_t floor;
-    int64_t delay = loss_delay(p, from, c, sent, wire, cn->latency_ns, sent - p->now, &floor);
+    int64_t delay = loss_delay(p, from, c, sent, wire, sent - p->now, &floor);
     if (net->ps)
         prf_partstat_message(net->ps, from, to, wire);
     uint64_t key = key_of(from, src->count++);
     if (net->holds)
-        hold_or_send(p, c, key, sent, delay, floor, bytes, (uint32_t)len, pad,
-                     2 * cn->latency_ns + net->ackq[c].queue_ns);
+        hold_or_send(p, c, key, sent, delay, floor, bytes, (uint32_t)len, pad);
     else
         send_on(p, c, key, sent, delay, bytes, (uint32_t)len, pad);
 }

@@ -11,8 +11,8 @@ PROBE = os.environ.get("TCP_PROBE", "tcp_probe")
 LINUX_SLOW_START = "ns3::TcpL4Protocol::SocketType=ns3::PowrelayLinuxCubic"
 
 
-def probe(model, loss, seed, latency=0.1, attrs="", trickle=None, p95=False):
-    """(transactions delivered in the 120 s, their mean delay in s[, the 95th percentile of that delay]);
+def probe(model, loss, seed, latency=0.1, attrs="", trickle=None):
+    """(transactions delivered in the 120 s, their mean delay in s, the 95th percentile of that delay);
     trickle: (transactions a second, seconds between batches)."""
     env = {k: v for k, v in os.environ.items() if k != "NS_ATTRIBUTE_DEFAULT"}
     if attrs:
@@ -20,9 +20,7 @@ def probe(model, loss, seed, latency=0.1, attrs="", trickle=None, p95=False):
     args = [PROBE, model, str(loss), str(seed), str(latency)] + [str(x) for x in trickle or ()]
     p = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=True)
     words = p.stdout.split()
-    if p95:
-        return int(words[1]), float(words[3]), float(words[5])
-    return int(words[1]), float(words[3])
+    return int(words[1]), float(words[3]), float(words[5])
 
 
 def mean_delivered(model, loss, seeds, latency=0.1, attrs=""):
@@ -33,7 +31,7 @@ class OneConnection(unittest.TestCase):
     def test_lossless_both_carry_everything(self):
         """40 transactions a second on 10 Mbit/s: all 4,800 arrive within the 120 s, about a latency late."""
         for model in ("flow", "ns3"):
-            n, delay = probe(model, 0, 1)
+            n, delay, _ = probe(model, 0, 1)
             self.assertEqual(n, 4800, model)
             self.assertTrue(0.1 <= delay < 0.15, (model, delay))
 
@@ -58,8 +56,8 @@ class OneConnection(unittest.TestCase):
         (0.85-1.18) of ns-3's with Linux's slow start (0.94 s against 0.92 s when written). Before flow held
         such a message until its timer's fate was known, it charged the timer (1.76 s)."""
         seeds = range(1, 11)
-        flow = statistics.median(probe("flow", 0.001, s, 0.3, trickle=(16, 2.5), p95=True)[2] for s in seeds)
-        ns3 = statistics.median(probe("ns3", 0.001, s, 0.3, LINUX_SLOW_START, (16, 2.5), True)[2] for s in seeds)
+        flow = statistics.median(probe("flow", 0.001, s, 0.3, trickle=(16, 2.5))[2] for s in seeds)
+        ns3 = statistics.median(probe("ns3", 0.001, s, 0.3, LINUX_SLOW_START, (16, 2.5))[2] for s in seeds)
         print(f"0.1% loss, a trickle, 600 ms round trip: 95th-percentile delay flow {flow:.2f} s, ns-3 with "
               f"Linux's slow start {ns3:.2f} s (median over 10 seeds)", file=sys.stderr)
         self.assertTrue(0.85 <= ns3 / flow <= 1.18, (flow, ns3))
@@ -77,7 +75,7 @@ class OneConnection(unittest.TestCase):
         trickle = (4, 2.5)
 
         def p95(model, attrs=""):
-            return statistics.median(probe(model, 0.03, s, 0.1, attrs, trickle, True)[2] for s in seeds)
+            return statistics.median(probe(model, 0.03, s, 0.1, attrs, trickle)[2] for s in seeds)
         flow = p95("flow")
         with_ts = p95("ns3", LINUX_SLOW_START)
         without = p95("ns3", LINUX_SLOW_START + ";ns3::TcpSocketBase::Timestamp=false")
@@ -97,14 +95,14 @@ class OneConnection(unittest.TestCase):
         those of deep queues (0.23 s). This is the lossless floods' difference (docs/validation.md#diagnosis);
         a burst of 50 fits the queue, and all three agree."""
         burst = (40, 2.5)  # 40 a second in batches 2.5 s apart: 100 a batch
-        flow = probe("flow", 0, 1, 0.1, trickle=burst, p95=True)[2]
-        shallow = probe("ns3", 0, 1, 0.1, trickle=burst, p95=True)[2]
-        deep = probe("ns3", 0, 1, 0.1, "ns3::DropTailQueue<Packet>::MaxSize=1000p", burst, True)[2]
+        flow = probe("flow", 0, 1, 0.1, trickle=burst)[2]
+        shallow = probe("ns3", 0, 1, 0.1, trickle=burst)[2]
+        deep = probe("ns3", 0, 1, 0.1, "ns3::DropTailQueue<Packet>::MaxSize=1000p", burst)[2]
         print(f"bursts of 107 segments, no loss: 95th-percentile delay flow {flow:.2f} s, ns-3 {shallow:.2f} s, "
               f"with 1,000-packet queues {deep:.2f} s", file=sys.stderr)
         self.assertGreater(shallow, 2 * deep)
         self.assertTrue(0.85 <= deep / flow <= 1.18, (flow, deep))
-        half = [probe(m, 0, 1, 0.1, trickle=(20, 2.5), p95=True)[2] for m in ("flow", "ns3")]
+        half = [probe(m, 0, 1, 0.1, trickle=(20, 2.5))[2] for m in ("flow", "ns3")]
         self.assertTrue(0.85 <= half[1] / half[0] <= 1.18, half)
 
     def test_ns3_cubic_grows_past_the_threshold(self):
