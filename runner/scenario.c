@@ -178,6 +178,7 @@ static const struct field network_fields[] = {
     {"latency_ms", F_CUSTOM, 0, 0, 0, 0, NULL, conv_latency},
     {"jitter", F_NUM, OFF(jitter), 0, 1, HI_OPEN, NULL, NULL},
     {"loss", F_NUM, OFF(loss), 0, 1, HI_OPEN, NULL, NULL},
+    {"queue_packets", F_U32, OFF(queue_packets), 0, 1000000, 0, NULL, NULL},
     {"threads", F_U32, OFF(threads), 1, PRNET_MAX_THREADS, 0, NULL, NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
@@ -1756,6 +1757,8 @@ int prr_scenario_write(const struct prr_scenario *sc, FILE *f)
         for (const struct field *fl = sections[s].fields; fl->key; fl++) {
             if ((fl->type == F_STR && fl->off == OFF(output_dir)) || (fl->type == F_U32 && fl->off == OFF(threads)))
                 continue; /* where the run went and how fast, not what it ran */
+            if (fl->type == F_U32 && fl->off == OFF(queue_packets) && !sc->queue_packets)
+                continue; /* each model's own queues: the file is then as before the key existed */
             fprintf(f, "  %s:", fl->key);
             bool block = fl->type == F_CUSTOM && (fl->custom == conv_regions || fl->custom == conv_latency);
             if (!block)

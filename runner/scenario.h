@@ -76,6 +76,7 @@ struct prr_scenario {
     size_t n_regions;
     double *latency_ms; /* n_regions^2, row-major */
     double jitter, loss;
+    uint32_t queue_packets; /* network.queue_packets: the access links' device queues; 0: each model's own */
     uint32_t threads; /* network.threads: the flow model's threads; 0: the machine's cores */
     uint32_t nodes;
     uint32_t peers_min, peers_max, peers_outbound;

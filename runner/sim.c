@@ -472,6 +472,7 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
     }
     struct prnet_desc d = {.n_nodes = s->w.n, .node_region = s->w.topo.region, .n_regions = (uint32_t)sc->n_regions,
                            .up_bps = up, .down_bps = down, .latency_s = lat, .jitter = sc->jitter, .loss = sc->loss,
+                           .queue_packets = sc->queue_packets,
                            .n_edges = s->w.topo.n_edges, .edges = s->w.topo.edges, .seed = sc->seed,
                            .threads = threads_for(sc, o)};
     struct prnet_callbacks cb = {.ctx = &s->m, .event = prr_metrics_event};

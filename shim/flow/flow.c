@@ -29,6 +29,7 @@
 #include "partition.h"
 #include "partstat.h"
 #include "tcp.h"
+#include "uplink.h"
 #include "powrelay/hints.h"
 #include "powrelay/netmodel.h"
 #include "powrelay/rng.h"
@@ -204,7 +205,9 @@ struct part {
     /* While a message is being received: its connection back, so the answer skips the lookup. */
     uint32_t reply_from, reply_to, reply_conn;
     uint8_t *fails; /* a message's per-segment loss draws */
+    uint8_t *dropped; /* and which of its segments the device queue dropped */
     uint32_t cap_fails;
+    uint32_t link_node; /* the sender whose device queue the message being sent enters */
 
     struct outbox *out[2]; /* per window parity, per destination partition */
     int64_t out_min[2];    /* the earliest message in out[parity] */
@@ -217,9 +220,12 @@ struct prnet {
     struct prnet_callbacks cb;
     const struct pr_config *cfg;
     double loss;
-    struct prf_tcp *tcp;       /* per connection, when loss > 0 */
-    struct ackq *ackq;         /* per connection, when loss > 0 */
-    struct hold *holds;        /* per connection, when loss > 0 */
+    uint32_t queue_packets;    /* the device queues' size; 0: the uplinks never drop */
+    struct prf_uplink *uplinks; /* per node, when queue_packets > 0 */
+    /* TCP's state, when loss > 0 or the device queues may drop (net_tcp) */
+    struct prf_tcp *tcp;       /* per connection */
+    struct ackq *ackq;         /* per connection */
+    struct hold *holds;        /* per connection */
     uint32_t n_holds;
     struct loss_rng *loss_rng; /* per sending node, when loss > 0 */
     int64_t now;
@@ -385,19 +391,76 @@ static uint64_t link_bytes(uint64_t wire)
 
 static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((double)bytes * 8.0 / bps * 1e9); }
 
-/* Loss: each segment and the message's final ACK cross two access links; tcp.c turns the draws into
- * the delay TCP adds: the wait for room in the connection's window and the recovery's
- * (docs/protocol.md#flow-loss). The connection's round trip is twice its latency and the wait its ACKs
- * last reported on the receiver's uplink (ack_report), plus queued_ns (the message's wait for and time
- * on the uplink) in what TCP measures of it.
- * The draws come from the sender's own stream, so no other node's traffic shifts them. */
+/* Room for a message's per-segment flags (p->fails, p->dropped), all clear. False when out of memory. */
+static bool segment_room(struct part *p, uint64_t segments)
+{
+    if (segments > p->cap_fails) {
+        uint8_t *f = realloc(p->fails, segments), *d = f ? realloc(p->dropped, segments) : NULL;
+        if (f)
+            p->fails = f;
+        if (!f || !d) {
+            p->oom = true;
+            return false;
+        }
+        p->dropped = d;
+        p->cap_fails = (uint32_t)segments;
+    }
+    memset(p->fails, 0, segments);
+    return true;
+}
+
+/* The message's loss draws into p->fails (none without loss); whether its final ACK was lost. */
+static bool draw_losses(struct part *p, uint32_t from, uint64_t segments)
+{
+    struct prnet *net = p->net;
+    if (net->loss <= 0)
+        return false;
+    struct pr_rng *rng = &net->loss_rng[from].rng;
+    double pl = 1 - (1 - net->loss) * (1 - net->loss);
+    for (uint64_t s = 0; s < segments; s++) {
+        uint8_t fails = 0;
+        while (pr_rng_uniform(rng) < pl && fails < 16)
+            fails++;
+        p->fails[s] = fails;
+    }
+    return pr_rng_uniform(rng) < pl;
+}
+
+/* p->link_node's uplink as TCP's window releases a segment of `bytes` onto it at `at` (prf_tcp_link):
+ * dropped when its device queue is full (uplink.c). The node's up_free follows, for its ACKs' wait. */
+static int64_t devq_enqueue(void *ctx, int64_t at, uint32_t bytes)
+{
+    struct part *p = ctx;
+    struct prnet *net = p->net;
+    struct fnode *src = &net->nodes[p->link_node];
+    struct prf_uplink *u = &net->uplinks[p->link_node];
+    int64_t left = prf_uplink_enqueue(u, p->now, at, tx_time_ns(bytes, src->up_bps), net->queue_packets, &p->oom);
+    src->up_free = prf_uplink_idle_at(u, p->now);
+    return left;
+}
+
+/* The last segment p->link_node's uplink took grows by `bytes` (prf_tcp_link). */
+static void devq_extend(void *ctx, uint32_t bytes)
+{
+    struct part *p = ctx;
+    struct fnode *src = &p->net->nodes[p->link_node];
+    struct prf_uplink *u = &p->net->uplinks[p->link_node];
+    prf_uplink_extend(u, p->now, tx_time_ns(bytes, src->up_bps), &p->oom);
+    src->up_free = prf_uplink_idle_at(u, p->now);
+}
+
 /* Connection c's round trip as its sender knows it: twice its latency, and its ACKs' last reported wait
- * on the receiver's uplink (ack_report). Under loss only. */
+ * on the receiver's uplink (ack_report). With TCP's state only. */
 static int64_t conn_rtt(const struct prnet *net, uint32_t c)
 {
     return 2 * net->conns[c].latency_ns + net->ackq[c].queue_ns;
 }
 
+/* Loss: each segment and the message's final ACK cross two access links; tcp.c turns the draws into
+ * the delay TCP adds: the wait for room in the connection's window and the recovery's
+ * (docs/protocol.md#flow-loss). The connection's round trip is conn_rtt, plus queued_ns (the message's
+ * wait for and time on the uplink) in what TCP measures of it. The draws come from the sender's own
+ * stream, so no other node's traffic shifts them. Without a device queue only. */
 static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t queued_ns,
                           int64_t *floor)
 {
@@ -405,26 +468,27 @@ static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sen
     *floor = -1;
     if (net->loss <= 0)
         return 0;
-    struct pr_rng *rng = &net->loss_rng[from].rng;
-    double pl = 1 - (1 - net->loss) * (1 - net->loss);
     uint64_t segments = (wire + PRNET_MSS - 1) / PRNET_MSS;
-    if (segments > p->cap_fails) {
-        uint8_t *f = realloc(p->fails, segments);
-        if (!f) {
-            p->oom = true;
-            return 0;
-        }
-        p->fails = f;
-        p->cap_fails = (uint32_t)segments;
-    }
-    for (uint64_t s = 0; s < segments; s++) {
-        uint8_t fails = 0;
-        while (pr_rng_uniform(rng) < pl && fails < 16)
-            fails++;
-        p->fails[s] = fails;
-    }
-    bool ack_lost = pr_rng_uniform(rng) < pl;
+    if (!segment_room(p, segments))
+        return 0;
+    bool ack_lost = draw_losses(p, from, segments);
     return prf_tcp_message(&net->tcp[c], sent, wire, p->fails, ack_lost, conn_rtt(net, c), queued_ns, floor);
+}
+
+/* With a device queue (docs/protocol.md#flow-queue): TCP's window releases the message's segments onto
+ * the sender's uplink, whose queue may drop them; the delay from now until the message would arrive
+ * but for latency and the receiver's downlink, the uplink's wait and time included. */
+static int64_t queue_delay(struct part *p, uint32_t from, uint32_t c, uint64_t wire, int64_t *floor)
+{
+    struct prnet *net = p->net;
+    *floor = -1;
+    uint64_t segments = (wire + PRNET_MSS - 1) / PRNET_MSS;
+    if (!segment_room(p, segments))
+        return 0;
+    bool ack_lost = draw_losses(p, from, segments);
+    p->link_node = from;
+    struct prf_tcp_link link = {.enqueue = devq_enqueue, .extend = devq_extend, .ctx = p, .dropped = p->dropped};
+    return prf_tcp_send(&net->tcp[c], p->now, wire, p->fails, ack_lost, conn_rtt(net, c), &link, floor);
 }
 
 static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)
@@ -610,13 +674,17 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     if (c == NONE)
         return; /* not connected: the model only sends to peers, so this is a host bug guard */
     struct fnode *src = &net->nodes[from];
-    uint64_t wire = (uint64_t)len + pad + PRNET_FRAME_BYTES, on_link = link_bytes(wire);
-    int64_t start = src->up_free > p->now ? src->up_free : p->now;
-    int64_t sent = start + tx_time_ns(on_link, src->up_bps);
-    src->up_free = sent;
+    uint64_t wire = (uint64_t)len + pad + PRNET_FRAME_BYTES;
     src->bytes_out += wire;
-    int64_t floor;
-    int64_t delay = loss_delay(p, from, c, sent, wire, sent - p->now, &floor);
+    int64_t sent = p->now, floor, delay;
+    if (net->uplinks) {
+        delay = queue_delay(p, from, c, wire, &floor); /* the uplink's time is in the delay */
+    } else {
+        int64_t start = src->up_free > p->now ? src->up_free : p->now;
+        sent = start + tx_time_ns(link_bytes(wire), src->up_bps);
+        src->up_free = sent;
+        delay = loss_delay(p, from, c, sent, wire, sent - p->now, &floor);
+    }
     if (net->ps)
         prf_partstat_message(net->ps, from, to, wire);
     uint64_t key = key_of(from, src->count++);
@@ -776,7 +844,8 @@ static void ack_report(struct part *p, uint32_t to, uint32_t from, uint32_t c, u
 {
     struct prnet *net = p->net;
     struct fnode *n = &net->nodes[to];
-    int64_t full = tx_time_ns((uint64_t)ACK_QUEUE_PACKETS * (PRNET_MSS + PRNET_SEGMENT_OVERHEAD), n->up_bps);
+    uint64_t packets = net->queue_packets ? net->queue_packets : ACK_QUEUE_PACKETS;
+    int64_t full = tx_time_ns(packets * (PRNET_MSS + PRNET_SEGMENT_OVERHEAD), n->up_bps);
     int64_t wait = n->up_free > p->now ? n->up_free - p->now : 0;
     if (wait > full)
         wait = full;
@@ -1025,6 +1094,7 @@ static void part_free(struct part *p, uint32_t n_parts)
     free(p->free_msgs);
     free(p->timers);
     free(p->fails);
+    free(p->dropped);
     for (int par = 0; par < 2; par++) {
         for (uint32_t k = 0; p->out[par] && k < n_parts; k++)
             free(p->out[par][k].p);
@@ -1066,6 +1136,9 @@ static void flow_destroy(struct prnet *net)
         free(net->holds[c].v);
     free(net->holds);
     free(net->loss_rng);
+    for (uint32_t i = 0; net->uplinks && i < net->n_nodes; i++)
+        prf_uplink_free(&net->uplinks[i]);
+    free(net->uplinks);
     free(net);
 }
 
@@ -1130,6 +1203,7 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     net->cfg = cfg;
     net->cb = *cb;
     net->loss = d->loss;
+    net->queue_packets = d->queue_packets;
     net->free_call = NONE;
     net->ps_path = getenv("POWRELAY_PARTSTAT");
     bool counting = net->ps_path && *net->ps_path;
@@ -1152,18 +1226,21 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     for (uint32_t i = 0; deg && i < d->n_nodes; i++)
         slots += (deg[i] + group - 1) / group * group;
     net->conns = aligned_calloc(slots ? slots : 1, sizeof *net->conns);
-    /* TCP's sender state only where loss makes it matter: a lossless run never reads it */
-    net->tcp = net->loss > 0 ? malloc(sizeof *net->tcp * (slots ? slots : 1)) : NULL;
-    net->ackq = net->loss > 0 ? calloc(slots ? slots : 1, sizeof *net->ackq) : NULL;
-    net->holds = net->loss > 0 ? calloc(slots ? slots : 1, sizeof *net->holds) : NULL;
+    /* TCP's sender state only where losses or drops make it matter: a run without either never reads it */
+    bool tcp = net->loss > 0 || net->queue_packets > 0;
+    net->tcp = tcp ? malloc(sizeof *net->tcp * (slots ? slots : 1)) : NULL;
+    net->ackq = tcp ? calloc(slots ? slots : 1, sizeof *net->ackq) : NULL;
+    net->holds = tcp ? calloc(slots ? slots : 1, sizeof *net->holds) : NULL;
     net->n_holds = net->holds ? slots : 0;
     net->loss_rng = net->loss > 0 ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->loss_rng) : NULL;
+    net->uplinks = net->queue_packets > 0 ? calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->uplinks) : NULL;
     if (net->parts)
         memset(net->parts, 0, sizeof *net->parts * net->n_parts);
     struct conn *byedge = calloc(net->n_conns ? net->n_conns : 1, sizeof *byedge);
     uint32_t *efrom = calloc(net->n_conns ? net->n_conns : 1, sizeof *efrom); /* byedge[i]'s sender */
     bool ok = net->nodes && net->prs && net->part_of && net->parts && net->conns &&
-              (net->loss <= 0 || (net->tcp && net->ackq && net->holds && net->loss_rng)) && byedge && efrom && deg &&
+              (!tcp || (net->tcp && net->ackq && net->holds)) && (net->loss <= 0 || net->loss_rng) &&
+              (!net->queue_packets || net->uplinks) && byedge && efrom && deg &&
               prf_evq_init(&net->callq) == 0;
     for (uint32_t k = 0; ok && k < net->n_parts; k++)
         ok = part_init(net, &net->parts[k], k) == 0;

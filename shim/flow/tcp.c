@@ -179,18 +179,33 @@ static void start_recovery(struct prf_tcp *t, int64_t sent_at, int64_t seen_at)
     }
 }
 
+/* The round, counted from the timer's first retransmission, in which the m-th (from 1) of the segments a
+ * timeout retransmits goes: slow start from one segment sends 1, 2, 4, ... a round. */
+static uint32_t timeout_round(uint32_t m) { return m ? 31u - (uint32_t)__builtin_clz(m) : 0; }
+
 /* The retransmission timer first fires at `first`: the window falls to one segment, what was in flight
- * is written off (the receiver has what arrived; SACK tells the sender), and the lost segment goes again,
- * alone in the window, until the attempt at `last` gets through (each lost attempt doubles the timer).
- * That attempt's ACK comes back a round trip later without the receiver's delay (a segment that fills a
- * hole is acknowledged at once), and nothing else leaves before it. */
+ * is written off (the receiver has what arrived; SACK tells the sender), and the lost segments go again in
+ * slow start, a round trip a round (timeout_round), the first once the attempt at `last` gets through
+ * (each lost attempt doubles the timer). The last round's ACK comes back a round trip later without the
+ * receiver's delay (a segment that fills a hole is acknowledged at once), and nothing else leaves before
+ * it. */
 static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_ns)
 {
     collapse(t, first, rtt_ns);
+    int64_t at = last;
+    for (uint32_t left = t->timer_lost ? t->timer_lost : 1, round = 1;;) {
+        uint32_t k = round < left ? round : left;
+        fly(t, at, at + rtt_ns, k, false);
+        left -= k;
+        if (!left)
+            break;
+        at += rtt_ns;
+        round *= 2;
+    }
     t->timer_first = 0;
-    t->stall_ns = last;
-    t->recover_ns = last;
-    fly(t, last, last + rtt_ns, 1, false);
+    t->timer_lost = 0;
+    t->stall_ns = at;
+    t->recover_ns = at;
 }
 
 /* A loss the timer will recover: its first firing, and the attempt that gets through. The connection
@@ -198,8 +213,9 @@ static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_n
  * whatever follows (a retransmission was lost); otherwise later segments may cancel it (a lost last
  * segment: duplicate ACKs), `later` of them being behind it already. Two timers running: the earlier
  * fires, and the later loss's attempts go with it. */
-static void arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, int64_t at, uint32_t later)
+static uint32_t arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, int64_t at, uint32_t later)
 {
+    t->timer_lost = t->timer_first ? t->timer_lost + 1 : 1;
     if (!t->timer_first) {
         t->timer_gen++;
         t->timer_first = first;
@@ -212,6 +228,7 @@ static void arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, int64
         t->timer_firm |= firm;
     }
     t->pend_later = later;
+    return timeout_round(t->timer_lost);
 }
 
 int64_t prf_tcp_deadline(const struct prf_tcp *t, int64_t rtt_ns)
@@ -219,8 +236,15 @@ int64_t prf_tcp_deadline(const struct prf_tcp *t, int64_t rtt_ns)
     return t->timer_first && !t->timer_firm ? t->timer_first - rtt_ns : 0;
 }
 
-int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
-                        int64_t rtt_ns, int64_t queued_ns, int64_t *fast_floor)
+/* Segment j's bytes on the access link, of a message whose own segments carry `rest` bytes. */
+static uint32_t segment_bytes(uint64_t rest, uint32_t j)
+{
+    uint64_t left = rest - (uint64_t)j * PRNET_MSS;
+    return (uint32_t)(left < PRNET_MSS ? left : PRNET_MSS) + PRNET_SEGMENT_OVERHEAD;
+}
+
+static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
+                       int64_t rtt_ns, int64_t queued_ns, const struct prf_tcp_link *link, int64_t *fast_floor)
 {
     int64_t floor_unused;
     if (!fast_floor)
@@ -228,11 +252,21 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
     *fast_floor = -1;
     /* TCP sends a byte stream: while the stream's last, part-filled segment waits for room in the
      * window, this message's first bytes fill it (ns-3 and Linux send queued data in full segments), and
-     * a message that fits there leaves with it. Only what is left takes segments of its own. */
-    uint64_t fill = t->tail_at > now ? (t->tail_room < bytes ? t->tail_room : bytes) : 0;
+     * a message that fits there leaves with it. Only what is left takes segments of its own. Through a
+     * link, so does a message written at the instant that segment was released (a burst of messages
+     * written together goes in full segments). */
+    /* Through a link, the last message's round-trip sample waits for this one: written at the same
+     * instant, this one continues the stream and the receiver ACKs the last one's odd segment at once. */
+    if (link && t->next_sample_ns) {
+        sample(t, t->next_sample_ns + (t->next_sample_odd && now != t->next_sample_at ? PRF_TCP_DELACK_NS : 0));
+        t->next_sample_ns = 0;
+    }
+    uint64_t fill = t->tail_at > now || (link && t->tail_at == now) ? (t->tail_room < bytes ? t->tail_room : bytes) : 0;
+    if (link && fill) /* written together with the stream's last segment: it is that much longer */
+        link->extend(link->ctx, (uint32_t)fill);
     if (fill == bytes && bytes > 0) {
         t->tail_room -= (uint32_t)fill;
-        return t->tail_at - now;
+        return t->tail_leave - now;
     }
     uint64_t rest = bytes - fill;
     uint32_t segments = (uint32_t)((rest + PRNET_MSS - 1) / PRNET_MSS);
@@ -270,10 +304,19 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
         }
         uint32_t k = w - t->in_flight < n - i ? w - t->in_flight : n - i;
         last_flight = k;
-        if (at > done)
-            done = at;
-        if (at > done_firm)
-            done_firm = at;
+        /* Released at `at`, the flight has left the sender at `leave`: at once without a link, else when
+         * the uplink has carried its last segment the queue took. */
+        int64_t leave = at;
+        for (uint32_t j = i; link && j < i + k && j < segments; j++) {
+            int64_t d = link->enqueue(link->ctx, at, segment_bytes(rest, j));
+            link->dropped[j] = d < 0;
+            if (d > leave)
+                leave = d;
+        }
+        if (leave > done)
+            done = leave;
+        if (leave > done_firm)
+            done_firm = leave;
 
         /* Losses among these k: a segment with DUPTHRESH later ones behind it is fast-retransmitted after
          * a round trip (and if that is lost too, the timer takes over from there); any other arms the
@@ -283,28 +326,28 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
          * window (those sent before the first one's recovery), when the duplicate ACKs come back. */
         bool lossy = false, armed_here = false;
         for (uint32_t j = i; j < i + k && j < segments; j++) {
-            uint32_t f = fails[j];
+            uint32_t f = fails[j] + (link && link->dropped[j]);
             if (f == 0)
                 continue;
             lossy = lost_any = true;
             int64_t back;
             if (n - 1 - j >= PRF_TCP_DUPTHRESH) {
-                back = at + rtt_ns + backoff(rto, f - 1);
-                start_recovery(t, at, at + rtt_ns);
+                back = leave + rtt_ns + backoff(rto, f - 1);
+                start_recovery(t, leave, leave + rtt_ns);
                 if (f > 1)
-                    arm(t, at + rtt_ns + rto, back, true, at, 0);
+                    back += arm(t, leave + rtt_ns + rto, back, true, leave, 0) * rtt_ns;
                 if (back > done_firm)
                     done_firm = back;
             } else {
-                int64_t armed = at;
+                int64_t armed = leave;
                 if (j > i)
-                    armed = at + rtt_ns + ((j - i) % 2 ? PRF_TCP_DELACK_NS : 0);
+                    armed = leave + rtt_ns + ((j - i) % 2 ? PRF_TCP_DELACK_NS : 0);
                 else if (t->n_flights)
                     armed = t->flight[t->n_flights - 1].acked_at;
                 back = armed + backoff(rto, f);
                 /* its message arrives then unless later segments cancel the timer: the caller learns
                  * which (resolved_gen), and may hold the message until it knows */
-                arm(t, armed + rto, back, f > 1, at, n - 1 - j);
+                back += arm(t, armed + rto, back, f > 1, leave, n - 1 - j) * rtt_ns;
                 armed_here = true;
                 if (f > 1 && back > done_firm)
                     done_firm = back;
@@ -317,23 +360,45 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
             /* later segments: their duplicate ACKs bring a lost last segment a fast retransmit */
             t->pend_later += k;
             if (t->pend_later >= PRF_TCP_DUPTHRESH) {
-                start_recovery(t, t->pend_at, at + rtt_ns);
+                start_recovery(t, t->pend_at, leave + rtt_ns);
                 t->timer_first = 0;
+                t->timer_lost = 0;
                 t->resolved_gen = t->timer_gen;
-                t->resolved_at = at + rtt_ns; /* the duplicate ACKs are back: the retransmission leaves */
+                t->resolved_at = leave + rtt_ns; /* the duplicate ACKs are back: the retransmission leaves */
             }
         }
-        fly(t, at, at + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy);
+        fly(t, leave, leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy);
+        if (link)
+            queued_ns = leave - at; /* what TCP's next sample counts of the uplink: the last flight's wait */
+        t->tail_leave = leave;
         i += k;
     }
     t->tail_at = at;
     t->tail_room = rest % PRNET_MSS ? PRNET_MSS - (uint32_t)(rest % PRNET_MSS) : 0;
     if (!lost_any) {
-        sample(t, queued_ns + rtt_ns + (last_flight % 2 ? PRF_TCP_DELACK_NS : 0)); /* Karn: none from a retransmission */
+        if (link) { /* Karn: none from a retransmission */
+            t->next_sample_ns = queued_ns + rtt_ns;
+            t->next_sample_at = now;
+            t->next_sample_odd = last_flight % 2;
+        } else {
+            sample(t, queued_ns + rtt_ns + (last_flight % 2 ? PRF_TCP_DELACK_NS : 0));
+        }
         if (ack_lost)
             t->timeout_at = done + rto;
     }
     if (tentative && prf_tcp_deadline(t, rtt_ns))
         *fast_floor = done_firm - now;
     return done - now;
+}
+
+int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
+                        int64_t rtt_ns, int64_t queued_ns, int64_t *fast_floor)
+{
+    return message(t, now, bytes, fails, ack_lost, rtt_ns, queued_ns, NULL, fast_floor);
+}
+
+int64_t prf_tcp_send(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
+                     int64_t rtt_ns, const struct prf_tcp_link *link, int64_t *fast_floor)
+{
+    return message(t, now, bytes, fails, ack_lost, rtt_ns, 0, link, fast_floor);
 }

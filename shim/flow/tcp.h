@@ -54,13 +54,17 @@ struct prf_tcp {
      * counts them) cancel with a fast retransmit; pend_at: when its loss was sent. */
     int64_t timer_first, timer_last, pend_at;
     uint32_t pend_later;
+    uint32_t timer_lost; /* segments the running timer will retransmit */
     bool timer_firm;
     /* Each timer armed while none runs gets a new number (timer_gen); when later segments cancel a lost
      * last segment's timer, its number and when the fast retransmission leaves are kept (resolved_gen,
      * resolved_at) for the caller, who may hold that segment's message until then (prf_tcp_deadline). */
     uint32_t timer_gen, resolved_gen;
     int64_t resolved_at;
+    int64_t next_sample_ns, next_sample_at; /* with a link: a round-trip sample the next message settles */
+    bool next_sample_odd;                   /* ... which the receiver's delayed ACK may lengthen */
     int64_t tail_at;    /* the stream's last segment leaves then (it waits for room until then) */
+    int64_t tail_leave; /* ... and has left the sender's uplink then (tail_at without a link) */
     uint32_t tail_room; /* bytes that segment can still take */
     uint32_t in_flight, n_flights; /* segments in the window, and their flights, oldest first */
     struct prf_tcp_flight flight[PRF_TCP_FLIGHTS];
@@ -81,6 +85,24 @@ int64_t prf_tcp_rto(const struct prf_tcp *t);
  * connection's state. */
 int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
                         int64_t rtt_ns, int64_t queued_ns, int64_t *fast_floor);
+
+/* The sender's device queue and uplink, when the caller puts them behind TCP's window
+ * (docs/protocol.md#flow-queue): the window releases a segment of `bytes` bytes on the link at `at`, and
+ * enqueue returns when it has left the uplink, or -1 when the queue was full and dropped it; extend makes
+ * the stream's last segment longer (a later message's bytes joined it). dropped: the
+ * caller's room for a flag per segment of a message (as many as for fails). */
+struct prf_tcp_link {
+    int64_t (*enqueue)(void *ctx, int64_t at, uint32_t bytes);
+    void (*extend)(void *ctx, uint32_t bytes); /* the last segment enqueued takes `bytes` more */
+    void *ctx;
+    uint8_t *dropped;
+};
+
+/* prf_tcp_message with the message's segments put through `link` as the window releases them, rather than
+ * after the caller's uplink: queued_ns is then measured, a dropped segment is lost once more than fails
+ * says, and the delay returned counts the wait for and on the uplink. */
+int64_t prf_tcp_send(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
+                     int64_t rtt_ns, const struct prf_tcp_link *link, int64_t *fast_floor);
 
 /* A lost last segment's fate is open until its deadline: if three later segments leave before it, the
  * duplicate ACKs bring a fast retransmission and the returned delay was the timer's, too long. So

@@ -9,6 +9,8 @@
 
 #include <ns3/data-rate.h>
 #include <ns3/error-model.h>
+#include <ns3/queue-size.h>
+#include <ns3/queue.h>
 #include <ns3/internet-stack-helper.h>
 #include <ns3/ipv4-static-routing-helper.h>
 #include <ns3/ipv4-static-routing.h>
@@ -162,6 +164,12 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
         Ptr<PointToPointNetDevice> down = DynamicCast<PointToPointNetDevice>(devs.Get(1));
         up->SetDataRate(DataRate(static_cast<uint64_t>(std::llround(d.up_bps[r]))));
         down->SetDataRate(DataRate(static_cast<uint64_t>(std::llround(d.down_bps[r]))));
+        if (d.queue_packets > 0) /* docs/protocol.md#flow-queue: else ns-3's default DropTail queue */
+        {
+            QueueSize size(QueueSizeUnit::PACKETS, d.queue_packets);
+            up->GetQueue()->SetMaxSize(size);
+            down->GetQueue()->SetMaxSize(size);
+        }
         if (d.loss > 0)
         {
             up->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i)));       /* downlink */

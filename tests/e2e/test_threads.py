@@ -1,7 +1,8 @@
 """The flow model on any number of threads gives the same bytes (docs/protocol.md#flow-threads): every
 output but run.json is identical for --threads 1, 2, 3 and 8 (more threads than this machine's cores
 included), on the quickstart, the spam attack, and a scenario with every mechanism on (blocks, spies,
-repackaging, loss, a fee market, an under-the-limit attacker and a flood). run.json says how many ran.
+repackaging, loss, a fee market, an under-the-limit attacker and a flood), also with finite device queues.
+run.json says how many ran.
 POWRELAY_TEST_QUICK=1 (the ThreadSanitizer build, ten times slower) runs 1 and 3 threads on shorter
 quickstart and every-mechanism runs only."""
 import filecmp
@@ -66,6 +67,18 @@ class Threads(Case):
         self.assertGreater(s["cost"]["repackagings"], 0)
         self.assertIn("privacy", s)
         self.assertGreater(s["spam"]["created"], 0)
+
+    def test_finite_queues(self):
+        """With network.queue_packets (docs/protocol.md#flow-queue) every connection runs TCP and a node's
+        uplink is a calendar its connections book: still the same bytes on any number of threads. The key
+        is written to the resolved scenario when set, and changes the run."""
+        r = self.same_for_every_thread_count(self.scenario(EVERYTHING), "--set", "network.queue_packets=20")
+        with open(os.path.join(r.dir, "scenario.yaml")) as f:
+            self.assertIn("  queue_packets: 20\n", f.read())
+        plain = self.run_scenario(self.scenario(EVERYTHING), os.path.join(self.tmp, "plain"), "--threads", "1")
+        with open(os.path.join(plain.dir, "scenario.yaml")) as f:
+            self.assertNotIn("queue_packets", f.read())
+        self.assertNotEqual(r.summary["honest"], plain.summary["honest"])
 
     def test_threads_option_checked(self):
         path = self.scenario(EVERYTHING)

@@ -4,8 +4,9 @@
  * arrive (later messages' too), the timer restarted by each ACK, one decrease a window taken when the
  * duplicate ACKs come back and no growth during the recovery, the window falling to one segment after a
  * timeout with the retransmission alone in it, slow start back to beta of the old window, CUBIC's growth
- * by the clock and its TCP-friendly floor, and a lost final ACK that times out only when no later ACK
- * overtakes it. */
+ * by the clock and its TCP-friendly floor, a lost final ACK that times out only when no later ACK
+ * overtakes it, a timeout's retransmissions in slow start, and a sender's uplink behind the window that
+ * delays and may drop segments. */
 #include "test.h"
 
 #include "tcp.h"
@@ -284,7 +285,93 @@ TEST(a_lost_final_ack_times_out_unless_overtaken)
     ASSERT_DBL(t.ssthresh, 0.7 * 16.0);
 }
 
+/* A timeout retransmits its losses in slow start, 1, 2, 4, ... a round (ns-3's and Linux's, with SACK
+ * marking the rest lost). Four segments at 0, the last three lost: none has three later ones behind it,
+ * so the timer recovers all three. The second's timer runs from the ACK of the first, delayed (alone):
+ * 300 + 300 = 600 ms; the third's from the ACK of the first two: 100 + 300 = 400 ms, and it goes in the
+ * second round (+100 ms): 500; the fourth's from 300 ms: 600, second round: 700 ms. */
+TEST(a_timeout_retransmits_in_slow_start)
+{
+    struct prf_tcp t = warm();
+    uint8_t f[4] = {0, 1, 1, 1};
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(4), f, false, 100 * MS, 0, NULL), 700 * MS);
+    /* the timer fires at 400 ms; the first round leaves at the last attempt's time (600 ms), the second
+     * (two segments) at 700 ms, and nothing else before that: a message at 650 ms waits for the second
+     * round's ACKs at 800 ms (the window 1 + 1 + 2 = 4 then) */
+    ASSERT_EQ(prf_tcp_message(&t, 650 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 150 * MS);
+    ASSERT_DBL(t.cwnd, 4.0);
+    /* one loss: one round, and the window is 2 when its ACK is back at 700 ms */
+    t = warm();
+    uint8_t g[4] = {0, 0, 0, 1};
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(4), g, false, 100 * MS, 0, NULL), 600 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 650 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 50 * MS);
+    ASSERT_DBL(t.cwnd, 2.0);
+}
+
+/* A link that carries a segment in 10 ms, and drops from its `drop_from`-th segment on. */
+struct test_link {
+    int64_t free;
+    int calls, drop_from;
+    int64_t extended;
+};
+
+static int64_t test_enqueue(void *ctx, int64_t at, uint32_t bytes)
+{
+    struct test_link *l = ctx;
+    (void)bytes;
+    if (++l->calls >= l->drop_from)
+        return -1;
+    l->free = (l->free > at ? l->free : at) + 10 * MS;
+    return l->free;
+}
+
+static void test_extend(void *ctx, uint32_t bytes)
+{
+    ((struct test_link *)ctx)->extended += bytes;
+}
+
+/* Through a link (docs/protocol.md#flow-queue), the delay counts the uplink: four segments at 10 ms each
+ * leave by 40 ms. A message written at the same instant continues the stream: 500 bytes take a segment
+ * of their own after four full ones (to 50 ms); 500 more join that segment (the link hears of it) and
+ * leave with it. The round-trip samples wait for the next message: one written at the same instant means
+ * the receiver's ACK is not delayed, so srtt takes 140 and 150 ms (the queue's wait, 40 and 50 ms, and
+ * the 100 ms round trip), not 350. */
+TEST(a_link_carries_the_segments)
+{
+    struct prf_tcp t = warm();
+    struct test_link l = {.drop_from = 1000};
+    uint8_t dropped[8];
+    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .ctx = &l, .dropped = dropped};
+    int64_t floor;
+    ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 40 * MS);
+    ASSERT_EQ(floor, -1);
+    ASSERT_EQ(prf_tcp_send(&t, 0, 500, none, false, 100 * MS, &link, &floor), 50 * MS);
+    ASSERT_EQ(prf_tcp_send(&t, 0, 500, none, false, 100 * MS, &link, &floor), 50 * MS);
+    ASSERT_EQ(l.calls, 5);
+    ASSERT_EQ(l.extended, 500);
+    int64_t srtt = 100 * MS + (140 * MS - 100 * MS) / 8;
+    ASSERT_EQ(t.srtt_ns, srtt + (150 * MS - srtt) / 8);
+    /* a message a second later is not the same instant: it leaves at once (the link is idle) */
+    ASSERT_EQ(prf_tcp_send(&t, 1000 * MS, SEG(2), none, false, 100 * MS, &link, &floor), 20 * MS);
+}
+
+/* A segment the link drops is lost: the fourth of four, with nothing behind it, waits for the timer,
+ * which runs from the ACK of the three before it (the last left at 30 ms; an odd number: delayed), 30 +
+ * 100 + 200 + 300 = 630 ms, unless three later segments bring a fast retransmit (the floor: 30 ms). */
+TEST(a_dropped_segment_is_lost)
+{
+    struct prf_tcp t = warm();
+    struct test_link l = {.drop_from = 4};
+    uint8_t dropped[8];
+    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .ctx = &l, .dropped = dropped};
+    int64_t floor;
+    ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 630 * MS);
+    ASSERT_EQ(floor, 30 * MS);
+    ASSERT_TRUE(!dropped[2] && dropped[3]);
+}
+
 TESTS(timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
-      after_a_timeout_the_window_grows_back, cubic_regrows_by_the_clock, a_lost_final_ack_times_out_unless_overtaken)
+      after_a_timeout_the_window_grows_back, cubic_regrows_by_the_clock, a_lost_final_ack_times_out_unless_overtaken,
+      a_timeout_retransmits_in_slow_start, a_link_carries_the_segments, a_dropped_segment_is_lost)

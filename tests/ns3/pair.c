@@ -12,12 +12,14 @@ struct pr_config pair_config(void)
 }
 
 int pair_create(const struct prnet_ops *ops, struct pair_link *link, const struct pr_config *c, double bps,
-                double latency_s, double loss, uint64_t seed, const struct prnet_callbacks *cb, struct prnet **out,
+                double latency_s, double loss, uint32_t queue_packets, uint64_t seed, const struct prnet_callbacks *cb,
+                struct prnet **out,
                 char *err, size_t errlen)
 {
     *link = (struct pair_link){.region = {0, 0}, .edges = {0, 1}, .bps = bps, .latency_s = latency_s};
     struct prnet_desc d = {.n_nodes = 2, .node_region = link->region, .n_regions = 1, .up_bps = &link->bps,
                            .down_bps = &link->bps, .latency_s = &link->latency_s, .jitter = 0, .loss = loss,
+                           .queue_packets = queue_packets,
                            .n_edges = 1, .edges = link->edges, .seed = seed};
     struct prnet_node_init init[2] = {{1e6, false}, {1e6, false}};
     return ops->create(&d, c, init, cb, out, err, errlen);

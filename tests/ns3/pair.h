@@ -21,10 +21,10 @@ struct pair_link {
 struct pr_config pair_config(void);
 
 /* Nodes 0 and 1 (hash rate 1e6 each) joined by one connection of BPS up and down on each access link,
- * LATENCY_S one way, LOSS per packet and access link, drawn from SEED. LINK must outlive the network.
- * 0, or nonzero with ERR filled. */
+ * LATENCY_S one way, LOSS per packet and access link, drawn from SEED, device queues of QUEUE_PACKETS (0:
+ * the model's own, as network.queue_packets). LINK must outlive the network. 0, or nonzero with ERR filled. */
 int pair_create(const struct prnet_ops *ops, struct pair_link *link, const struct pr_config *c, double bps,
-                double latency_s, double loss, uint64_t seed, const struct prnet_callbacks *cb, struct prnet **out,
-                char *err, size_t errlen);
+                double latency_s, double loss, uint32_t queue_packets, uint64_t seed, const struct prnet_callbacks *cb,
+                struct prnet **out, char *err, size_t errlen);
 
 #endif

@@ -8,8 +8,8 @@
  * the same loss stream on a model only, so compare models over several seeds (tests/ns3/test_ns3_tcp.py
  * does).
  *
- * usage: tcp_probe flow|ns3 LOSS SEED [LATENCY_S [RATE EVERY_S]]   (LOSS: per packet and access link, as
- * network.loss)
+ * usage: tcp_probe flow|ns3 LOSS SEED [LATENCY_S [RATE EVERY_S [QUEUE_PACKETS]]]   (LOSS: per packet and
+ * access link, as network.loss; QUEUE_PACKETS as network.queue_packets)
  * ns-3's settings come from NS_ATTRIBUTE_DEFAULT as for powrelay (e.g. Linux's slow start:
  * ns3::TcpL4Protocol::SocketType=ns3::PowrelayLinuxCubic). Exit status 2 on bad arguments. */
 #include "pair.h"
@@ -69,17 +69,19 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    const struct prnet_ops *ops = argc == 4 || argc == 5 || argc == 7 ? prnet_find(argv[1]) : NULL;
+    const struct prnet_ops *ops = argc == 4 || argc == 5 || argc == 7 || argc == 8 ? prnet_find(argv[1]) : NULL;
     double loss = ops ? number(argv[2], -1, 1) : NAN;
     if (loss < 0 || loss == 1)
         loss = NAN; /* [0, 1) */
     double latency = argc >= 5 ? number(argv[4], 0, 10) : 0.1;
-    double rate = argc == 7 ? number(argv[5], 0, 1000) : OFFERED_RATE;
-    double every = argc == 7 ? number(argv[6], 0, 60) : OFFERED_EVERY_S;
-    if (!ops || isnan(loss) || isnan(latency) || isnan(rate) || isnan(every) || rate * every < 1) {
-        fprintf(stderr, "usage: tcp_probe flow|ns3 LOSS SEED [LATENCY_S [RATE EVERY_S]] (LOSS in [0, 1), LATENCY_S "
-                        "in (0, 10], RATE transactions a second in (0, 1000], EVERY_S in (0, 60], at least one a "
-                        "batch)\n");
+    double rate = argc >= 7 ? number(argv[5], 0, 1000) : OFFERED_RATE;
+    double every = argc >= 7 ? number(argv[6], 0, 60) : OFFERED_EVERY_S;
+    double queue = argc == 8 ? number(argv[7], -1, 1e6) : 0;
+    if (!ops || isnan(loss) || isnan(latency) || isnan(rate) || isnan(every) || rate * every < 1 || isnan(queue) ||
+        queue != floor(queue)) {
+        fprintf(stderr, "usage: tcp_probe flow|ns3 LOSS SEED [LATENCY_S [RATE EVERY_S [QUEUE_PACKETS]]] (LOSS in [0, "
+                        "1), LATENCY_S in (0, 10], RATE transactions a second in (0, 1000], EVERY_S in (0, 60], at "
+                        "least one a batch, QUEUE_PACKETS a whole number up to 1e6, 0: the model's own)\n");
         return 2;
     }
     char *end = NULL;
@@ -100,7 +102,7 @@ int main(int argc, char **argv)
     struct prnet *net = NULL;
     char err[256];
     if (!p.ids || !p.sent_at || !p.delays ||
-        pair_create(ops, &link, &c, 1e7, latency, loss, seed, &cb, &net, err, sizeof err)) {
+        pair_create(ops, &link, &c, 1e7, latency, loss, (uint32_t)queue, seed, &cb, &net, err, sizeof err)) {
         fprintf(stderr, "tcp_probe: %s\n", p.ids && p.sent_at && p.delays ? err : "out of memory");
         return 1;
     }

@@ -31,7 +31,7 @@ static struct prnet *two_nodes(struct pr_config *c, double bps, double latency_s
     struct prnet_callbacks cb = {.ctx = r, .event = sink};
     struct prnet *net = NULL;
     char err[256];
-    if (pair_create(&OPS, &link, c, bps, latency_s, loss, 1, &cb, &net, err, sizeof err)) {
+    if (pair_create(&OPS, &link, c, bps, latency_s, loss, 0, 1, &cb, &net, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
         abort();
     }

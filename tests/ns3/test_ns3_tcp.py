@@ -11,13 +11,16 @@ PROBE = os.environ.get("TCP_PROBE", "tcp_probe")
 LINUX_SLOW_START = "ns3::TcpL4Protocol::SocketType=ns3::PowrelayLinuxCubic"
 
 
-def probe(model, loss, seed, latency=0.1, attrs="", trickle=None):
+def probe(model, loss, seed, latency=0.1, attrs="", trickle=None, queue=0):
     """(transactions delivered in the 120 s, their mean delay in s, the 95th percentile of that delay);
-    trickle: (transactions a second, seconds between batches)."""
+    trickle: (transactions a second, seconds between batches); queue: network.queue_packets (with a
+    trickle)."""
     env = {k: v for k, v in os.environ.items() if k != "NS_ATTRIBUTE_DEFAULT"}
     if attrs:
         env["NS_ATTRIBUTE_DEFAULT"] = attrs
     args = [PROBE, model, str(loss), str(seed), str(latency)] + [str(x) for x in trickle or ()]
+    if queue:
+        args.append(str(queue))
     p = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=True)
     words = p.stdout.split()
     return int(words[1]), float(words[3]), float(words[5])
@@ -93,17 +96,34 @@ class OneConnection(unittest.TestCase):
         nothing behind it the timer recovers it (the window back to one segment): each run's 95th-percentile
         delay is 0.92 s, against 0.23 s with 1,000-packet queues. Flow's uplinks never drop: its delays are
         those of deep queues (0.23 s). This is the lossless floods' difference (docs/validation.md#diagnosis);
-        a burst of 50 fits the queue, and all three agree."""
+        a burst of 50 fits the queue, and all three agree.
+
+        With network.queue_packets: 100, flow's uplink drops as ns-3's does (docs/protocol.md#flow-queue):
+        the same bursts lose their tails (those after a burst that went out in slow start, as on ns-3), and
+        its mean delay is within the matrix's agreement band of ns-3's (0.34 s against 0.36 s when
+        written); so is it with twice the latency and with twice the burst. Its 95th percentile (0.76 s)
+        sits below ns-3's (0.92 s) as the bursts after a timeout go out in slow start, each round a
+        different share of the burst on either model (flow's window after the timeout's retransmissions
+        is 7 segments, ns-3's 6)."""
         burst = (40, 2.5)  # 40 a second in batches 2.5 s apart: 100 a batch
         flow = probe("flow", 0, 1, 0.1, trickle=burst)[2]
-        shallow = probe("ns3", 0, 1, 0.1, trickle=burst)[2]
+        shallow = probe("ns3", 0, 1, 0.1, trickle=burst)
         deep = probe("ns3", 0, 1, 0.1, "ns3::DropTailQueue<Packet>::MaxSize=1000p", burst)[2]
-        print(f"bursts of 107 segments, no loss: 95th-percentile delay flow {flow:.2f} s, ns-3 {shallow:.2f} s, "
-              f"with 1,000-packet queues {deep:.2f} s", file=sys.stderr)
-        self.assertGreater(shallow, 2 * deep)
+        dropping = probe("flow", 0, 1, 0.1, trickle=burst, queue=100)
+        print(f"bursts of 107 segments, no loss: 95th-percentile delay flow {flow:.2f} s, ns-3 {shallow[2]:.2f} s, "
+              f"with 1,000-packet queues {deep:.2f} s; flow with 100-packet queues {dropping[2]:.2f} s, its mean "
+              f"{dropping[1]:.2f} s against ns-3's {shallow[1]:.2f} s", file=sys.stderr)
+        self.assertGreater(shallow[2], 2 * deep)
         self.assertTrue(0.85 <= deep / flow <= 1.18, (flow, deep))
+        self.assertGreater(dropping[2], 2 * flow)
+        for latency, trickle in ((0.1, burst), (0.2, burst), (0.1, (80, 2.5))):
+            f = probe("flow", 0, 1, latency, trickle=trickle, queue=100)[1]
+            n = probe("ns3", 0, 1, latency, trickle=trickle)[1]
+            self.assertTrue(0.85 <= n / f <= 1.18, (latency, trickle, f, n))
         half = [probe(m, 0, 1, 0.1, trickle=(20, 2.5))[2] for m in ("flow", "ns3")]
         self.assertTrue(0.85 <= half[1] / half[0] <= 1.18, half)
+        fits = probe("flow", 0, 1, 0.1, trickle=(20, 2.5), queue=100)[2]  # nothing dropped
+        self.assertTrue(0.85 <= half[1] / fits <= 1.18, (fits, half[1]))
 
     def test_ns3_cubic_grows_past_the_threshold(self):
         """On a 480 ms round trip, where a timeout's retransmission fills a hole with many SACKed segments

@@ -35,6 +35,8 @@ struct prnet_desc {
     const double *latency_s;         /* n_regions x n_regions, mean one-way latency, row-major */
     double jitter;                   /* per-connection latency multiplier from uniform(1-j, 1+j) */
     double loss;                     /* packet loss probability per access link */
+    uint32_t queue_packets;          /* the access links' device queues, packets (DropTail); 0: flow's never
+                                        drop, ns-3's keep its default (100) */
     uint32_t n_edges;
     const uint32_t *edges;           /* 2 * n_edges: edges[2i] dialled edges[2i+1] */
     uint64_t seed;                   /* for the network's own random draws (jitter, loss) */

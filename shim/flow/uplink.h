@@ -1,0 +1,47 @@
+/* A node's uplink with a finite device queue, as the flow model keeps it when network.queue_packets is
+ * set (docs/protocol.md#flow-queue): TCP's windows release segments onto it, each waits for the link, and
+ * one that finds the queue full is dropped (DropTail).
+ *
+ * Segments are booked when they are released, and a window may release one later than a segment
+ * another connection sends after it is computed: the link is a calendar of busy spans, and a segment
+ * takes the first idle span after its release long enough to carry it (so the link is never idle while a
+ * segment waits, and never carries two at once). Its queue, when it is released, is the segments
+ * released before it and not yet on the wire. Pure arithmetic on times in nanoseconds. */
+#ifndef POWRELAY_FLOW_UPLINK_H
+#define POWRELAY_FLOW_UPLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct prf_busy {
+    int64_t from, to; /* the link carries something throughout [from, to) */
+};
+
+struct prf_booked {
+    int64_t released, start, left; /* released onto the link; on the wire from start until left */
+};
+
+/* Zeroed means idle. */
+struct prf_uplink {
+    struct prf_busy *busy; /* disjoint, in order, from busy[head] */
+    uint32_t head, n_busy, cap_busy;
+    struct prf_booked *pkt; /* the segments not yet gone, in no order */
+    uint32_t n_pkt, cap_pkt;
+    uint32_t last; /* the last booked segment's index in pkt (for prf_uplink_extend); UINT32_MAX: none */
+};
+
+/* A segment released at `at` (>= now) that takes tx_ns on the link: -1 when `limit` segments released by
+ * then wait for the link (dropped: the link's time for its retransmission is booked all the same, at the
+ * first idle span, as TCP's timing of it is not known here), else when it has left. Nothing before now matters any more. *oom is
+ * set when memory ran out (the segment is then carried but not remembered). */
+int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_t tx_ns, uint32_t limit, bool *oom);
+
+/* The last segment booked takes tx_ns more (bytes joined it): the link is busy that much more, after it. */
+void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *oom);
+
+/* When the link has carried everything booked so far (now, if nothing is booked). */
+int64_t prf_uplink_idle_at(const struct prf_uplink *u, int64_t now);
+
+void prf_uplink_free(struct prf_uplink *u);
+
+#endif
