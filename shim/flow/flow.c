@@ -427,7 +427,8 @@ static bool draw_losses(struct part *p, uint32_t from, uint64_t segments)
 }
 
 /* p->link_node's uplink as TCP's window releases a segment of `bytes` onto it at `at` (prf_tcp_link):
- * dropped when its device queue is full (uplink.c). The node's up_free follows, for its ACKs' wait. */
+ * dropped when its device queue is full (uplink.c). The node's up_free follows (when the link, busy now,
+ * goes idle, not what is booked beyond): its ACKs wait for that (ack_report). */
 static int64_t devq_enqueue(void *ctx, int64_t at, uint32_t bytes)
 {
     struct part *p = ctx;
@@ -435,8 +436,18 @@ static int64_t devq_enqueue(void *ctx, int64_t at, uint32_t bytes)
     struct fnode *src = &net->nodes[p->link_node];
     struct prf_uplink *u = &net->uplinks[p->link_node];
     int64_t left = prf_uplink_enqueue(u, p->now, at, tx_time_ns(bytes, src->up_bps), net->queue_packets, &p->oom);
-    src->up_free = prf_uplink_idle_at(u, p->now);
+    src->up_free = prf_uplink_free_at(u, p->now);
     return left;
+}
+
+/* A segment p->link_node's uplink dropped, sent again at `at` (prf_tcp_link): the queue takes it. */
+static void devq_resend(void *ctx, int64_t at, uint32_t bytes)
+{
+    struct part *p = ctx;
+    struct fnode *src = &p->net->nodes[p->link_node];
+    struct prf_uplink *u = &p->net->uplinks[p->link_node];
+    prf_uplink_enqueue(u, p->now, at, tx_time_ns(bytes, src->up_bps), UINT32_MAX, &p->oom);
+    src->up_free = prf_uplink_free_at(u, p->now);
 }
 
 /* The last segment p->link_node's uplink took grows by `bytes` (prf_tcp_link). */
@@ -446,7 +457,7 @@ static void devq_extend(void *ctx, uint32_t bytes)
     struct fnode *src = &p->net->nodes[p->link_node];
     struct prf_uplink *u = &p->net->uplinks[p->link_node];
     prf_uplink_extend(u, p->now, tx_time_ns(bytes, src->up_bps), &p->oom);
-    src->up_free = prf_uplink_idle_at(u, p->now);
+    src->up_free = prf_uplink_free_at(u, p->now);
 }
 
 /* Connection c's round trip as its sender knows it: twice its latency, and its ACKs' last reported wait
@@ -487,7 +498,8 @@ static int64_t queue_delay(struct part *p, uint32_t from, uint32_t c, uint64_t w
         return 0;
     bool ack_lost = draw_losses(p, from, segments);
     p->link_node = from;
-    struct prf_tcp_link link = {.enqueue = devq_enqueue, .extend = devq_extend, .ctx = p, .dropped = p->dropped};
+    struct prf_tcp_link link = {.enqueue = devq_enqueue, .extend = devq_extend, .resend = devq_resend, .ctx = p,
+                                .dropped = p->dropped};
     return prf_tcp_send(&net->tcp[c], p->now, wire, p->fails, ack_lost, conn_rtt(net, c), &link, floor);
 }
 

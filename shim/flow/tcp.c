@@ -355,6 +355,8 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             }
             if (back > done)
                 done = back;
+            if (link && link->dropped[j]) /* its retransmission takes the uplink then */
+                link->resend(link->ctx, back, segment_bytes(rest, j));
         }
         if (t->timer_first && !t->timer_firm && !armed_here) {
             /* later segments: their duplicate ACKs bring a lost last segment a fast retransmit */

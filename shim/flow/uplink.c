@@ -1,4 +1,10 @@
-/* A node's uplink with a finite device queue: see uplink.h. */
+/* A node's uplink with a finite device queue: see uplink.h.
+ *
+ * The queue when a segment is released at `at` (>= now) is the segments released by then whose time on the
+ * wire starts after it. The segments kept are ordered by that start, so those starting after `at` are a
+ * suffix found by bisection; of them, those released later than the clock when they were booked (a
+ * window's future flights, whose release times are kept apart in `later`, in order) are taken off when
+ * released after `at`, found by bisection too. */
 #include "uplink.h"
 
 #include <stdlib.h>
@@ -15,6 +21,57 @@ static void forget_busy(struct prf_uplink *u, int64_t now)
         memmove(u->busy, u->busy + u->head, sizeof *u->busy * u->n_busy);
         u->head = 0;
     }
+}
+
+/* Segments gone by now, and releases that are now past, are forgotten. A segment kept may have
+ * left (its start is in the past): it never counts as waiting, and goes once those before it have. */
+static void forget_segments(struct prf_uplink *u, int64_t now)
+{
+    while (u->n_pkt && u->pkt[u->pkt_head].left <= now) {
+        u->pkt_head++;
+        u->n_pkt--;
+    }
+    if (u->pkt_head && u->pkt_head >= u->n_pkt) {
+        memmove(u->pkt, u->pkt + u->pkt_head, sizeof *u->pkt * u->n_pkt);
+        u->pkt_head = 0;
+    }
+    while (u->n_later && u->later[u->later_head] <= now) {
+        u->later_head++;
+        u->n_later--;
+    }
+    if (u->later_head && u->later_head >= u->n_later) {
+        memmove(u->later, u->later + u->later_head, sizeof *u->later * u->n_later);
+        u->later_head = 0;
+    }
+}
+
+/* How many of the n times from t are after `at` (t ascending). */
+static uint32_t after(const int64_t *t, uint32_t n, int64_t at)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (t[mid] > at)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return n - lo;
+}
+
+static bool room(void **arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first)
+{
+    if (need <= *cap)
+        return true;
+    uint32_t c = *cap ? *cap : first;
+    while (c < need)
+        c *= 2;
+    void *p = realloc(*arr, elem * c);
+    if (!p)
+        return false;
+    *arr = p;
+    *cap = c;
+    return true;
 }
 
 /* The link busy during [from, from + tx_ns), in the first idle span from `from` on that is long enough:
@@ -42,17 +99,11 @@ static int64_t book(struct prf_uplink *u, int64_t from, int64_t tx_ns, bool *oom
     } else if (joins_next) {
         b[i].from = from;
     } else {
-        if (u->head + u->n_busy == u->cap_busy) {
-            uint32_t cap = u->cap_busy ? 2 * u->cap_busy : 16;
-            struct prf_busy *nb = realloc(u->busy, sizeof *nb * cap);
-            if (!nb) {
-                *oom = true;
-                return from;
-            }
-            u->busy = nb;
-            u->cap_busy = cap;
-            b = u->busy + u->head;
+        if (!room((void **)&u->busy, &u->cap_busy, u->head + u->n_busy + 1, sizeof *u->busy, 16)) {
+            *oom = true;
+            return from;
         }
+        b = u->busy + u->head;
         memmove(b + i + 1, b + i, sizeof *b * (u->n_busy - i));
         b[i] = (struct prf_busy){from, to};
         u->n_busy++;
@@ -63,46 +114,54 @@ static int64_t book(struct prf_uplink *u, int64_t from, int64_t tx_ns, bool *oom
 int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_t tx_ns, uint32_t limit, bool *oom)
 {
     forget_busy(u, now);
-    uint32_t waiting = 0;
-    for (uint32_t k = 0; k < u->n_pkt;) {
-        struct prf_booked *p = &u->pkt[k];
-        if (p->left <= now) { /* gone: forget it */
-            uint32_t moved = --u->n_pkt;
-            u->last = u->last == k ? UINT32_MAX : u->last == moved ? k : u->last;
-            *p = u->pkt[moved];
-            continue;
-        }
-        waiting += p->released <= at && p->start > at;
-        k++;
+    forget_segments(u, now);
+    const struct prf_booked *p = u->pkt + u->pkt_head;
+    uint32_t lo = 0, hi = u->n_pkt; /* the first segment that starts after `at` */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p[mid].start > at)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
-    if (waiting >= limit) {
-        book(u, at, tx_ns, oom); /* its retransmission: the link carries it once all the same */
+    /* those released after `at` start after it too: all of them are in that suffix */
+    uint32_t waiting = u->n_pkt - lo - after(u->later + u->later_head, u->n_later, at);
+    if (waiting >= limit)
         return -1;
-    }
     int64_t start = book(u, at, tx_ns, oom);
-    if (u->n_pkt == u->cap_pkt) {
-        uint32_t cap = u->cap_pkt ? 2 * u->cap_pkt : 128;
-        struct prf_booked *np = realloc(u->pkt, sizeof *np * cap);
-        if (!np) {
-            *oom = true;
-            u->last = UINT32_MAX;
-            return start + tx_ns;
-        }
-        u->pkt = np;
-        u->cap_pkt = cap;
+    u->last_left = start + tx_ns;
+    if (!room((void **)&u->pkt, &u->cap_pkt, u->pkt_head + u->n_pkt + 1, sizeof *u->pkt, 128) ||
+        (at > now && !room((void **)&u->later, &u->cap_later, u->later_head + u->n_later + 1, sizeof *u->later, 16))) {
+        *oom = true;
+        return start + tx_ns;
     }
-    u->last = u->n_pkt;
-    u->pkt[u->n_pkt++] = (struct prf_booked){.released = at, .start = start, .left = start + tx_ns};
+    struct prf_booked *q = u->pkt + u->pkt_head;
+    uint32_t k = u->n_pkt++;
+    for (; k > 0 && q[k - 1].start > start; k--) /* nearly always at the end */
+        q[k] = q[k - 1];
+    q[k] = (struct prf_booked){.start = start, .left = start + tx_ns};
+    if (at > now) {
+        int64_t *l = u->later + u->later_head;
+        uint32_t j = u->n_later++;
+        for (; j > 0 && l[j - 1] > at; j--)
+            l[j] = l[j - 1];
+        l[j] = at;
+    }
     return start + tx_ns;
 }
 
 void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *oom)
 {
-    if (u->last >= u->n_pkt || u->pkt[u->last].left <= now)
-        return; /* gone already: nothing to lengthen */
-    struct prf_booked *p = &u->pkt[u->last];
-    int64_t start = book(u, p->left, tx_ns, oom);
-    u->pkt[u->last].left = start + tx_ns;
+    if (u->last_left <= now)
+        return; /* gone already (or none): nothing to lengthen */
+    u->last_left = book(u, u->last_left, tx_ns, oom) + tx_ns;
+}
+
+int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t now)
+{
+    if (!u->n_busy || u->busy[u->head].from > now)
+        return now;
+    return u->busy[u->head].to > now ? u->busy[u->head].to : now;
 }
 
 int64_t prf_uplink_idle_at(const struct prf_uplink *u, int64_t now)
@@ -117,5 +176,6 @@ void prf_uplink_free(struct prf_uplink *u)
 {
     free(u->busy);
     free(u->pkt);
+    free(u->later);
     *u = (struct prf_uplink){0};
 }

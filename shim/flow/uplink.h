@@ -18,26 +18,31 @@ struct prf_busy {
 };
 
 struct prf_booked {
-    int64_t released, start, left; /* released onto the link; on the wire from start until left */
+    int64_t start, left; /* on the wire from start until left */
 };
 
 /* Zeroed means idle. */
 struct prf_uplink {
     struct prf_busy *busy; /* disjoint, in order, from busy[head] */
     uint32_t head, n_busy, cap_busy;
-    struct prf_booked *pkt; /* the segments not yet gone, in no order */
-    uint32_t n_pkt, cap_pkt;
-    uint32_t last; /* the last booked segment's index in pkt (for prf_uplink_extend); UINT32_MAX: none */
+    struct prf_booked *pkt; /* the segments not yet gone, by start, from pkt[pkt_head] */
+    uint32_t pkt_head, n_pkt, cap_pkt;
+    int64_t *later; /* when those of them released after the clock then were, ascending, from later_head */
+    uint32_t later_head, n_later, cap_later;
+    int64_t last_left; /* when the last segment booked leaves (prf_uplink_extend lengthens it) */
 };
 
 /* A segment released at `at` (>= now) that takes tx_ns on the link: -1 when `limit` segments released by
- * then wait for the link (dropped: the link's time for its retransmission is booked all the same, at the
- * first idle span, as TCP's timing of it is not known here), else when it has left. Nothing before now matters any more. *oom is
+ * then wait for the link (dropped: its retransmission is enqueued again, with no limit, when TCP sends it),
+ * else when it has left. Nothing before now matters any more. *oom is
  * set when memory ran out (the segment is then carried but not remembered). */
 int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_t tx_ns, uint32_t limit, bool *oom);
 
 /* The last segment booked takes tx_ns more (bytes joined it): the link is busy that much more, after it. */
 void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *oom);
+
+/* When the link, busy now, first goes idle (now, if it is idle): what a packet queued now waits for. */
+int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t now);
 
 /* When the link has carried everything booked so far (now, if nothing is booked). */
 int64_t prf_uplink_idle_at(const struct prf_uplink *u, int64_t now);

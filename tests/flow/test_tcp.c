@@ -312,7 +312,7 @@ TEST(a_timeout_retransmits_in_slow_start)
 struct test_link {
     int64_t free;
     int calls, drop_from;
-    int64_t extended;
+    int64_t extended, resent_at;
 };
 
 static int64_t test_enqueue(void *ctx, int64_t at, uint32_t bytes)
@@ -330,6 +330,12 @@ static void test_extend(void *ctx, uint32_t bytes)
     ((struct test_link *)ctx)->extended += bytes;
 }
 
+static void test_resend(void *ctx, int64_t at, uint32_t bytes)
+{
+    (void)bytes;
+    ((struct test_link *)ctx)->resent_at = at;
+}
+
 /* Through a link (docs/protocol.md#flow-queue), the delay counts the uplink: four segments at 10 ms each
  * leave by 40 ms. A message written at the same instant continues the stream: 500 bytes take a segment
  * of their own after four full ones (to 50 ms); 500 more join that segment (the link hears of it) and
@@ -341,7 +347,8 @@ TEST(a_link_carries_the_segments)
     struct prf_tcp t = warm();
     struct test_link l = {.drop_from = 1000};
     uint8_t dropped[8];
-    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .ctx = &l, .dropped = dropped};
+    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
+                                .dropped = dropped};
     int64_t floor;
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 40 * MS);
     ASSERT_EQ(floor, -1);
@@ -363,11 +370,13 @@ TEST(a_dropped_segment_is_lost)
     struct prf_tcp t = warm();
     struct test_link l = {.drop_from = 4};
     uint8_t dropped[8];
-    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .ctx = &l, .dropped = dropped};
+    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
+                                .dropped = dropped};
     int64_t floor;
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 630 * MS);
     ASSERT_EQ(floor, 30 * MS);
     ASSERT_TRUE(!dropped[2] && dropped[3]);
+    ASSERT_EQ(l.resent_at, 630 * MS); /* the link carries its retransmission when the timer sends it */
 }
 
 TESTS(timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,

@@ -1,6 +1,6 @@
 /* shim/flow/uplink: a node's uplink with a finite device queue (docs/protocol.md#flow-queue), each value
  * worked by hand: segments leave one after another (FIFO at one release time), a segment that finds
- * `limit` others waiting is dropped and its retransmission's time booked, one released later than an
+ * `limit` others waiting is dropped, one released later than an
  * already booked one takes an idle span before it when there is room (and waits after it when not), the
  * queue counts only segments released by then and not yet on the wire, a segment grows when bytes join
  * it, and what is gone is forgotten. Times in nanoseconds, 10 per segment. */
@@ -8,11 +8,17 @@
 
 #include "uplink.h"
 
+#include "powrelay/rng.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
 TEST(segments_leave_in_turn)
 {
     struct prf_uplink u = {0};
     bool oom = false;
     ASSERT_EQ(prf_uplink_idle_at(&u, 5), 5);
+    ASSERT_EQ(prf_uplink_free_at(&u, 5), 5);
     ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 100, &oom), 10);
     ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 100, &oom), 20);
     ASSERT_EQ(prf_uplink_enqueue(&u, 0, 5, 10, 100, &oom), 30);
@@ -24,8 +30,9 @@ TEST(segments_leave_in_turn)
 }
 
 /* limit 2: at 0 the first goes on the wire (not waiting), the next two wait, the fourth finds two
- * waiting and is dropped, and the link still carries its retransmission (30-40), so the fifth, at 15
- * (one waiting: the first has left, the second is on the wire), leaves at 50. */
+ * waiting and is dropped (the link does not carry it: its retransmission is enqueued when TCP sends it,
+ * with no limit), so the fifth, at 15 (one waiting: the first has left, the second is on the wire),
+ * leaves at 40, and a sixth at 15 finds two waiting. The link, busy at 15, goes idle at 40. */
 TEST(a_full_queue_drops)
 {
     struct prf_uplink u = {0};
@@ -34,10 +41,14 @@ TEST(a_full_queue_drops)
     ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 2, &oom), 20);
     ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 2, &oom), 30);
     ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 2, &oom), -1);
-    ASSERT_EQ(prf_uplink_idle_at(&u, 0), 40);
-    ASSERT_EQ(prf_uplink_enqueue(&u, 15, 15, 10, 2, &oom), 50);
-    /* at 15 again: the third and the fifth wait: dropped */
+    ASSERT_EQ(prf_uplink_idle_at(&u, 0), 30);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 15, 15, 10, 2, &oom), 40);
     ASSERT_EQ(prf_uplink_enqueue(&u, 15, 15, 10, 2, &oom), -1);
+    ASSERT_EQ(prf_uplink_free_at(&u, 15), 40);
+    /* the retransmission at 500 (no limit): the link is idle until then */
+    ASSERT_EQ(prf_uplink_enqueue(&u, 15, 500, 10, UINT32_MAX, &oom), 510);
+    ASSERT_EQ(prf_uplink_free_at(&u, 45), 45);
+    ASSERT_EQ(prf_uplink_idle_at(&u, 45), 510);
     ASSERT_TRUE(!oom);
     prf_uplink_free(&u);
 }
@@ -61,9 +72,9 @@ TEST(a_later_release_booked_first_leaves_room_before_it)
     ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 100, &oom), 215);
     /* the queue at 50 counts what was released by 50 and is not yet on the wire: the 95 (released at 10,
      * on the wire from 110) and the last (from 205); not the 70 (on the wire), nor the one released at
-     * 100. With a limit of 2 the next is dropped, with 3 it goes after 215 */
+     * 100. With a limit of 2 the next is dropped, with 3 it goes after 215 (the drop took no link time) */
     ASSERT_EQ(prf_uplink_enqueue(&u, 50, 50, 10, 2, &oom), -1);
-    ASSERT_EQ(prf_uplink_enqueue(&u, 50, 50, 10, 3, &oom), 235);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 50, 50, 10, 3, &oom), 225);
     ASSERT_TRUE(!oom);
     prf_uplink_free(&u);
 }
@@ -87,5 +98,50 @@ TEST(a_segment_grows_and_what_is_gone_is_forgotten)
     prf_uplink_free(&u);
 }
 
+/* Long random runs (releases now and later, sizes and limits drawn) against the plain reading: a segment
+ * is dropped exactly when the segments kept, counted one by one, hold `limit` released by then and not
+ * yet on the wire; and no two segments are ever on the wire at once, none before its release. */
+TEST(agrees_with_counting_every_segment)
+{
+    struct prf_uplink u = {0};
+    bool oom = false;
+    struct pr_rng rng;
+    pr_rng_seed(&rng, 1, 0x75706c6b);
+    struct kept {
+        int64_t released, start, left;
+    } *k = malloc(sizeof *k * 4096);
+    ASSERT_TRUE(k != NULL);
+    uint32_t n = 0, drops = 0;
+    int64_t now = 0;
+    for (int i = 0; i < 200000; i++) {
+        if (pr_rng_uniform(&rng) < 0.3)
+            now += (int64_t)(pr_rng_uniform(&rng) * 50);
+        int64_t at = now + (pr_rng_uniform(&rng) < 0.1 ? (int64_t)(pr_rng_uniform(&rng) * 500) : 0);
+        int64_t tx = 5 + (int64_t)(pr_rng_uniform(&rng) * 20);
+        uint32_t limit = 1 + (uint32_t)(pr_rng_uniform(&rng) * 8), waiting = 0, live = 0;
+        for (uint32_t j = 0; j < n; j++)
+            if (k[j].left > now) {
+                waiting += k[j].released <= at && k[j].start > at;
+                k[live++] = k[j];
+            }
+        n = live;
+        int64_t left = prf_uplink_enqueue(&u, now, at, tx, limit, &oom);
+        ASSERT_EQ(left < 0, waiting >= limit);
+        if (left < 0) {
+            drops++;
+            continue;
+        }
+        ASSERT_TRUE(left - tx >= at);
+        for (uint32_t j = 0; j < n; j++)
+            ASSERT_TRUE(left <= k[j].start || left - tx >= k[j].left);
+        ASSERT_TRUE(n < 4096);
+        k[n++] = (struct kept){at, left - tx, left};
+    }
+    ASSERT_TRUE(drops > 10000 && drops < 190000); /* both outcomes exercised */
+    ASSERT_TRUE(!oom);
+    free(k);
+    prf_uplink_free(&u);
+}
+
 TESTS(segments_leave_in_turn, a_full_queue_drops, a_later_release_booked_first_leaves_room_before_it,
-      a_segment_grows_and_what_is_gone_is_forgotten)
+      a_segment_grows_and_what_is_gone_is_forgotten, agrees_with_counting_every_segment)
