@@ -114,8 +114,8 @@ class Validate(Ns3Case):
                       text)
         self.assertEqual(text.count("validation-spies.md"), 1)
         # the lossy cells against ns-3 with Linux's slow start, as far as they have run
-        self.assertEqual([n for n, _ in v.matrix_networks("none-loss3")], ["flow", "ns3", "ns3-linuxss"])
-        self.assertEqual([n for n, _ in v.matrix_networks("pow-lat2")], ["flow", "ns3"])
+        self.assertEqual([n for n, _ in v.matrix_networks("none-loss3")], ["flow", "ns3", "ns3-linuxss", "flow-q100"])
+        self.assertEqual([n for n, _ in v.matrix_networks("pow-lat2")], ["flow", "ns3", "flow-q100"])
         self.assertIn("Not run yet (`plots/validate run` runs them): none-loss1, none-loss3,",
                       "\n".join(v.linux_slow_start_lines(found)))
         found[("matrix", "none-loss3", "ns3-linuxss")] = runs(5.0)
@@ -131,6 +131,36 @@ class Validate(Ns3Case):
         text = "\n".join(v.diagnosis_lines(found, results))
         self.assertIn("- **pow-lat2**: no cause diagnosed for its condition. As the matrix runs it, ns-3 and flow "
                       "agree on every answer;", text)
+
+    def test_flow_with_finite_queues(self):
+        """Every cell runs on flow with 100-packet device queues too (flow-q100): a flow network, whose
+        setting goes to the scenario (--set), not to ns-3's attributes; its table sets ns-3 as in the matrix
+        against it, as far as run."""
+        v = load_validate()
+        self.assertEqual(v.model_of("flow-q100"), "flow")
+        self.assertEqual(v.model_of("ns3-deepq"), "ns3")
+        out = os.path.join(self.tmp, "q")
+        tasks = v.cell_tasks(out, "matrix", "none-base", v.cell_text("none-base", 10, 20),
+                             [("flow-q100", v.FLOW_QUEUES), ("ns3-deepq", v.DEEP_QUEUES)], 1, [],
+                             {"flow": "f", "ns3": "n"})
+        (_, flow_argv, flow_env, _), (_, ns3_argv, ns3_env, _) = tasks
+        self.assertEqual(flow_argv[-4:], ["--set", "network.model=flow", "--set", "network.queue_packets=100"])
+        self.assertNotIn("NS_ATTRIBUTE_DEFAULT", flow_env)
+        self.assertEqual(ns3_argv[-2:], ["--set", "network.model=ns3"])
+        self.assertEqual(ns3_env["NS_ATTRIBUTE_DEFAULT"], v.DEEP_QUEUES)
+
+        def runs(t90):
+            return {str(s): dict({k: 1.0 + s / 100 for k in v.ROW_KEYS}, t90_p50=t90 + s / 100, size="10 nodes, 20 s")
+                    for s in (1, 2, 3)}
+        found = {("matrix", "none-base", "flow"): runs(5.0), ("matrix", "none-base", "ns3"): runs(8.0),
+                 ("matrix", "none-base", "flow-q100"): runs(7.5)}
+        text = "\n".join(v.variant_lines(found, "flow-q100"))
+        self.assertIn("## The matrix on flow with 100-packet device queues", text)
+        self.assertIn("| none-base | 3 | ", text)
+        self.assertIn("| 7.52 / 8.02 (×1.07; ", text)  # flow-q100 / ns-3 medians: agree
+        self.assertIn("Entries as above; **✗**: 0 of ", text)
+        self.assertIn("Not run yet: none-lat0.5,", text)
+        self.assertIn("**✗**", "\n".join(v.matrix_table(v.matrix_results(found)[0])[0]))  # flow alone: x1.6
 
     def test_phases(self):
         """The time to 90% split at the fluff: a run's 95th percentiles (linear between ranks, as the runner's)
