@@ -6,9 +6,10 @@
  * it (in its message or in the next ones) is fast-retransmitted after one round trip, and the window falls
  * once for all the losses of a window, when the duplicate ACKs come back, and does not grow until that
  * recovery ends; otherwise the retransmission timer fires (with backoff), the window falls to one segment,
- * the retransmission goes alone and nothing else leaves until its ACK. The window grows back by slow start,
- * then on CUBIC's curve, never slower than Reno. A lost final ACK times out too, unless the next message's
- * ACK comes first. Pure arithmetic: the random draws are the caller's. */
+ * the lost segments go again in slow start (1, 2, 4 a round) and nothing else leaves until the last one's
+ * ACK. The window grows back by slow start, then on CUBIC's curve, never slower than Reno. A lost final
+ * ACK times out too, unless the next message's ACK comes first. Pure arithmetic: the random draws are the
+ * caller's; a sender's uplink behind the window may be the caller's too (prf_tcp_send). */
 #ifndef POWRELAY_FLOW_TCP_H
 #define POWRELAY_FLOW_TCP_H
 

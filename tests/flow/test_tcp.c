@@ -3,7 +3,7 @@
  * segments), a lost segment's timeout and its backoff, a fast retransmit when three later segments
  * arrive (later messages' too), the timer restarted by each ACK, one decrease a window taken when the
  * duplicate ACKs come back and no growth during the recovery, the window falling to one segment after a
- * timeout with the retransmission alone in it, slow start back to beta of the old window, CUBIC's growth
+ * timeout with its retransmissions in slow start, slow start back to beta of the old window, CUBIC's growth
  * by the clock and its TCP-friendly floor, a lost final ACK that times out only when no later ACK
  * overtakes it, a timeout's retransmissions in slow start, and a sender's uplink behind the window that
  * delays and may drop segments. */

@@ -72,7 +72,7 @@ class OneConnection(unittest.TestCase):
         and its timer grows to 2-4 s. Linux counts every ACK it sends. At 3% loss on a light trickle (4
         transactions a second, 200 ms round trip) that makes ns-3's tail heavier: over 10 seeds the median of
         each run's 95th-percentile delay is over 1.5 times the same with timestamps off (2.21 s against 1.24 s
-        when written), and with them off it is within the matrix's band of flow's (1.18 s); so is ns-3 with
+        when written), and with them off it is within the matrix's band of flow's (1.20 s); so is ns-3 with
         timestamps on and Linux's rule for the echo (shim/ns3/echo-socket.h: 1.35 s)."""
         seeds = range(1, 11)
         trickle = (4, 2.5)
