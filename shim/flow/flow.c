@@ -641,7 +641,7 @@ static void hold_or_send(struct part *p, uint32_t c, uint64_t key, int64_t sent,
     struct prf_tcp *t = &p->net->tcp[c];
     if (h->n && t->resolved_gen == h->gen)
         hold_release(p, c, t->resolved_at);
-    else if (h->n && (t->timer_gen != h->gen || !prf_tcp_deadline(t, 0)))
+    else if (h->n && (t->timer_gen != h->gen || !prf_tcp_fate_open(t)))
         hold_release(p, c, -1); /* the timer fired, or fires whatever follows */
     if (!h->n && floor < 0) {
         send_on(p, c, key, sent, delay, bytes, len, pad);

@@ -231,9 +231,11 @@ static uint32_t arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, i
     return timeout_round(t->timer_lost);
 }
 
+bool prf_tcp_fate_open(const struct prf_tcp *t) { return t->timer_first && !t->timer_firm; }
+
 int64_t prf_tcp_deadline(const struct prf_tcp *t, int64_t rtt_ns)
 {
-    return t->timer_first && !t->timer_firm ? t->timer_first - rtt_ns : 0;
+    return prf_tcp_fate_open(t) ? t->timer_first - rtt_ns : 0;
 }
 
 /* Segment j's bytes on the access link, of a message whose own segments carry `rest` bytes. */
@@ -388,7 +390,7 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
         if (ack_lost)
             t->timeout_at = done + rto;
     }
-    if (tentative && prf_tcp_deadline(t, rtt_ns))
+    if (tentative && prf_tcp_fate_open(t))
         *fast_floor = done_firm - now;
     return done - now;
 }

@@ -116,4 +116,8 @@ int64_t prf_tcp_send(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8
  * when no lost last segment's timer runs (none, or one that fires whatever follows). */
 int64_t prf_tcp_deadline(const struct prf_tcp *t, int64_t rtt_ns);
 
+/* Whether a lost last segment's timer runs whose fate later segments may still change (prf_tcp_deadline
+ * has a deadline to give). */
+bool prf_tcp_fate_open(const struct prf_tcp *t);
+
 #endif

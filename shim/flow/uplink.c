@@ -10,39 +10,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Spans that ended by now are forgotten; the array is compacted once they are half of it. */
-static void forget_busy(struct prf_uplink *u, int64_t now)
+/* An array read from *head, of n items of elem bytes, whose first `gone` are dropped: it moves back to
+ * its start once what was dropped outnumbers what is left. */
+static void drop_front(void *arr, uint32_t *head, uint32_t *n, uint32_t gone, size_t elem)
 {
-    while (u->n_busy && u->busy[u->head].to <= now) {
-        u->head++;
-        u->n_busy--;
-    }
-    if (u->head && u->head >= u->n_busy) {
-        memmove(u->busy, u->busy + u->head, sizeof *u->busy * u->n_busy);
-        u->head = 0;
+    *head += gone;
+    *n -= gone;
+    if (*head && *head >= *n) {
+        memmove(arr, (char *)arr + (size_t)*head * elem, (size_t)*n * elem);
+        *head = 0;
     }
 }
 
-/* Segments gone by now, and releases that are now past, are forgotten. A segment kept may have
- * left (its start is in the past): it never counts as waiting, and goes once those before it have. */
-static void forget_segments(struct prf_uplink *u, int64_t now)
+/* Spans that ended by now, segments gone by now and releases now past are forgotten. A segment kept
+ * may have left (its start is in the past): it never counts as waiting, and goes once those before it
+ * have. */
+static void forget(struct prf_uplink *u, int64_t now)
 {
-    while (u->n_pkt && u->pkt[u->pkt_head].left <= now) {
-        u->pkt_head++;
-        u->n_pkt--;
-    }
-    if (u->pkt_head && u->pkt_head >= u->n_pkt) {
-        memmove(u->pkt, u->pkt + u->pkt_head, sizeof *u->pkt * u->n_pkt);
-        u->pkt_head = 0;
-    }
-    while (u->n_later && u->later[u->later_head] <= now) {
-        u->later_head++;
-        u->n_later--;
-    }
-    if (u->later_head && u->later_head >= u->n_later) {
-        memmove(u->later, u->later + u->later_head, sizeof *u->later * u->n_later);
-        u->later_head = 0;
-    }
+    uint32_t k = 0;
+    while (k < u->n_busy && u->busy[u->head + k].to <= now)
+        k++;
+    drop_front(u->busy, &u->head, &u->n_busy, k, sizeof *u->busy);
+    k = 0;
+    while (k < u->n_pkt && u->pkt[u->pkt_head + k].left <= now)
+        k++;
+    drop_front(u->pkt, &u->pkt_head, &u->n_pkt, k, sizeof *u->pkt);
+    k = 0;
+    while (k < u->n_later && u->later[u->later_head + k] <= now)
+        k++;
+    drop_front(u->later, &u->later_head, &u->n_later, k, sizeof *u->later);
 }
 
 /* How many of the n times from t are after `at` (t ascending). */
@@ -113,8 +109,7 @@ static int64_t book(struct prf_uplink *u, int64_t from, int64_t tx_ns, bool *oom
 
 int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_t tx_ns, uint32_t limit, bool *oom)
 {
-    forget_busy(u, now);
-    forget_segments(u, now);
+    forget(u, now);
     const struct prf_booked *p = u->pkt + u->pkt_head;
     uint32_t lo = 0, hi = u->n_pkt; /* the first segment that starts after `at` */
     while (lo < hi) {
