@@ -12,7 +12,9 @@
  * so TCP's head-of-line blocking after a loss holds too. A message costs one event in the queue, two
  * when its downlink is busy; under loss, a change in what its ACKs wait for on the receiver's uplink
  * costs one more (ack_report), and a connection holding messages while a lost last segment's fate is
- * open one timer event for its deadline (hold_or_send).
+ * open one timer event for its deadline (hold_or_send). With network.queue_packets set, the uplink is a
+ * finite device queue behind each connection's TCP window instead (uplink.c, queue_delay;
+ * docs/protocol.md#flow-queue), and every connection keeps TCP's state.
  *
  * Memory: nodes, connections, messages and timers live in flat arrays; message and timer records are
  * recycled (a stack of free indices), and a message record keeps a small byte buffer, so the hot path
@@ -222,7 +224,7 @@ struct prnet {
     double loss;
     uint32_t queue_packets;    /* the device queues' size; 0: the uplinks never drop */
     struct prf_uplink *uplinks; /* per node, when queue_packets > 0 */
-    /* TCP's state, when loss > 0 or the device queues may drop (net_tcp) */
+    /* TCP's state, when loss > 0 or the device queues may drop */
     struct prf_tcp *tcp;       /* per connection */
     struct ackq *ackq;         /* per connection */
     struct hold *holds;        /* per connection */

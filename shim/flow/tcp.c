@@ -252,17 +252,17 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
     if (!fast_floor)
         fast_floor = &floor_unused;
     *fast_floor = -1;
-    /* TCP sends a byte stream: while the stream's last, part-filled segment waits for room in the
-     * window, this message's first bytes fill it (ns-3 and Linux send queued data in full segments), and
-     * a message that fits there leaves with it. Only what is left takes segments of its own. Through a
-     * link, so does a message written at the instant that segment was released (a burst of messages
-     * written together goes in full segments). */
     /* Through a link, the last message's round-trip sample waits for this one: written at the same
      * instant, this one continues the stream and the receiver ACKs the last one's odd segment at once. */
     if (link && t->next_sample_ns) {
         sample(t, t->next_sample_ns + (t->next_sample_odd && now != t->next_sample_at ? PRF_TCP_DELACK_NS : 0));
         t->next_sample_ns = 0;
     }
+    /* TCP sends a byte stream: while the stream's last, part-filled segment waits for room in the
+     * window, this message's first bytes fill it (ns-3 and Linux send queued data in full segments), and
+     * a message that fits there leaves with it. Only what is left takes segments of its own. Through a
+     * link, so does a message written at the instant that segment was released (a burst of messages
+     * written together goes in full segments). */
     uint64_t fill = t->tail_at > now || (link && t->tail_at == now) ? (t->tail_room < bytes ? t->tail_room : bytes) : 0;
     if (link && fill) /* written together with the stream's last segment: it is that much longer */
         link->extend(link->ctx, (uint32_t)fill);

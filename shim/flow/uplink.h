@@ -33,9 +33,9 @@ struct prf_uplink {
 };
 
 /* A segment released at `at` (>= now) that takes tx_ns on the link: -1 when `limit` segments released by
- * then wait for the link (dropped: its retransmission is enqueued again, with no limit, when TCP sends it),
- * else when it has left. Nothing before now matters any more. *oom is
- * set when memory ran out (the segment is then carried but not remembered). */
+ * then wait for the link (dropped: its retransmission is enqueued again, with no limit, when TCP sends
+ * it), else when it has left. Nothing before now matters any more. *oom is set when memory ran out (the
+ * segment is then carried but not remembered). */
 int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_t tx_ns, uint32_t limit, bool *oom);
 
 /* The last segment booked takes tx_ns more (bytes joined it): the link is busy that much more, after it. */
