@@ -94,14 +94,14 @@ class OneConnection(unittest.TestCase):
         """No loss drawn: 100 transactions (107 segments) every 2.5 s on 10 Mbit/s, 200 ms round trip. Once
         the window has grown past the burst, ns-3's 100-packet device queue drops the burst's tail, and with
         nothing behind it the timer recovers it (the window back to one segment): each run's 95th-percentile
-        delay is 0.92 s, against 0.23 s with 1,000-packet queues. Flow's uplinks never drop: its delays are
-        those of deep queues (0.23 s). This is the lossless floods' difference (docs/validation.md#diagnosis);
-        a burst of 50 fits the queue, and all three agree.
+        delay is 0.92 s, against 0.23 s with 1,000-packet queues. By default flow's uplinks never drop: its
+        delays are those of deep queues (0.23 s). This is the lossless floods' difference
+        (docs/validation.md#diagnosis); a burst of 50 fits the queue, and all three agree.
 
         With network.queue_packets: 100, flow's uplink drops as ns-3's does (docs/protocol.md#flow-queue):
-        the same bursts lose their tails (those after a burst that went out in slow start, as on ns-3), and
-        its mean delay is within the matrix's agreement band of ns-3's (0.34 s against 0.36 s when
-        written); so is it with twice the latency and with twice the burst. Its 95th percentile (0.76 s)
+        the same bursts lose their tails (17 of the 48 on both when written), and its mean delay is within
+        the matrix's agreement band of ns-3's (0.34 s against 0.36 s when written); so is it with twice the
+        latency and with twice the burst. Its 95th percentile (0.76 s)
         sits below ns-3's (0.92 s) as the bursts after a timeout go out in slow start, each round a
         different share of the burst on either model (flow's window after the timeout's retransmissions
         is 7 segments, ns-3's 6)."""
