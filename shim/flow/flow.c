@@ -393,7 +393,7 @@ static uint64_t link_bytes(uint64_t wire)
 
 static int64_t tx_time_ns(uint64_t bytes, double bps) { return (int64_t)ceil((double)bytes * 8.0 / bps * 1e9); }
 
-/* Room for a message's per-segment flags (p->fails, p->dropped), all clear. False when out of memory. */
+/* Room for a message's per-segment flags (p->fails, p->dropped). False when out of memory. */
 static bool segment_room(struct part *p, uint64_t segments)
 {
     if (segments > p->cap_fails) {
@@ -407,16 +407,17 @@ static bool segment_room(struct part *p, uint64_t segments)
         p->dropped = d;
         p->cap_fails = (uint32_t)segments;
     }
-    memset(p->fails, 0, segments);
     return true;
 }
 
-/* The message's loss draws into p->fails (none without loss); whether its final ACK was lost. */
+/* The message's loss draws into p->fails (all clear without loss); whether its final ACK was lost. */
 static bool draw_losses(struct part *p, uint32_t from, uint64_t segments)
 {
     struct prnet *net = p->net;
-    if (net->loss <= 0)
+    if (net->loss <= 0) {
+        memset(p->fails, 0, segments);
         return false;
+    }
     struct pr_rng *rng = &net->loss_rng[from].rng;
     double pl = 1 - (1 - net->loss) * (1 - net->loss);
     for (uint64_t s = 0; s < segments; s++) {
@@ -428,9 +429,15 @@ static bool draw_losses(struct part *p, uint32_t from, uint64_t segments)
     return pr_rng_uniform(rng) < pl;
 }
 
-/* p->link_node's uplink as TCP's window releases a segment of `bytes` onto it at `at` (prf_tcp_link):
- * dropped when its device queue is full (uplink.c). The node's up_free follows (when the link, busy now,
+/* After each change to p->link_node's uplink, the node's up_free follows it (when the link, busy now,
  * goes idle, not what is booked beyond): its ACKs wait for that (ack_report). */
+static void devq_follow(struct part *p)
+{
+    p->net->nodes[p->link_node].up_free = prf_uplink_free_at(&p->net->uplinks[p->link_node], p->now);
+}
+
+/* p->link_node's uplink as TCP's window releases a segment of `bytes` onto it at `at` (prf_tcp_link):
+ * dropped when its device queue is full (uplink.c). */
 static int64_t devq_enqueue(void *ctx, int64_t at, uint32_t bytes)
 {
     struct part *p = ctx;
@@ -438,7 +445,7 @@ static int64_t devq_enqueue(void *ctx, int64_t at, uint32_t bytes)
     struct fnode *src = &net->nodes[p->link_node];
     struct prf_uplink *u = &net->uplinks[p->link_node];
     int64_t left = prf_uplink_enqueue(u, p->now, at, tx_time_ns(bytes, src->up_bps), net->queue_packets, &p->oom);
-    src->up_free = prf_uplink_free_at(u, p->now);
+    devq_follow(p);
     return left;
 }
 
@@ -449,7 +456,7 @@ static void devq_resend(void *ctx, int64_t at, uint32_t bytes)
     struct fnode *src = &p->net->nodes[p->link_node];
     struct prf_uplink *u = &p->net->uplinks[p->link_node];
     prf_uplink_enqueue(u, p->now, at, tx_time_ns(bytes, src->up_bps), UINT32_MAX, &p->oom);
-    src->up_free = prf_uplink_free_at(u, p->now);
+    devq_follow(p);
 }
 
 /* The last segment p->link_node's uplink took grows by `bytes` (prf_tcp_link). */
@@ -459,7 +466,7 @@ static void devq_extend(void *ctx, uint32_t bytes)
     struct fnode *src = &p->net->nodes[p->link_node];
     struct prf_uplink *u = &p->net->uplinks[p->link_node];
     prf_uplink_extend(u, p->now, tx_time_ns(bytes, src->up_bps), &p->oom);
-    src->up_free = prf_uplink_free_at(u, p->now);
+    devq_follow(p);
 }
 
 /* Connection c's round trip as its sender knows it: twice its latency, and its ACKs' last reported wait
