@@ -1,6 +1,6 @@
 /* TCP's loss recovery in the flow model: see tcp.h. The rules are Linux's and ns-3's (Linux's timer,
- * RFC 5681's windows, SACK's one decrease a window, CUBIC's decrease and growth as ns-3's TcpCubic runs
- * them), reduced to flights: segments that leave together have their ACKs back together a round trip
+ * RFC 5681's windows, SACK's one decrease a window, CUBIC's decrease and growth and HyStart as ns-3's
+ * TcpCubic runs them), reduced to flights: segments that leave together have their ACKs back together a round trip
  * later, which is when the window grows by them and room opens for what waits. */
 #include "tcp.h"
 
@@ -13,7 +13,7 @@
 
 void prf_tcp_init(struct prf_tcp *t)
 {
-    *t = (struct prf_tcp){.cwnd = PRF_TCP_INIT_CWND, .ssthresh = CWND_MAX, .epoch_ns = -1};
+    *t = (struct prf_tcp){.cwnd = PRF_TCP_INIT_CWND, .ssthresh = CWND_MAX, .epoch_ns = -1, .hy_start = -1};
 }
 
 int64_t prf_tcp_rto(const struct prf_tcp *t)
@@ -47,7 +47,8 @@ static void cubic_epoch(struct prf_tcp *t, int64_t at)
  * curve passes between messages too: a connection idle for seconds after a loss finds the curve back at
  * w_max and grows as fast as CUBIC lets it, one segment per two acknowledged (x1.5 a round trip). Never
  * slower than Reno's window from the same start would grow (CUBIC's TCP-friendly region, on by default
- * in ns-3 and Linux): a segment per 1.875 windows acknowledged, Reno's pace with CUBIC's decrease. */
+ * in Linux; ns-3.37's TcpCubic has none): a segment per 1.875 windows acknowledged, Reno's pace with
+ * CUBIC's decrease. */
 static double cubic_cnt(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns)
 {
     if (t->epoch_ns < 0)
@@ -64,12 +65,19 @@ static double cubic_cnt(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t r
 }
 
 /* A round's acked segments acknowledged at `at`: slow start below ssthresh (a segment per segment, up to
- * ssthresh), then CUBIC's growth. */
-static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns)
+ * ssthresh), then CUBIC's growth. HyStart may end slow start after the first hystart_exit of them: the
+ * threshold falls to the window then, and the rest grow it on CUBIC's curve. */
+static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns, uint16_t hystart_exit)
 {
-    if (t->cwnd < t->ssthresh)
-        t->cwnd = fmin(t->cwnd + acked, fmax(t->ssthresh, t->cwnd)); /* slow start stops at ssthresh */
-    else
+    if (t->cwnd < t->ssthresh) {
+        bool exits = hystart_exit != PRF_TCP_HYSTART_NONE && hystart_exit <= acked;
+        uint32_t slow = exits ? hystart_exit : acked;
+        t->cwnd = fmin(t->cwnd + slow, fmax(t->ssthresh, t->cwnd)); /* slow start stops at ssthresh */
+        if (exits)
+            t->ssthresh = t->cwnd;
+        acked -= slow;
+    }
+    if (acked && t->cwnd >= t->ssthresh)
         t->cwnd += acked / cubic_cnt(t, acked, at, rtt_ns);
     if (t->cwnd > CWND_MAX)
         t->cwnd = CWND_MAX;
@@ -94,6 +102,9 @@ static void timeout(struct prf_tcp *t)
     t->cwnd = 1.0;
     t->w_max = 0;
     t->epoch_ns = -1;
+    t->delay_min_ns = 0; /* ns-3 resets HyStart with the curve (TcpCubic::CubicReset) and its round */
+    t->hystart_found = false;
+    t->hy_start = -1;
 }
 
 /* f timeouts in a row, each twice the last (capped): their sum. */
@@ -133,7 +144,7 @@ static void ack_until(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
         if (!ack)
             break;
         if (!t->flight[done].in_recovery) /* TCP holds the window during a recovery (ns-3's PRR) */
-            grow(t, t->flight[done].segments, t->flight[done].acked_at, rtt_ns);
+            grow(t, t->flight[done].segments, t->flight[done].acked_at, rtt_ns, t->flight[done].hystart_exit);
         t->in_flight -= t->flight[done].segments;
         done++;
     }
@@ -145,15 +156,20 @@ static void ack_until(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
 
 /* k segments leave at `at`, their ACKs due at acked_at. When every slot is taken they join the newest
  * flight, whose ACKs then come with theirs: the window reopens a little late, never early. */
-static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, bool lossy)
+static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, bool lossy, uint16_t hystart_exit)
 {
     bool rec = lossy || at < t->recover_ns;
     if (t->n_flights == PRF_TCP_FLIGHTS) {
-        t->flight[t->n_flights - 1].acked_at = acked_at;
-        t->flight[t->n_flights - 1].segments += k;
-        t->flight[t->n_flights - 1].in_recovery &= rec;
+        struct prf_tcp_flight *f = &t->flight[t->n_flights - 1];
+        if (f->hystart_exit == PRF_TCP_HYSTART_NONE && hystart_exit != PRF_TCP_HYSTART_NONE)
+            f->hystart_exit = f->segments + hystart_exit < PRF_TCP_HYSTART_NONE ? (uint16_t)(f->segments + hystart_exit)
+                                                                               : PRF_TCP_HYSTART_NONE;
+        f->acked_at = acked_at;
+        f->segments += k;
+        f->in_recovery &= rec;
     } else {
-        t->flight[t->n_flights++] = (struct prf_tcp_flight){.acked_at = acked_at, .segments = k, .in_recovery = rec};
+        t->flight[t->n_flights++] = (struct prf_tcp_flight){
+            .acked_at = acked_at, .segments = k, .hystart_exit = hystart_exit, .in_recovery = rec};
     }
     t->in_flight += k;
 }
@@ -195,7 +211,7 @@ static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_n
     int64_t at = last;
     for (uint32_t left = t->timer_lost ? t->timer_lost : 1, round = 1;;) {
         uint32_t k = round < left ? round : left;
-        fly(t, at, at + rtt_ns, k, false);
+        fly(t, at, at + rtt_ns, k, false, PRF_TCP_HYSTART_NONE);
         left -= k;
         if (!left)
             break;
@@ -236,6 +252,69 @@ bool prf_tcp_fate_open(const struct prf_tcp *t) { return t->timer_first && !t->t
 int64_t prf_tcp_deadline(const struct prf_tcp *t, int64_t rtt_ns)
 {
     return prf_tcp_fate_open(t) ? t->timer_first - rtt_ns : 0;
+}
+
+/* HyStart (ns-3's TcpCubic::HystartUpdate), judged when a flight is sent, from the ACKs it will bring.
+ * The receiver ACKs every second segment, so a flight's segment m, if it is the second of two, brings an
+ * ACK a round trip after it left the sender's uplink, sampling the round trip from the flight's release.
+ * A lone last segment's ACK waits for the receiver's delayed-ACK timer or rides on whatever the receiver
+ * sends next (a busy connection's usually do), which flow does not follow: HyStart does not hear it here,
+ * rather than hear a delay the ACK may not have had. Every sample keeps the least round trip. In slow
+ * start, a round begins with the ACK of a segment released once the last round had begun (ns-3: beyond
+ * the highest sequence sent when it began), so a round is about a round trip of the connection's ACKs,
+ * whatever messages they are of. HyStart hears a round's later ACKs once the window,
+ * growing by two an ACK, is 16 segments: slow start ends on one that extends a train of ACKs at most 2 ms
+ * apart beyond the least round trip since the round began, or on the 9th heard if the least of the 8
+ * before it exceeds the least round trip by clamp(that, 4 ms, 1 s). w: the window when the flight's
+ * first ACK is back (the earlier flights' ACKs grow it first). Returns whether slow start ends on this
+ * ACK: the segments the flight has acknowledged before it grow the window in slow start, the rest on
+ * CUBIC's curve (grow). */
+static bool hystart_segment(struct prf_tcp *t, uint32_t m, int64_t at, int64_t left, int64_t rtt_ns, int64_t extra,
+                            double w)
+{
+    if (m % 2 == 0)
+        return false; /* the receiver ACKs the second of two (a lone last one: see above) */
+    int64_t ack_at = left + rtt_ns;
+    int64_t sample = ack_at - at + extra;
+    if (!t->delay_min_ns || sample < t->delay_min_ns)
+        t->delay_min_ns = sample;
+    w += 2 * (m / 2);
+    if (t->hystart_found || w >= t->ssthresh)
+        return false;
+    if (t->hy_start < 0 || at >= t->hy_start) { /* a new round (ns-3 resets it after hearing this ACK) */
+        t->hy_start = t->hy_last = ack_at;
+        t->hy_heard = 0;
+        return false;
+    }
+    if (w < PRF_TCP_HYSTART_LOW)
+        return false;
+    int64_t least = t->delay_min_ns;
+    bool found = false;
+    if (ack_at - t->hy_last <= PRF_TCP_HYSTART_ACK_DELTA_NS) {
+        t->hy_last = ack_at;
+        found = ack_at - t->hy_start > least;
+    }
+    if (t->hy_heard < PRF_TCP_HYSTART_SAMPLES) {
+        if (!t->hy_heard || sample < t->hy_least)
+            t->hy_least = sample;
+        t->hy_heard++;
+    } else {
+        int64_t thresh = least < PRF_TCP_HYSTART_DELAY_MIN_NS   ? PRF_TCP_HYSTART_DELAY_MIN_NS
+                         : least > PRF_TCP_HYSTART_DELAY_MAX_NS ? PRF_TCP_HYSTART_DELAY_MAX_NS
+                                                                : least;
+        found |= t->hy_least > least + thresh;
+    }
+    t->hystart_found = found;
+    return found;
+}
+
+/* A flight's segment m left the uplink at `left`: its ACK's HyStart verdict, as the flight's exit (the
+ * segments it acknowledged before slow start ended there). */
+static void hystart_flight(struct prf_tcp *t, uint32_t m, int64_t at, int64_t left, int64_t rtt_ns,
+                           int64_t extra, double w, uint16_t *exit)
+{
+    if (hystart_segment(t, m, at, left, rtt_ns, extra, w))
+        *exit = 2 * (m / 2) < PRF_TCP_HYSTART_NONE ? (uint16_t)(2 * (m / 2)) : PRF_TCP_HYSTART_NONE;
 }
 
 /* Segment j's bytes on the access link, of a message whose own segments carry `rest` bytes. */
@@ -309,12 +388,20 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
         /* Released at `at`, the flight has left the sender at `leave`: at once without a link, else when
          * the uplink has carried its last segment the queue took. */
         int64_t leave = at;
+        uint16_t exit = PRF_TCP_HYSTART_NONE;
+        double w_back = t->cwnd + t->in_flight;
         for (uint32_t j = i; link && j < i + k && j < segments; j++) {
             int64_t d = link->enqueue(link->ctx, at, segment_bytes(rest, j));
             link->dropped[j] = d < 0;
             if (d > leave)
                 leave = d;
+            if (d >= 0)
+                hystart_flight(t, j - i, at, d, rtt_ns, 0, w_back, &exit);
         }
+        /* without a link the flight leaves at once, its ACKs together: the message's wait for the uplink
+         * is in every sample */
+        for (uint32_t m = 1; !link && m < k && exit == PRF_TCP_HYSTART_NONE; m += 2)
+            hystart_flight(t, m, at, at, rtt_ns, queued_ns, w_back, &exit);
         if (leave > done)
             done = leave;
         if (leave > done_firm)
@@ -371,7 +458,7 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                 t->resolved_at = leave + rtt_ns; /* the duplicate ACKs are back: the retransmission leaves */
             }
         }
-        fly(t, leave, leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy);
+        fly(t, leave, leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy, exit);
         if (link)
             queued_ns = leave - at; /* what TCP's next sample counts of the uplink: the last flight's wait */
         t->tail_leave = leave;

@@ -7,7 +7,9 @@
  * once for all the losses of a window, when the duplicate ACKs come back, and does not grow until that
  * recovery ends; otherwise the retransmission timer fires (with backoff), the window falls to one segment,
  * the lost segments go again in slow start (1, 2, 4 a round) and nothing else leaves until the last one's
- * ACK. The window grows back by slow start, then on CUBIC's curve, never slower than Reno. A lost final
+ * ACK. The window grows back by slow start (which HyStart ends early when a round's ACKs come back
+ * slower than the least round trip by as much again, or as a train longer than it), then on CUBIC's
+ * curve, never slower than Reno. A lost final
  * ACK times out too, unless the next message's ACK comes first. Pure arithmetic: the random draws are the
  * caller's; a sender's uplink behind the window may be the caller's too (prf_tcp_send). */
 #ifndef POWRELAY_FLOW_TCP_H
@@ -26,6 +28,14 @@
 #define PRF_TCP_CUBIC_C 0.4             /* CUBIC's scaling constant, segments per second cubed */
 #define PRF_TCP_RENO_ACKS 1.875         /* ns-3's and Linux's 15/8: acked segments per cwnd for a Reno segment (beta 0.7) */
 #define PRF_TCP_CUBIC_CLAMP 20.0        /* ns-3's CntClamp: the slowest growth before the first loss */
+/* HyStart (ns-3's TcpCubic and Linux's, on by default): slow start ends early once a round's ACKs show the
+ * queue growing. Watched from a window of this many segments on ... */
+#define PRF_TCP_HYSTART_LOW 16u
+#define PRF_TCP_HYSTART_SAMPLES 8u              /* ... by the least of a round's first 8 round trips */
+#define PRF_TCP_HYSTART_ACK_DELTA_NS 2000000LL  /* ACKs at most 2 ms apart are a train */
+#define PRF_TCP_HYSTART_DELAY_MIN_NS 4000000LL  /* the delay threshold: the least round trip, at least */
+#define PRF_TCP_HYSTART_DELAY_MAX_NS 1000000000LL /* 4 ms and at most 1 s (ns-3's bounds) */
+#define PRF_TCP_HYSTART_NONE UINT16_MAX         /* a flight whose ACKs do not end slow start */
 
 #define PRF_TCP_FLIGHTS 16 /* groups of segments in flight a connection tracks; more join the newest */
 
@@ -33,6 +43,7 @@
 struct prf_tcp_flight {
     int64_t acked_at;
     uint32_t segments;
+    uint16_t hystart_exit; /* HyStart ends slow start after this many of its segments are ACKed (or NONE) */
     bool in_recovery; /* sent before the last decrease's recovery ended: their ACKs do not grow the window */
 };
 
@@ -47,6 +58,12 @@ struct prf_tcp {
     double w_max, origin, k_s;
     double reno; /* the window Reno would have reached since the epoch began (CUBIC's TCP-friendly region) */
     int64_t epoch_ns; /* < 0: no epoch yet */
+    /* HyStart, since the start or the last timeout: the least round trip sampled (0: none); whether it has
+     * ended slow start (it acts once); its round: when the round's first ACK is back (< 0: none), the last
+     * ACK of its train, the least of its first samples and how many it has heard. */
+    int64_t delay_min_ns, hy_start, hy_last, hy_least;
+    uint32_t hy_heard;
+    bool hystart_found;
     int64_t stall_ns;   /* nothing leaves before this: a timeout's retransmission is out until then */
     int64_t decrease_at; /* a loss's duplicate ACKs arrive then: the window falls; 0: none pending */
     int64_t recover_ns; /* losses among segments sent before this share a decrease already taken */

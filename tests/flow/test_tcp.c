@@ -5,8 +5,9 @@
  * duplicate ACKs come back and no growth during the recovery, the window falling to one segment after a
  * timeout with its retransmissions in slow start, slow start back to beta of the old window, CUBIC's growth
  * by the clock and its TCP-friendly floor, a lost final ACK that times out only when no later ACK
- * overtakes it, a timeout's retransmissions in slow start, and a sender's uplink behind the window that
- * delays and may drop segments. */
+ * overtakes it, a timeout's retransmissions in slow start, a sender's uplink behind the window that
+ * delays and may drop segments, and HyStart ending slow start (on delay, over a round of many messages'
+ * ACKs, and on an ACK train). */
 #include "test.h"
 
 #include "tcp.h"
@@ -308,9 +309,9 @@ TEST(a_timeout_retransmits_in_slow_start)
     ASSERT_DBL(t.cwnd, 2.0);
 }
 
-/* A link that carries a segment in 10 ms, and drops from its `drop_from`-th segment on. */
+/* A link that carries a segment in 10 ms (or `per`), and drops from its `drop_from`-th segment on. */
 struct test_link {
-    int64_t free;
+    int64_t free, per;
     int calls, drop_from;
     int64_t extended, resent_at;
 };
@@ -321,7 +322,7 @@ static int64_t test_enqueue(void *ctx, int64_t at, uint32_t bytes)
     (void)bytes;
     if (++l->calls >= l->drop_from)
         return -1;
-    l->free = (l->free > at ? l->free : at) + 10 * MS;
+    l->free = (l->free > at ? l->free : at) + (l->per ? l->per : 10 * MS);
     return l->free;
 }
 
@@ -379,8 +380,102 @@ TEST(a_dropped_segment_is_lost)
     ASSERT_EQ(l.resent_at, 630 * MS); /* the link carries its retransmission when the timer sends it */
 }
 
+/* HyStart ends slow start on delay: a first message of two segments samples the least round trip, 100 ms.
+ * At 1 s, 60 segments that waited 250 ms for the uplink: every sample is 350 ms, above 100 + 100. The 12
+ * of the first round (window 12) go unheard until the window reaches 16 (their 4th ACK): 3 heard, no
+ * verdict. The 24 of the second round are heard from their 2nd ACK; the 10th, after 8 samples, ends slow
+ * start with 18 segments acknowledged: ssthresh = 24 + 18 = 42, and the last 6 grow the window on CUBIC's
+ * curve, a segment per 20 (no loss yet). The same with a 50 ms wait (150 ms < 200): slow start goes on. */
+TEST(hystart_ends_slow_start_on_delay)
+{
+    struct prf_tcp t;
+    prf_tcp_init(&t);
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), none, false, 100 * MS, 0, NULL), 0);
+    ASSERT_EQ(t.delay_min_ns, 100 * MS);
+    uint8_t clean[60] = {0};
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(60), clean, false, 100 * MS, 250 * MS, NULL), 200 * MS);
+    ASSERT_TRUE(t.hystart_found);
+    ASSERT_DBL(t.ssthresh, 42.0);
+    ASSERT_DBL(t.cwnd, 42.0 + 6.0 / 20);
+    prf_tcp_init(&t);
+    prf_tcp_message(&t, 0, SEG(2), none, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(60), clean, false, 100 * MS, 50 * MS, NULL), 200 * MS);
+    ASSERT_TRUE(!t.hystart_found);
+    ASSERT_DBL(t.cwnd, 12.0 + 12 + 24);
+    /* a timeout forgets the least round trip: the next samples start it afresh (130 ms, above 100) */
+    uint8_t f[2] = {0, 1};
+    prf_tcp_message(&t, 5000 * MS, SEG(2), f, false, 100 * MS, 0, NULL);
+    prf_tcp_message(&t, 9000 * MS, SEG(2), none, false, 100 * MS, 30 * MS, NULL);
+    ASSERT_DBL(t.cwnd, 2.0); /* the retransmission's ACK is back */
+    ASSERT_EQ(t.delay_min_ns, 130 * MS);
+}
+
+/* HyStart hears the ACKs of segment pairs only: a lone last segment's ACK may wait for the receiver's
+ * delayed-ACK timer or ride on its next message, which flow does not follow. A one-segment message
+ * samples nothing; three segments sample once (their first two), 100 ms. */
+TEST(hystart_hears_pairs_only)
+{
+    struct prf_tcp t;
+    prf_tcp_init(&t);
+    prf_tcp_message(&t, 0, 500, none, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(t.delay_min_ns, 0);
+    prf_tcp_message(&t, 1000 * MS, SEG(3), none, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(t.delay_min_ns, 100 * MS);
+}
+
+/* A HyStart round spans messages: it is about a round trip of the connection's ACKs, whatever they
+ * acknowledge. A first message of 20 segments at 0 samples the least round trip, 100 ms, and leaves the
+ * window at 30. Then two segments every 5 ms from 300 ms, each having waited 250 ms for the uplink
+ * (samples of 350 ms): the message at 300 ms begins a round (its ACK at 400 ms); those sent before 400 ms
+ * are in it, and the window, 30 and more, is past 16: the 9th heard (345 ms) ends slow start. The window
+ * when its ACK is back, 30 + 9 x 2 = 48, is the threshold, and its two segments grow the window on
+ * CUBIC's curve, 2 / 20. No message waits for the window. */
+TEST(a_hystart_round_spans_messages)
+{
+    struct prf_tcp t;
+    prf_tcp_init(&t);
+    uint8_t clean[20] = {0};
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(20), clean, false, 100 * MS, 0, NULL), 100 * MS);
+    ASSERT_EQ(t.delay_min_ns, 100 * MS);
+    ASSERT_TRUE(!t.hystart_found);
+    for (int64_t at = 300 * MS; at <= 345 * MS; at += 5 * MS)
+        ASSERT_EQ(prf_tcp_message(&t, at, SEG(2), none, false, 100 * MS, 250 * MS, NULL), 0);
+    ASSERT_TRUE(t.hystart_found);
+    prf_tcp_message(&t, 1000 * MS, SEG(2), none, false, 100 * MS, 0, NULL);
+    ASSERT_DBL(t.ssthresh, 48.0);
+    ASSERT_DBL(t.cwnd, 48.0 + 2.0 / 20);
+}
+
+/* HyStart ends slow start on an ACK train: through a link that carries a segment a millisecond, a
+ * round's ACKs come back 2 ms apart (one per two segments), a train. Round trip 10 ms; the least round
+ * trip 12 ms (the first message's second segment left at 2 ms). At 1 s, 100 segments: the first round's
+ * 12 are heard from their 4th ACK, 6 ms after the 1st: no train. The second round's 24 leave from 1,022
+ * ms, ACKs from 1,034 ms on, all heard: the 8th, 14 ms after the 1st (> 12), ends slow start with 14
+ * segments acknowledged: ssthresh 24 + 14 = 38. The link, not the window, sets when the last segment
+ * leaves: 130 ms, as without HyStart. */
+TEST(hystart_ends_slow_start_on_an_ack_train)
+{
+    struct prf_tcp t;
+    prf_tcp_init(&t);
+    struct test_link l = {.drop_from = 1000, .per = 1 * MS};
+    uint8_t dropped[128];
+    uint8_t clean[100] = {0};
+    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
+                                .dropped = dropped};
+    ASSERT_EQ(prf_tcp_send(&t, 0, SEG(2), none, false, 10 * MS, &link, NULL), 2 * MS);
+    ASSERT_EQ(t.delay_min_ns, 12 * MS);
+    ASSERT_EQ(prf_tcp_send(&t, 1000 * MS, SEG(100), clean, false, 10 * MS, &link, NULL), 130 * MS);
+    ASSERT_TRUE(t.hystart_found);
+    ASSERT_DBL(t.ssthresh, 38.0);
+    /* the round's other 10, then the third round's 38 (back before the last 26 leave) grow it on CUBIC's
+     * curve, a segment per 20 */
+    ASSERT_DBL(t.cwnd, 38.0 + 10.0 / 20 + 38.0 / 20);
+}
+
 TESTS(timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
       after_a_timeout_the_window_grows_back, cubic_regrows_by_the_clock, a_lost_final_ack_times_out_unless_overtaken,
-      a_timeout_retransmits_in_slow_start, a_link_carries_the_segments, a_dropped_segment_is_lost)
+      a_timeout_retransmits_in_slow_start, a_link_carries_the_segments, a_dropped_segment_is_lost,
+      hystart_ends_slow_start_on_delay, hystart_hears_pairs_only, a_hystart_round_spans_messages,
+      hystart_ends_slow_start_on_an_ack_train)
