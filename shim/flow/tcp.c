@@ -154,6 +154,13 @@ static void ack_until(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
     }
 }
 
+/* A flight's HyStart exit after `segments` ACKed ones: beyond what the field holds, as late as it can say
+ * (never NONE, which would let slow start run on past a verdict taken). */
+static uint16_t hystart_exit_of(uint64_t segments)
+{
+    return segments < PRF_TCP_HYSTART_NONE ? (uint16_t)segments : PRF_TCP_HYSTART_NONE - 1;
+}
+
 /* k segments leave at `at`, their ACKs due at acked_at. When every slot is taken they join the newest
  * flight, whose ACKs then come with theirs: the window reopens a little late, never early. */
 static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, bool lossy, uint16_t hystart_exit)
@@ -162,8 +169,7 @@ static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, boo
     if (t->n_flights == PRF_TCP_FLIGHTS) {
         struct prf_tcp_flight *f = &t->flight[t->n_flights - 1];
         if (f->hystart_exit == PRF_TCP_HYSTART_NONE && hystart_exit != PRF_TCP_HYSTART_NONE)
-            f->hystart_exit = f->segments + hystart_exit < PRF_TCP_HYSTART_NONE ? (uint16_t)(f->segments + hystart_exit)
-                                                                               : PRF_TCP_HYSTART_NONE;
+            f->hystart_exit = hystart_exit_of(f->segments + (uint64_t)hystart_exit);
         f->acked_at = acked_at;
         f->segments += k;
         f->in_recovery &= rec;
@@ -314,7 +320,7 @@ static void hystart_flight(struct prf_tcp *t, uint32_t m, int64_t at, int64_t le
                            int64_t extra, double w, uint16_t *exit)
 {
     if (hystart_segment(t, m, at, left, rtt_ns, extra, w))
-        *exit = 2 * (m / 2) < PRF_TCP_HYSTART_NONE ? (uint16_t)(2 * (m / 2)) : PRF_TCP_HYSTART_NONE;
+        *exit = hystart_exit_of(2 * (uint64_t)(m / 2));
 }
 
 /* Segment j's bytes on the access link, of a message whose own segments carry `rest` bytes. */
