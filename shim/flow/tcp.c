@@ -1,7 +1,7 @@
 /* TCP's loss recovery in the flow model: see tcp.h. The rules are Linux's and ns-3's (Linux's timer,
  * RFC 5681's windows, SACK's one decrease a window, CUBIC's decrease and growth and HyStart as ns-3's
- * TcpCubic runs them), reduced to flights: segments that leave together have their ACKs back together a round trip
- * later, which is when the window grows by them and room opens for what waits. */
+ * TcpCubic runs them), reduced to flights: segments that leave together have their ACKs back together a
+ * round trip later, which is when the window grows by them and room opens for what waits. */
 #include "tcp.h"
 
 #include "powrelay/netmodel.h"
@@ -268,9 +268,9 @@ int64_t prf_tcp_deadline(const struct prf_tcp *t, int64_t rtt_ns)
  * rather than hear a delay the ACK may not have had. Every sample keeps the least round trip. In slow
  * start, a round begins with the ACK of a segment released once the last round had begun (ns-3: beyond
  * the highest sequence sent when it began), so a round is about a round trip of the connection's ACKs,
- * whatever messages they are of. HyStart hears a round's later ACKs once the window,
- * growing by two an ACK, is 16 segments: slow start ends on one that extends a train of ACKs at most 2 ms
- * apart beyond the least round trip since the round began, or on the 9th heard if the least of the 8
+ * whatever messages they are of. HyStart hears a round's later ACKs once the window, growing by two an
+ * ACK, is 16 segments: slow start ends on one that extends a train of ACKs at most 2 ms apart beyond the
+ * least round trip since the round began, or on the 9th heard if the least of the 8
  * before it exceeds the least round trip by clamp(that, 4 ms, 1 s). w: the window when the flight's
  * first ACK is back (the earlier flights' ACKs grow it first). Returns whether slow start ends on this
  * ACK: the segments the flight has acknowledged before it grow the window in slow start, the rest on
@@ -394,19 +394,22 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
         /* Released at `at`, the flight has left the sender at `leave`: at once without a link, else when
          * the uplink has carried its last segment the queue took. */
         int64_t leave = at;
+        /* HyStart hears the flight's ACKs while it may still end slow start; otherwise only its first
+         * pair's, its least round trip (the later ones leave the uplink later) */
         uint16_t exit = PRF_TCP_HYSTART_NONE;
         double w_back = t->cwnd + t->in_flight;
+        bool listening = !t->hystart_found && w_back < t->ssthresh;
         for (uint32_t j = i; link && j < i + k && j < segments; j++) {
             int64_t d = link->enqueue(link->ctx, at, segment_bytes(rest, j));
             link->dropped[j] = d < 0;
             if (d > leave)
                 leave = d;
-            if (d >= 0)
+            if (d >= 0 && (j - i == 1 || (listening && exit == PRF_TCP_HYSTART_NONE)))
                 hystart_flight(t, j - i, at, d, rtt_ns, 0, w_back, &exit);
         }
         /* without a link the flight leaves at once, its ACKs together: the message's wait for the uplink
          * is in every sample */
-        for (uint32_t m = 1; !link && m < k && exit == PRF_TCP_HYSTART_NONE; m += 2)
+        for (uint32_t m = 1; !link && m < k && (m == 1 || (listening && exit == PRF_TCP_HYSTART_NONE)); m += 2)
             hystart_flight(t, m, at, at, rtt_ns, queued_ns, w_back, &exit);
         if (leave > done)
             done = leave;
