@@ -136,6 +136,15 @@ struct hold {
     int64_t deadline; /* the timer fires unless later segments leave before this */
 };
 
+/* A connection's sender state when TCP's is kept: one record, whole cache lines, in the order the send
+ * path reads it (the ACKs' report and the hold, then TCP's state, most read fields first), since on a
+ * large network nearly every message finds its connection's record cold. */
+struct ctcp {
+    _Alignas(64) struct ackq ackq;
+    struct hold hold;
+    struct prf_tcp tcp;
+};
+
 /* A timer's kind that is no model timer: a hold's deadline (arg: the connection). */
 #define HOLD_KIND UINT32_MAX
 
@@ -225,10 +234,8 @@ struct prnet {
     uint32_t queue_packets;    /* the device queues' size; 0: the uplinks never drop */
     struct prf_uplink *uplinks; /* per node, when queue_packets > 0 */
     /* TCP's state, when loss > 0 or the device queues may drop */
-    struct prf_tcp *tcp;       /* per connection */
-    struct ackq *ackq;         /* per connection */
-    struct hold *holds;        /* per connection */
-    uint32_t n_holds;
+    struct ctcp *ct;           /* per connection */
+    uint32_t n_ct;
     struct loss_rng *loss_rng; /* per sending node, when loss > 0 */
     int64_t now;
     bool started;
@@ -473,7 +480,7 @@ static void devq_extend(void *ctx, uint32_t bytes)
  * on the receiver's uplink (ack_report). With TCP's state only. */
 static int64_t conn_rtt(const struct prnet *net, uint32_t c)
 {
-    return 2 * net->conns[c].latency_ns + net->ackq[c].queue_ns;
+    return 2 * net->conns[c].latency_ns + net->ct[c].ackq.queue_ns;
 }
 
 /* Loss: each segment and the message's final ACK cross two access links; tcp.c turns the draws into
@@ -492,7 +499,7 @@ static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sen
     if (!segment_room(p, segments))
         return 0;
     bool ack_lost = draw_losses(p, from, segments);
-    return prf_tcp_message(&net->tcp[c], sent, wire, p->fails, ack_lost, conn_rtt(net, c), queued_ns, floor);
+    return prf_tcp_message(&net->ct[c].tcp, sent, wire, p->fails, ack_lost, conn_rtt(net, c), queued_ns, floor);
 }
 
 /* With a device queue (docs/protocol.md#flow-queue): TCP's window releases the message's segments onto
@@ -509,7 +516,7 @@ static int64_t queue_delay(struct part *p, uint32_t from, uint32_t c, uint64_t w
     p->link_node = from;
     struct prf_tcp_link link = {.enqueue = devq_enqueue, .extend = devq_extend, .resend = devq_resend, .ctx = p,
                                 .dropped = p->dropped};
-    return prf_tcp_send(&net->tcp[c], p->now, wire, p->fails, ack_lost, conn_rtt(net, c), &link, floor);
+    return prf_tcp_send(&net->ct[c].tcp, p->now, wire, p->fails, ack_lost, conn_rtt(net, c), &link, floor);
 }
 
 static uint32_t find_conn(const struct prnet *net, uint32_t from, uint32_t to)
@@ -625,7 +632,7 @@ static void msg_release(struct part *p, uint32_t mi)
  * resolved_at (>= 0), or with the timer's delays (< 0). */
 static void hold_release(struct part *p, uint32_t c, int64_t resolved_at)
 {
-    struct hold *h = &p->net->holds[c];
+    struct hold *h = &p->net->ct[c].hold;
     for (uint32_t i = 0; i < h->n; i++) {
         const struct held *m = &h->v[i];
         int64_t delay = m->delay;
@@ -646,8 +653,8 @@ static uint64_t timer_push(struct part *p, uint32_t node, int64_t at, uint32_t k
 static void hold_or_send(struct part *p, uint32_t c, uint64_t key, int64_t sent, int64_t delay, int64_t floor,
                          const uint8_t *bytes, uint32_t len, uint32_t pad)
 {
-    struct hold *h = &p->net->holds[c];
-    struct prf_tcp *t = &p->net->tcp[c];
+    struct hold *h = &p->net->ct[c].hold;
+    struct prf_tcp *t = &p->net->ct[c].tcp;
     if (h->n && t->resolved_gen == h->gen)
         hold_release(p, c, t->resolved_at);
     else if (h->n && (t->timer_gen != h->gen || !prf_tcp_fate_open(t)))
@@ -680,7 +687,7 @@ static void hold_or_send(struct part *p, uint32_t c, uint64_t key, int64_t sent,
  * set for is gone, or its deadline moved) when the connection's deadline is later. */
 static void hold_expire(struct part *p, uint32_t c)
 {
-    struct hold *h = &p->net->holds[c];
+    struct hold *h = &p->net->ct[c].hold;
     if (h->n && h->deadline <= p->now)
         hold_release(p, c, -1);
 }
@@ -709,7 +716,7 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     if (net->ps)
         prf_partstat_message(net->ps, from, to, wire);
     uint64_t key = key_of(from, src->count++);
-    if (net->holds)
+    if (net->ct)
         hold_or_send(p, c, key, sent, delay, floor, bytes, (uint32_t)len, pad);
     else
         send_on(p, c, key, sent, delay, bytes, (uint32_t)len, pad);
@@ -870,7 +877,7 @@ static void ack_report(struct part *p, uint32_t to, uint32_t from, uint32_t c, u
     int64_t wait = n->up_free > p->now ? n->up_free - p->now : 0;
     if (wait > full)
         wait = full;
-    struct ackq *a = &net->ackq[rev];
+    struct ackq *a = &net->ct[rev].ackq;
     if (llabs(wait - a->told_ns) < ACK_REPORT_STEP_NS)
         return;
     a->told_ns = wait;
@@ -886,7 +893,7 @@ static void on_deliver(struct part *p, const struct prf_ev *ev)
     struct prnet *net = p->net;
     struct msg *m = msg_at(p, mi);
     if (m->ack) { /* `to` is the connection's sender: its ACKs' report */
-        net->ackq[m->conn].queue_ns = (int64_t)m->pad * 1000;
+        net->ct[m->conn].ackq.queue_ns = (int64_t)m->pad * 1000;
         msg_free(p, mi);
         return;
     }
@@ -915,7 +922,7 @@ static void on_deliver(struct part *p, const struct prf_ev *ev)
     p->reply_from = to;
     p->reply_to = from;
     p->reply_conn = m->rev;
-    if (net->ackq)
+    if (net->ct)
         ack_report(p, to, from, m->conn, m->rev);
     uint8_t copy[INLINE_BYTES];
     bool small = len <= INLINE_BYTES;
@@ -954,6 +961,8 @@ static void prefetch_far(const struct part *p, const struct prf_ev *e)
     else
         __builtin_prefetch(&p->timers[e->idx]);
     __builtin_prefetch(&net->nodes[e->node]); /* its links: delivering checks the downlink */
+    if (net->uplinks)
+        __builtin_prefetch(&net->uplinks[e->node]); /* what it sends enters its device queue */
     pr_node_prefetch(net->prs[e->node]);
 }
 
@@ -964,6 +973,13 @@ static void prefetch_near(const struct part *p, const struct prf_ev *e)
     if (prf_ev_type(e) == EV_DELIVER) {
         const struct msg *m = msg_at(p, e->idx);
         __builtin_prefetch(&net->conns[m->rev]); /* where the answer goes */
+        if (net->ct) /* an ACKs' report's connection; else the report back (ack_report), the answer's TCP */
+            __builtin_prefetch(&net->ct[m->ack ? m->conn : m->rev]);
+        const struct prf_uplink *u = net->uplinks ? &net->uplinks[e->node] : NULL;
+        if (u && u->busy) /* its device queue's calendar, where what it sends is booked */
+            __builtin_prefetch(u->busy + u->head);
+        if (u && u->pkt)
+            __builtin_prefetch(u->pkt + u->pkt_head);
         pr_node_prefetch_msg(net->prs[e->node], m->inline_bytes, m->len < INLINE_BYTES ? m->len : INLINE_BYTES);
     } else {
         const struct timer *t = &p->timers[e->idx];
@@ -1151,11 +1167,9 @@ static void flow_destroy(struct prnet *net)
     free(net->prs);
     free(net->part_of);
     free(net->conns);
-    free(net->tcp);
-    free(net->ackq);
-    for (uint32_t c = 0; net->holds && c < net->n_holds; c++)
-        free(net->holds[c].v);
-    free(net->holds);
+    for (uint32_t c = 0; net->ct && c < net->n_ct; c++)
+        free(net->ct[c].hold.v);
+    free(net->ct);
     free(net->loss_rng);
     for (uint32_t i = 0; net->uplinks && i < net->n_nodes; i++)
         prf_uplink_free(&net->uplinks[i]);
@@ -1249,10 +1263,8 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     net->conns = aligned_calloc(slots ? slots : 1, sizeof *net->conns);
     /* TCP's sender state only where losses or drops make it matter: a run without either never reads it */
     bool tcp = net->loss > 0 || net->queue_packets > 0;
-    net->tcp = tcp ? malloc(sizeof *net->tcp * (slots ? slots : 1)) : NULL;
-    net->ackq = tcp ? calloc(slots ? slots : 1, sizeof *net->ackq) : NULL;
-    net->holds = tcp ? calloc(slots ? slots : 1, sizeof *net->holds) : NULL;
-    net->n_holds = net->holds ? slots : 0;
+    net->ct = tcp ? aligned_calloc(slots ? slots : 1, sizeof *net->ct) : NULL;
+    net->n_ct = net->ct ? slots : 0;
     net->loss_rng = net->loss > 0 ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->loss_rng) : NULL;
     net->uplinks = net->queue_packets > 0 ? calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->uplinks) : NULL;
     if (net->parts)
@@ -1260,7 +1272,7 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     struct conn *byedge = calloc(net->n_conns ? net->n_conns : 1, sizeof *byedge);
     uint32_t *efrom = calloc(net->n_conns ? net->n_conns : 1, sizeof *efrom); /* byedge[i]'s sender */
     bool ok = net->nodes && net->prs && net->part_of && net->parts && net->conns &&
-              (!tcp || (net->tcp && net->ackq && net->holds)) && (net->loss <= 0 || net->loss_rng) &&
+              (!tcp || net->ct) && (net->loss <= 0 || net->loss_rng) &&
               (!net->queue_packets || net->uplinks) && byedge && efrom && deg &&
               prf_evq_init(&net->callq) == 0;
     for (uint32_t k = 0; ok && k < net->n_parts; k++)
@@ -1273,8 +1285,8 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    for (uint32_t c = 0; net->tcp && c < slots; c++)
-        prf_tcp_init(&net->tcp[c]);
+    for (uint32_t c = 0; net->ct && c < slots; c++)
+        prf_tcp_init(&net->ct[c].tcp);
     for (uint32_t i = 0; net->loss_rng && i < d->n_nodes; i++)
         pr_rng_seed(&net->loss_rng[i].rng, d->seed, LOSS_RNG_STREAM + i);
     if (net->n_parts > 1 && prf_partition(d->n_nodes, d->node_region, deg, net->n_parts, net->part_of)) {

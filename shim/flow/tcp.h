@@ -49,43 +49,48 @@ struct prf_tcp_flight {
 
 /* One connection's sender. Zeroed means new: prf_tcp_init sets the starting values. */
 struct prf_tcp {
-    double cwnd, ssthresh;    /* segments */
+    /* Laid out by use (one record per connection, touched cold by most messages): first what every
+     * message reads, then its first flights, then HyStart's round, CUBIC's curve and what losses alone
+     * touch. */
+    int64_t tail_at;    /* the stream's last segment leaves then (it waits for room until then) */
+    int64_t tail_leave; /* ... and has left the sender's uplink then (tail_at without a link) */
+    int64_t next_sample_ns, next_sample_at; /* with a link: a round-trip sample the next message settles */
+    int64_t timeout_at; /* a lost final ACK's timer fires then, unless a later message is sent first; 0: none */
+    int64_t stall_ns;   /* nothing leaves before this: a timeout's retransmission is out until then */
+    /* A retransmission timer running: it first fires at timer_first (0: none), and the attempt at
+     * timer_last gets through. Not firm: a lost last segment's, which three later segments (pend_later
+     * counts them) cancel with a fast retransmit; pend_at: when its loss was sent. */
+    int64_t timer_first;
     int64_t srtt_ns, rttvar_ns; /* srtt 0: no sample yet */
-    int64_t timeout_at;       /* a lost final ACK's timer fires then, unless a later message is sent first; 0: none */
+    double cwnd, ssthresh;      /* segments */
+    int64_t decrease_at; /* a loss's duplicate ACKs arrive then: the window falls; 0: none pending */
+    int64_t recover_ns;  /* losses among segments sent before this share a decrease already taken */
+    /* HyStart, since the start or the last timeout: the least round trip sampled (0: none); whether it has
+     * ended slow start (it acts once); its round (below): when the round's first ACK is back (< 0: none),
+     * the last ACK of its train, the least of its first samples and how many it has heard. */
+    int64_t delay_min_ns;
+    uint32_t tail_room; /* bytes the stream's last segment can still take */
+    uint32_t in_flight, n_flights; /* segments in the window, and their flights, oldest first */
+    bool next_sample_odd;          /* the next sample's: the receiver's delayed ACK may lengthen it */
+    bool timer_firm;
+    bool hystart_found;
+    struct prf_tcp_flight flight[PRF_TCP_FLIGHTS];
+    int64_t hy_start, hy_last, hy_least;
+    uint32_t hy_heard;
     /* CUBIC's curve: the window at the last loss (0: none since the start or a timeout) and, once
      * congestion avoidance has begun after it, when (epoch_ns), from where (origin) and the seconds k it
      * takes to climb back to w_max. */
     double w_max, origin, k_s;
     double reno; /* the window Reno would have reached since the epoch began (CUBIC's TCP-friendly region) */
     int64_t epoch_ns; /* < 0: no epoch yet */
-    /* HyStart, since the start or the last timeout: the least round trip sampled (0: none); whether it has
-     * ended slow start (it acts once); its round: when the round's first ACK is back (< 0: none), the last
-     * ACK of its train, the least of its first samples and how many it has heard. */
-    int64_t delay_min_ns, hy_start, hy_last, hy_least;
-    uint32_t hy_heard;
-    bool hystart_found;
-    int64_t stall_ns;   /* nothing leaves before this: a timeout's retransmission is out until then */
-    int64_t decrease_at; /* a loss's duplicate ACKs arrive then: the window falls; 0: none pending */
-    int64_t recover_ns; /* losses among segments sent before this share a decrease already taken */
-    /* A retransmission timer running: it first fires at timer_first (0: none), and the attempt at
-     * timer_last gets through. Not firm: a lost last segment's, which three later segments (pend_later
-     * counts them) cancel with a fast retransmit; pend_at: when its loss was sent. */
-    int64_t timer_first, timer_last, pend_at;
+    int64_t timer_last, pend_at;
     uint32_t pend_later;
     uint32_t timer_lost; /* segments the running timer will retransmit */
-    bool timer_firm;
     /* Each timer armed while none runs gets a new number (timer_gen); when later segments cancel a lost
      * last segment's timer, its number and when the fast retransmission leaves are kept (resolved_gen,
      * resolved_at) for the caller, who may hold that segment's message until then (prf_tcp_deadline). */
     uint32_t timer_gen, resolved_gen;
     int64_t resolved_at;
-    int64_t next_sample_ns, next_sample_at; /* with a link: a round-trip sample the next message settles */
-    bool next_sample_odd;                   /* ... which the receiver's delayed ACK may lengthen */
-    int64_t tail_at;    /* the stream's last segment leaves then (it waits for room until then) */
-    int64_t tail_leave; /* ... and has left the sender's uplink then (tail_at without a link) */
-    uint32_t tail_room; /* bytes that segment can still take */
-    uint32_t in_flight, n_flights; /* segments in the window, and their flights, oldest first */
-    struct prf_tcp_flight flight[PRF_TCP_FLIGHTS];
 };
 
 void prf_tcp_init(struct prf_tcp *t);
