@@ -274,7 +274,9 @@ int64_t prf_tcp_deadline(const struct prf_tcp *t, int64_t rtt_ns)
  * before it exceeds the least round trip by clamp(that, 4 ms, 1 s). w: the window when the flight's
  * first ACK is back (the earlier flights' ACKs grow it first). Returns whether slow start ends on this
  * ACK: the segments the flight has acknowledged before it grow the window in slow start, the rest on
- * CUBIC's curve (grow). */
+ * CUBIC's curve (grow). Judged at send time, a verdict's least round trip may already count samples
+ * whose ACKs are not back by then (this flight's first pair, earlier flights'); once sampled it hardly
+ * moves, so this shows only in the first rounds after a timeout, which forgets it. */
 static bool hystart_segment(struct prf_tcp *t, uint32_t m, int64_t at, int64_t left, int64_t rtt_ns, int64_t extra,
                             double w)
 {
