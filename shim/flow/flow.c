@@ -273,6 +273,10 @@ struct prnet {
     /* POWRELAY_PARTSTAT=FILE: partition statistics for docs/scaling.md, written at the end */
     struct prf_partstat *ps;
     const char *ps_path;
+    /* POWRELAY_FLOW_QUEUES=FILE: what each node's device queue took and dropped, written at the end (a
+     * diagnosis's switch, as ns-3's POWRELAY_NS3_QUEUES; outputs unchanged), with the nodes' regions */
+    const char *queues_path;
+    uint8_t *region_of;
 };
 
 /* ---- helpers ---- */
@@ -1144,11 +1148,26 @@ static void part_free(struct part *p, uint32_t n_parts)
     prf_evq_free(&p->q);
 }
 
+/* POWRELAY_FLOW_QUEUES's file, in POWRELAY_NS3_QUEUES's columns: flow has no ACK packets (left empty). */
+static void write_queues(const struct prnet *net)
+{
+    FILE *f = fopen(net->queues_path, "w");
+    bool ok = f && fprintf(f, "node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped\n") > 0;
+    for (uint32_t i = 0; ok && i < net->n_nodes; i++)
+        ok = fprintf(f, "%u,%u,up,,%llu,,%llu\n", i, net->region_of[i], (unsigned long long)net->uplinks[i].taken,
+                     (unsigned long long)net->uplinks[i].dropped) > 0;
+    if (!f || fclose(f) || !ok)
+        fprintf(stderr, "powrelay: POWRELAY_FLOW_QUEUES: cannot write %s\n", net->queues_path);
+}
+
 static void flow_destroy(struct prnet *net)
 {
     if (!net)
         return;
     stop_threads(net);
+    if (net->region_of && net->started)
+        write_queues(net);
+    free(net->region_of);
     if (net->ps) {
         FILE *f = fopen(net->ps_path, "w");
         if (!f || prf_partstat_write(net->ps, f, net->now) || fclose(f))
@@ -1287,6 +1306,9 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     }
     for (uint32_t c = 0; net->ct && c < slots; c++)
         prf_tcp_init(&net->ct[c].tcp);
+    net->queues_path = getenv("POWRELAY_FLOW_QUEUES");
+    if (net->uplinks && net->queues_path && *net->queues_path && (net->region_of = malloc(d->n_nodes ? d->n_nodes : 1)))
+        memcpy(net->region_of, d->node_region, d->n_nodes);
     for (uint32_t i = 0; net->loss_rng && i < d->n_nodes; i++)
         pr_rng_seed(&net->loss_rng[i].rng, d->seed, LOSS_RNG_STREAM + i);
     if (net->n_parts > 1 && prf_partition(d->n_nodes, d->node_region, deg, net->n_parts, net->part_of)) {

@@ -121,8 +121,11 @@ int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_
     }
     /* those released after `at` start after it too: all of them are in that suffix */
     uint32_t waiting = u->n_pkt - lo - after(u->later + u->later_head, u->n_later, at);
-    if (waiting >= limit)
+    if (waiting >= limit) {
+        u->dropped++;
         return -1;
+    }
+    u->taken++;
     int64_t start = book(u, at, tx_ns, oom);
     u->last_left = start + tx_ns;
     if (!room((void **)&u->pkt, &u->cap_pkt, u->pkt_head + u->n_pkt + 1, sizeof *u->pkt, 128) ||

@@ -30,6 +30,7 @@ struct prf_uplink {
     int64_t *later; /* when those of them released after the clock then were, ascending, from later_head */
     uint32_t later_head, n_later, cap_later;
     int64_t last_left; /* when the last segment booked leaves (prf_uplink_extend lengthens it) */
+    uint64_t taken, dropped; /* segments the queue took (retransmissions too) and dropped, so far */
 };
 
 /* A segment released at `at` (>= now) that takes tx_ns on the link: -1 when `limit` segments released by

@@ -7,6 +7,9 @@
 #include <ns3/ipv4-l3-protocol.h>
 #include <ns3/log.h>
 #include <ns3/socket.h>
+#include <ns3/ppp-header.h>
+#include <ns3/tcp-header.h>
+#include <ns3/tcp-l4-protocol.h>
 
 NS_LOG_COMPONENT_DEFINE("PowrelayCoreRouter");
 
@@ -39,6 +42,27 @@ CoreRouter::Output(Ipv4Address dst) const
     return r == m_region ? &m_table->access[i] : &m_table->core[m_region * m_table->nRegions + r];
 }
 
+bool
+CarriesData(Ptr<const Packet> packet, bool ppp, bool ipv4)
+{
+    Ptr<Packet> p = packet->Copy();
+    if (ppp)
+    {
+        PppHeader h;
+        p->RemoveHeader(h);
+    }
+    if (ipv4)
+    {
+        Ipv4Header ip;
+        p->RemoveHeader(ip);
+        if (ip.GetProtocol() != TcpL4Protocol::PROT_NUMBER)
+            return true;
+    }
+    TcpHeader tcp;
+    p->RemoveHeader(tcp);
+    return p->GetSize() > 0;
+}
+
 void
 CoreRouter::Receive(Ptr<NetDevice>, Ptr<const Packet> p, uint16_t, const Address&, const Address&,
                     NetDevice::PacketType)
@@ -54,7 +78,11 @@ CoreRouter::Receive(Ptr<NetDevice>, Ptr<const Packet> p, uint16_t, const Address
     /* As the traffic-control layer hands a packet to a device with no queue disc: not while the
      * device's queue is stopped (full), and without the socket priority a one-queue device ignores. */
     if (out->txq && out->txq->IsStopped())
+    {
+        if (out->stopped_drops)
+            out->stopped_drops[CarriesData(p, false, true)]++;
         return;
+    }
     Ptr<Packet> fwd = p->Copy();
     SocketPriorityTag prio;
     fwd->RemovePacketTag(prio);

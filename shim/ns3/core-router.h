@@ -29,6 +29,11 @@ namespace powrelay
 {
 
 /* Where each destination leaves each router. Filled by the topology builder, then read-only. */
+/* Whether a TCP packet carries data (a pure ACK has none), given the headers it has above TCP: PPP and
+ * IPv4 in a device's queue, IPv4 as routed, none yet when the traffic control layer drops it. Anything
+ * but TCP counts as data. For POWRELAY_NS3_QUEUES's tally (topology.h). */
+bool CarriesData(ns3::Ptr<const ns3::Packet> packet, bool ppp, bool ipv4);
+
 struct CoreTable
 {
     /* An output device and its transmit queue's flow-control state (looked up once, not per packet). */
@@ -36,6 +41,7 @@ struct CoreTable
     {
         ns3::Ptr<ns3::NetDevice> dev;
         ns3::Ptr<ns3::NetDeviceQueue> txq; /* null when the device has no flow control */
+        uint64_t* stopped_drops = nullptr; /* POWRELAY_NS3_QUEUES: [pure ACKs, with data] dropped while stopped */
     };
 
     uint32_t nNodes = 0;

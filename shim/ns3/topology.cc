@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include <ns3/data-rate.h>
 #include <ns3/error-model.h>
@@ -21,6 +22,7 @@
 #include <ns3/point-to-point-channel.h>
 #include <ns3/point-to-point-helper.h>
 #include <ns3/point-to-point-net-device.h>
+#include <ns3/traffic-control-layer.h>
 
 
 NS_LOG_COMPONENT_DEFINE("PowrelayTopology");
@@ -54,6 +56,24 @@ LossModel(double loss, int64_t stream)
      * before (in this process, or in an earlier run of it). */
     em->AssignStreams(stream);
     return em;
+}
+
+void
+TallyStoppedDrop(Topology::QueueTally* t, Ptr<const Packet> p)
+{
+    t->dropped[CarriesData(p, false, false)]++;
+}
+
+void
+TallyEnqueue(Topology::QueueTally* t, Ptr<const Packet> p)
+{
+    t->enqueued[CarriesData(p, true, true)]++;
+}
+
+void
+TallyDrop(Topology::QueueTally* t, Ptr<const Packet> p)
+{
+    t->dropped[CarriesData(p, true, true)]++;
 }
 
 /* A router's output: the device and its transmit queue's flow-control state. */
@@ -150,6 +170,13 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
         }
 
     /* Access links, one per node. */
+    const char* tally = std::getenv("POWRELAY_NS3_QUEUES");
+    if (tally && *tally)
+    {
+        m_tally_path = tally;
+        m_tally.assign(2 * static_cast<size_t>(n), QueueTally());
+        m_region.assign(d.node_region, d.node_region + n);
+    }
     struct pr_rng rng;
     pr_rng_seed(&rng, d.seed, kJitterStream);
     Ipv4StaticRoutingHelper staticHelper;
@@ -170,6 +197,20 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
             up->GetQueue()->SetMaxSize(size);
             down->GetQueue()->SetMaxSize(size);
         }
+        if (!m_tally.empty())
+        {
+            up->GetQueue()->TraceConnectWithoutContext("Enqueue", MakeBoundCallback(&TallyEnqueue, &m_tally[2 * i]));
+            up->GetQueue()->TraceConnectWithoutContext("Drop", MakeBoundCallback(&TallyDrop, &m_tally[2 * i]));
+            down->GetQueue()->TraceConnectWithoutContext("Enqueue",
+                                                         MakeBoundCallback(&TallyEnqueue, &m_tally[2 * i + 1]));
+            down->GetQueue()->TraceConnectWithoutContext("Drop", MakeBoundCallback(&TallyDrop, &m_tally[2 * i + 1]));
+            /* a full device queue stops its interface: the traffic control layer drops what comes then */
+            if (!node->GetObject<TrafficControlLayer>()->TraceConnectWithoutContext(
+                    "TcDrop", MakeBoundCallback(&TallyStoppedDrop, &m_tally[2 * i])) &&
+                i == 0)
+                std::fprintf(stderr, "powrelay: POWRELAY_NS3_QUEUES: this ns-3 has no TcDrop trace: the uplinks' "
+                                     "drops while stopped are not counted\n");
+        }
         if (d.loss > 0)
         {
             up->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i)));       /* downlink */
@@ -178,8 +219,28 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
         uint32_t nif = AddInterface(node, up, NodeAddress(i));
         staticHelper.GetStaticRouting(node->GetObject<Ipv4>())->SetDefaultRoute(GatewayAddress(i), nif);
         m_table.access[i] = PortOf(down);
+        if (!m_tally.empty())
+            m_table.access[i].stopped_drops = m_tally[2 * i + 1].dropped;
     }
     return 0;
+}
+
+Topology::~Topology()
+{
+    if (m_tally.empty())
+        return;
+    FILE* f = std::fopen(m_tally_path.c_str(), "w");
+    if (!f)
+    {
+        std::fprintf(stderr, "powrelay: POWRELAY_NS3_QUEUES: cannot write %s\n", m_tally_path.c_str());
+        return;
+    }
+    std::fprintf(f, "node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped\n");
+    for (size_t k = 0; k < m_tally.size(); k++)
+        std::fprintf(f, "%zu,%u,%s,%llu,%llu,%llu,%llu\n", k / 2, m_region[k / 2], k % 2 ? "down" : "up",
+                     (unsigned long long)m_tally[k].enqueued[0], (unsigned long long)m_tally[k].enqueued[1],
+                     (unsigned long long)m_tally[k].dropped[0], (unsigned long long)m_tally[k].dropped[1]);
+    std::fclose(f);
 }
 
 } // namespace powrelay

@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <ns3/node-container.h>
@@ -44,11 +45,24 @@ class Topology
     /* Build it all. 0, or -1 with a message in err. */
     int Build(const struct prnet_desc& d, char* err, size_t errlen);
 
+    /* A diagnosis's switch, not a scenario's (outputs unchanged): with POWRELAY_NS3_QUEUES=FILE, what each
+     * node's access link queues took and dropped (its uplink's, and its router's towards it: its
+     * downlink's), pure ACKs apart from segments with data, written to FILE (CSV) when the network goes. */
+    ~Topology();
+
+    struct QueueTally
+    {
+        uint64_t enqueued[2] = {0, 0}, dropped[2] = {0, 0}; /* [0]: pure ACKs, [1]: with data */
+    };
+
     ns3::NodeContainer nodes;   /* simulated node i is nodes.Get(i) */
     ns3::NodeContainer routers; /* region r's core router is routers.Get(r) */
 
   private:
     CoreTable m_table;
+    std::vector<QueueTally> m_tally; /* by node, up then down, with POWRELAY_NS3_QUEUES only */
+    std::vector<uint32_t> m_region;
+    std::string m_tally_path;
     std::vector<std::unique_ptr<CoreRouter>> m_routers; /* by region; ns-3 calls them back */
 };
 

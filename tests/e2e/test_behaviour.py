@@ -3,7 +3,9 @@ with no attack; stem length falls as q rises; a scripted burst escalates exactly
 base^2, which then relaxes to base; spam reaches far more without PoW than with it; a flooding attacker
 skips solves beyond its horizon and comes back once requirements relax, and every hash it spends is
 counted; the attack-window answers match what txs.csv says; nodes.csv gives each node's wallet; the
-stem trace a diagnosis asks for (stems.csv) follows each stem hop by hop and changes nothing else."""
+stem trace a diagnosis asks for (stems.csv) follows each stem hop by hop and changes nothing else; so
+does the device queues' tally (POWRELAY_FLOW_QUEUES), which counts what each uplink took and dropped."""
+import csv
 import os
 import statistics
 import unittest
@@ -30,6 +32,58 @@ class Behaviour(Case):
         # no escalation on honest traffic alone
         for row in r.rows("timeseries.csv"):
             self.assertEqual(float(row["max_req"]), 2500)
+
+    def test_queue_tally_counts_what_each_uplink_took_and_dropped(self):
+        """POWRELAY_FLOW_QUEUES=FILE (a diagnosis's switch) writes, per node, the segments its device queue
+        took and dropped, and changes nothing else. A queue too deep to fill drops nothing, and takes
+        segments from exactly the nodes that sent bytes; a shallow one, under a flood without PoW, drops,
+        and drops a larger share at the thin uplinks (0.5 against 6.7 Mbit/s) than at the fast ones."""
+        def flood(queue):
+            return self.scenario(f"""
+                name: tally
+                duration_s: 60
+                nodes: {{count: 60}}
+                honest: {{rate: 1}}
+                pow: {{enabled: false}}
+                network:
+                  queue_packets: {queue}
+                  regions:
+                    - {{name: FAST, share: 0.7, up_mbps: 6.7, down_mbps: 40}}
+                    - {{name: THIN, share: 0.3, up_mbps: 0.5, down_mbps: 10}}
+                  latency_ms: [[30, 100], [100, 30]]
+                attackers:
+                  - {{count: 1, connections: 8, hashrate: 1e5, rate: 20, start_s: 10, stop_s: 50}}
+            """, f"q{queue}.yaml")
+
+        def tally(path):
+            with open(path) as f:
+                return list(csv.DictReader(f))
+
+        deep = os.path.join(self.tmp, "deep.csv")
+        r = self.run_scenario(flood(1000000), os.path.join(self.tmp, "deep"), env={"POWRELAY_FLOW_QUEUES": deep})
+        rows = tally(deep)
+        sent = {n["node"]: int(n["bytes_out"]) for n in r.rows("nodes.csv")}
+        self.assertEqual([t["node"] for t in rows], [n["node"] for n in r.rows("nodes.csv")])  # the attacker's too
+        for t in rows:
+            self.assertEqual((t["link"], t["acks_enqueued"], t["acks_dropped"]), ("up", "", ""))  # no ACK packets
+            self.assertEqual(int(t["data_dropped"]), 0, t)
+            self.assertEqual(int(t["data_enqueued"]) > 0, sent[t["node"]] > 0, t)
+
+        shallow = os.path.join(self.tmp, "shallow.csv")
+        path = flood(20)
+        plain = self.run_scenario(path, os.path.join(self.tmp, "plain"))
+        tallied = self.run_scenario(path, os.path.join(self.tmp, "tallied"), env={"POWRELAY_FLOW_QUEUES": shallow})
+        for name in os.listdir(plain.dir):
+            if name != "run.json":
+                with open(os.path.join(plain.dir, name), "rb") as a, open(os.path.join(tallied.dir, name), "rb") as b:
+                    self.assertEqual(a.read(), b.read(), name)
+        share = {}
+        for region in ("0", "1"):
+            mine = [t for t in tally(shallow) if t["region"] == region]
+            dropped = sum(int(t["data_dropped"]) for t in mine)
+            share[region] = dropped / (dropped + sum(int(t["data_enqueued"]) for t in mine))
+        self.assertGreater(share["0"], 0)
+        self.assertGreater(share["1"], share["0"])
 
     def test_stem_trace_follows_each_stem_and_changes_nothing_else(self):
         s = self.scenario("""

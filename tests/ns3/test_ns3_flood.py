@@ -1,5 +1,8 @@
 """(c) With thin uplinks, a spam flood with PoW off measurably slows honest transactions on ns3: the spam
-fills the uplinks' queues, and honest transactions wait behind it."""
+fills the uplinks' queues, and honest transactions wait behind it. The queues' tally a diagnosis asks for
+(POWRELAY_NS3_QUEUES) says what each access link's queue took and dropped, and changes nothing else."""
+import csv
+import os
 import unittest
 
 from ns3test import Ns3Case, honest, median_t90
@@ -38,6 +41,30 @@ class Flood(Ns3Case):
         print(f"honest median t90 during the attack window: no flood {a:.3f} s, flood {b:.3f} s")
         self.assertGreater(len(during(quiet)), 30)
         self.assertGreater(b, 2 * a)
+
+    def test_queue_tally_changes_nothing_else(self):
+        """POWRELAY_NS3_QUEUES=FILE: per node, its uplink's queue and its router's queue towards it (its
+        downlink), pure ACKs apart from segments with data, taken and dropped. Every node sends and receives,
+        so each of its links took both; the flood fills the thin uplinks, which drop data; the outputs are
+        the plain run's, byte for byte."""
+        s = self.scenario(SCENARIO)
+        short = ("--network", "ns3", "--set", "nodes.count=30", "--set", "duration_s=40", "--set",
+                 "attackers.0.start_s=10", "--set", "attackers.0.stop_s=40")
+        plain = self.run_scenario(s, self.tmp + "/plain", *short)
+        path = os.path.join(self.tmp, "queues.csv")
+        tallied = self.run_scenario(s, self.tmp + "/tallied", *short, env={"POWRELAY_NS3_QUEUES": path})
+        for name in os.listdir(plain.dir):
+            if name != "run.json":
+                with open(os.path.join(plain.dir, name), "rb") as a, open(os.path.join(tallied.dir, name), "rb") as b:
+                    self.assertEqual(a.read(), b.read(), name)
+        with open(path) as f:
+            rows = list(csv.DictReader(f))
+        nodes = [n["node"] for n in plain.rows("nodes.csv")]
+        self.assertEqual([(t["node"], t["link"]) for t in rows], [(n, link) for n in nodes for link in ("up", "down")])
+        for t in rows:
+            self.assertGreater(int(t["acks_enqueued"]), 0, t)
+            self.assertGreater(int(t["data_enqueued"]), 0, t)
+        self.assertGreater(sum(int(t["data_dropped"]) for t in rows if t["link"] == "up"), 0)
 
 
 if __name__ == "__main__":
