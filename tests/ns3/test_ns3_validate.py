@@ -48,7 +48,8 @@ class Validate(Ns3Case):
         self.assertEqual(v.diagnosis_cells(results), ["nopow-base", "pow-thin", "nopow-loss3", "none-loss3",
                                                       "pow-lat2", "nopow-lat2"])
         for network, t90 in (("flow", 5.0), ("ns3", 8.0), ("ns3-rfc6298", 9.0), ("ns3-deepq", 7.0),
-                             ("ns3-deepq-nohystart", 5.1), ("ns3-nots", 8.0), ("ns3-echo", 5.1)):
+                             ("ns3-deepq-nohystart", 5.1), ("ns3-nohystart", 8.0), ("ns3-nots", 8.0),
+                             ("ns3-echo", 5.1)):
             found[("diagnose", "nopow-lat2", network)] = runs(t90)
         lines = v.diagnosis_lines(found, results)
         text = "\n".join(lines)
@@ -57,7 +58,8 @@ class Validate(Ns3Case):
         self.assertIn("  - **nopow-lat2**, the same cause looked for: As the matrix runs it, they still differ on: "
                       "honest time to 90%, median (s); with RFC 6298's timer, they still differ on: honest time to "
                       "90%, median (s); with 1,000-packet queues too, they still differ on: honest time to 90%, "
-                      "median (s); with no HyStart as well, ns-3 and flow agree on every answer; with no TCP "
+                      "median (s); with no HyStart as well, ns-3 and flow agree on every answer; with no HyStart and the "
+                      "matrix's 100-packet queues, they still differ on: honest time to 90%, median (s); with no TCP "
                       "timestamps (the matrix's settings otherwise), they still differ on: honest time to 90%, "
                       "median (s); and with Linux's timestamp echo (the matrix's settings otherwise), ns-3 and flow "
                       "agree on every answer.", text)
@@ -67,8 +69,8 @@ class Validate(Ns3Case):
                       "of its paired difference is 0-0% of flow's value.", text)
         # HyStart is looked at for a flood's bursts only: saturated and undiagnosed cells do not run it
         self.assertEqual([n for n, *_ in v.variants_for("nopow-lat2")], ["ns3", "ns3-rfc6298", "ns3-deepq",
-                                                                           "ns3-deepq-nohystart", "ns3-nots",
-                                                                           "ns3-echo"])
+                                                                           "ns3-deepq-nohystart", "ns3-nohystart",
+                                                                           "ns3-nots", "ns3-echo"])
         self.assertEqual([n for n, *_ in v.variants_for("pow-thin")], ["ns3", "ns3-rfc6298", "ns3-deepq",
                                                                          "ns3-nots", "ns3-echo"])
         # Linux's slow start is looked at under loss only (with timestamps on and off): a lossy flood's cell
@@ -78,7 +80,8 @@ class Validate(Ns3Case):
                                                                            "ns3-linuxss-nots", "ns3-echo",
                                                                            "ns3-linuxss-echo"])
         self.assertEqual([n for n, *_ in v.variants_for("nopow-loss3")], ["ns3", "ns3-rfc6298", "ns3-deepq",
-                                                                            "ns3-deepq-nohystart", "ns3-linuxss",
+                                                                            "ns3-deepq-nohystart", "ns3-nohystart",
+                                                                            "ns3-linuxss",
                                                                             "ns3-nots", "ns3-linuxss-nots",
                                                                             "ns3-echo", "ns3-linuxss-echo"])
         self.assertEqual(v.causes_of("nopow-thin"), ["saturation"])
@@ -246,6 +249,45 @@ class Validate(Ns3Case):
                       timeout=60)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "v")))
 
+    def test_queues(self):
+        """plots/queues on hand-made tallies (the stems trace as test_stems's): per network, the share of the
+        data each kind of queue dropped, pooled over the seeds, and ACK packets per data segment at the slow
+        uplinks. Nodes 0-2 fast (EU, EU, AP), 3 slow (JP). ns-3: fast uplinks took 90 + 80 + 30 = 200 data
+        segments and dropped 10 + 0 + 0 (10/210 = 4.8%); JP's took 30 and dropped 10 (25.0%), with 39 ACK
+        packets (1.30 a data segment); JP's downlink dropped 1 of 100 (1.0%), the fast ones none. Flow: no
+        downlink rows (never drops), no ACK columns."""
+        out = os.path.join(self.tmp, "out")
+        for net, rows in (("ns3", "0,1,up,5,90,0,10\n0,1,down,7,50,0,0\n1,1,up,5,80,0,0\n1,1,down,7,50,0,0\n"
+                                  "2,3,up,5,30,0,0\n2,3,down,7,50,0,0\n3,4,up,39,30,0,10\n3,4,down,7,99,0,1\n"),
+                          ("flow-q100", "0,1,up,,100,,0\n1,1,up,,100,,0\n2,3,up,,100,,0\n3,4,up,,30,,30\n")):
+            run = os.path.join(out, "nopow-lat2", net, "run-s1")
+            os.makedirs(run)
+            with open(os.path.join(run, "nodes.csv"), "w") as f:
+                f.write("node,region\n0,EU\n1,EU\n2,AP\n3,JP\n")
+            with open(os.path.join(run, "summary.json"), "w") as f:
+                f.write('{"honest": {"latency90_p95_s": 30, "during_attack": {"from_s": 60, "to_s": 240}}}')
+            with open(os.path.join(run, "scenario.yaml"), "w") as f:
+                f.write(load_validate().cell_text("nopow-lat2", 4, 300))
+            with open(os.path.join(run, "stems.csv"), "w") as f:
+                f.write("tx,step,node,peer,t_s,fluff_why\n1,created,0,,100,0\n1,accepted,1,0,100.51161,0\n"
+                        "1,fluffed,1,,101,1\n")
+            with open(os.path.join(run, "queues.csv"), "w") as f:
+                f.write("node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped\n" + rows)
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "queues"), out, os.path.join(self.tmp, "docs")],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("| nopow-lat2 | ns3 | 1 | 4.8% | 25.0% | 0.0% | 1.0% | 1.30 |", p.stdout)
+        self.assertIn("| nopow-lat2 | flow-q100 | 1 | 0.0% | 50.0% | never drops | never drops | - (none) |", p.stdout)
+        self.assertIn("| nopow-lat2 | ns3 | 1 | 30.0 | 100% | 0% | 1.0 |", p.stdout)  # plots/stems's table too
+        with open(os.path.join(self.tmp, "docs", "validation-queues.md")) as f:
+            self.assertIn("| nopow-lat2 | ns3 | 1 | 4.8% |", f.read())
+        empty = os.path.join(self.tmp, "empty")
+        os.makedirs(empty)
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "queues"), empty], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no run with queues.csv", p.stderr)
+
     def test_spies(self):
         """plots/spies on a hand-made trace: the first spy's guesses (honest transactions 1-3; 4 was not seen),
         split by whether the origin fluffed first, checked against summary.json's precision. Flow: 1 fluffed
@@ -382,8 +424,8 @@ class Validate(Ns3Case):
         names = ["flow", "ns-3 (as in the matrix)", "ns-3, RFC 6298's timer", "ns-3, 1,000-packet queues"]
         # nopow-base (a flood's bursts: HyStart looked at too), then pow-thin
         self.assertEqual([r[0].strip("| ") for r in rows],
-                         names + ["ns-3, 1,000-packet queues, no HyStart", "ns-3, no TCP timestamps",
-                                  "ns-3, Linux's timestamp echo"] + names
+                         names + ["ns-3, 1,000-packet queues, no HyStart", "ns-3, no HyStart",
+                                  "ns-3, no TCP timestamps", "ns-3, Linux's timestamp echo"] + names
                          + ["ns-3, no TCP timestamps", "ns-3, Linux's timestamp echo"], diag)
         self.assertTrue(all(r[1] == "1" for r in rows), diag)
         self.assertNotEqual(rows[1][2:], rows[2][2:])  # nopow-base: the timer setting changed what ns-3 did
