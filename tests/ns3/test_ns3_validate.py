@@ -195,6 +195,15 @@ class Validate(Ns3Case):
         self.assertNotIn("none-base", text)  # agrees: not listed
         self.assertEqual(v.phase_lines(found, {"none-base": results["none-base"]}), [])
 
+    def check_refuses_empty(self, tool, words):
+        """plots/TOOL on a directory with no runs: exit 2, saying `words`."""
+        empty = os.path.join(self.tmp, "empty-" + tool)
+        os.makedirs(empty)
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, tool), empty], capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(words, p.stderr)
+
     def test_stems(self):
         """plots/stems on a hand-made trace: only transactions created during the attack; how each left the stem;
         the 95th percentile of creation to fluff and the share beyond it an embargo fluffed; each hop's delay
@@ -236,12 +245,7 @@ class Validate(Ns3Case):
                       "kind (10) to compare them.", p.stdout)
         with open(os.path.join(self.tmp, "docs", "validation-stems.md")) as f:
             self.assertIn(row, f.read())
-        empty = os.path.join(self.tmp, "empty")
-        os.makedirs(empty)
-        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "stems"), empty], capture_output=True,
-                           text=True, timeout=60)
-        self.assertEqual(p.returncode, 2)
-        self.assertIn("no run with stems.csv", p.stderr)
+        self.check_refuses_empty("stems", "no run with stems.csv")
         self.validate("run", os.path.join(self.tmp, "v"), "--networks", "ns4", status=2, timeout=60)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "v")))
         # the diagnosis has its own networks: the matrix's third table's is not one of them
@@ -281,12 +285,7 @@ class Validate(Ns3Case):
         self.assertIn("| nopow-lat2 | ns3 | 1 | 30.0 | 100% | 0% | 1.0 |", p.stdout)  # plots/stems's table too
         with open(os.path.join(self.tmp, "docs", "validation-queues.md")) as f:
             self.assertIn("| nopow-lat2 | ns3 | 1 | 4.8% |", f.read())
-        empty = os.path.join(self.tmp, "empty")
-        os.makedirs(empty)
-        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "queues"), empty], capture_output=True,
-                           text=True, timeout=60)
-        self.assertEqual(p.returncode, 2)
-        self.assertIn("no run with queues.csv", p.stderr)
+        self.check_refuses_empty("queues", "no run with queues.csv")
 
     def test_spies(self):
         """plots/spies on a hand-made trace: the first spy's guesses (honest transactions 1-3; 4 was not seen),
