@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Where the device queues drop, on both network models (docs/validation-queues.md): the diagnosis's cells
-# (60 nodes, 120 s; default nopow-lat2, the matrix's widest gap with 100-packet queues) run on ns-3 as the
+# Where the device queues drop, on both network models (docs/validation-queues.md): the lossless floods
+# without PoW at the diagnosis's size (60 nodes, 120 s; nopow-lat2 has the matrix's widest gap with
+# 100-packet queues) run on ns-3 as the
 # matrix runs it and on flow with 100-packet queues (flow-q100), traced (POWRELAY_STEM_TRACE=1: stems.csv)
 # and tallied (POWRELAY_NS3_QUEUES / POWRELAY_FLOW_QUEUES: each run's queues.csv), then plots/queues writes
 # the tables. Resumable: a finished run is not run again. A few minutes (ns-3: under a minute a run).
 #
-# usage: bash scripts/queues.sh [OUT]   (default results/queues; SEEDS=3, CELLS=nopow-lat2)
+# usage: bash scripts/queues.sh [OUT]   (default results/queues; SEEDS=3, CELLS=nopow-base,nopow-lat0.5,nopow-lat2)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out=${1:-results/queues}
 seeds=${SEEDS:-3}
-cells=${CELLS:-nopow-lat2}
+cells=${CELLS:-nopow-base,nopow-lat0.5,nopow-lat2}
 [ -n "${POWRELAY:-}" ] || bash scripts/build.sh
 powrelay=${POWRELAY:-build/runner/powrelay}
 mkdir -p "$out/cells"
