@@ -1307,8 +1307,13 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     for (uint32_t c = 0; net->ct && c < slots; c++)
         prf_tcp_init(&net->ct[c].tcp);
     net->queues_path = getenv("POWRELAY_FLOW_QUEUES");
-    if (net->uplinks && net->queues_path && *net->queues_path && (net->region_of = malloc(d->n_nodes ? d->n_nodes : 1)))
-        memcpy(net->region_of, d->node_region, d->n_nodes);
+    if (net->uplinks && net->queues_path && *net->queues_path) {
+        net->region_of = malloc(d->n_nodes ? d->n_nodes : 1);
+        if (net->region_of)
+            memcpy(net->region_of, d->node_region, d->n_nodes);
+        else
+            fprintf(stderr, "powrelay: POWRELAY_FLOW_QUEUES: out of memory, no tally written\n");
+    }
     for (uint32_t i = 0; net->loss_rng && i < d->n_nodes; i++)
         pr_rng_seed(&net->loss_rng[i].rng, d->seed, LOSS_RNG_STREAM + i);
     if (net->n_parts > 1 && prf_partition(d->n_nodes, d->node_region, deg, net->n_parts, net->part_of)) {
