@@ -75,9 +75,14 @@ static bool room(void **arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t
 static int64_t book(struct prf_uplink *u, int64_t from, int64_t tx_ns, bool *oom)
 {
     struct prf_busy *b = u->busy + u->head;
-    uint32_t i = 0;
-    while (i < u->n_busy && b[i].to <= from)
-        i++;
+    uint32_t i = 0, hi = u->n_busy; /* the first span not over by `from` (spans are disjoint, in order) */
+    while (i < hi) {
+        uint32_t mid = i + (hi - i) / 2;
+        if (b[mid].to <= from)
+            i = mid + 1;
+        else
+            hi = mid;
+    }
     for (; i < u->n_busy; i++) {
         if (from + tx_ns <= b[i].from)
             break; /* fits in the idle span before b[i] */
