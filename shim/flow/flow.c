@@ -14,7 +14,9 @@
  * costs one more (ack_report), and a connection holding messages while a lost last segment's fate is
  * open one timer event for its deadline (hold_or_send). With network.queue_packets set, the uplink is a
  * finite device queue behind each connection's TCP window instead (uplink.c, queue_delay;
- * docs/protocol.md#flow-queue), and every connection keeps TCP's state.
+ * docs/protocol.md#flow-queue), and every connection keeps TCP's state; the receiver's router queue drops
+ * segments too, as the receiver works out from what reaches it, and its ACKs tell the sender how many
+ * (downlink.c, downlink_arrive; docs/protocol.md#flow-downlink).
  *
  * Memory: nodes, connections, messages and timers live in flat arrays; message and timer records are
  * recycled (a stack of free indices), and a message record keeps a small byte buffer, so the hot path
@@ -27,6 +29,7 @@
 #include <string.h>
 
 #include "barrier.h"
+#include "downlink.h"
 #include "evq.h"
 #include "partition.h"
 #include "partstat.h"
@@ -55,6 +58,21 @@ static inline uint64_t key_of(uint32_t origin, uint64_t count)
 
 #define CONN_GROUP 2 /* connection records that fill whole cache lines */
 
+enum msg_kind {
+    MSG_DATA,   /* a message's bytes, to deliver */
+    MSG_ACKS,   /* its ACKs' report, to the connection's sender (ack_report) */
+    MSG_NOTICE, /* a message's segments reach its receiver's router: booked then (downlink_notice) */
+};
+#define AUX_MAX ((1u << 29) - 1)
+#define AUX_UNIT_NS 256000 /* struct msg's aux: 256 microseconds, ... */
+#define AUX_KEPT_MAX ((1u << 15) - 1)  /* ... kept up to 8.4 s (this value: booked by a notice) ... */
+#define AUX_SPREAD_MAX ((1u << 14) - 1) /* ... and 4.2 s of spread */
+/* A message whose first segment reaches the router longer than this before its receiver handles it
+ * (kept, spread and its time on the downlink) is booked by a notice event at that time instead: the
+ * router's calendar then needs to remember only PRF_DOWNLINK_HISTORY_NS. */
+#define NOTICE_NS 200000000LL
+#define NOTICED (-2) /* send_on's last_left: its notice has gone (a message held, hold_or_send) */
+
 #define INLINE_BYTES 40 /* answers (up to two), MINDIFFs and single transactions fit in the record */
 /* A record keeps its buffer for the next message only up to this size (a batch of ~30 transactions):
  * records are reused in any order, so kept buffers would each grow to the largest message of the run. */
@@ -68,8 +86,14 @@ struct msg {
     uint32_t from;            /* the connection's sender, kept here to spare a dependent load */
     uint32_t len, pad;
     uint32_t rev;             /* the connection back, which an answer to this message takes */
-    bool queued;              /* already placed behind a busy downlink: deliver when it fires */
-    bool ack;                 /* not a message: conn's ACKs report their queue, pad microseconds (ack_report) */
+    uint32_t queued : 1;      /* already placed behind a busy downlink: deliver when it fires */
+    uint32_t kind : 2;        /* MSG_...: a message, or an event of the connection's about it */
+    /* With finite queues, a message: how long after its last segment's first attempt could have crossed
+     * the downlink it arrives (TCP's recovery and in-order delivery kept it: 15 bits; AUX_KEPT_MAX: its
+     * segments were booked by a notice), and how far apart its first and last segments left the sender
+     * (14), in AUX_UNIT_NS (see aux_of); a notice: that spread; an ACKs' report: how many of the
+     * connection's segments the receiver's router queue dropped (ack_report) */
+    uint32_t aux : 29;
     uint8_t inline_bytes[INLINE_BYTES]; /* a larger message's first bytes, for the prefetch hint */
 };
 _Static_assert(sizeof(struct msg) == 64, "a message record is one cache line");
@@ -110,9 +134,21 @@ _Static_assert(sizeof(struct fnode) == 64, "a node's links are one cache line");
 
 /* The queue a connection's ACKs wait in on its receiver's uplink (docs/protocol.md#flow-acks), as the
  * connection's sender knows it (queue_ns: from the last report to arrive), and what that sender, as the
- * receiver of the connection back, last reported to its peer (told_ns). Both written by the sender alone. */
+ * receiver of the connection back, last reported to its peer (told_ns). All written by the sender alone. */
 struct ackq {
     int64_t queue_ns, told_ns;
+    /* With finite queues, the same for the connection's segments its receiver's router queue dropped
+     * (downlink.h): those reported and not yet lost again (owed), and as the receiver of the connection
+     * back, those dropped there and not yet reported (untold); and its segments lost to that queue (the
+     * queue tally) */
+    uint32_t owed, untold;
+    uint32_t down_drops;
+};
+
+/* A node's downlink's drops (docs/protocol.md#flow-downlink), a cache line of its own (written by the
+ * node's thread alone). */
+struct down {
+    _Alignas(64) struct prf_downlink d;
 };
 
 /* A node's loss draws, a cache line of its own (threads own different nodes). */
@@ -126,6 +162,7 @@ struct loss_rng {
 struct held {
     uint64_t key;
     int64_t sent, delay, floor; /* floor >= 0: the delay if the timer is cancelled (prf_tcp_message) */
+    int64_t first_left, last_left; /* send_on's */
     uint32_t mi;                /* its bytes, in a message record of the sender's partition */
 };
 
@@ -168,7 +205,7 @@ struct xmsg {
     int64_t t;
     uint64_t key;
     uint32_t to, from, conn, rev, len, pad;
-    uint32_t ack, unused;
+    uint32_t kind, aux; /* as struct msg's */
 };
 
 struct outbox {
@@ -219,6 +256,10 @@ struct part {
     uint8_t *dropped; /* and which of its segments the device queue dropped */
     uint32_t cap_fails;
     uint32_t link_node; /* the sender whose device queue the message being sent enters */
+    /* when the first and last of its segments' first attempts left the uplink (-1: none yet), and the
+     * first and last retransmissions of those the queue dropped (all of them dropped: the message comes
+     * with these) */
+    int64_t seg_first, seg_last, resent_first, resent_last;
 
     struct outbox *out[2]; /* per window parity, per destination partition */
     int64_t out_min[2];    /* the earliest message in out[parity] */
@@ -233,10 +274,11 @@ struct prnet {
     double loss;
     uint32_t queue_packets;    /* the device queues' size; 0: the uplinks never drop */
     struct prf_uplink *uplinks; /* per node, when queue_packets > 0 */
+    struct down *downs;         /* per node, when queue_packets > 0: its router's queue towards it */
     /* TCP's state, when loss > 0 or the device queues may drop */
     struct ctcp *ct;           /* per connection */
     uint32_t n_ct;
-    struct loss_rng *loss_rng; /* per sending node, when loss > 0 */
+    struct loss_rng *loss_rng; /* per sending node, with TCP's state */
     int64_t now;
     bool started;
 
@@ -421,23 +463,34 @@ static bool segment_room(struct part *p, uint64_t segments)
     return true;
 }
 
-/* The message's loss draws into p->fails (all clear without loss); whether its final ACK was lost. */
-static bool draw_losses(struct part *p, uint32_t from, uint64_t segments)
+/* The message's loss draws on connection c into p->fails (all clear without loss or drops); whether its
+ * final ACK was lost. Each attempt of a segment and the ACK cross two access links; with finite queues,
+ * the first attempts of as many segments as its receiver's router queue dropped of the connection's
+ * (reported and not yet lost again) are lost (docs/protocol.md#flow-downlink). */
+static bool draw_losses(struct part *p, uint32_t from, uint32_t c, uint64_t segments)
 {
     struct prnet *net = p->net;
+    struct ackq *a = &net->ct[c].ackq;
+    uint32_t owed = net->downs ? a->owed : 0;
     if (net->loss <= 0) {
-        memset(p->fails, 0, segments);
-        return false;
+        for (uint64_t s = 0; s < segments; s++)
+            p->fails[s] = s < owed;
+    } else {
+        struct pr_rng *rng = &net->loss_rng[from].rng;
+        double pl = 1 - (1 - net->loss) * (1 - net->loss);
+        for (uint64_t s = 0; s < segments; s++) {
+            uint8_t fails = s < owed; /* its first attempt: a drop owed */
+            while (pr_rng_uniform(rng) < pl && fails < 16)
+                fails++;
+            p->fails[s] = fails;
+        }
     }
-    struct pr_rng *rng = &net->loss_rng[from].rng;
-    double pl = 1 - (1 - net->loss) * (1 - net->loss);
-    for (uint64_t s = 0; s < segments; s++) {
-        uint8_t fails = 0;
-        while (pr_rng_uniform(rng) < pl && fails < 16)
-            fails++;
-        p->fails[s] = fails;
+    if (owed) {
+        uint32_t paid = owed < segments ? owed : (uint32_t)segments;
+        a->owed -= paid;
+        a->down_drops += paid;
     }
-    return pr_rng_uniform(rng) < pl;
+    return net->loss > 0 && pr_rng_uniform(&net->loss_rng[from].rng) < 1 - (1 - net->loss) * (1 - net->loss);
 }
 
 /* After each change to p->link_node's uplink, the node's up_free follows it (when the link, busy now,
@@ -445,6 +498,16 @@ static bool draw_losses(struct part *p, uint32_t from, uint64_t segments)
 static void devq_follow(struct part *p)
 {
     p->net->nodes[p->link_node].up_free = prf_uplink_free_at(&p->net->uplinks[p->link_node], p->now);
+}
+
+/* A segment of the message being sent left the uplink at `left` (< 0: dropped): the message's segments
+ * reach its receiver's router over the span of these first attempts (downlink_arrive). */
+static void seg_left(struct part *p, int64_t left)
+{
+    if (left >= 0 && (p->seg_first < 0 || left < p->seg_first))
+        p->seg_first = left;
+    if (left > p->seg_last)
+        p->seg_last = left;
 }
 
 /* p->link_node's uplink as TCP's window releases a segment of `bytes` onto it at `at` (prf_tcp_link):
@@ -457,17 +520,24 @@ static int64_t devq_enqueue(void *ctx, int64_t at, uint32_t bytes)
     struct prf_uplink *u = &net->uplinks[p->link_node];
     int64_t left = prf_uplink_enqueue(u, p->now, at, tx_time_ns(bytes, src->up_bps), net->queue_packets, &p->oom);
     devq_follow(p);
+    seg_left(p, left);
     return left;
 }
 
-/* A segment p->link_node's uplink dropped, sent again at `at` (prf_tcp_link): the queue takes it. */
-static void devq_resend(void *ctx, int64_t at, uint32_t bytes)
+/* A segment p->link_node's uplink dropped, sent again at `at` (prf_tcp_link): the queue takes it; when
+ * it has left. */
+static int64_t devq_resend(void *ctx, int64_t at, uint32_t bytes)
 {
     struct part *p = ctx;
     struct fnode *src = &p->net->nodes[p->link_node];
     struct prf_uplink *u = &p->net->uplinks[p->link_node];
-    prf_uplink_enqueue(u, p->now, at, tx_time_ns(bytes, src->up_bps), UINT32_MAX, &p->oom);
+    int64_t left = prf_uplink_enqueue(u, p->now, at, tx_time_ns(bytes, src->up_bps), UINT32_MAX, &p->oom);
+    if (p->resent_first < 0 || left < p->resent_first)
+        p->resent_first = left;
+    if (left > p->resent_last)
+        p->resent_last = left;
     devq_follow(p);
+    return left;
 }
 
 /* The last segment p->link_node's uplink took grows by `bytes` (prf_tcp_link). */
@@ -502,7 +572,7 @@ static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sen
     uint64_t segments = (wire + PRNET_MSS - 1) / PRNET_MSS;
     if (!segment_room(p, segments))
         return 0;
-    bool ack_lost = draw_losses(p, from, segments);
+    bool ack_lost = draw_losses(p, from, c, segments);
     return prf_tcp_message(&net->ct[c].tcp, sent, wire, p->fails, ack_lost, conn_rtt(net, c), queued_ns, floor);
 }
 
@@ -516,7 +586,7 @@ static int64_t queue_delay(struct part *p, uint32_t from, uint32_t c, uint64_t w
     uint64_t segments = (wire + PRNET_MSS - 1) / PRNET_MSS;
     if (!segment_room(p, segments))
         return 0;
-    bool ack_lost = draw_losses(p, from, segments);
+    bool ack_lost = draw_losses(p, from, c, segments);
     p->link_node = from;
     struct prf_tcp_link link = {.enqueue = devq_enqueue, .extend = devq_extend, .resend = devq_resend, .ctx = p,
                                 .dropped = p->dropped};
@@ -570,7 +640,8 @@ static void queue_here(struct part *p, const struct xmsg *x, const uint8_t *byte
     m->rev = x->rev;
     m->pad = x->pad;
     m->queued = false;
-    m->ack = x->ack;
+    m->kind = x->kind;
+    m->aux = x->aux;
     push(p, x->t, x->key, EV_DELIVER, mi, x->to);
 }
 
@@ -602,20 +673,53 @@ static void outbox_take(struct part *p, struct outbox *o)
 
 static int64_t host_now(void *ctx) { return ((struct part *)ctx)->now; }
 
+/* A message's aux (struct msg): the time recovery and in-order delivery kept it, then its segments' spread. */
+static uint32_t aux_of(int64_t kept_ns, int64_t spread_ns)
+{
+    int64_t k = kept_ns > 0 ? kept_ns / AUX_UNIT_NS : 0, s = spread_ns > 0 ? spread_ns / AUX_UNIT_NS : 0;
+    return (uint32_t)(k < AUX_KEPT_MAX ? k : AUX_KEPT_MAX) << 14 | (uint32_t)(s < AUX_SPREAD_MAX ? s : AUX_SPREAD_MAX);
+}
+
+/* A notice to connection c's receiver (with finite queues): the segments of a message of `wire` bytes,
+ * whose first attempts left the sender's uplink from first_left (>= now) to last_left, reach its router
+ * a latency later, and are booked there then (downlink_notice). */
+static void post_notice(struct part *p, uint32_t c, int64_t first_left, int64_t last_left, uint64_t wire)
+{
+    const struct conn *cn = &p->net->conns[c];
+    uint32_t from = p->net->conns[cn->rev].to;
+    struct xmsg notice = {.t = first_left + cn->latency_ns, .key = key_of(from, p->net->nodes[from].count++),
+                          .to = cn->to, .from = from, .conn = c, .rev = cn->rev, .len = 0,
+                          .pad = (uint32_t)(wire < UINT32_MAX ? wire : UINT32_MAX), .kind = MSG_NOTICE,
+                          .aux = aux_of(0, last_left - first_left)};
+    post(p, &notice, (const uint8_t *)"");
+}
+
 /* A message on connection c (from its sender), which left the sender's uplink at `sent`, to its receiver:
  * it arrives a latency and TCP's delay later, then crosses the receiver's downlink, never before the
- * connection's previous message (TCP delivers in order). */
-static void send_on(struct part *p, uint32_t c, uint64_t key, int64_t sent, int64_t delay, const uint8_t *bytes,
-                    uint32_t len, uint32_t pad)
+ * connection's previous message (TCP delivers in order). With finite queues, its segments' first
+ * attempts left the uplink from first_left to last_left (< 0: none did), which its receiver's router
+ * queue is told (downlink_arrive). */
+static void send_on(struct part *p, uint32_t c, uint64_t key, int64_t sent, int64_t delay, int64_t first_left,
+                    int64_t last_left, const uint8_t *bytes, uint32_t len, uint32_t pad)
 {
     struct conn *cn = &p->net->conns[c];
     uint64_t on_link = link_bytes((uint64_t)len + pad + PRNET_FRAME_BYTES);
-    int64_t finish = sent + cn->latency_ns + delay + tx_time_ns(on_link, cn->down_bps);
+    int64_t ser = tx_time_ns(on_link, cn->down_bps), finish = sent + cn->latency_ns + delay + ser;
     if (finish < cn->last_finish)
         finish = cn->last_finish;
     cn->last_finish = finish;
     struct xmsg x = {.t = finish, .key = key, .to = cn->to, .from = p->net->conns[cn->rev].to, .conn = c,
                      .rev = cn->rev, .len = len, .pad = pad};
+    if (last_left == NOTICED) {
+        x.aux = AUX_KEPT_MAX << 14;
+    } else if (last_left >= 0) {
+        int64_t kept = finish - ser - cn->latency_ns - last_left, spread = last_left - first_left;
+        x.aux = aux_of(kept, spread);
+        if (kept + spread + ser > NOTICE_NS) { /* known too late for the router's calendar */
+            post_notice(p, c, first_left, last_left, (uint64_t)len + pad + PRNET_FRAME_BYTES);
+            x.aux = AUX_KEPT_MAX << 14;
+        }
+    }
     post(p, &x, bytes);
 }
 
@@ -643,7 +747,7 @@ static void hold_release(struct part *p, uint32_t c, int64_t resolved_at)
         if (m->floor >= 0 && resolved_at >= 0)
             delay = resolved_at - m->sent > m->floor ? resolved_at - m->sent : m->floor;
         const struct msg *r = msg_at(p, m->mi);
-        send_on(p, c, m->key, m->sent, delay, msg_bytes(p, m->mi), r->len, r->pad);
+        send_on(p, c, m->key, m->sent, delay, m->first_left, m->last_left, msg_bytes(p, m->mi), r->len, r->pad);
         msg_release(p, m->mi);
     }
     h->n = 0;
@@ -655,7 +759,7 @@ static uint64_t timer_push(struct part *p, uint32_t node, int64_t at, uint32_t k
  * timer's fate is known; then hold this one too if c still holds (or its own delay is open), else send
  * it. A hold's deadline is a timer event, for when no later segments come. */
 static void hold_or_send(struct part *p, uint32_t c, uint64_t key, int64_t sent, int64_t delay, int64_t floor,
-                         const uint8_t *bytes, uint32_t len, uint32_t pad)
+                         int64_t first_left, int64_t last_left, const uint8_t *bytes, uint32_t len, uint32_t pad)
 {
     struct hold *h = &p->net->ct[c].hold;
     struct prf_tcp *t = &p->net->ct[c].tcp;
@@ -664,7 +768,7 @@ static void hold_or_send(struct part *p, uint32_t c, uint64_t key, int64_t sent,
     else if (h->n && (t->timer_gen != h->gen || !prf_tcp_fate_open(t)))
         hold_release(p, c, -1); /* the timer fired, or fires whatever follows */
     if (!h->n && floor < 0) {
-        send_on(p, c, key, sent, delay, bytes, len, pad);
+        send_on(p, c, key, sent, delay, first_left, last_left, bytes, len, pad);
         return;
     }
     uint32_t mi = msg_alloc(p, len);
@@ -674,11 +778,16 @@ static void hold_or_send(struct part *p, uint32_t c, uint64_t key, int64_t sent,
     }
     memcpy(msg_bytes(p, mi), bytes, len);
     msg_at(p, mi)->pad = pad;
+    if (last_left >= 0 && p->net->downs) { /* held: it reaches its receiver later, its segments now */
+        post_notice(p, c, first_left, last_left, (uint64_t)len + pad + PRNET_FRAME_BYTES);
+        last_left = NOTICED;
+    }
     if (!h->n) {
         h->gen = t->timer_gen;
         h->deadline = 0;
     }
-    h->v[h->n++] = (struct held){.key = key, .sent = sent, .delay = delay, .floor = floor, .mi = mi};
+    h->v[h->n++] = (struct held){.key = key, .sent = sent, .delay = delay, .floor = floor,
+                                   .first_left = first_left, .last_left = last_left, .mi = mi};
     int64_t deadline = prf_tcp_deadline(t, conn_rtt(p->net, c));
     if (!h->deadline || deadline < h->deadline) {
         h->deadline = deadline;
@@ -709,8 +818,13 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     uint64_t wire = (uint64_t)len + pad + PRNET_FRAME_BYTES;
     src->bytes_out += wire;
     int64_t sent = p->now, floor, delay;
+    p->seg_first = p->seg_last = p->resent_first = p->resent_last = -1;
     if (net->uplinks) {
         delay = queue_delay(p, from, c, wire, &floor); /* the uplink's time is in the delay */
+        if (p->seg_first < 0) {
+            p->seg_first = p->resent_first;
+            p->seg_last = p->resent_last;
+        }
     } else {
         int64_t start = src->up_free > p->now ? src->up_free : p->now;
         sent = start + tx_time_ns(link_bytes(wire), src->up_bps);
@@ -721,9 +835,9 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
         prf_partstat_message(net->ps, from, to, wire);
     uint64_t key = key_of(from, src->count++);
     if (net->ct)
-        hold_or_send(p, c, key, sent, delay, floor, bytes, (uint32_t)len, pad);
+        hold_or_send(p, c, key, sent, delay, floor, p->seg_first, p->seg_last, bytes, (uint32_t)len, pad);
     else
-        send_on(p, c, key, sent, delay, bytes, (uint32_t)len, pad);
+        send_on(p, c, key, sent, delay, -1, -1, bytes, (uint32_t)len, pad);
 }
 
 static uint64_t host_set_timer(void *ctx, uint32_t node, int64_t delay_ns, uint32_t kind, uint64_t arg)
@@ -869,7 +983,9 @@ static void flush_logs(struct prnet *net)
  * uplink's backlog, up to a full device queue. The sender learns that wait from the ACKs themselves, a
  * latency later, and counts it in the connection's round trip from then on: a report travels as an event
  * (between partitions as messages do), sent only when the wait changed by ACK_REPORT_STEP_NS since the
- * last one. Reports keep their order: now + min(backlog, full queue) never decreases. */
+ * last one. Reports keep their order: now + min(backlog, full queue) never decreases. With finite queues
+ * the ACKs tell how many of the connection's segments the receiver's router queue dropped too
+ * (docs/protocol.md#flow-downlink): a report goes whenever there are new ones. */
 #define ACK_QUEUE_PACKETS 100                 /* ns-3's default device queue (DropTail, 100 packets) */
 #define ACK_REPORT_STEP_NS 10000000LL        /* 10 ms */
 static void ack_report(struct part *p, uint32_t to, uint32_t from, uint32_t c, uint32_t rev)
@@ -882,13 +998,55 @@ static void ack_report(struct part *p, uint32_t to, uint32_t from, uint32_t c, u
     if (wait > full)
         wait = full;
     struct ackq *a = &net->ct[rev].ackq;
-    if (llabs(wait - a->told_ns) < ACK_REPORT_STEP_NS)
+    if (llabs(wait - a->told_ns) < ACK_REPORT_STEP_NS && !a->untold)
         return;
     a->told_ns = wait;
+    uint32_t drops = a->untold < AUX_MAX ? a->untold : AUX_MAX;
+    a->untold -= drops;
     uint32_t us = (uint32_t)(wait / 1000 < UINT32_MAX ? wait / 1000 : UINT32_MAX);
     struct xmsg x = {.t = p->now + wait + net->conns[rev].latency_ns, .key = key_of(to, n->count++), .to = from,
-                     .from = to, .conn = c, .rev = rev, .len = 0, .pad = us, .ack = 1};
+                     .from = to, .conn = c, .rev = rev, .len = 0, .pad = us, .kind = MSG_ACKS, .aux = drops};
     post(p, &x, (const uint8_t *)"");
+}
+
+/* A message of `wire` bytes from m->from reached node `to`'s router, its last segment at last_at: which of
+ * its segments the router's queue towards `to` drops (docs/protocol.md#flow-downlink), to be reported on
+ * the connection. Its segments came as far apart as their first attempts left the sender (m's aux),
+ * evenly. */
+static void downlink_book(struct part *p, uint32_t to, const struct msg *m, uint64_t wire, int64_t last_at)
+{
+    struct prnet *net = p->net;
+    const struct fnode *n = &net->nodes[to];
+    int64_t spread = (int64_t)(m->aux & AUX_SPREAD_MAX) * AUX_UNIT_NS;
+    uint32_t segments = (uint32_t)((wire + PRNET_MSS - 1) / PRNET_MSS);
+    int64_t spacing = segments > 1 ? spread / (segments - 1) : 0;
+    /* never closer than the sender's uplink carries them (when most first attempts were dropped, the
+     * span of the others says little); its rate is set once, before any thread runs: no race */
+    int64_t pkt = tx_time_ns(PRNET_MSS + PRNET_SEGMENT_OVERHEAD, n->down_bps);
+    int64_t up_pkt = tx_time_ns(PRNET_MSS + PRNET_SEGMENT_OVERHEAD, net->nodes[m->from].up_bps);
+    if (spacing < up_pkt)
+        spacing = up_pkt;
+    int64_t last = tx_time_ns(wire - (uint64_t)(segments - 1) * PRNET_MSS + PRNET_SEGMENT_OVERHEAD, n->down_bps);
+    uint32_t dropped = prf_downlink_arrive(&net->downs[to].d, p->now, last_at, segments, spacing, pkt, last,
+                                           net->queue_packets, &p->oom);
+    net->ct[m->rev].ackq.untold += dropped; /* `to`'s own record: its ACKs report them (ack_report) */
+}
+
+/* Message m (ser: its time on node `to`'s downlink), delivered now but for the downlink's queue: its
+ * segments are booked on `to`'s router's calendar when they came, unless a notice booked them. */
+static void downlink_arrive(struct part *p, uint32_t to, const struct msg *m, uint64_t wire, int64_t ser)
+{
+    uint32_t kept = m->aux >> 14;
+    if (kept != AUX_KEPT_MAX)
+        downlink_book(p, to, m, wire, p->now - ser - (int64_t)kept * AUX_UNIT_NS);
+}
+
+/* A notice: a message's first segment reached node `to`'s router its aux's kept time ago (none, unless
+ * its connection held it), the rest over its spread after it (pad: the message's bytes). */
+static void downlink_notice(struct part *p, uint32_t to, const struct msg *m)
+{
+    int64_t first_at = p->now - (int64_t)(m->aux >> 14) * AUX_UNIT_NS;
+    downlink_book(p, to, m, m->pad, first_at + (int64_t)(m->aux & AUX_SPREAD_MAX) * AUX_UNIT_NS);
 }
 
 static void on_deliver(struct part *p, const struct prf_ev *ev)
@@ -896,8 +1054,14 @@ static void on_deliver(struct part *p, const struct prf_ev *ev)
     uint32_t mi = ev->idx, to = ev->node;
     struct prnet *net = p->net;
     struct msg *m = msg_at(p, mi);
-    if (m->ack) { /* `to` is the connection's sender: its ACKs' report */
+    if (m->kind == MSG_NOTICE) { /* `to` is the receiver: the message's segments reach its router now */
+        downlink_notice(p, to, m);
+        msg_free(p, mi);
+        return;
+    }
+    if (m->kind == MSG_ACKS) { /* `to` is the connection's sender: its ACKs' report */
         net->ct[m->conn].ackq.queue_ns = (int64_t)m->pad * 1000;
+        net->ct[m->conn].ackq.owed += m->aux;
         msg_free(p, mi);
         return;
     }
@@ -905,6 +1069,8 @@ static void on_deliver(struct part *p, const struct prf_ev *ev)
     uint64_t wire = (uint64_t)m->len + m->pad + PRNET_FRAME_BYTES;
     if (!m->queued) {
         int64_t ser = tx_time_ns(link_bytes(wire), n->down_bps); /* as host_send() computed it */
+        if (net->downs)
+            downlink_arrive(p, to, m, wire, ser);
         if (n->down_free > p->now - ser) {
             /* The downlink was still busy when this message needed it: it queues behind, keeping its
              * key. A later message on its connection fires no earlier than this one did, and then
@@ -965,8 +1131,10 @@ static void prefetch_far(const struct part *p, const struct prf_ev *e)
     else
         __builtin_prefetch(&p->timers[e->idx]);
     __builtin_prefetch(&net->nodes[e->node]); /* its links: delivering checks the downlink */
-    if (net->uplinks)
+    if (net->uplinks) {
         __builtin_prefetch(&net->uplinks[e->node]); /* what it sends enters its device queue */
+        __builtin_prefetch(&net->downs[e->node]);   /* what it receives, its router's queue */
+    }
     pr_node_prefetch(net->prs[e->node]);
 }
 
@@ -978,12 +1146,19 @@ static void prefetch_near(const struct part *p, const struct prf_ev *e)
         const struct msg *m = msg_at(p, e->idx);
         __builtin_prefetch(&net->conns[m->rev]); /* where the answer goes */
         if (net->ct) /* an ACKs' report's connection; else the report back (ack_report), the answer's TCP */
-            __builtin_prefetch(&net->ct[m->ack ? m->conn : m->rev]);
+            __builtin_prefetch(&net->ct[m->kind == MSG_ACKS ? m->conn : m->rev]);
         const struct prf_uplink *u = net->uplinks ? &net->uplinks[e->node] : NULL;
         if (u && u->busy) /* its device queue's calendar, where what it sends is booked */
             __builtin_prefetch(u->busy + u->head);
         if (u && u->pkt)
             __builtin_prefetch(u->pkt + u->pkt_head);
+        const struct prf_uplink *port = net->downs && m->kind != MSG_ACKS ? &net->downs[e->node].d.port : NULL;
+        if (port && port->n_busy) /* its router's calendar, where its segments are booked: the newest end */
+            __builtin_prefetch(port->busy + port->head + port->n_busy - 1);
+        if (port && port->n_pkt)
+            __builtin_prefetch(port->pkt + port->pkt_head + port->n_pkt - 1);
+        if (port && port->n_later)
+            __builtin_prefetch(port->later + port->later_head + port->n_later - 1);
         pr_node_prefetch_msg(net->prs[e->node], m->inline_bytes, m->len < INLINE_BYTES ? m->len : INLINE_BYTES);
     } else {
         const struct timer *t = &p->timers[e->idx];
@@ -1156,6 +1331,16 @@ static void write_queues(const struct prnet *net)
     for (uint32_t i = 0; ok && i < net->n_nodes; i++)
         ok = fprintf(f, "%u,%u,up,,%llu,,%llu\n", i, net->region_of[i], (unsigned long long)net->uplinks[i].taken,
                      (unsigned long long)net->uplinks[i].dropped) > 0;
+    /* a downlink: the segments that reached it (each once) and the attempts its senders drew dropped */
+    uint64_t *drops = calloc(net->n_nodes ? net->n_nodes : 1, sizeof *drops);
+    ok = ok && drops;
+    for (uint32_t i = 0; ok && i < net->n_nodes; i++)
+        for (uint32_t k = net->nodes[i].conn_begin; k < net->nodes[i].conn_end; k++)
+            drops[net->conns[k].to] += net->ct[k].ackq.down_drops;
+    for (uint32_t i = 0; ok && i < net->n_nodes; i++)
+        ok = fprintf(f, "%u,%u,down,,%llu,,%llu\n", i, net->region_of[i],
+                     (unsigned long long)net->downs[i].d.segments, (unsigned long long)drops[i]) > 0;
+    free(drops);
     if (!f || fclose(f) || !ok)
         fprintf(stderr, "powrelay: POWRELAY_FLOW_QUEUES: cannot write %s\n", net->queues_path);
 }
@@ -1193,6 +1378,9 @@ static void flow_destroy(struct prnet *net)
     for (uint32_t i = 0; net->uplinks && i < net->n_nodes; i++)
         prf_uplink_free(&net->uplinks[i]);
     free(net->uplinks);
+    for (uint32_t i = 0; net->downs && i < net->n_nodes; i++)
+        prf_downlink_free(&net->downs[i].d);
+    free(net->downs);
     free(net);
 }
 
@@ -1284,15 +1472,17 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     bool tcp = net->loss > 0 || net->queue_packets > 0;
     net->ct = tcp ? aligned_calloc(slots ? slots : 1, sizeof *net->ct) : NULL;
     net->n_ct = net->ct ? slots : 0;
-    net->loss_rng = net->loss > 0 ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->loss_rng) : NULL;
+    /* the loss draws' streams: with finite queues, the downlinks' drops are drawn too */
+    net->loss_rng = tcp ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->loss_rng) : NULL;
     net->uplinks = net->queue_packets > 0 ? calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->uplinks) : NULL;
+    net->downs = net->queue_packets > 0 ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->downs) : NULL;
     if (net->parts)
         memset(net->parts, 0, sizeof *net->parts * net->n_parts);
     struct conn *byedge = calloc(net->n_conns ? net->n_conns : 1, sizeof *byedge);
     uint32_t *efrom = calloc(net->n_conns ? net->n_conns : 1, sizeof *efrom); /* byedge[i]'s sender */
     bool ok = net->nodes && net->prs && net->part_of && net->parts && net->conns &&
-              (!tcp || net->ct) && (net->loss <= 0 || net->loss_rng) &&
-              (!net->queue_packets || net->uplinks) && byedge && efrom && deg &&
+              (!tcp || (net->ct && net->loss_rng)) &&
+              (!net->queue_packets || (net->uplinks && net->downs)) && byedge && efrom && deg &&
               prf_evq_init(&net->callq) == 0;
     for (uint32_t k = 0; ok && k < net->n_parts; k++)
         ok = part_init(net, &net->parts[k], k) == 0;

@@ -431,6 +431,7 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                 continue;
             lossy = lost_any = true;
             int64_t back;
+            bool firm = true; /* its delay is final (not a lost last segment's, which later ones may cut) */
             if (n - 1 - j >= PRF_TCP_DUPTHRESH) {
                 back = leave + rtt_ns + backoff(rto, f - 1);
                 start_recovery(t, leave, leave + rtt_ns);
@@ -449,14 +450,23 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                  * which (resolved_gen), and may hold the message until it knows */
                 back += arm(t, armed + rto, back, f > 1, leave, n - 1 - j) * rtt_ns;
                 armed_here = true;
+                firm = f > 1;
                 if (f > 1 && back > done_firm)
                     done_firm = back;
                 tentative |= f == 1;
             }
+            if (link && link->dropped[j]) {
+                /* its retransmission takes the uplink then, and has left once the link carried it (after
+                 * what is booked there) */
+                int64_t gone = link->resend(link->ctx, back, segment_bytes(rest, j));
+                if (gone > back) {
+                    back = gone;
+                    if (firm && back > done_firm)
+                        done_firm = back;
+                }
+            }
             if (back > done)
                 done = back;
-            if (link && link->dropped[j]) /* its retransmission takes the uplink then */
-                link->resend(link->ctx, back, segment_bytes(rest, j));
         }
         if (t->timer_first && !t->timer_firm && !armed_here) {
             /* later segments: their duplicate ACKs bring a lost last segment a fast retransmit */

@@ -113,12 +113,13 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
  * (docs/protocol.md#flow-queue): the window releases a segment of `bytes` bytes on the link at `at`, and
  * enqueue returns when it has left the uplink, or -1 when the queue was full and dropped it; extend makes
  * the stream's last segment longer (a later message's bytes joined it); resend puts a dropped segment's
- * retransmission on the link (never dropped: the model draws one drop a segment). dropped: the
+ * retransmission on the link (never dropped: the model draws one drop a segment) and returns when it has
+ * left, which the message waits for (a busy uplink delays it as it delays first attempts). dropped: the
  * caller's room for a flag per segment of a message (as many as for fails). */
 struct prf_tcp_link {
     int64_t (*enqueue)(void *ctx, int64_t at, uint32_t bytes);
     void (*extend)(void *ctx, uint32_t bytes); /* the last segment enqueued takes `bytes` more */
-    void (*resend)(void *ctx, int64_t at, uint32_t bytes); /* a dropped segment sent again at `at` */
+    int64_t (*resend)(void *ctx, int64_t at, uint32_t bytes); /* a dropped segment sent again at `at`: when it left */
     void *ctx;
     uint8_t *dropped;
 };

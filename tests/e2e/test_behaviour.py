@@ -4,7 +4,8 @@ base^2, which then relaxes to base; spam reaches far more without PoW than with 
 skips solves beyond its horizon and comes back once requirements relax, and every hash it spends is
 counted; the attack-window answers match what txs.csv says; nodes.csv gives each node's wallet; the
 stem trace a diagnosis asks for (stems.csv) follows each stem hop by hop and changes nothing else; so
-does the device queues' tally (POWRELAY_FLOW_QUEUES), which counts what each uplink took and dropped."""
+does the device queues' tally (POWRELAY_FLOW_QUEUES), which counts what each uplink and each router's queue
+towards a node took and dropped."""
 import csv
 import os
 import statistics
@@ -35,9 +36,11 @@ class Behaviour(Case):
 
     def test_queue_tally_counts_what_each_uplink_took_and_dropped(self):
         """POWRELAY_FLOW_QUEUES=FILE (a diagnosis's switch) writes, per node, the segments its device queue
-        took and dropped, and changes nothing else. A queue too deep to fill drops nothing, and takes
-        segments from exactly the nodes that sent bytes; a shallow one, under a flood without PoW, drops,
-        and drops a larger share at the thin uplinks (0.5 against 6.7 Mbit/s) than at the fast ones."""
+        took and dropped, and what its router's queue towards it took and dropped
+        (docs/protocol.md#flow-downlink), and changes nothing else. A queue too deep to fill drops nothing,
+        and takes segments from exactly the nodes that sent bytes (uplinks) and received them (downlinks);
+        a shallow one, under a flood without PoW, drops, and drops a larger share at the thin uplinks (0.5
+        against 6.7 Mbit/s) than at the fast ones, and at the slow downlinks than at the fast ones."""
         def flood(queue):
             return self.scenario(f"""
                 name: tally
@@ -62,12 +65,17 @@ class Behaviour(Case):
         deep = os.path.join(self.tmp, "deep.csv")
         r = self.run_scenario(flood(1000000), os.path.join(self.tmp, "deep"), env={"POWRELAY_FLOW_QUEUES": deep})
         rows = tally(deep)
-        sent = {n["node"]: int(n["bytes_out"]) for n in r.rows("nodes.csv")}
-        self.assertEqual([t["node"] for t in rows], [n["node"] for n in r.rows("nodes.csv")])  # the attacker's too
-        for t in rows:
-            self.assertEqual((t["link"], t["acks_enqueued"], t["acks_dropped"]), ("up", "", ""))  # no ACK packets
-            self.assertEqual(int(t["data_dropped"]), 0, t)
-            self.assertEqual(int(t["data_enqueued"]) > 0, sent[t["node"]] > 0, t)
+        nodes = r.rows("nodes.csv")
+        moved = {"up": {n["node"]: int(n["bytes_out"]) for n in nodes},
+                 "down": {n["node"]: int(n["bytes_in"]) for n in nodes}}
+        for link in ("up", "down"):  # each node's uplink, then its downlink (its router's queue towards it)
+            mine = [t for t in rows if t["link"] == link]
+            self.assertEqual([t["node"] for t in mine], [n["node"] for n in nodes])  # the attacker's too
+            for t in mine:
+                self.assertEqual((t["acks_enqueued"], t["acks_dropped"]), ("", ""))  # no ACK packets
+                self.assertEqual(int(t["data_dropped"]), 0, t)
+                self.assertEqual(int(t["data_enqueued"]) > 0, moved[link][t["node"]] > 0, t)
+        self.assertEqual(len(rows), 2 * len(nodes))
 
         shallow = os.path.join(self.tmp, "shallow.csv")
         path = flood(20)
@@ -78,12 +86,16 @@ class Behaviour(Case):
                 with open(os.path.join(plain.dir, name), "rb") as a, open(os.path.join(tallied.dir, name), "rb") as b:
                     self.assertEqual(a.read(), b.read(), name)
         share = {}
-        for region in ("0", "1"):
-            mine = [t for t in tally(shallow) if t["region"] == region]
-            dropped = sum(int(t["data_dropped"]) for t in mine)
-            share[region] = dropped / (dropped + sum(int(t["data_enqueued"]) for t in mine))
-        self.assertGreater(share["0"], 0)
-        self.assertGreater(share["1"], share["0"])
+        for link in ("up", "down"):
+            for region in ("0", "1"):
+                mine = [t for t in tally(shallow) if t["region"] == region and t["link"] == link]
+                dropped = sum(int(t["data_dropped"]) for t in mine)
+                share[link, region] = dropped / (dropped + sum(int(t["data_enqueued"]) for t in mine))
+        self.assertGreater(share["up", "0"], 0)
+        self.assertGreater(share["up", "1"], share["up", "0"])
+        # the routers' queues drop too, more towards the slower downlinks (10 against 40 Mbit/s)
+        self.assertGreater(share["down", "1"], share["down", "0"], share)
+        self.assertGreater(share["down", "1"], 0, share)
 
     def test_stem_trace_follows_each_stem_and_changes_nothing_else(self):
         s = self.scenario("""

@@ -314,6 +314,7 @@ struct test_link {
     int64_t free, per;
     int calls, drop_from;
     int64_t extended, resent_at;
+    int64_t busy_later; /* retransmissions find the link busy until then (other connections' segments) */
 };
 
 static int64_t test_enqueue(void *ctx, int64_t at, uint32_t bytes)
@@ -331,10 +332,14 @@ static void test_extend(void *ctx, uint32_t bytes)
     ((struct test_link *)ctx)->extended += bytes;
 }
 
-static void test_resend(void *ctx, int64_t at, uint32_t bytes)
+static int64_t test_resend(void *ctx, int64_t at, uint32_t bytes)
 {
+    struct test_link *l = ctx;
     (void)bytes;
-    ((struct test_link *)ctx)->resent_at = at;
+    l->resent_at = at;
+    int64_t from = l->free > at ? l->free : at;
+    l->free = (from > l->busy_later ? from : l->busy_later) + (l->per ? l->per : 10 * MS);
+    return l->free;
 }
 
 /* Through a link (docs/protocol.md#flow-queue), the delay counts the uplink: four segments at 10 ms each
@@ -365,7 +370,9 @@ TEST(a_link_carries_the_segments)
 
 /* A segment the link drops is lost: the fourth of four, with nothing behind it, waits for the timer,
  * which runs from the ACK of the three before it (the last left at 30 ms; an odd number: delayed), 30 +
- * 100 + 200 + 300 = 630 ms, unless three later segments bring a fast retransmit (the floor: 30 ms). */
+ * 100 + 200 + 300 = 630 ms, and has left when the link carried its retransmission, 640 ms, unless three
+ * later segments bring a fast retransmit (the floor: 30 ms). Behind a link busy until 2 s, the
+ * retransmission sent at 630 ms leaves at 2,010 ms, and the message waits for it. */
 TEST(a_dropped_segment_is_lost)
 {
     struct prf_tcp t = warm();
@@ -374,10 +381,13 @@ TEST(a_dropped_segment_is_lost)
     struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
                                 .dropped = dropped};
     int64_t floor;
-    ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 630 * MS);
+    ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 640 * MS);
     ASSERT_EQ(floor, 30 * MS);
     ASSERT_TRUE(!dropped[2] && dropped[3]);
     ASSERT_EQ(l.resent_at, 630 * MS); /* the link carries its retransmission when the timer sends it */
+    l = (struct test_link){.drop_from = 4, .busy_later = 2000 * MS};
+    t = warm();
+    ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 2010 * MS);
 }
 
 /* HyStart ends slow start on delay: a first message of two segments samples the least round trip, 100 ms.
