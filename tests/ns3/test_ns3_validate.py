@@ -4,6 +4,7 @@ cell paired by seed, and the honest answers of the lossless cell in agreement. T
 (20 nodes, 30 s, one seed): every network of it finishes, and ns-3's settings reach ns-3 (the run with
 RFC 6298's timer differs from the matrix's ns-3, whose timer is Linux's). Then the ledger of finished runs
 that lets the matrix be finished over several sessions without mixing builds."""
+import json
 import os
 import shutil
 import subprocess
@@ -259,11 +260,13 @@ class Validate(Ns3Case):
         uplinks. Nodes 0-2 fast (EU, EU, AP), 3 slow (JP). ns-3: fast uplinks took 90 + 80 + 30 = 200 data
         segments and dropped 10 + 0 + 0 (10/210 = 4.8%); JP's took 30 and dropped 10 (25.0%), with 39 ACK
         packets (1.30 a data segment); JP's downlink dropped 1 of 100 (1.0%), the fast ones none. Flow: no
-        downlink rows (never drops), no ACK columns."""
+        ACK columns; JP's downlink took 97 and dropped 3 (3.0%); a tally without downlink rows says so."""
         out = os.path.join(self.tmp, "out")
         for net, rows in (("ns3", "0,1,up,5,90,0,10\n0,1,down,7,50,0,0\n1,1,up,5,80,0,0\n1,1,down,7,50,0,0\n"
                                   "2,3,up,5,30,0,0\n2,3,down,7,50,0,0\n3,4,up,39,30,0,10\n3,4,down,7,99,0,1\n"),
-                          ("flow-q100", "0,1,up,,100,,0\n1,1,up,,100,,0\n2,3,up,,100,,0\n3,4,up,,30,,30\n")):
+                          ("flow-q100", "0,1,up,,100,,0\n1,1,up,,100,,0\n2,3,up,,100,,0\n3,4,up,,30,,30\n"
+                                        "0,1,down,,100,,0\n1,1,down,,100,,0\n2,3,down,,100,,0\n3,4,down,,97,,3\n"),
+                          ("flow", "0,1,up,,100,,0\n1,1,up,,100,,0\n2,3,up,,100,,0\n3,4,up,,30,,30\n")):
             run = os.path.join(out, "nopow-lat2", net, "run-s1")
             os.makedirs(run)
             with open(os.path.join(run, "nodes.csv"), "w") as f:
@@ -281,7 +284,8 @@ class Validate(Ns3Case):
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("| nopow-lat2 | ns3 | 1 | 4.8% | 25.0% | 0.0% | 1.0% | 1.30 |", p.stdout)
-        self.assertIn("| nopow-lat2 | flow-q100 | 1 | 0.0% | 50.0% | never drops | never drops | - (none) |", p.stdout)
+        self.assertIn("| nopow-lat2 | flow-q100 | 1 | 0.0% | 50.0% | 0.0% | 3.0% | - (none) |", p.stdout)
+        self.assertIn("| nopow-lat2 | flow | 1 | 0.0% | 50.0% | no rows | no rows | - (none) |", p.stdout)
         self.assertIn("| nopow-lat2 | ns3 | 1 | 30.0 | 100% | 0% | 1.0 |", p.stdout)  # plots/stems's table too
         with open(os.path.join(self.tmp, "docs", "validation-queues.md")) as f:
             self.assertIn("| nopow-lat2 | ns3 | 1 | 4.8% |", f.read())
@@ -482,10 +486,18 @@ class Validate(Ns3Case):
         p = self.validate("report", out2, docs, status=2, timeout=300)
         self.assertIn(f"{ledger} line {n + 1}: not a ledger row", p.stderr)
 
-        with open(os.path.join(out2, "fingerprint.json"), "w") as f:
+        fp_path = os.path.join(out2, "fingerprint.json")
+        with open(fp_path) as f:
+            fp = json.load(f)
+        with open(fp_path, "w") as f:  # flow's build changed: its runs must go, ns-3's may stay
+            json.dump(dict(fp, flow="x"), f)
+        p = self.validate("run", out2, "--cells", "none-base", "--ledger", ledger, status=2)
+        self.assertIn(f"holds flow runs of another build (its canary differs): move them away", p.stderr)
+        self.assertIn(os.path.join(out2, "none-base", "flow"), p.stderr)
+        with open(fp_path, "w") as f:
             f.write('{"flow": "x", "ns3": "y"}')
         p = self.validate("run", out2, "--cells", "none-base", "--ledger", ledger, status=2)
-        self.assertIn("holds runs of another build", p.stderr)
+        self.assertIn("holds flow/ns3 runs of another build", p.stderr)
 
 
 if __name__ == "__main__":
