@@ -72,8 +72,10 @@ TEST(what_came_before_the_history_is_not_booked)
     int64_t now = 10 * PRF_DOWNLINK_HISTORY_NS, long_ago = now - PRF_DOWNLINK_HISTORY_NS - 1;
     ASSERT_EQ(prf_downlink_arrive(&d, now, long_ago, 50, 0, 10, 10, 2, &oom), 0);
     ASSERT_EQ(d.segments, 50u);
+    ASSERT_EQ(d.unbooked, 50u);
     ASSERT_EQ(prf_uplink_idle_at(&d.port, now), now);
     ASSERT_EQ(prf_downlink_arrive(&d, now, now - PRF_DOWNLINK_HISTORY_NS, 5, 0, 10, 10, 2, &oom), 2);
+    ASSERT_EQ(d.unbooked, 50u); /* at the history's edge: booked */
     ASSERT_TRUE(!oom);
     prf_downlink_free(&d);
 }
