@@ -472,25 +472,20 @@ static bool draw_losses(struct part *p, uint32_t from, uint32_t c, uint64_t segm
     struct prnet *net = p->net;
     struct ackq *a = &net->ct[c].ackq;
     uint32_t owed = net->downs ? a->owed : 0;
-    if (net->loss <= 0) {
-        for (uint64_t s = 0; s < segments; s++)
-            p->fails[s] = s < owed;
-    } else {
-        struct pr_rng *rng = &net->loss_rng[from].rng;
-        double pl = 1 - (1 - net->loss) * (1 - net->loss);
-        for (uint64_t s = 0; s < segments; s++) {
-            uint8_t fails = s < owed; /* its first attempt: a drop owed */
-            while (pr_rng_uniform(rng) < pl && fails < 16)
-                fails++;
-            p->fails[s] = fails;
-        }
+    struct pr_rng *rng = &net->loss_rng[from].rng;
+    double pl = 1 - (1 - net->loss) * (1 - net->loss); /* an attempt crosses two access links */
+    for (uint64_t s = 0; s < segments; s++) {
+        uint8_t fails = s < owed; /* its first attempt: a drop owed */
+        while (pl > 0 && pr_rng_uniform(rng) < pl && fails < 16)
+            fails++;
+        p->fails[s] = fails;
     }
     if (owed) {
         uint32_t paid = owed < segments ? owed : (uint32_t)segments;
         a->owed -= paid;
         a->down_drops += paid;
     }
-    return net->loss > 0 && pr_rng_uniform(&net->loss_rng[from].rng) < 1 - (1 - net->loss) * (1 - net->loss);
+    return pl > 0 && pr_rng_uniform(rng) < pl;
 }
 
 /* After each change to p->link_node's uplink, the node's up_free follows it (when the link, busy now,
