@@ -15,6 +15,7 @@
 #include <ns3/internet-stack-helper.h>
 #include <ns3/ipv4-static-routing-helper.h>
 #include <ns3/ipv4-static-routing.h>
+#include <ns3/ipv4-header.h>
 #include <ns3/ipv4.h>
 #include <ns3/log.h>
 #include <ns3/net-device-queue-interface.h>
@@ -22,6 +23,7 @@
 #include <ns3/point-to-point-channel.h>
 #include <ns3/point-to-point-helper.h>
 #include <ns3/point-to-point-net-device.h>
+#include <ns3/tcp-l4-protocol.h>
 #include <ns3/traffic-control-layer.h>
 
 
@@ -58,10 +60,21 @@ LossModel(double loss, int64_t stream)
     return em;
 }
 
+/* Whether a packet the traffic control layer dropped already has its IP header: ns-3.37 adds it before
+ * it finds the device's queue stopped, later versions after. Read as an IP header, a TCP header (its
+ * first byte a port's) almost never gives a length that matches the packet's. */
+bool
+HasTcpIpv4Header(Ptr<const Packet> p)
+{
+    Ipv4Header ip;
+    return p->PeekHeader(ip) != 0 && ip.GetProtocol() == TcpL4Protocol::PROT_NUMBER &&
+           ip.GetSerializedSize() + ip.GetPayloadSize() == p->GetSize();
+}
+
 void
 TallyStoppedDrop(Topology::QueueTally* t, Ptr<const Packet> p)
 {
-    t->dropped[CarriesData(p, false, false)]++;
+    t->dropped[CarriesData(p, false, HasTcpIpv4Header(p))]++;
 }
 
 void
