@@ -1323,9 +1323,12 @@ static void write_queues(const struct prnet *net)
 {
     FILE *f = fopen(net->queues_path, "w");
     bool ok = f && fprintf(f, "node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped\n") > 0;
-    for (uint32_t i = 0; ok && i < net->n_nodes; i++)
-        ok = fprintf(f, "%u,%u,up,,%llu,,%llu\n", i, net->region_of[i], (unsigned long long)net->uplinks[i].taken,
-                     (unsigned long long)net->uplinks[i].dropped) > 0;
+    for (uint32_t i = 0; ok && i < net->n_nodes; i++) { /* what was released by the run's end */
+        uint64_t taken, dropped;
+        prf_uplink_tally(&net->uplinks[i], net->now, &taken, &dropped);
+        ok = fprintf(f, "%u,%u,up,,%llu,,%llu\n", i, net->region_of[i], (unsigned long long)taken,
+                     (unsigned long long)dropped) > 0;
+    }
     /* a downlink: the segments that reached it (each once) and the attempts its senders drew dropped */
     uint64_t *drops = calloc(net->n_nodes ? net->n_nodes : 1, sizeof *drops);
     ok = ok && drops;

@@ -39,6 +39,10 @@ static void forget(struct prf_uplink *u, int64_t now)
     while (k < u->n_later && u->later[u->later_head + k] <= now)
         k++;
     drop_front(u->later, &u->later_head, &u->n_later, k, sizeof *u->later);
+    k = 0;
+    while (k < u->n_ld && u->later_drops[u->ld_head + k] <= now)
+        k++;
+    drop_front(u->later_drops, &u->ld_head, &u->n_ld, k, sizeof *u->later_drops);
 }
 
 /* How many of the n times from t are after `at` (t ascending). */
@@ -128,6 +132,15 @@ int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_
     uint32_t waiting = u->n_pkt - lo - after(u->later + u->later_head, u->n_later, at);
     if (waiting >= limit) {
         u->dropped++;
+        if (at > now) { /* remembered for the tally only: without memory, it counts as released */
+            if (!room((void **)&u->later_drops, &u->cap_ld, u->ld_head + u->n_ld + 1, sizeof *u->later_drops, 16))
+                return -1;
+            int64_t *l = u->later_drops + u->ld_head;
+            uint32_t j = u->n_ld++;
+            for (; j > 0 && l[j - 1] > at; j--)
+                l[j] = l[j - 1];
+            l[j] = at;
+        }
         return -1;
     }
     u->taken++;
@@ -160,6 +173,12 @@ void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *o
     u->last_left = book(u, u->last_left, tx_ns, oom) + tx_ns;
 }
 
+void prf_uplink_tally(const struct prf_uplink *u, int64_t now, uint64_t *taken, uint64_t *dropped)
+{
+    *taken = u->taken - after(u->later + u->later_head, u->n_later, now);
+    *dropped = u->dropped - after(u->later_drops + u->ld_head, u->n_ld, now);
+}
+
 int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t now)
 {
     if (!u->n_busy || u->busy[u->head].from > now)
@@ -180,5 +199,6 @@ void prf_uplink_free(struct prf_uplink *u)
     free(u->busy);
     free(u->pkt);
     free(u->later);
+    free(u->later_drops);
     *u = (struct prf_uplink){0};
 }

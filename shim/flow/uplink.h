@@ -29,8 +29,10 @@ struct prf_uplink {
     uint32_t pkt_head, n_pkt, cap_pkt;
     int64_t *later; /* when those of them released after the clock then were, ascending, from later_head */
     uint32_t later_head, n_later, cap_later;
+    int64_t *later_drops; /* the release times after the clock then of segments it dropped, ascending */
+    uint32_t ld_head, n_ld, cap_ld;
     int64_t last_left; /* when the last segment booked leaves (prf_uplink_extend lengthens it) */
-    uint64_t taken, dropped; /* segments the queue took (retransmissions too) and dropped, so far */
+    uint64_t taken, dropped; /* segments the queue took (retransmissions too) and dropped, as booked */
 };
 
 /* A segment released at `at` (>= now) that takes tx_ns on the link: -1 when `limit` segments released by
@@ -41,6 +43,10 @@ int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_
 
 /* The last segment booked takes tx_ns more (bytes joined it): the link is busy that much more, after it. */
 void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *oom);
+
+/* The segments the queue took and dropped of those released by now (prf_uplink's counts less a window's
+ * future flights, booked ahead of their release): a tally that stops at a run's end. */
+void prf_uplink_tally(const struct prf_uplink *u, int64_t now, uint64_t *taken, uint64_t *dropped);
 
 /* When the link, busy now, first goes idle (now, if it is idle): what a packet queued now waits for. */
 int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t now);

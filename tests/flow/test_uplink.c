@@ -143,5 +143,34 @@ TEST(agrees_with_counting_every_segment)
     prf_uplink_free(&u);
 }
 
-TESTS(segments_leave_in_turn, a_full_queue_drops, a_later_release_booked_first_leaves_room_before_it,
+/* The tally counts what was released by then: with limit 1, at 0 two are taken and a third dropped; a
+ * window's future flight at 100, booked at 0, takes two and drops a third (one waiting, on the wire
+ * from 110). At 50 the tally holds the first three; from 100 on, all six. */
+TEST(the_tally_counts_what_was_released)
+{
+    struct prf_uplink u = {0};
+    bool oom = false;
+    uint64_t taken, dropped;
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 1, &oom), 10);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 1, &oom), 20);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 1, &oom), -1);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 100, 10, 1, &oom), 110);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 100, 10, 1, &oom), 120);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 100, 10, 1, &oom), -1);
+    prf_uplink_tally(&u, 50, &taken, &dropped);
+    ASSERT_EQ(taken, 2);
+    ASSERT_EQ(dropped, 1);
+    prf_uplink_tally(&u, 100, &taken, &dropped);
+    ASSERT_EQ(taken, 4);
+    ASSERT_EQ(dropped, 2);
+    /* what is forgotten as time passes stays counted */
+    ASSERT_EQ(prf_uplink_enqueue(&u, 200, 200, 10, 1, &oom), 210);
+    prf_uplink_tally(&u, 200, &taken, &dropped);
+    ASSERT_EQ(taken, 5);
+    ASSERT_EQ(dropped, 2);
+    ASSERT_TRUE(!oom);
+    prf_uplink_free(&u);
+}
+
+TESTS(segments_leave_in_turn, a_full_queue_drops, the_tally_counts_what_was_released, a_later_release_booked_first_leaves_room_before_it,
       a_segment_grows_and_what_is_gone_is_forgotten, agrees_with_counting_every_segment)
