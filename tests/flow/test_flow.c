@@ -1,7 +1,7 @@
 /* shim/flow: the physics of the message-level network, on real model nodes. Serialisation and
  * latency add up as they should, messages on a connection arrive in order, loss delays but loses
- * nothing, bytes are accounted as carried (message + pad + framing), and with no attack a flood
- * reaches every node. A run whose event queue runs out of memory fails (status 1, a message, no
+ * nothing, bytes are accounted as carried (message + pad + framing), a backlog behind a finite queue
+ * arrives whole and no faster than its link, and with no attack a flood reaches every node. A run whose event queue runs out of memory fails (status 1, a message, no
  * summary); it never ends early as if it had finished. */
 #include "test.h"
 
@@ -191,6 +191,60 @@ TEST(acks_wait_behind_the_receivers_uplink)
     ASSERT_TRUE(idle >= S(4 * 0.1 + 0.05) && idle <= S(4 * 0.1 + 0.26 + 0.05 + 0.01));
 }
 
+/* What node 1 accepted from node 0, in order or not. */
+struct in_order {
+    uint64_t n, last_tx, out_of_order;
+    int64_t last_ns;
+};
+
+static void sink_in_order(void *ctx, const struct pr_event *ev)
+{
+    struct in_order *r = ctx;
+    if (ev->type != PR_EV_TX_ACCEPTED || ev->node != 1)
+        return;
+    r->out_of_order += r->n && ev->tx < r->last_tx;
+    r->last_tx = ev->tx;
+    r->last_ns = ev->t_ns;
+    r->n++;
+}
+
+/* docs/protocol.md#flow-queue: a backlog on a thin uplink with a finite queue arrives whole, in the order
+ * written, and never faster than the link carries it. 1,000 transactions written at once (1,547 bytes
+ * each with framing: 1,547,000 bytes, at least 1,069 segments of 54 bytes of headers each, 12.84 s at
+ * 1 Mbit/s) on a 1 Mbit/s uplink with a 100-packet queue: the last arrives no earlier than 1 + 12.84 s,
+ * and well before the 60 s the run allows, though the queue drops; on a 1 Gbit/s uplink, where the
+ * window sets the pace, within 2 s. A model that delivered a retransmitted segment's message before the
+ * link had carried it would break the first bound. */
+static struct in_order backlog(double up_bps)
+{
+    static uint8_t region[2] = {0, 0};
+    double up = up_bps, down = 1e9, lat = 0.05;
+    struct prnet_desc d = {.node_region = region, .n_regions = 1, .up_bps = &up, .down_bps = &down,
+                           .latency_s = &lat, .jitter = 0, .loss = 0, .queue_packets = 100};
+    struct in_order r = {0};
+    struct pr_config c = plain();
+    c.advertise_ns = S(1000);
+    struct prnet *net = connected_pair(&d, &c, (struct prnet_callbacks){.ctx = &r, .event = sink_in_order});
+    prnet_flow_ops.run(net, S(1));
+    for (int i = 0; i < 1000; i++)
+        submit(net, 0, 1535);
+    prnet_flow_ops.run(net, S(61));
+    prnet_flow_ops.destroy(net);
+    return r;
+}
+
+TEST(a_backlog_arrives_whole_and_no_faster_than_its_link)
+{
+    struct in_order thin = backlog(1e6), wide = backlog(1e9);
+    ASSERT_EQ(thin.n, 1000);
+    ASSERT_EQ(thin.out_of_order, 0);
+    ASSERT_TRUE(thin.last_ns >= S(1 + 12.84));
+    ASSERT_TRUE(thin.last_ns <= S(40));
+    ASSERT_EQ(wide.n, 1000);
+    ASSERT_EQ(wide.out_of_order, 0);
+    ASSERT_TRUE(wide.last_ns <= S(3)); /* 1 s + 2 s */
+}
+
 TEST(answer_goes_back_on_its_own_connection)
 {
     /* A line 0 - 1 - 2 with 100 ms between 0 and 1 and 300 ms between 1 and 2. Node 1 answers node 0's
@@ -325,5 +379,5 @@ TEST(out_of_memory_in_the_event_queue_fails_the_run)
 }
 
 TESTS(out_of_memory_in_the_event_queue_fails_the_run, serialisation_plus_latency, uplink_is_a_fifo, loss_delays_but_loses_nothing, acks_wait_behind_the_receivers_uplink,
-      answer_goes_back_on_its_own_connection,
+      a_backlog_arrives_whole_and_no_faster_than_its_link, answer_goes_back_on_its_own_connection,
       runner_callbacks_in_time_order)
