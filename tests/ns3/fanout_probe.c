@@ -61,26 +61,13 @@ static void on_event(void *ctx, const struct pr_event *ev)
     }
 }
 
-static double number(const char *arg, double lo, double hi)
-{
-    char *end = NULL;
-    double v = strtod(arg, &end);
-    return end != arg && !*end && v > lo && v <= hi ? v : NAN;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv)
 {
     const struct prnet_ops *ops = argc == 7 ? prnet_find(argv[1]) : NULL;
-    double peers = ops ? number(argv[3], 0, MAX_PEERS) : NAN;
-    double rate = ops ? number(argv[4], 0, 1000) : NAN;
-    double every = ops ? number(argv[5], 0, 60) : NAN;
-    double queue = ops ? number(argv[6], 0, 1e6) : NAN;
+    double peers = ops ? pair_number(argv[3], 0, MAX_PEERS) : NAN;
+    double rate = ops ? pair_number(argv[4], 0, 1000) : NAN;
+    double every = ops ? pair_number(argv[5], 0, 60) : NAN;
+    double queue = ops ? pair_number(argv[6], 0, 1e6) : NAN;
     char *end = NULL;
     uint64_t seed = ops ? strtoull(argv[2], &end, 10) : 0;
     if (!ops || !end || *end || isnan(peers) || peers != floor(peers) || isnan(rate) || isnan(every) ||
@@ -128,7 +115,7 @@ int main(int argc, char **argv)
         rc = ops->run(net, t + every_ns);
     }
     if (rc == 0) {
-        qsort(p.delays, p.delivered, sizeof *p.delays, cmp_double);
+        qsort(p.delays, p.delivered, sizeof *p.delays, pair_cmp_double);
         printf("offered %zu delivered %zu mean_delay_s %.3f p95_delay_s %.3f\n", p.n_sent * (n - 1), p.delivered,
                p.delivered ? p.delay_sum / (double)p.delivered : 0,
                p.delivered ? p.delays[(size_t)(0.95 * (double)(p.delivered - 1))] : 0);

@@ -1,5 +1,8 @@
 #include "pair.h"
 
+#include <math.h>
+#include <stdlib.h>
+
 struct pr_config pair_config(void)
 {
     struct pr_config c;
@@ -23,4 +26,17 @@ int pair_create(const struct prnet_ops *ops, struct pair_link *link, const struc
                            .n_edges = 1, .edges = link->edges, .seed = seed};
     struct prnet_node_init init[2] = {{1e6, false}, {1e6, false}};
     return ops->create(&d, c, init, cb, out, err, errlen);
+}
+
+double pair_number(const char *arg, double lo, double hi)
+{
+    char *end = NULL;
+    double v = strtod(arg, &end);
+    return end != arg && !*end && v > lo && v <= hi ? v : NAN;
+}
+
+int pair_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
 }

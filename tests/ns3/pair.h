@@ -27,4 +27,10 @@ int pair_create(const struct prnet_ops *ops, struct pair_link *link, const struc
                 double latency_s, double loss, uint32_t queue_packets, uint64_t seed, const struct prnet_callbacks *cb,
                 struct prnet **out, char *err, size_t errlen);
 
+/* argv's number in (lo, hi], or NAN (the probes' command lines). */
+double pair_number(const char *arg, double lo, double hi);
+
+/* qsort's order of doubles, ascending. */
+int pair_cmp_double(const void *a, const void *b);
+
 #endif

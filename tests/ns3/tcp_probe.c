@@ -53,30 +53,16 @@ static void on_event(void *ctx, const struct pr_event *ev)
     }
 }
 
-/* argv's number in (lo, hi], or NAN. */
-static double number(const char *arg, double lo, double hi)
-{
-    char *end = NULL;
-    double v = strtod(arg, &end);
-    return end != arg && !*end && v > lo && v <= hi ? v : NAN;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv)
 {
     const struct prnet_ops *ops = argc == 4 || argc == 5 || argc == 7 || argc == 8 ? prnet_find(argv[1]) : NULL;
-    double loss = ops ? number(argv[2], -1, 1) : NAN;
+    double loss = ops ? pair_number(argv[2], -1, 1) : NAN;
     if (loss < 0 || loss == 1)
         loss = NAN; /* [0, 1) */
-    double latency = argc >= 5 ? number(argv[4], 0, 10) : 0.1;
-    double rate = argc >= 7 ? number(argv[5], 0, 1000) : OFFERED_RATE;
-    double every = argc >= 7 ? number(argv[6], 0, 60) : OFFERED_EVERY_S;
-    double queue = argc == 8 ? number(argv[7], -1, 1e6) : 0;
+    double latency = argc >= 5 ? pair_number(argv[4], 0, 10) : 0.1;
+    double rate = argc >= 7 ? pair_number(argv[5], 0, 1000) : OFFERED_RATE;
+    double every = argc >= 7 ? pair_number(argv[6], 0, 60) : OFFERED_EVERY_S;
+    double queue = argc == 8 ? pair_number(argv[7], -1, 1e6) : 0;
     if (!ops || isnan(loss) || isnan(latency) || isnan(rate) || isnan(every) || rate * every < 1 || isnan(queue) ||
         queue != floor(queue)) {
         fprintf(stderr, "usage: tcp_probe flow|ns3 LOSS SEED [LATENCY_S [RATE EVERY_S [QUEUE_PACKETS]]] (LOSS in [0, "
@@ -115,7 +101,7 @@ int main(int argc, char **argv)
         rc = ops->run(net, t + every_ns);
     }
     if (rc == 0) {
-        qsort(p.delays, p.delivered, sizeof *p.delays, cmp_double);
+        qsort(p.delays, p.delivered, sizeof *p.delays, pair_cmp_double);
         printf("delivered %zu mean_delay_s %.3f p95_delay_s %.3f\n", p.delivered,
                p.delivered ? p.delay_sum / (double)p.delivered : 0,
                p.delivered ? p.delays[(size_t)(0.95 * (double)(p.delivered - 1))] : 0);
