@@ -14,9 +14,10 @@
  * costs one more (ack_report), and a connection holding messages while a lost last segment's fate is
  * open one timer event for its deadline (hold_or_send). With network.queue_packets set, the uplink is a
  * finite device queue behind each connection's TCP window instead (uplink.c, queue_delay;
- * docs/protocol.md#flow-queue), and every connection keeps TCP's state; the receiver's router queue drops
- * segments too, as the receiver works out from what reaches it, and its ACKs tell the sender how many
- * (downlink.c, downlink_arrive; docs/protocol.md#flow-downlink).
+ * docs/protocol.md#flow-queue), a message whose window opens more than a round trip ahead waits until a
+ * round trip before (wait_or_not, wait_run: one timer event), and every connection keeps TCP's state;
+ * the receiver's router queue drops segments too, as the receiver works out from what reaches it, and
+ * its ACKs tell the sender how many (downlink.c, downlink_arrive; docs/protocol.md#flow-downlink).
  *
  * Memory: nodes, connections, messages and timers live in flat arrays; message and timer records are
  * recycled (a stack of free indices), and a message record keeps a small byte buffer, so the hot path
@@ -173,6 +174,21 @@ struct hold {
     int64_t deadline; /* the timer fires unless later segments leave before this */
 };
 
+/* With finite queues, the messages a connection's sender wrote while its window had no room for more
+ * than a round trip ahead, in order: each is handed to TCP a round trip before the window opens for it
+ * (docs/protocol.md#flow-queue), so its segments meet the device queue as the other connections will
+ * have filled it by then, not as they had booked it when it was written. Written by the sender alone. */
+struct waiting {
+    uint64_t key;
+    uint32_t mi; /* its bytes, in a message record of the sender's partition */
+};
+
+struct wait {
+    struct waiting *v;
+    uint32_t head, n, cap;
+    bool armed; /* a WAIT_KIND timer runs for it */
+};
+
 /* A connection's sender state when TCP's is kept: one record, whole cache lines, in the order the send
  * path reads it (the ACKs' report and the hold, then TCP's state, most read fields first), since on a
  * large network nearly every message finds its connection's record cold. */
@@ -180,10 +196,13 @@ struct ctcp {
     _Alignas(64) struct ackq ackq;
     struct hold hold;
     struct prf_tcp tcp;
+    struct wait wait;
 };
 
-/* A timer's kind that is no model timer: a hold's deadline (arg: the connection). */
+/* A timer's kind that is no model timer: a hold's deadline, or a waiting message's turn (arg: the
+ * connection). */
 #define HOLD_KIND UINT32_MAX
+#define WAIT_KIND (UINT32_MAX - 1)
 
 struct timer {
     uint32_t node, kind;
@@ -535,6 +554,18 @@ static int64_t devq_resend(void *ctx, int64_t at, uint32_t bytes)
     return left;
 }
 
+/* A retransmission p->link_node's uplink had booked (released at `at`, gone at `left`) taken back
+ * (prf_tcp_link). */
+static bool devq_unbook(void *ctx, int64_t at, int64_t left, uint32_t bytes)
+{
+    struct part *p = ctx;
+    struct fnode *src = &p->net->nodes[p->link_node];
+    int64_t tx = tx_time_ns(bytes, src->up_bps);
+    bool took = prf_uplink_unbook(&p->net->uplinks[p->link_node], p->now, at, left - tx, tx, &p->oom);
+    devq_follow(p);
+    return took;
+}
+
 /* The last segment p->link_node's uplink took grows by `bytes` (prf_tcp_link). */
 static void devq_extend(void *ctx, uint32_t bytes)
 {
@@ -583,8 +614,8 @@ static int64_t queue_delay(struct part *p, uint32_t from, uint32_t c, uint64_t w
         return 0;
     bool ack_lost = draw_losses(p, from, c, segments);
     p->link_node = from;
-    struct prf_tcp_link link = {.enqueue = devq_enqueue, .extend = devq_extend, .resend = devq_resend, .ctx = p,
-                                .dropped = p->dropped};
+    struct prf_tcp_link link = {.enqueue = devq_enqueue, .extend = devq_extend, .resend = devq_resend,
+                                .unbook = devq_unbook, .ctx = p, .dropped = p->dropped};
     return prf_tcp_send(&net->ct[c].tcp, p->now, wire, p->fails, ack_lost, conn_rtt(net, c), &link, floor);
 }
 
@@ -800,6 +831,82 @@ static void hold_expire(struct part *p, uint32_t c)
         hold_release(p, c, -1);
 }
 
+/* A message through connection c's sender's device queue, now (docs/protocol.md#flow-queue). */
+static void send_queued(struct part *p, uint32_t from, uint32_t c, uint64_t key, const uint8_t *bytes, uint32_t len,
+                        uint32_t pad)
+{
+    int64_t floor;
+    p->seg_first = p->seg_last = p->resent_first = p->resent_last = -1;
+    int64_t delay = queue_delay(p, from, c, (uint64_t)len + pad + PRNET_FRAME_BYTES, &floor);
+    if (p->seg_first < 0) {
+        p->seg_first = p->resent_first;
+        p->seg_last = p->resent_last;
+    }
+    hold_or_send(p, c, key, p->now, delay, floor, p->seg_first, p->seg_last, bytes, len, pad);
+}
+
+/* Connection c's waiting messages whose window opens within a round trip go to TCP, in order; a timer
+ * for the next one's turn if any wait still. */
+static void wait_run(struct part *p, uint32_t c)
+{
+    struct ctcp *ct = &p->net->ct[c];
+    struct wait *w = &ct->wait;
+    uint32_t from = p->net->conns[p->net->conns[c].rev].to;
+    w->armed = false;
+    while (w->n) {
+        int64_t turn = prf_tcp_ready_at(&ct->tcp, p->now) - conn_rtt(p->net, c);
+        if (turn > p->now) {
+            w->armed = timer_push(p, from, turn, WAIT_KIND, c) != 0;
+            return;
+        }
+        struct waiting m = w->v[w->head++];
+        w->n--;
+        const struct msg *r = msg_at(p, m.mi);
+        send_queued(p, from, c, m.key, msg_bytes(p, m.mi), r->len, r->pad);
+        msg_release(p, m.mi);
+    }
+    w->head = 0;
+}
+
+/* A message connection c's sender writes while earlier ones wait, or whose window opens more than a
+ * round trip from now: it waits (wait_run). Whether it does. */
+static bool wait_or_not(struct part *p, uint32_t from, uint32_t c, uint64_t key, const uint8_t *bytes, uint32_t len,
+                        uint32_t pad)
+{
+    struct ctcp *ct = &p->net->ct[c];
+    struct wait *w = &ct->wait;
+    int64_t turn = w->n ? 0 : prf_tcp_ready_at(&ct->tcp, p->now) - conn_rtt(p->net, c);
+    if (!w->n && turn <= p->now)
+        return false;
+    uint32_t mi = msg_alloc(p, len);
+    if (mi == NONE) {
+        p->oom = true;
+        return true;
+    }
+    if (w->head && w->head + w->n == w->cap) { /* room at the front: move down */
+        memmove(w->v, w->v + w->head, w->n * sizeof *w->v);
+        w->head = 0;
+    }
+    if (w->head + w->n == w->cap) { /* from 8: most connections never wait, a few wait for many */
+        uint32_t cap = w->cap ? 2 * w->cap : 8;
+        struct waiting *v = realloc(w->v, cap * sizeof *v);
+        if (!v) {
+            msg_free(p, mi);
+            p->oom = true;
+            return true;
+        }
+        w->v = v;
+        w->cap = cap;
+    }
+    memcpy(msg_bytes(p, mi), bytes, len);
+    msg_at(p, mi)->len = len;
+    msg_at(p, mi)->pad = pad;
+    w->v[w->head + w->n++] = (struct waiting){.key = key, .mi = mi};
+    if (!w->armed)
+        w->armed = timer_push(p, from, turn > p->now ? turn : p->now, WAIT_KIND, c) != 0;
+    return true;
+}
+
 static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *bytes, size_t len, uint32_t pad)
 {
     struct part *p = ctx;
@@ -815,11 +922,12 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     int64_t sent = p->now, floor, delay;
     p->seg_first = p->seg_last = p->resent_first = p->resent_last = -1;
     if (net->uplinks) {
-        delay = queue_delay(p, from, c, wire, &floor); /* the uplink's time is in the delay */
-        if (p->seg_first < 0) {
-            p->seg_first = p->resent_first;
-            p->seg_last = p->resent_last;
-        }
+        if (net->ps)
+            prf_partstat_message(net->ps, from, to, wire);
+        uint64_t key = key_of(from, src->count++);
+        if (!wait_or_not(p, from, c, key, bytes, (uint32_t)len, pad))
+            send_queued(p, from, c, key, bytes, (uint32_t)len, pad);
+        return;
     } else {
         int64_t start = src->up_free > p->now ? src->up_free : p->now;
         sent = start + tx_time_ns(link_bytes(wire), src->up_bps);
@@ -1113,6 +1221,8 @@ static void on_timer(struct part *p, uint32_t i)
     timer_release(p, i);
     if (t.kind == HOLD_KIND)
         hold_expire(p, (uint32_t)t.arg);
+    else if (t.kind == WAIT_KIND)
+        wait_run(p, (uint32_t)t.arg);
     else if (t.kind != 0)
         pr_node_timer(p->net->prs[t.node], t.kind, t.arg);
 }
@@ -1157,7 +1267,7 @@ static void prefetch_near(const struct part *p, const struct prf_ev *e)
         pr_node_prefetch_msg(net->prs[e->node], m->inline_bytes, m->len < INLINE_BYTES ? m->len : INLINE_BYTES);
     } else {
         const struct timer *t = &p->timers[e->idx];
-        if (t->kind != 0 && t->kind != HOLD_KIND)
+        if (t->kind != 0 && t->kind != HOLD_KIND && t->kind != WAIT_KIND)
             pr_node_prefetch_timer(net->prs[e->node], t->kind, t->arg);
     }
 }
@@ -1371,6 +1481,8 @@ static void flow_destroy(struct prnet *net)
     free(net->conns);
     for (uint32_t c = 0; net->ct && c < net->n_ct; c++)
         free(net->ct[c].hold.v);
+    for (uint32_t c = 0; net->ct && c < net->n_ct; c++)
+        free(net->ct[c].wait.v);
     free(net->ct);
     free(net->loss_rng);
     for (uint32_t i = 0; net->uplinks && i < net->n_nodes; i++)

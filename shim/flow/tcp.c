@@ -161,23 +161,39 @@ static uint16_t hystart_exit_of(uint64_t segments)
     return segments < PRF_TCP_HYSTART_NONE ? (uint16_t)segments : PRF_TCP_HYSTART_NONE - 1;
 }
 
-/* k segments leave at `at`, their ACKs due at acked_at. When every slot is taken they join the newest
- * flight, whose ACKs then come with theirs: the window reopens a little late, never early. */
+/* Flight i + 1 joins flight i: its ACKs come with the later one's (the window reopens a little late,
+ * never early). */
+static void merge_flights(struct prf_tcp *t, uint32_t i)
+{
+    struct prf_tcp_flight *f = &t->flight[i], *g = &t->flight[i + 1];
+    if (f->hystart_exit == PRF_TCP_HYSTART_NONE && g->hystart_exit != PRF_TCP_HYSTART_NONE)
+        f->hystart_exit = hystart_exit_of(f->segments + (uint64_t)g->hystart_exit);
+    if (g->acked_at > f->acked_at)
+        f->acked_at = g->acked_at;
+    f->segments += g->segments;
+    f->in_recovery &= g->in_recovery;
+    t->n_flights--;
+    memmove(g, g + 1, (t->n_flights - i - 1) * sizeof *g);
+}
+
+/* k segments leave at `at`, their ACKs due at acked_at. When every slot is taken, the two neighbouring
+ * flights whose ACKs are due closest together become one: a backlog of small messages, a flight each,
+ * keeps its ACKs spread over the round trip as the uplink spaced them (ACK clocking), rather than a
+ * window's worth reopening at once and leaving as one burst. */
 static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, bool lossy, uint16_t hystart_exit)
 {
     bool rec = lossy || at < t->recover_ns;
-    if (t->n_flights == PRF_TCP_FLIGHTS) {
-        struct prf_tcp_flight *f = &t->flight[t->n_flights - 1];
-        if (f->hystart_exit == PRF_TCP_HYSTART_NONE && hystart_exit != PRF_TCP_HYSTART_NONE)
-            f->hystart_exit = hystart_exit_of(f->segments + (uint64_t)hystart_exit);
-        f->acked_at = acked_at;
-        f->segments += k;
-        f->in_recovery &= rec;
-    } else {
-        t->flight[t->n_flights++] = (struct prf_tcp_flight){
-            .acked_at = acked_at, .segments = k, .hystart_exit = hystart_exit, .in_recovery = rec};
-    }
+    t->flight[t->n_flights++] = (struct prf_tcp_flight){
+        .acked_at = acked_at, .segments = k, .hystart_exit = hystart_exit, .in_recovery = rec};
     t->in_flight += k;
+    if (t->n_flights > PRF_TCP_FLIGHTS) {
+        uint32_t best = 0;
+        for (uint32_t i = 1; i + 1 < t->n_flights; i++)
+            if (t->flight[i + 1].acked_at - t->flight[i].acked_at <
+                t->flight[best + 1].acked_at - t->flight[best].acked_at)
+                best = i;
+        merge_flights(t, best);
+    }
 }
 
 /* A timeout at `at`: what was acknowledged before it counts, then the window falls to one segment and
@@ -226,6 +242,7 @@ static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_n
     }
     t->timer_first = 0;
     t->timer_lost = 0;
+    t->n_pend_rs = 0; /* the timer's retransmissions went when booked */
     t->stall_ns = at;
     t->recover_ns = at;
 }
@@ -238,6 +255,8 @@ static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_n
 static uint32_t arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, int64_t at, uint32_t later)
 {
     t->timer_lost = t->timer_first ? t->timer_lost + 1 : 1;
+    if (!t->timer_first || firm)
+        t->n_pend_rs = 0; /* a new timer, or one that fires whatever follows: nothing left to move */
     if (!t->timer_first) {
         t->timer_gen++;
         t->timer_first = first;
@@ -457,8 +476,11 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             }
             if (link && link->dropped[j]) {
                 /* its retransmission takes the uplink then, and has left once the link carried it (after
-                 * what is booked there) */
+                 * what is booked there); a lost last segment's is moved if later segments bring a fast
+                 * retransmission instead */
                 int64_t gone = link->resend(link->ctx, back, segment_bytes(rest, j));
+                if (!firm && link->unbook && prf_tcp_fate_open(t) && t->n_pend_rs < PRF_TCP_PEND_RESENDS)
+                    t->pend_rs[t->n_pend_rs++] = (struct prf_tcp_resend){back, gone, segment_bytes(rest, j)};
                 if (gone > back) {
                     back = gone;
                     if (firm && back > done_firm)
@@ -477,6 +499,15 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                 t->timer_lost = 0;
                 t->resolved_gen = t->timer_gen;
                 t->resolved_at = leave + rtt_ns; /* the duplicate ACKs are back: the retransmission leaves */
+                for (uint32_t r = 0; link && r < t->n_pend_rs; r++) { /* then, not at the timer: it moves */
+                    const struct prf_tcp_resend *rs = &t->pend_rs[r];
+                    int64_t gone = rs->left; /* unless it has started already */
+                    if (link->unbook(link->ctx, rs->at, rs->left, rs->bytes))
+                        gone = link->resend(link->ctx, leave + rtt_ns, rs->bytes);
+                    if (gone > t->resolved_at)
+                        t->resolved_at = gone;
+                }
+                t->n_pend_rs = 0;
             }
         }
         fly(t, leave, leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy, exit);
@@ -501,6 +532,20 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
     if (tentative && prf_tcp_fate_open(t))
         *fast_floor = done_firm - now;
     return done - now;
+}
+
+int64_t prf_tcp_ready_at(const struct prf_tcp *t, int64_t now)
+{
+    int64_t at = now > t->stall_ns ? now : t->stall_ns;
+    if (at < t->tail_at)
+        at = t->tail_at;
+    uint32_t w = t->cwnd >= 1 ? (uint32_t)t->cwnd : 1, in = t->in_flight;
+    for (uint32_t i = 0; i < t->n_flights && in >= w; i++) { /* the oldest flights' ACKs open room */
+        if (t->flight[i].acked_at > at)
+            at = t->flight[i].acked_at;
+        in -= t->flight[i].segments;
+    }
+    return at;
 }
 
 int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,

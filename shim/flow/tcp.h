@@ -37,7 +37,8 @@
 #define PRF_TCP_HYSTART_DELAY_MAX_NS 1000000000LL /* 4 ms and at most 1 s (ns-3's bounds) */
 #define PRF_TCP_HYSTART_NONE UINT16_MAX         /* a flight whose ACKs do not end slow start */
 
-#define PRF_TCP_FLIGHTS 16 /* groups of segments in flight a connection tracks; more join the newest */
+#define PRF_TCP_PEND_RESENDS 4 /* a lost last segment's retransmissions a connection can move (prf_tcp_link) */
+#define PRF_TCP_FLIGHTS 16 /* groups of segments in flight a connection tracks; beyond, the closest two join */
 
 /* Segments that left together and whose ACKs come back together. */
 struct prf_tcp_flight {
@@ -45,6 +46,13 @@ struct prf_tcp_flight {
     uint32_t segments;
     uint16_t hystart_exit; /* HyStart ends slow start after this many of its segments are ACKed (or NONE) */
     bool in_recovery; /* sent before the last decrease's recovery ended: their ACKs do not grow the window */
+};
+
+/* A retransmission booked on the sender's link for a lost last segment's timer: released at `at`, gone at
+ * `left`, of `bytes`. */
+struct prf_tcp_resend {
+    int64_t at, left;
+    uint32_t bytes;
 };
 
 /* One connection's sender. Zeroed means new: prf_tcp_init sets the starting values. */
@@ -74,7 +82,7 @@ struct prf_tcp {
     bool next_sample_odd;          /* the next sample's: the receiver's delayed ACK may lengthen it */
     bool timer_firm;
     bool hystart_found;
-    struct prf_tcp_flight flight[PRF_TCP_FLIGHTS];
+    struct prf_tcp_flight flight[PRF_TCP_FLIGHTS + 1]; /* one more: a new flight's room before two merge */
     int64_t hy_start, hy_last, hy_least;
     uint32_t hy_heard;
     /* CUBIC's curve: the window at the last loss (0: none since the start or a timeout) and, once
@@ -91,6 +99,10 @@ struct prf_tcp {
      * resolved_at) for the caller, who may hold that segment's message until then (prf_tcp_deadline). */
     uint32_t timer_gen, resolved_gen;
     int64_t resolved_at;
+    /* Through a link: the running timer's retransmissions booked there while its fate is open, moved to
+     * the fast retransmission's time if later segments bring one */
+    struct prf_tcp_resend pend_rs[PRF_TCP_PEND_RESENDS];
+    uint32_t n_pend_rs;
 };
 
 void prf_tcp_init(struct prf_tcp *t);
@@ -114,12 +126,17 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
  * enqueue returns when it has left the uplink, or -1 when the queue was full and dropped it; extend makes
  * the stream's last segment longer (a later message's bytes joined it); resend puts a dropped segment's
  * retransmission on the link (never dropped: the model draws one drop a segment) and returns when it has
- * left, which the message waits for (a busy uplink delays it as it delays first attempts). dropped: the
+ * left, which the message waits for (a busy uplink delays it as it delays first attempts); a lost last
+ * segment's retransmission, booked for its timer, is taken back (unbook) and booked again when later
+ * segments bring a fast retransmission instead, which the message then waits for. dropped: the
  * caller's room for a flag per segment of a message (as many as for fails). */
 struct prf_tcp_link {
     int64_t (*enqueue)(void *ctx, int64_t at, uint32_t bytes);
     void (*extend)(void *ctx, uint32_t bytes); /* the last segment enqueued takes `bytes` more */
     int64_t (*resend)(void *ctx, int64_t at, uint32_t bytes); /* a dropped segment sent again at `at`: when it left */
+    /* a retransmission resend booked (released at `at`, gone at `left`) taken back, unless it has started
+     * (false); NULL: never */
+    bool (*unbook)(void *ctx, int64_t at, int64_t left, uint32_t bytes);
     void *ctx;
     uint8_t *dropped;
 };
@@ -129,6 +146,10 @@ struct prf_tcp_link {
  * says, and the delay returned counts the wait for and on the uplink. */
 int64_t prf_tcp_send(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
                      int64_t rtt_ns, const struct prf_tcp_link *link, int64_t *fast_floor);
+
+/* When the window would first have room for a segment (at the window as it is now, from `now` on): the
+ * caller may wait until close to then to hand it the next message (docs/protocol.md#flow-queue). */
+int64_t prf_tcp_ready_at(const struct prf_tcp *t, int64_t now);
 
 /* A lost last segment's fate is open until its deadline: if three later segments leave before it, the
  * duplicate ACKs bring a fast retransmission and the returned delay was the timer's, too long. So

@@ -74,19 +74,27 @@ static bool room(void **arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t
     return true;
 }
 
+/* The first busy span not over by `t` (spans are disjoint, in order), by bisection; n_busy if none. */
+static uint32_t first_span_after(const struct prf_uplink *u, int64_t t)
+{
+    const struct prf_busy *b = u->busy + u->head;
+    uint32_t i = 0, hi = u->n_busy;
+    while (i < hi) {
+        uint32_t mid = i + (hi - i) / 2;
+        if (b[mid].to <= t)
+            i = mid + 1;
+        else
+            hi = mid;
+    }
+    return i;
+}
+
 /* The link busy during [from, from + tx_ns), in the first idle span from `from` on that is long enough:
  * returns when that span starts. */
 static int64_t book(struct prf_uplink *u, int64_t from, int64_t tx_ns, bool *oom)
 {
     struct prf_busy *b = u->busy + u->head;
-    uint32_t i = 0, hi = u->n_busy; /* the first span not over by `from` (spans are disjoint, in order) */
-    while (i < hi) {
-        uint32_t mid = i + (hi - i) / 2;
-        if (b[mid].to <= from)
-            i = mid + 1;
-        else
-            hi = mid;
-    }
+    uint32_t i = first_span_after(u, from);
     for (; i < u->n_busy; i++) {
         if (from + tx_ns <= b[i].from)
             break; /* fits in the idle span before b[i] */
@@ -164,6 +172,75 @@ int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_
         l[j] = at;
     }
     return start + tx_ns;
+}
+
+/* The first index of the n times from t that is >= x (t ascending). */
+static uint32_t first_at_least(const int64_t *t, uint32_t n, int64_t x)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (t[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+bool prf_uplink_unbook(struct prf_uplink *u, int64_t now, int64_t at, int64_t start, int64_t tx_ns, bool *oom)
+{
+    int64_t end = start + tx_ns;
+    if (start <= now)
+        return false;
+    /* its record among the segments kept (by start) */
+    struct prf_booked *q = u->pkt + u->pkt_head;
+    uint32_t k = 0, top = u->n_pkt;
+    while (k < top) {
+        uint32_t mid = k + (top - k) / 2;
+        if (q[mid].start < start)
+            k = mid + 1;
+        else
+            top = mid;
+    }
+    if (k == u->n_pkt || q[k].start != start || q[k].left != end)
+        return false; /* not booked as said: leave the calendar as it is */
+    /* the busy span holding [start, end): cut it out */
+    struct prf_busy *b = u->busy + u->head;
+    uint32_t i = first_span_after(u, start);
+    if (i == u->n_busy || b[i].from > start || b[i].to < end)
+        return false;
+    if (b[i].from == start && b[i].to == end) {
+        memmove(b + i, b + i + 1, sizeof *b * (u->n_busy - i - 1));
+        u->n_busy--;
+    } else if (b[i].from == start) {
+        b[i].from = end;
+    } else if (b[i].to == end) {
+        b[i].to = start;
+    } else {
+        if (!room((void **)&u->busy, &u->cap_busy, u->head + u->n_busy + 1, sizeof *u->busy, 16)) {
+            *oom = true;
+            return false;
+        }
+        b = u->busy + u->head;
+        memmove(b + i + 2, b + i + 1, sizeof *b * (u->n_busy - i - 1));
+        b[i + 1] = (struct prf_busy){end, b[i].to};
+        b[i].to = start;
+        u->n_busy++;
+    }
+    memmove(q + k, q + k + 1, sizeof *q * (u->n_pkt - k - 1));
+    u->n_pkt--;
+    /* its release among the later ones (one equal time is as good as another) */
+    int64_t *l = u->later + u->later_head;
+    uint32_t j = first_at_least(l, u->n_later, at);
+    if (j < u->n_later && l[j] == at) {
+        memmove(l + j, l + j + 1, sizeof *l * (u->n_later - j - 1));
+        u->n_later--;
+    }
+    u->taken--;
+    if (u->last_left == end)
+        u->last_left = 0; /* nothing to lengthen: the stream's last segment is not this one */
+    return true;
 }
 
 void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *oom)

@@ -41,6 +41,11 @@ struct prf_uplink {
  * segment is then carried but not remembered). */
 int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_t tx_ns, uint32_t limit, bool *oom);
 
+/* A segment booked for release at `at`, on the wire from `start` for tx_ns, is taken back (its
+ * retransmission goes at another time: prf_tcp's fast retransmission of a lost last segment whose timer
+ * it had been booked for). Whether it was: not when it has started by now (or was not booked so). */
+bool prf_uplink_unbook(struct prf_uplink *u, int64_t now, int64_t at, int64_t start, int64_t tx_ns, bool *oom);
+
 /* The last segment booked takes tx_ns more (bytes joined it): the link is busy that much more, after it. */
 void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *oom);
 

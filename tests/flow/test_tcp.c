@@ -6,8 +6,9 @@
  * timeout with its retransmissions in slow start, slow start back to beta of the old window, CUBIC's growth
  * by the clock and its TCP-friendly floor, a lost final ACK that times out only when no later ACK
  * overtakes it, a timeout's retransmissions in slow start, a sender's uplink behind the window that
- * delays and may drop segments, and HyStart ending slow start (on delay, over a round of many messages'
- * ACKs, and on an ACK train). */
+ * delays and may drop segments (a lost last segment's retransmission moved to its fast retransmission),
+ * HyStart ending slow start (on delay, over a round of many messages' ACKs, and on an ACK train), and the
+ * flights a connection follows: the closest two of 17 merge, and the window opens as the oldest are ACKed. */
 #include "test.h"
 
 #include "tcp.h"
@@ -312,16 +313,18 @@ TEST(a_timeout_retransmits_in_slow_start)
 /* A link that carries a segment in 10 ms (or `per`), and drops from its `drop_from`-th segment on. */
 struct test_link {
     int64_t free, per;
-    int calls, drop_from;
+    int calls, drop_from, drop_one; /* drop_one: the only call dropped (0: none) */
     int64_t extended, resent_at;
     int64_t busy_later; /* retransmissions find the link busy until then (other connections' segments) */
+    bool resend_apart;  /* retransmissions take idle time of their own (the link's calendar has some) */
+    int64_t unbooked_at, unbooked_left;
 };
 
 static int64_t test_enqueue(void *ctx, int64_t at, uint32_t bytes)
 {
     struct test_link *l = ctx;
     (void)bytes;
-    if (++l->calls >= l->drop_from)
+    if (++l->calls >= l->drop_from || l->calls == l->drop_one)
         return -1;
     l->free = (l->free > at ? l->free : at) + (l->per ? l->per : 10 * MS);
     return l->free;
@@ -337,6 +340,8 @@ static int64_t test_resend(void *ctx, int64_t at, uint32_t bytes)
     struct test_link *l = ctx;
     (void)bytes;
     l->resent_at = at;
+    if (l->resend_apart)
+        return (at > l->busy_later ? at : l->busy_later) + (l->per ? l->per : 10 * MS);
     int64_t from = l->free > at ? l->free : at;
     l->free = (from > l->busy_later ? from : l->busy_later) + (l->per ? l->per : 10 * MS);
     return l->free;
@@ -388,6 +393,40 @@ TEST(a_dropped_segment_is_lost)
     l = (struct test_link){.drop_from = 4, .busy_later = 2000 * MS};
     t = warm();
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 2010 * MS);
+}
+
+static bool test_unbook(void *ctx, int64_t at, int64_t left, uint32_t bytes)
+{
+    struct test_link *l = ctx;
+    (void)bytes;
+    l->unbooked_at = at;
+    l->unbooked_left = left;
+    return true;
+}
+
+/* A lost last segment's retransmission is booked for its timer and moved when later segments bring a fast
+ * retransmission instead. Four segments at 0 leave at 10-40 ms, the fourth dropped: its retransmission is
+ * booked for the timer, 630 ms (gone 640). Three segments at 35 ms leave at 45, 55 and 65 ms: their
+ * duplicate ACKs are back at 165 ms, so the booking at 630 is taken back and the retransmission goes at
+ * 165 ms (gone 175): the held message goes then (resolved_at). */
+TEST(a_fast_retransmission_moves_the_timers_booking)
+{
+    struct prf_tcp t = warm();
+    struct test_link l = {.drop_from = 1000, .drop_one = 4, .resend_apart = true};
+    uint8_t dropped[8];
+    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend,
+                                .unbook = test_unbook, .ctx = &l, .dropped = dropped};
+    int64_t floor;
+    ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 640 * MS);
+    ASSERT_EQ(l.resent_at, 630 * MS);
+    ASSERT_EQ(t.n_pend_rs, 1u);
+    ASSERT_EQ(prf_tcp_send(&t, 35 * MS, SEG(3), none, false, 100 * MS, &link, &floor), 30 * MS);
+    ASSERT_EQ(l.unbooked_at, 630 * MS);
+    ASSERT_EQ(l.unbooked_left, 640 * MS);
+    ASSERT_EQ(l.resent_at, 165 * MS);
+    ASSERT_EQ(t.resolved_gen, t.timer_gen);
+    ASSERT_EQ(t.resolved_at, 175 * MS);
+    ASSERT_EQ(t.n_pend_rs, 0u);
 }
 
 /* HyStart ends slow start on delay: a first message of two segments samples the least round trip, 100 ms.
@@ -482,7 +521,38 @@ TEST(hystart_ends_slow_start_on_an_ack_train)
     ASSERT_DBL(t.cwnd, 38.0 + 10.0 / 20 + 38.0 / 20);
 }
 
-TESTS(timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
+/* A connection tracks 16 flights; a 17th makes the two whose ACKs are due closest together one, so a
+ * window's ACKs stay spread as they come. One-segment messages at 0 and 2 ms, then every 20 ms from 20 to
+ * 300 ms (round trip 1 s, window 50): the first two flights' ACKs are 2 ms apart, the closest, and join
+ * (2 segments, ACKed at 1,002 ms); the newest keeps its own (1,300 ms). The window has room at once; with
+ * room for 17 it opens when the first flight's ACKs come (1,002 ms), for 14 when the third's do (1,040 ms:
+ * 17 - 2 - 1 = 14 is not yet below 14); never before the stream's last segment has left. */
+TEST(the_closest_flights_merge_and_the_window_opens_as_they_are_acked)
+{
+    struct prf_tcp t = warm();
+    t.cwnd = 50;
+    t.ssthresh = 60;
+    ASSERT_EQ(prf_tcp_message(&t, 0, SEG(1), none, false, 1000 * MS, 0, NULL), 0);
+    ASSERT_EQ(prf_tcp_message(&t, 2 * MS, SEG(1), none, false, 1000 * MS, 0, NULL), 0);
+    for (int64_t at = 20; at <= 300; at += 20)
+        ASSERT_EQ(prf_tcp_message(&t, at * MS, SEG(1), none, false, 1000 * MS, 0, NULL), 0);
+    ASSERT_EQ(t.in_flight, 17u);
+    ASSERT_EQ(t.n_flights, 16u);
+    ASSERT_EQ(t.flight[0].segments, 2u);
+    ASSERT_EQ(t.flight[0].acked_at, 1002 * MS);
+    ASSERT_EQ(t.flight[1].acked_at, 1020 * MS);
+    ASSERT_EQ(t.flight[15].segments, 1u);
+    ASSERT_EQ(t.flight[15].acked_at, 1300 * MS);
+    ASSERT_EQ(prf_tcp_ready_at(&t, 310 * MS), 310 * MS);
+    t.cwnd = 17;
+    ASSERT_EQ(prf_tcp_ready_at(&t, 310 * MS), 1002 * MS);
+    t.cwnd = 14;
+    ASSERT_EQ(prf_tcp_ready_at(&t, 310 * MS), 1040 * MS);
+    t.tail_at = 1100 * MS;
+    ASSERT_EQ(prf_tcp_ready_at(&t, 310 * MS), 1100 * MS);
+}
+
+TESTS(the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
       after_a_timeout_the_window_grows_back, cubic_regrows_by_the_clock, a_lost_final_ack_times_out_unless_overtaken,

@@ -172,5 +172,38 @@ TEST(the_tally_counts_what_was_released)
     prf_uplink_free(&u);
 }
 
-TESTS(segments_leave_in_turn, a_full_queue_drops, the_tally_counts_what_was_released, a_later_release_booked_first_leaves_room_before_it,
+/* A retransmission booked for a timer is taken back when a fast retransmission goes instead: segments
+ * on the wire 0-10 and 10-20, retransmissions released at 495 (495-505) and 500 (505-515), one busy span
+ * 495-515. Asked for one on the wire 500-510, which none is, nothing changes; taken back at 100, the one
+ * at 505-515 leaves the span 495-505 and no longer counts as taken, nor as waiting (one released at 496
+ * with a limit of 1 finds none and goes 505-515). Taken back from the middle of a span (505-515 of
+ * 495-525), it leaves a gap a later retransmission fills (released at 501: 505-515); once it has
+ * started (at 600) it stays. */
+TEST(a_booked_retransmission_is_taken_back)
+{
+    struct prf_uplink u = {0};
+    bool oom = false;
+    uint64_t taken, dropped;
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 100, &oom), 10);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 100, &oom), 20);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 495, 10, UINT32_MAX, &oom), 505);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 500, 10, UINT32_MAX, &oom), 515);
+    ASSERT_EQ(prf_uplink_idle_at(&u, 0), 515);
+    ASSERT_TRUE(!prf_uplink_unbook(&u, 100, 500, 500, 10, &oom)); /* not booked 500-510 */
+    ASSERT_TRUE(prf_uplink_unbook(&u, 100, 500, 505, 10, &oom));
+    ASSERT_EQ(prf_uplink_idle_at(&u, 100), 505);
+    prf_uplink_tally(&u, 1000, &taken, &dropped);
+    ASSERT_EQ(taken, 3);
+    /* limit 1 at 496: the one on the wire from 495 does not wait, nothing else does */
+    ASSERT_EQ(prf_uplink_enqueue(&u, 100, 496, 10, 1, &oom), 515);
+    /* the middle of a span: 505-515 of 495-525 (a third booked at 515) */
+    ASSERT_EQ(prf_uplink_enqueue(&u, 100, 497, 10, UINT32_MAX, &oom), 525);
+    ASSERT_TRUE(prf_uplink_unbook(&u, 100, 496, 505, 10, &oom));
+    ASSERT_EQ(prf_uplink_enqueue(&u, 100, 501, 10, UINT32_MAX, &oom), 515); /* the gap 505-515 */
+    ASSERT_TRUE(!prf_uplink_unbook(&u, 600, 501, 505, 10, &oom)); /* started by then */
+    ASSERT_TRUE(!oom);
+    prf_uplink_free(&u);
+}
+
+TESTS(segments_leave_in_turn, a_full_queue_drops, the_tally_counts_what_was_released, a_booked_retransmission_is_taken_back, a_later_release_booked_first_leaves_room_before_it,
       a_segment_grows_and_what_is_gone_is_forgotten, agrees_with_counting_every_segment)

@@ -100,8 +100,8 @@ class OneConnection(unittest.TestCase):
 
         With network.queue_packets: 100, flow's uplink drops as ns-3's does (docs/protocol.md#flow-queue):
         the same bursts lose their tails (17 of the 48 on both when written), and its mean delay is within
-        the matrix's agreement band of ns-3's (0.34 s against 0.36 s when written); so is it with twice the
-        latency and with twice the burst. Its 95th percentile (0.76 s)
+        the matrix's agreement band of ns-3's (0.35 s against 0.36 s when last measured); so is it with twice the
+        latency and with twice the burst. Its 95th percentile (0.78 s)
         sits below ns-3's (0.92 s) as the bursts after a timeout go out in slow start, each round a
         different share of the burst on either model (flow's window after the timeout's retransmissions
         is 7 segments, ns-3's 6)."""
