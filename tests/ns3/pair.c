@@ -1,6 +1,7 @@
 #include "pair.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 struct pr_config pair_config(void)
@@ -35,8 +36,30 @@ double pair_number(const char *arg, double lo, double hi)
     return end != arg && !*end && v > lo && v <= hi ? v : NAN;
 }
 
-int pair_cmp_double(const void *a, const void *b)
+
+int pair_offer(const struct prnet_ops *ops, struct prnet *net, int64_t start_ns, int64_t window_ns, int64_t every_ns,
+               int batch)
+{
+    int rc = ops->run(net, start_ns);
+    for (int64_t t = start_ns; rc == 0 && t < start_ns + window_ns; t += every_ns) {
+        for (int i = 0; i < batch; i++) {
+            struct pr_tx_request rq = {.size = 1535, .fee = 80, .wallet_hashrate = 1, .work = 2500};
+            pr_node_submit_tx(ops->node(net, 0), &rq, NULL);
+        }
+        rc = ops->run(net, t + every_ns);
+    }
+    return rc;
+}
+
+static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
+}
+
+void pair_print_delays(double *delays, size_t n, double sum)
+{
+    qsort(delays, n, sizeof *delays, cmp_double);
+    printf(" mean_delay_s %.3f p95_delay_s %.3f\n", n ? sum / (double)n : 0,
+           n ? delays[(size_t)(0.95 * (double)(n - 1))] : 0);
 }

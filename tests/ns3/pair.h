@@ -27,10 +27,15 @@ int pair_create(const struct prnet_ops *ops, struct pair_link *link, const struc
                 double latency_s, double loss, uint32_t queue_packets, uint64_t seed, const struct prnet_callbacks *cb,
                 struct prnet **out, char *err, size_t errlen);
 
+/* Node 0 handed `batch` transactions (1,535 bytes) every every_ns from start_ns (the network run to then
+ * first) until start_ns + window_ns, the network run to that end: 0, or the run's failure. */
+int pair_offer(const struct prnet_ops *ops, struct prnet *net, int64_t start_ns, int64_t window_ns, int64_t every_ns,
+               int batch);
+
+/* Prints " mean_delay_s M p95_delay_s P" and a newline for n delays (sorted here) that sum to `sum`. */
+void pair_print_delays(double *delays, size_t n, double sum);
+
 /* argv's number in (lo, hi], or NAN (the probes' command lines). */
 double pair_number(const char *arg, double lo, double hi);
-
-/* qsort's order of doubles, ascending. */
-int pair_cmp_double(const void *a, const void *b);
 
 #endif

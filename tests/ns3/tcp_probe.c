@@ -92,19 +92,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "tcp_probe: %s\n", p.ids && p.sent_at && p.delays ? err : "out of memory");
         return 1;
     }
-    int rc = ops->run(net, START_NS);
-    for (int64_t t = START_NS; rc == 0 && t < START_NS + WINDOW_NS; t += every_ns) {
-        for (int i = 0; i < batch; i++) {
-            struct pr_tx_request rq = {.size = 1535, .fee = 80, .wallet_hashrate = 1, .work = 2500};
-            pr_node_submit_tx(ops->node(net, 0), &rq, NULL);
-        }
-        rc = ops->run(net, t + every_ns);
-    }
+    int rc = pair_offer(ops, net, START_NS, WINDOW_NS, every_ns, batch);
     if (rc == 0) {
-        qsort(p.delays, p.delivered, sizeof *p.delays, pair_cmp_double);
-        printf("delivered %zu mean_delay_s %.3f p95_delay_s %.3f\n", p.delivered,
-               p.delivered ? p.delay_sum / (double)p.delivered : 0,
-               p.delivered ? p.delays[(size_t)(0.95 * (double)(p.delivered - 1))] : 0);
+        printf("delivered %zu", p.delivered);
+        pair_print_delays(p.delays, p.delivered, p.delay_sum);
     } else {
         fprintf(stderr, "tcp_probe: the %s run failed\n", argv[1]);
     }
