@@ -134,6 +134,7 @@ ns3_create(const struct prnet_desc* d, const struct pr_config* cfg, const struct
 
         if (net->topo.Build(*d, err, errlen))
             goto fail;
+        net->shared.tcpTally = net->topo.TcpTally();
         powrelay::PowrelayHelper helper(&net->shared);
         if (helper.Install(net->topo.nodes, init, &net->apps, err, errlen) ||
             powrelay::PowrelayHelper::Connect(net->apps, d->edges, d->n_edges, err, errlen))

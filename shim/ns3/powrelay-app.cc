@@ -13,6 +13,7 @@
 #include <ns3/log.h>
 #include <ns3/packet.h>
 #include <ns3/simulator.h>
+#include <ns3/tcp-socket-state.h>
 #include <ns3/uinteger.h>
 
 
@@ -246,11 +247,24 @@ PowrelayApp::FindConn(uint32_t peer) const
     return lo < m_conns.size() && m_conns[lo].peer == peer ? static_cast<int32_t>(lo) : -1;
 }
 
+/* The queues' tally counts each node's TCP senders' entries into fast recovery and into loss (a
+ * retransmission timeout; a timer that fires again in loss is the same one): tally[0] and tally[1]. */
+static void
+CountCongState(uint64_t* tally, TcpSocketState::TcpCongState_t, TcpSocketState::TcpCongState_t to)
+{
+    if (to == TcpSocketState::CA_RECOVERY)
+        tally[0]++;
+    else if (to == TcpSocketState::CA_LOSS)
+        tally[1]++;
+}
+
 void
 PowrelayApp::Attach(uint32_t ci, Ptr<Socket> sock)
 {
     Conn& c = m_conns[ci];
     c.sock = sock;
+    if (m_shared->tcpTally)
+        sock->TraceConnectWithoutContext("CongState", MakeBoundCallback(&CountCongState, m_shared->tcpTally + 2 * m_id));
     sock->SetRecvCallback(MakeCallback(&PowrelayApp::HandleRecv, this, ci));
     sock->SetSendCallback(MakeCallback(&PowrelayApp::HandleSendRoom, this, ci));
     sock->SetCloseCallbacks(MakeCallback(&PowrelayApp::HandleClosed, this, ci),

@@ -18,6 +18,8 @@ struct Shared
     uint64_t messages = 0; /* messages delivered to nodes */
     uint64_t bytes = 0;    /* their bytes on the wire: framing + message + pad */
     bool failed = false;   /* a framing error or an allocation failure: the run is void */
+    /* With POWRELAY_NS3_QUEUES: per node, its TCP senders' fast recoveries and timeouts ([2 i], [2 i + 1]) */
+    uint64_t* tcpTally = nullptr;
 };
 
 } // namespace powrelay

@@ -188,6 +188,7 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
     {
         m_tally_path = tally;
         m_tally.assign(2 * static_cast<size_t>(n), QueueTally());
+        m_tcp_tally.assign(2 * static_cast<size_t>(n), 0);
         m_region.assign(d.node_region, d.node_region + n);
     }
     struct pr_rng rng;
@@ -248,11 +249,18 @@ Topology::~Topology()
         std::fprintf(stderr, "powrelay: POWRELAY_NS3_QUEUES: cannot write %s\n", m_tally_path.c_str());
         return;
     }
-    std::fprintf(f, "node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped\n");
+    std::fprintf(f, "node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped,recoveries,timeouts\n");
     for (size_t k = 0; k < m_tally.size(); k++)
-        std::fprintf(f, "%zu,%u,%s,%llu,%llu,%llu,%llu\n", k / 2, m_region[k / 2], k % 2 ? "down" : "up",
-                     (unsigned long long)m_tally[k].enqueued[0], (unsigned long long)m_tally[k].enqueued[1],
-                     (unsigned long long)m_tally[k].dropped[0], (unsigned long long)m_tally[k].dropped[1]);
+    {
+        const QueueTally& t = m_tally[k];
+        std::fprintf(f, "%zu,%u,%s,%llu,%llu,%llu,%llu,", k / 2, m_region[k / 2], k % 2 ? "down" : "up",
+                     (unsigned long long)t.enqueued[0], (unsigned long long)t.enqueued[1],
+                     (unsigned long long)t.dropped[0], (unsigned long long)t.dropped[1]);
+        if (k % 2)
+            std::fprintf(f, ",\n");
+        else
+            std::fprintf(f, "%llu,%llu\n", (unsigned long long)m_tcp_tally[k], (unsigned long long)m_tcp_tally[k + 1]);
+    }
     std::fclose(f);
 }
 

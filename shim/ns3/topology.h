@@ -47,7 +47,8 @@ class Topology
 
     /* A diagnosis's switch, not a scenario's (outputs unchanged): with POWRELAY_NS3_QUEUES=FILE, what each
      * node's access link queues took and dropped (its uplink's, and its router's towards it: its
-     * downlink's), pure ACKs apart from segments with data, written to FILE (CSV) when the network goes. */
+     * downlink's), pure ACKs apart from segments with data, and each node's TCP senders' fast recoveries
+     * and timeouts, written to FILE (CSV) when the network goes. */
     ~Topology();
 
     struct QueueTally
@@ -55,12 +56,17 @@ class Topology
         uint64_t enqueued[2] = {0, 0}, dropped[2] = {0, 0}; /* [0]: pure ACKs, [1]: with data */
     };
 
+    /* With POWRELAY_NS3_QUEUES: node i's TCP senders' fast recoveries and timeouts, at [2 i] and [2 i + 1]
+     * (PowrelayApp counts them: Shared::tcpTally); else nullptr. */
+    uint64_t* TcpTally() { return m_tcp_tally.empty() ? nullptr : m_tcp_tally.data(); }
+
     ns3::NodeContainer nodes;   /* simulated node i is nodes.Get(i) */
     ns3::NodeContainer routers; /* region r's core router is routers.Get(r) */
 
   private:
     CoreTable m_table;
     std::vector<QueueTally> m_tally; /* by node, up then down, with POWRELAY_NS3_QUEUES only */
+    std::vector<uint64_t> m_tcp_tally; /* by node, recoveries then timeouts, likewise */
     std::vector<uint32_t> m_region;
     std::string m_tally_path;
     std::vector<std::unique_ptr<CoreRouter>> m_routers; /* by region; ns-3 calls them back */
