@@ -615,7 +615,7 @@ static int64_t queue_delay(struct part *p, uint32_t from, uint32_t c, uint64_t w
     bool ack_lost = draw_losses(p, from, c, segments);
     p->link_node = from;
     struct prf_tcp_link link = {.enqueue = devq_enqueue, .extend = devq_extend, .resend = devq_resend,
-                                .unbook = devq_unbook, .ctx = p, .dropped = p->dropped};
+                                .unbook = devq_unbook, .ctx = p, .dropped = p->dropped, .oom = &p->oom};
     return prf_tcp_send(&net->ct[c].tcp, p->now, wire, p->fails, ack_lost, conn_rtt(net, c), &link, floor);
 }
 
@@ -1428,16 +1428,22 @@ static void part_free(struct part *p, uint32_t n_parts)
     prf_evq_free(&p->q);
 }
 
-/* POWRELAY_FLOW_QUEUES's file, in POWRELAY_NS3_QUEUES's columns: flow has no ACK packets (left empty). */
+/* POWRELAY_FLOW_QUEUES's file, in POWRELAY_NS3_QUEUES's columns: flow has no ACK packets (left empty). An
+ * uplink's row counts its node's connections' recoveries and timeouts too. */
 static void write_queues(const struct prnet *net)
 {
     FILE *f = fopen(net->queues_path, "w");
-    bool ok = f && fprintf(f, "node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped\n") > 0;
+    bool ok = f && fprintf(f, "node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped,recoveries,"
+                              "timeouts\n") > 0;
     for (uint32_t i = 0; ok && i < net->n_nodes; i++) { /* what was released by the run's end */
-        uint64_t taken, dropped;
+        uint64_t taken, dropped, recoveries = 0, timeouts = 0;
         prf_uplink_tally(&net->uplinks[i], net->now, &taken, &dropped);
-        ok = fprintf(f, "%u,%u,up,,%llu,,%llu\n", i, net->region_of[i], (unsigned long long)taken,
-                     (unsigned long long)dropped) > 0;
+        for (uint32_t k = net->nodes[i].conn_begin; k < net->nodes[i].conn_end; k++) {
+            recoveries += net->ct[k].tcp.recoveries;
+            timeouts += net->ct[k].tcp.timeouts;
+        }
+        ok = fprintf(f, "%u,%u,up,,%llu,,%llu,%llu,%llu\n", i, net->region_of[i], (unsigned long long)taken,
+                     (unsigned long long)dropped, (unsigned long long)recoveries, (unsigned long long)timeouts) > 0;
     }
     /* a downlink: the segments that reached it (each once) and the attempts its senders drew dropped */
     uint64_t *drops = calloc(net->n_nodes ? net->n_nodes : 1, sizeof *drops);
@@ -1446,7 +1452,7 @@ static void write_queues(const struct prnet *net)
         for (uint32_t k = net->nodes[i].conn_begin; k < net->nodes[i].conn_end; k++)
             drops[net->conns[k].to] += net->ct[k].ackq.down_drops;
     for (uint32_t i = 0; ok && i < net->n_nodes; i++)
-        ok = fprintf(f, "%u,%u,down,,%llu,,%llu\n", i, net->region_of[i],
+        ok = fprintf(f, "%u,%u,down,,%llu,,%llu,,\n", i, net->region_of[i],
                      (unsigned long long)net->downs[i].d.segments, (unsigned long long)drops[i]) > 0;
     free(drops);
     if (!f || fclose(f) || !ok)
@@ -1479,10 +1485,11 @@ static void flow_destroy(struct prnet *net)
     free(net->prs);
     free(net->part_of);
     free(net->conns);
-    for (uint32_t c = 0; net->ct && c < net->n_ct; c++)
+    for (uint32_t c = 0; net->ct && c < net->n_ct; c++) {
         free(net->ct[c].hold.v);
-    for (uint32_t c = 0; net->ct && c < net->n_ct; c++)
         free(net->ct[c].wait.v);
+        prf_tcp_free(&net->ct[c].tcp);
+    }
     free(net->ct);
     free(net->loss_rng);
     for (uint32_t i = 0; net->uplinks && i < net->n_nodes; i++)

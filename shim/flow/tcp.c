@@ -7,6 +7,7 @@
 #include "powrelay/netmodel.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CWND_MAX 1e6 /* segments: far beyond any connection's use, keeps the double finite */
@@ -14,6 +15,29 @@
 void prf_tcp_init(struct prf_tcp *t)
 {
     *t = (struct prf_tcp){.cwnd = PRF_TCP_INIT_CWND, .ssthresh = CWND_MAX, .epoch_ns = -1, .hy_start = -1};
+}
+
+void prf_tcp_free(struct prf_tcp *t)
+{
+    free(t->pend_rs);
+    t->pend_rs = NULL;
+    t->n_pend_rs = t->cap_pend_rs = 0;
+}
+
+/* A retransmission booked for a lost last segment's timer, remembered so that it can move. False when out
+ * of memory. */
+static bool keep_resend(struct prf_tcp *t, struct prf_tcp_resend rs)
+{
+    if (t->n_pend_rs == t->cap_pend_rs) {
+        uint32_t cap = t->cap_pend_rs ? 2 * t->cap_pend_rs : 4;
+        struct prf_tcp_resend *p = realloc(t->pend_rs, cap * sizeof *p);
+        if (!p)
+            return false;
+        t->pend_rs = p;
+        t->cap_pend_rs = cap;
+    }
+    t->pend_rs[t->n_pend_rs++] = rs;
+    return true;
 }
 
 int64_t prf_tcp_rto(const struct prf_tcp *t)
@@ -88,6 +112,7 @@ static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns, 
  * bandwidth); its curve starts with the ACKs that end the recovery. */
 static void fast_recovery(struct prf_tcp *t, int64_t at)
 {
+    t->recoveries++;
     t->w_max = t->cwnd < t->w_max ? t->cwnd * (1 + PRF_TCP_BETA) / 2 : t->cwnd;
     t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
     t->cwnd = t->ssthresh;
@@ -98,6 +123,7 @@ static void fast_recovery(struct prf_tcp *t, int64_t at)
  * CUBIC forgets its curve (ns-3 resets it on entering loss recovery). */
 static void timeout(struct prf_tcp *t)
 {
+    t->timeouts++;
     t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
     t->cwnd = 1.0;
     t->w_max = 0;
@@ -208,7 +234,10 @@ static void collapse(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
 }
 
 /* A loss in segments sent at sent_at, seen by duplicate ACKs at seen_at: the window falls then, unless
- * the loss belongs to a window whose decrease is already under way (sent before its recovery ends). */
+ * the loss belongs to a window whose decrease is already under way (sent before its recovery ends). Sent
+ * means released by the window, as TCP counts its recovery point: a segment released before the
+ * recovery began but held in the device queue past it belongs to the old window (else each such loss
+ * would put the pending decrease off, and a window overshooting a full queue would fall late). */
 static void start_recovery(struct prf_tcp *t, int64_t sent_at, int64_t seen_at)
 {
     if (sent_at >= t->recover_ns) {
@@ -453,9 +482,9 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             bool firm = true; /* its delay is final (not a lost last segment's, which later ones may cut) */
             if (n - 1 - j >= PRF_TCP_DUPTHRESH) {
                 back = leave + rtt_ns + backoff(rto, f - 1);
-                start_recovery(t, leave, leave + rtt_ns);
+                start_recovery(t, at, leave + rtt_ns);
                 if (f > 1)
-                    back += arm(t, leave + rtt_ns + rto, back, true, leave, 0) * rtt_ns;
+                    back += arm(t, leave + rtt_ns + rto, back, true, at, 0) * rtt_ns;
                 if (back > done_firm)
                     done_firm = back;
             } else {
@@ -467,7 +496,7 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                 back = armed + backoff(rto, f);
                 /* its message arrives then unless later segments cancel the timer: the caller learns
                  * which (resolved_gen), and may hold the message until it knows */
-                back += arm(t, armed + rto, back, f > 1, leave, n - 1 - j) * rtt_ns;
+                back += arm(t, armed + rto, back, f > 1, at, n - 1 - j) * rtt_ns;
                 armed_here = true;
                 firm = f > 1;
                 if (f > 1 && back > done_firm)
@@ -479,8 +508,9 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                  * what is booked there); a lost last segment's is moved if later segments bring a fast
                  * retransmission instead */
                 int64_t gone = link->resend(link->ctx, back, segment_bytes(rest, j));
-                if (!firm && link->unbook && prf_tcp_fate_open(t) && t->n_pend_rs < PRF_TCP_PEND_RESENDS)
-                    t->pend_rs[t->n_pend_rs++] = (struct prf_tcp_resend){back, gone, segment_bytes(rest, j)};
+                if (!firm && link->unbook && prf_tcp_fate_open(t) &&
+                    !keep_resend(t, (struct prf_tcp_resend){back, gone, segment_bytes(rest, j)}) && link->oom)
+                    *link->oom = true;
                 if (gone > back) {
                     back = gone;
                     if (firm && back > done_firm)

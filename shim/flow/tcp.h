@@ -37,7 +37,6 @@
 #define PRF_TCP_HYSTART_DELAY_MAX_NS 1000000000LL /* 4 ms and at most 1 s (ns-3's bounds) */
 #define PRF_TCP_HYSTART_NONE UINT16_MAX         /* a flight whose ACKs do not end slow start */
 
-#define PRF_TCP_PEND_RESENDS 4 /* a lost last segment's retransmissions a connection can move (prf_tcp_link) */
 #define PRF_TCP_FLIGHTS 16 /* groups of segments in flight a connection tracks; beyond, the closest two join */
 
 /* Segments that left together and whose ACKs come back together. */
@@ -99,13 +98,18 @@ struct prf_tcp {
      * resolved_at) for the caller, who may hold that segment's message until then (prf_tcp_deadline). */
     uint32_t timer_gen, resolved_gen;
     int64_t resolved_at;
-    /* Through a link: the running timer's retransmissions booked there while its fate is open, moved to
-     * the fast retransmission's time if later segments bring one */
-    struct prf_tcp_resend pend_rs[PRF_TCP_PEND_RESENDS];
-    uint32_t n_pend_rs;
+    /* Through a link: the running timer's retransmissions booked there while its fate is open (every one:
+     * a burst the queue cut may leave dozens), moved to the fast retransmission's time if later segments
+     * bring one; on the heap, grown as needed (prf_tcp_free) */
+    struct prf_tcp_resend *pend_rs;
+    uint32_t n_pend_rs, cap_pend_rs;
+    uint32_t recoveries, timeouts; /* decreases by duplicate ACKs and timeouts so far (the queues' tally) */
 };
 
 void prf_tcp_init(struct prf_tcp *t);
+
+/* What a connection's sender holds on the heap (a copy of it shares that: free one). */
+void prf_tcp_free(struct prf_tcp *t);
 
 /* The retransmission timeout now, as Linux sets it: srtt + max(4 rttvar, 200 ms); 1 s before any sample. */
 int64_t prf_tcp_rto(const struct prf_tcp *t);
@@ -139,6 +143,7 @@ struct prf_tcp_link {
     bool (*unbook)(void *ctx, int64_t at, int64_t left, uint32_t bytes);
     void *ctx;
     uint8_t *dropped;
+    bool *oom; /* set when memory ran out (a retransmission that can no longer move stays at its timer) */
 };
 
 /* prf_tcp_message with the message's segments put through `link` as the window releases them, rather than

@@ -2,7 +2,8 @@
  * (Linux's), the window shared by a connection's messages (a byte stream: waiting messages share
  * segments), a lost segment's timeout and its backoff, a fast retransmit when three later segments
  * arrive (later messages' too), the timer restarted by each ACK, one decrease a window taken when the
- * duplicate ACKs come back and no growth during the recovery, the window falling to one segment after a
+ * duplicate ACKs come back (a window: what was released before, however long the queue held it) and no
+ * growth during the recovery, the window falling to one segment after a
  * timeout with its retransmissions in slow start, slow start back to beta of the old window, CUBIC's growth
  * by the clock and its TCP-friendly floor, a lost final ACK that times out only when no later ACK
  * overtakes it, a timeout's retransmissions in slow start, a sender's uplink behind the window that
@@ -313,18 +314,22 @@ TEST(a_timeout_retransmits_in_slow_start)
 /* A link that carries a segment in 10 ms (or `per`), and drops from its `drop_from`-th segment on. */
 struct test_link {
     int64_t free, per;
-    int calls, drop_from, drop_one; /* drop_one: the only call dropped (0: none) */
+    int calls, drop_from, drop_until, drop_one, drop_also; /* drop_from to drop_until (0: on), drop_one,
+                                                              * drop_also: the calls dropped (0: none) */
     int64_t extended, resent_at;
     int64_t busy_later; /* retransmissions find the link busy until then (other connections' segments) */
     bool resend_apart;  /* retransmissions take idle time of their own (the link's calendar has some) */
     int64_t unbooked_at, unbooked_left;
+    int unbooks;
 };
 
 static int64_t test_enqueue(void *ctx, int64_t at, uint32_t bytes)
 {
     struct test_link *l = ctx;
     (void)bytes;
-    if (++l->calls >= l->drop_from || l->calls == l->drop_one)
+    ++l->calls;
+    if ((l->calls >= l->drop_from && (!l->drop_until || l->calls <= l->drop_until)) || l->calls == l->drop_one ||
+        l->calls == l->drop_also)
         return -1;
     l->free = (l->free > at ? l->free : at) + (l->per ? l->per : 10 * MS);
     return l->free;
@@ -395,12 +400,44 @@ TEST(a_dropped_segment_is_lost)
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 2010 * MS);
 }
 
+/* A loss's recovery covers what the window had released when it began, however long the device queue
+ * then held it (docs/protocol.md#flow-loss). Window 40, a link of 100 ms a segment: ten segments at 0
+ * leave at 100-900 ms, the second dropped (a fast retransmit: the window falls when its duplicate ACKs
+ * are back, at 900 + 100 ms). Ten more released at 50 ms wait behind them and the first's retransmission
+ * and leave at 1,200-2,000 ms, the fifth dropped: released before that recovery began, they belong to its
+ * window, so the decrease stays at 1,000 ms (not put off to 2,100) and is the only one: at 1,050 ms the
+ * window is 0.7 x 40. */
+TEST(losses_released_before_a_recovery_share_its_decrease)
+{
+    struct prf_tcp t = warm();
+    t.cwnd = 40;
+    struct test_link l = {.drop_from = 1000, .drop_one = 2, .drop_also = 15, .per = 100 * MS};
+    uint8_t dropped[16];
+    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
+                                .dropped = dropped};
+    int64_t floor;
+    prf_tcp_send(&t, 0, SEG(10), none, false, 100 * MS, &link, &floor);
+    ASSERT_TRUE(dropped[1]);
+    ASSERT_EQ(t.decrease_at, 1000 * MS);
+    prf_tcp_send(&t, 50 * MS, SEG(10), none, false, 100 * MS, &link, &floor);
+    ASSERT_TRUE(dropped[4]);
+    ASSERT_EQ(t.decrease_at, 1000 * MS);
+    ASSERT_EQ(t.recover_ns, 1000 * MS);
+    prf_tcp_send(&t, 1050 * MS, SEG(1), none, false, 100 * MS, &link, &floor);
+    ASSERT_EQ(t.recoveries, 1u);
+    ASSERT_DBL(t.cwnd, 28.0);
+    prf_tcp_send(&t, 3000 * MS, SEG(1), none, false, 100 * MS, &link, &floor);
+    ASSERT_EQ(t.recoveries, 1u);
+    ASSERT_EQ(t.timeouts, 0u);
+}
+
 static bool test_unbook(void *ctx, int64_t at, int64_t left, uint32_t bytes)
 {
     struct test_link *l = ctx;
     (void)bytes;
     l->unbooked_at = at;
     l->unbooked_left = left;
+    l->unbooks++;
     return true;
 }
 
@@ -427,6 +464,36 @@ TEST(a_fast_retransmission_moves_the_timers_booking)
     ASSERT_EQ(t.resolved_gen, t.timer_gen);
     ASSERT_EQ(t.resolved_at, 175 * MS);
     ASSERT_EQ(t.n_pend_rs, 0u);
+    prf_tcp_free(&t);
+}
+
+/* However many lost last segments wait on one timer, each retransmission booked for it moves when the
+ * fast retransmission comes (a burst the queue cut leaves dozens; a message must never arrive before the
+ * link has carried its retransmission). Four segments at 0, the fourth dropped, then five one-segment
+ * messages at 35 ms, each dropped: six retransmissions booked for the timer. Three segments at 40 ms (the
+ * window, 20, has room)
+ * leave at 50, 60 and 70 ms: their duplicate ACKs are back at 170 ms, when all six go again (the last
+ * gone by 230 ms, each 10 ms on the link), and the held messages with them. */
+TEST(every_retransmission_on_a_timer_moves)
+{
+    struct prf_tcp t = warm();
+    t.cwnd = 20;
+    struct test_link l = {.drop_from = 4, .drop_until = 9, .resend_apart = true};
+    uint8_t dropped[8];
+    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend,
+                                .unbook = test_unbook, .ctx = &l, .dropped = dropped};
+    int64_t floor;
+    prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor);
+    for (int i = 0; i < 5; i++)
+        prf_tcp_send(&t, 35 * MS, SEG(1), none, false, 100 * MS, &link, &floor);
+    ASSERT_EQ(t.n_pend_rs, 6u);
+    ASSERT_TRUE(prf_tcp_fate_open(&t));
+    ASSERT_EQ(prf_tcp_send(&t, 40 * MS, SEG(3), none, false, 100 * MS, &link, &floor), 30 * MS);
+    ASSERT_EQ(l.unbooks, 6);
+    ASSERT_EQ(l.resent_at, 170 * MS);
+    ASSERT_EQ(t.resolved_gen, t.timer_gen);
+    ASSERT_EQ(t.n_pend_rs, 0u);
+    prf_tcp_free(&t);
 }
 
 /* HyStart ends slow start on delay: a first message of two segments samples the least round trip, 100 ms.
@@ -552,7 +619,7 @@ TEST(the_closest_flights_merge_and_the_window_opens_as_they_are_acked)
     ASSERT_EQ(prf_tcp_ready_at(&t, 310 * MS), 1100 * MS);
 }
 
-TESTS(the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
+TESTS(every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
       after_a_timeout_the_window_grows_back, cubic_regrows_by_the_clock, a_lost_final_ack_times_out_unless_overtaken,
