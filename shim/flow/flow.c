@@ -919,24 +919,19 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     struct fnode *src = &net->nodes[from];
     uint64_t wire = (uint64_t)len + pad + PRNET_FRAME_BYTES;
     src->bytes_out += wire;
-    int64_t sent = p->now, floor, delay;
     p->seg_first = p->seg_last = p->resent_first = p->resent_last = -1;
-    if (net->uplinks) {
-        if (net->ps)
-            prf_partstat_message(net->ps, from, to, wire);
-        uint64_t key = key_of(from, src->count++);
-        if (!wait_or_not(p, from, c, key, bytes, (uint32_t)len, pad))
-            send_queued(p, from, c, key, bytes, (uint32_t)len, pad);
-        return;
-    } else {
-        int64_t start = src->up_free > p->now ? src->up_free : p->now;
-        sent = start + tx_time_ns(link_bytes(wire), src->up_bps);
-        src->up_free = sent;
-        delay = loss_delay(p, from, c, sent, wire, sent - p->now, &floor);
-    }
     if (net->ps)
         prf_partstat_message(net->ps, from, to, wire);
     uint64_t key = key_of(from, src->count++);
+    if (net->uplinks) { /* finite queues: TCP's window releases it onto the uplink (or it waits) */
+        if (!wait_or_not(p, from, c, key, bytes, (uint32_t)len, pad))
+            send_queued(p, from, c, key, bytes, (uint32_t)len, pad);
+        return;
+    }
+    int64_t start = src->up_free > p->now ? src->up_free : p->now, floor;
+    int64_t sent = start + tx_time_ns(link_bytes(wire), src->up_bps);
+    src->up_free = sent;
+    int64_t delay = loss_delay(p, from, c, sent, wire, sent - p->now, &floor);
     if (net->ct)
         hold_or_send(p, c, key, sent, delay, floor, p->seg_first, p->seg_last, bytes, (uint32_t)len, pad);
     else

@@ -174,20 +174,6 @@ int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_
     return start + tx_ns;
 }
 
-/* The first index of the n times from t that is >= x (t ascending). */
-static uint32_t first_at_least(const int64_t *t, uint32_t n, int64_t x)
-{
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (t[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 bool prf_uplink_unbook(struct prf_uplink *u, int64_t now, int64_t at, int64_t start, int64_t tx_ns, bool *oom)
 {
     int64_t end = start + tx_ns;
@@ -232,7 +218,7 @@ bool prf_uplink_unbook(struct prf_uplink *u, int64_t now, int64_t at, int64_t st
     u->n_pkt--;
     /* its release among the later ones (one equal time is as good as another) */
     int64_t *l = u->later + u->later_head;
-    uint32_t j = first_at_least(l, u->n_later, at);
+    uint32_t j = u->n_later - after(l, u->n_later, at - 1); /* the first at `at` or after */
     if (j < u->n_later && l[j] == at) {
         memmove(l + j, l + j + 1, sizeof *l * (u->n_later - j - 1));
         u->n_later--;
