@@ -74,6 +74,8 @@ class Behaviour(Case):
             for t in mine:
                 self.assertEqual((t["acks_enqueued"], t["acks_dropped"]), ("", ""))  # no ACK packets
                 self.assertEqual(int(t["data_dropped"]), 0, t)
+                # nothing dropped, nothing to recover (an uplink counts its senders'; a downlink has none)
+                self.assertEqual((t["recoveries"], t["timeouts"]), ("0", "0") if link == "up" else ("", ""), t)
                 self.assertEqual(int(t["data_enqueued"]) > 0, moved[link][t["node"]] > 0, t)
         self.assertEqual(len(rows), 2 * len(nodes))
 
@@ -93,6 +95,8 @@ class Behaviour(Case):
                 share[link, region] = dropped / (dropped + sum(int(t["data_enqueued"]) for t in mine))
         self.assertGreater(share["up", "0"], 0)
         self.assertGreater(share["up", "1"], share["up", "0"])
+        # the drops' recoveries, counted at the senders' uplinks
+        self.assertGreater(sum(int(t["recoveries"]) for t in tally(shallow) if t["link"] == "up"), 0)
         # the routers' queues drop too, more towards the slower downlinks (10 against 40 Mbit/s)
         self.assertGreater(share["down", "1"], share["down", "0"], share)
         self.assertGreater(share["down", "1"], 0, share)

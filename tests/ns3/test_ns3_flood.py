@@ -68,6 +68,12 @@ class Flood(Ns3Case):
             self.assertGreater(int(t["data_enqueued"]), 0, t)
         self.assertGreater(sum(int(t["data_dropped"]) for t in rows if t["link"] == "up"), 0)
         self.assertGreater(sum(int(t["acks_dropped"]) for t in rows if t["link"] == "up"), 0)
+        # an uplink's row counts its node's senders' recoveries and timeouts (a downlink's leaves them empty);
+        # the drops bring both somewhere
+        self.assertEqual({(t["recoveries"], t["timeouts"]) for t in rows if t["link"] == "down"}, {("", "")})
+        up = [t for t in rows if t["link"] == "up"]
+        self.assertGreater(sum(int(t["recoveries"]) for t in up), 0)
+        self.assertGreater(sum(int(t["timeouts"]) for t in up), 0)
 
 
 if __name__ == "__main__":
