@@ -311,11 +311,12 @@ TEST(a_timeout_retransmits_in_slow_start)
     ASSERT_DBL(t.cwnd, 2.0);
 }
 
-/* A link that carries a segment in 10 ms (or `per`), and drops from its `drop_from`-th segment on. */
+/* A link that carries a segment in 10 ms (or `per`), and drops the segments (by their order, from 1) that
+ * drop_calls names. */
 struct test_link {
     int64_t free, per;
-    int calls, drop_from, drop_until, drop_one, drop_also; /* drop_from to drop_until (0: on), drop_one,
-                                                              * drop_also: the calls dropped (0: none) */
+    int calls;
+    bool drop[64]; /* drop[c]: the c-th segment enqueued is dropped */
     int64_t extended, resent_at;
     int64_t busy_later; /* retransmissions find the link busy until then (other connections' segments) */
     bool resend_apart;  /* retransmissions take idle time of their own (the link's calendar has some) */
@@ -323,13 +324,19 @@ struct test_link {
     int unbooks;
 };
 
+/* The segments enqueued from the `from`-th to the `to`-th (from 1) are dropped. */
+static void drop_calls(struct test_link *l, int from, int to)
+{
+    for (int c = from; c <= to && c < 64; c++)
+        l->drop[c] = true;
+}
+
 static int64_t test_enqueue(void *ctx, int64_t at, uint32_t bytes)
 {
     struct test_link *l = ctx;
     (void)bytes;
     ++l->calls;
-    if ((l->calls >= l->drop_from && (!l->drop_until || l->calls <= l->drop_until)) || l->calls == l->drop_one ||
-        l->calls == l->drop_also)
+    if (l->calls < 64 && l->drop[l->calls])
         return -1;
     l->free = (l->free > at ? l->free : at) + (l->per ? l->per : 10 * MS);
     return l->free;
@@ -361,7 +368,7 @@ static int64_t test_resend(void *ctx, int64_t at, uint32_t bytes)
 TEST(a_link_carries_the_segments)
 {
     struct prf_tcp t = warm();
-    struct test_link l = {.drop_from = 1000};
+    struct test_link l = {0};
     uint8_t dropped[8];
     struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
                                 .dropped = dropped};
@@ -386,7 +393,8 @@ TEST(a_link_carries_the_segments)
 TEST(a_dropped_segment_is_lost)
 {
     struct prf_tcp t = warm();
-    struct test_link l = {.drop_from = 4};
+    struct test_link l = {0};
+    drop_calls(&l, 4, 4);
     uint8_t dropped[8];
     struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
                                 .dropped = dropped};
@@ -395,7 +403,8 @@ TEST(a_dropped_segment_is_lost)
     ASSERT_EQ(floor, 30 * MS);
     ASSERT_TRUE(!dropped[2] && dropped[3]);
     ASSERT_EQ(l.resent_at, 630 * MS); /* the link carries its retransmission when the timer sends it */
-    l = (struct test_link){.drop_from = 4, .busy_later = 2000 * MS};
+    l = (struct test_link){.busy_later = 2000 * MS};
+    drop_calls(&l, 4, 4);
     t = warm();
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 2010 * MS);
 }
@@ -411,7 +420,9 @@ TEST(losses_released_before_a_recovery_share_its_decrease)
 {
     struct prf_tcp t = warm();
     t.cwnd = 40;
-    struct test_link l = {.drop_from = 1000, .drop_one = 2, .drop_also = 15, .per = 100 * MS};
+    struct test_link l = {.per = 100 * MS};
+    drop_calls(&l, 2, 2);
+    drop_calls(&l, 15, 15);
     uint8_t dropped[16];
     struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
                                 .dropped = dropped};
@@ -449,7 +460,8 @@ static bool test_unbook(void *ctx, int64_t at, int64_t left, uint32_t bytes)
 TEST(a_fast_retransmission_moves_the_timers_booking)
 {
     struct prf_tcp t = warm();
-    struct test_link l = {.drop_from = 1000, .drop_one = 4, .resend_apart = true};
+    struct test_link l = {.resend_apart = true};
+    drop_calls(&l, 4, 4);
     uint8_t dropped[8];
     struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend,
                                 .unbook = test_unbook, .ctx = &l, .dropped = dropped};
@@ -478,7 +490,8 @@ TEST(every_retransmission_on_a_timer_moves)
 {
     struct prf_tcp t = warm();
     t.cwnd = 20;
-    struct test_link l = {.drop_from = 4, .drop_until = 9, .resend_apart = true};
+    struct test_link l = {.resend_apart = true};
+    drop_calls(&l, 4, 9);
     uint8_t dropped[8];
     struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend,
                                 .unbook = test_unbook, .ctx = &l, .dropped = dropped};
@@ -573,7 +586,7 @@ TEST(hystart_ends_slow_start_on_an_ack_train)
 {
     struct prf_tcp t;
     prf_tcp_init(&t);
-    struct test_link l = {.drop_from = 1000, .per = 1 * MS};
+    struct test_link l = {.per = 1 * MS};
     uint8_t dropped[128];
     uint8_t clean[100] = {0};
     struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
