@@ -3,7 +3,8 @@
 # without PoW at the diagnosis's size (60 nodes, 120 s; nopow-lat2 has the matrix's widest gap with
 # 100-packet queues) run on ns-3 as the
 # matrix runs it, on ns-3 with queues that never fill (ns3-unbounded) and with a 1 s floor on TCP's
-# retransmission timer (ns3-timer1s), and on flow with 100-packet queues (flow-q100), traced (POWRELAY_STEM_TRACE=1: stems.csv)
+# retransmission timer (ns3-timer1s) and with uplinks that never drop a retransmission (ns3-keepretx, as
+# flow's), and on flow with 100-packet queues (flow-q100), traced (POWRELAY_STEM_TRACE=1: stems.csv)
 # and tallied (POWRELAY_NS3_QUEUES / POWRELAY_FLOW_QUEUES: each run's queues.csv), then plots/queues writes
 # the tables. Resumable: a finished run is not run again. About 15 minutes (ns-3: under a minute a run).
 #
@@ -30,18 +31,21 @@ with open(sys.argv[2], "w") as f:
 PY
   pids=()
   for seed in $(seq 1 "$seeds"); do
-    for net in flow-q100 ns3 ns3-unbounded ns3-timer1s; do
+    for net in flow-q100 ns3 ns3-unbounded ns3-timer1s ns3-keepretx; do
       d="$out/$cell/$net/run-s$seed"
       [ -f "$d/summary.json" ] && [ -f "$d/queues.csv" ] && continue
       rm -rf "$d"
       mkdir -p "$(dirname "$d")"
       if [ "$net" != flow-q100 ]; then
         # ns3: as the matrix runs it; ns3-unbounded: queues that never fill (a timeout there is spurious:
-        # nothing was lost); ns3-timer1s: the timer's floor 1 s rather than 200 ms, above a full queue's wait
-        attr=; extra=()
+        # nothing was lost); ns3-timer1s: the timer's floor 1 s rather than 200 ms, above a full queue's
+        # wait; ns3-keepretx: uplinks that never drop a retransmission, as flow's
+        attr=; extra=(); keep=0
         [ "$net" = ns3-unbounded ] && extra=(--set network.queue_packets=1000000)
         [ "$net" = ns3-timer1s ] && attr=ns3::TcpSocketBase::ClockGranularity=1s
-        env -u NS_ATTRIBUTE_DEFAULT ${attr:+NS_ATTRIBUTE_DEFAULT=$attr} POWRELAY_NS3_QUEUES="$d.queues" \
+        [ "$net" = ns3-keepretx ] && keep=1
+        env -u NS_ATTRIBUTE_DEFAULT ${attr:+NS_ATTRIBUTE_DEFAULT=$attr} POWRELAY_NS3_KEEP_RETX=$keep \
+          POWRELAY_NS3_QUEUES="$d.queues" \
           "$powrelay" run "$out/cells/$cell.yaml" --seed "$seed" -o "$d" -q --set network.model=ns3 "${extra[@]}" &&
           mv "$d.queues" "$d/queues.csv" &
         pids+=($!)

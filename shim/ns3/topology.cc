@@ -2,11 +2,13 @@
 #include "topology.h"
 
 #include "addr.h"
+#include "keep-retx-queue.h"
 #include "powrelay-c.h"
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include <ns3/data-rate.h>
 #include <ns3/error-model.h>
@@ -184,6 +186,8 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
 
     /* Access links, one per node. */
     const char* tally = std::getenv("POWRELAY_NS3_QUEUES");
+    const char* keep = std::getenv("POWRELAY_NS3_KEEP_RETX");
+    bool keep_retx = keep && *keep && std::strcmp(keep, "0") != 0;
     if (tally && *tally)
     {
         m_tally_path = tally;
@@ -210,6 +214,13 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
             QueueSize size(QueueSizeUnit::PACKETS, d.queue_packets);
             up->GetQueue()->SetMaxSize(size);
             down->GetQueue()->SetMaxSize(size);
+        }
+        if (keep_retx) /* a diagnostic: the uplink never drops a retransmission (keep-retx-queue.h) */
+        {
+            Ptr<KeepRetxQueue> q = CreateObject<KeepRetxQueue>();
+            q->SetLimit(up->GetQueue()->GetMaxSize().GetValue());
+            up->SetQueue(q);
+            m_keep.push_back(q);
         }
         if (!m_tally.empty())
         {
@@ -241,6 +252,14 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
 
 Topology::~Topology()
 {
+    if (!m_keep.empty())
+    {
+        uint64_t kept = 0;
+        for (const Ptr<KeepRetxQueue>& q : m_keep)
+            kept += q->Kept();
+        std::fprintf(stderr, "powrelay: POWRELAY_NS3_KEEP_RETX: the uplinks took %llu retransmissions beyond their "
+                             "queues' limit\n", (unsigned long long)kept);
+    }
     if (m_tally.empty())
         return;
     FILE* f = std::fopen(m_tally_path.c_str(), "w");

@@ -30,6 +30,7 @@
 #include <ns3/node-container.h>
 
 #include "core-router.h"
+#include "keep-retx-queue.h"
 #include "powrelay-c.h"
 
 namespace powrelay
@@ -48,7 +49,9 @@ class Topology
     /* A diagnosis's switch, not a scenario's (outputs unchanged): with POWRELAY_NS3_QUEUES=FILE, what each
      * node's access link queues took and dropped (its uplink's, and its router's towards it: its
      * downlink's), pure ACKs apart from segments with data, and each node's TCP senders' fast recoveries
-     * and timeouts, written to FILE (CSV) when the network goes. */
+     * and timeouts, written to FILE (CSV) when the network goes. Another, which changes the outputs:
+     * POWRELAY_NS3_KEEP_RETX=1 gives every uplink a queue that never drops a retransmission
+     * (keep-retx-queue.h), and says how many it took beyond its limit (stderr). */
     ~Topology();
 
     struct QueueTally
@@ -70,6 +73,7 @@ class Topology
     std::vector<uint32_t> m_region;
     std::string m_tally_path;
     std::vector<std::unique_ptr<CoreRouter>> m_routers; /* by region; ns-3 calls them back */
+    std::vector<ns3::Ptr<KeepRetxQueue>> m_keep; /* with POWRELAY_NS3_KEEP_RETX only */
 };
 
 } // namespace powrelay

@@ -75,6 +75,28 @@ class Flood(Ns3Case):
         self.assertGreater(sum(int(t["recoveries"]) for t in up), 0)
         self.assertGreater(sum(int(t["timeouts"]) for t in up), 0)
 
+    def test_keep_retx_diagnostic(self):
+        """POWRELAY_NS3_KEEP_RETX=1 (a diagnosis's, keep-retx-queue.h): every uplink's queue drops at its limit
+        as before but takes a retransmission beyond it. On the thin flood the uplinks still drop data, some
+        retransmissions find their queue full and are taken (stderr counts them), and the outputs differ from
+        the plain run's; without it nothing is said."""
+        s = self.scenario(SCENARIO)
+        short = ("--network", "ns3", "--set", "nodes.count=30", "--set", "duration_s=40", "--set",
+                 "attackers.0.start_s=10", "--set", "attackers.0.stop_s=40")
+        path = os.path.join(self.tmp, "queues.csv")
+        plain = self.powrelay("run", s, "-o", self.tmp + "/plain", "-q", *short)
+        self.assertNotIn("KEEP_RETX", plain.stderr)
+        kept = self.powrelay("run", s, "-o", self.tmp + "/kept", "-q", *short,
+                             env={"POWRELAY_NS3_KEEP_RETX": "1", "POWRELAY_NS3_QUEUES": path})
+        said = [line for line in kept.stderr.splitlines() if "POWRELAY_NS3_KEEP_RETX" in line]
+        self.assertEqual(len(said), 1, kept.stderr)
+        self.assertGreater(int(said[0].split(" took ")[1].split()[0]), 0, said[0])
+        with open(path) as f:
+            up = [t for t in csv.DictReader(f) if t["link"] == "up"]
+        self.assertGreater(sum(int(t["data_dropped"]) for t in up), 0)
+        with open(self.tmp + "/plain/txs.csv", "rb") as a, open(self.tmp + "/kept/txs.csv", "rb") as b:
+            self.assertNotEqual(a.read(), b.read())
+
 
 if __name__ == "__main__":
     unittest.main()
