@@ -22,7 +22,7 @@ for c in "1 200 2.5 100" "4 20 2.5 100" "4 20 2.5 1000000" "12 10 2.5 100" "12 2
     env -u NS_ATTRIBUTE_DEFAULT POWRELAY_FLOW_QUEUES="$tmp/q.csv" POWRELAY_NS3_QUEUES="$tmp/q.csv" \
       "$probe" "$net" 1 "$1" "$2" "$3" "$4" > "$tmp/out"
     read -r _ _ _ delivered _ mean _ p95 < "$tmp/out"
-    IFS=, read -r _ _ _ _ taken _ dropped recoveries timeouts < <(sed -n 2p "$tmp/q.csv")
+    IFS=, read -r _ _ _ _ taken _ dropped recoveries timeouts _ < <(sed -n 2p "$tmp/q.csv")
     echo "| $1 | $offered | $3 | $4 | $net | $delivered | $mean | $p95 | $taken | $dropped | $recoveries | $timeouts |"
   done
 done

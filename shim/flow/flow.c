@@ -1429,16 +1429,18 @@ static void write_queues(const struct prnet *net)
 {
     FILE *f = fopen(net->queues_path, "w");
     bool ok = f && fprintf(f, "node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped,recoveries,"
-                              "timeouts\n") > 0;
+                              "timeouts,data_ahead,data_ahead_dropped\n") > 0;
     for (uint32_t i = 0; ok && i < net->n_nodes; i++) { /* what was released by the run's end */
-        uint64_t taken, dropped, recoveries = 0, timeouts = 0;
+        uint64_t taken, dropped, ahead, ahead_dropped, recoveries = 0, timeouts = 0;
         prf_uplink_tally(&net->uplinks[i], net->now, &taken, &dropped);
+        prf_uplink_ahead(&net->uplinks[i], net->now, &ahead, &ahead_dropped);
         for (uint32_t k = net->nodes[i].conn_begin; k < net->nodes[i].conn_end; k++) {
             recoveries += net->ct[k].tcp.recoveries;
             timeouts += net->ct[k].tcp.timeouts;
         }
-        ok = fprintf(f, "%u,%u,up,,%llu,,%llu,%llu,%llu\n", i, net->region_of[i], (unsigned long long)taken,
-                     (unsigned long long)dropped, (unsigned long long)recoveries, (unsigned long long)timeouts) > 0;
+        ok = fprintf(f, "%u,%u,up,,%llu,,%llu,%llu,%llu,%llu,%llu\n", i, net->region_of[i], (unsigned long long)taken,
+                     (unsigned long long)dropped, (unsigned long long)recoveries, (unsigned long long)timeouts,
+                     (unsigned long long)ahead, (unsigned long long)ahead_dropped) > 0;
     }
     /* a downlink: the segments that reached it (each once) and the attempts its senders drew dropped */
     uint64_t *drops = calloc(net->n_nodes ? net->n_nodes : 1, sizeof *drops);
@@ -1447,7 +1449,7 @@ static void write_queues(const struct prnet *net)
         for (uint32_t k = net->nodes[i].conn_begin; k < net->nodes[i].conn_end; k++)
             drops[net->conns[k].to] += net->ct[k].ackq.down_drops;
     for (uint32_t i = 0; ok && i < net->n_nodes; i++)
-        ok = fprintf(f, "%u,%u,down,,%llu,,%llu,,\n", i, net->region_of[i],
+        ok = fprintf(f, "%u,%u,down,,%llu,,%llu,,,,\n", i, net->region_of[i],
                      (unsigned long long)net->downs[i].d.segments, (unsigned long long)drops[i]) > 0;
     free(drops);
     if (!f || fclose(f) || !ok)

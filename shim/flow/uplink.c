@@ -43,6 +43,10 @@ static void forget(struct prf_uplink *u, int64_t now)
     while (k < u->n_ld && u->later_drops[u->ld_head + k] <= now)
         k++;
     drop_front(u->later_drops, &u->ld_head, &u->n_ld, k, sizeof *u->later_drops);
+    k = 0;
+    while (k < u->n_ah && u->ahead_at[u->ah_head + k] <= now)
+        k++;
+    drop_front(u->ahead_at, &u->ah_head, &u->n_ah, k, sizeof *u->ahead_at);
 }
 
 /* How many of the n times from t are after `at` (t ascending). */
@@ -71,6 +75,19 @@ static bool room(void **arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t
         return false;
     *arr = p;
     *cap = c;
+    return true;
+}
+
+/* t (n from *head, ascending) with `at` added in order; false when out of memory. */
+static bool remember(int64_t **t, uint32_t *head, uint32_t *n, uint32_t *cap, int64_t at)
+{
+    if (!room((void **)t, cap, *head + *n + 1, sizeof **t, 16))
+        return false;
+    int64_t *l = *t + *head;
+    uint32_t j = (*n)++;
+    for (; j > 0 && l[j - 1] > at; j--)
+        l[j] = l[j - 1];
+    l[j] = at;
     return true;
 }
 
@@ -141,15 +158,15 @@ int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_
     if (waiting >= limit) {
         u->dropped++;
         if (at > now) { /* remembered for the tally only: without memory, it counts as released */
-            if (!room((void **)&u->later_drops, &u->cap_ld, u->ld_head + u->n_ld + 1, sizeof *u->later_drops, 16))
-                return -1;
-            int64_t *l = u->later_drops + u->ld_head;
-            uint32_t j = u->n_ld++;
-            for (; j > 0 && l[j - 1] > at; j--)
-                l[j] = l[j - 1];
-            l[j] = at;
+            u->ahead_dropped++;
+            remember(&u->later_drops, &u->ld_head, &u->n_ld, &u->cap_ld, at);
         }
         return -1;
+    }
+    if (at > now && limit != UINT32_MAX) { /* a first attempt booked ahead: the tally's too */
+        u->ahead++;
+        if (!remember(&u->ahead_at, &u->ah_head, &u->n_ah, &u->cap_ah, at))
+            *oom = true;
     }
     u->taken++;
     int64_t start = book(u, at, tx_ns, oom);
@@ -242,6 +259,13 @@ void prf_uplink_tally(const struct prf_uplink *u, int64_t now, uint64_t *taken, 
     *dropped = u->dropped - after(u->later_drops + u->ld_head, u->n_ld, now);
 }
 
+void prf_uplink_ahead(const struct prf_uplink *u, int64_t now, uint64_t *ahead, uint64_t *dropped)
+{
+    /* only first attempts are ever dropped: every drop booked ahead is one */
+    *dropped = u->ahead_dropped - after(u->later_drops + u->ld_head, u->n_ld, now);
+    *ahead = u->ahead - after(u->ahead_at + u->ah_head, u->n_ah, now) + *dropped;
+}
+
 int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t now)
 {
     if (!u->n_busy || u->busy[u->head].from > now)
@@ -263,5 +287,6 @@ void prf_uplink_free(struct prf_uplink *u)
     free(u->pkt);
     free(u->later);
     free(u->later_drops);
+    free(u->ahead_at);
     *u = (struct prf_uplink){0};
 }

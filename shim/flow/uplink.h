@@ -31,13 +31,16 @@ struct prf_uplink {
     uint32_t later_head, n_later, cap_later;
     int64_t *later_drops; /* the release times after the clock then of segments it dropped, ascending */
     uint32_t ld_head, n_ld, cap_ld;
+    int64_t *ahead_at; /* those of `later` that are first attempts (not retransmissions), ascending */
+    uint32_t ah_head, n_ah, cap_ah;
     int64_t last_left; /* when the last segment booked leaves (prf_uplink_extend lengthens it) */
     uint64_t taken, dropped; /* segments the queue took (retransmissions too) and dropped, as booked */
+    uint64_t ahead, ahead_dropped; /* first attempts booked for a release after the clock then, and dropped */
 };
 
 /* A segment released at `at` (>= now) that takes tx_ns on the link: -1 when `limit` segments released by
- * then wait for the link (dropped: its retransmission is enqueued again, with no limit, when TCP sends
- * it), else when it has left. Nothing before now matters any more. *oom is set when memory ran out (the
+ * then wait for the link (dropped: its retransmission is enqueued again, with no limit, UINT32_MAX, when
+ * TCP sends it), else when it has left. Nothing before now matters any more. *oom is set when memory ran out (the
  * segment is then carried but not remembered). */
 int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_t tx_ns, uint32_t limit, bool *oom);
 
@@ -52,6 +55,10 @@ void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *o
 /* The segments the queue took and dropped of those released by now (prf_uplink's counts less a window's
  * future flights, booked ahead of their release): a tally that stops at a run's end. */
 void prf_uplink_tally(const struct prf_uplink *u, int64_t now, uint64_t *taken, uint64_t *dropped);
+
+/* Of the first attempts (limit below UINT32_MAX) released by now, those booked ahead of their release (at >
+ * the clock when booked: a window's later flights) and, of them, those dropped: the tally's. */
+void prf_uplink_ahead(const struct prf_uplink *u, int64_t now, uint64_t *ahead, uint64_t *dropped);
 
 /* When the link, busy now, first goes idle (now, if it is idle): what a packet queued now waits for. */
 int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t now);

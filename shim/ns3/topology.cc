@@ -268,7 +268,9 @@ Topology::~Topology()
         std::fprintf(stderr, "powrelay: POWRELAY_NS3_QUEUES: cannot write %s\n", m_tally_path.c_str());
         return;
     }
-    std::fprintf(f, "node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped,recoveries,timeouts\n");
+    /* data_ahead, data_ahead_dropped: flow's (its windows book segments ahead of their release); empty here */
+    std::fprintf(f, "node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped,recoveries,timeouts,"
+                    "data_ahead,data_ahead_dropped\n");
     for (size_t k = 0; k < m_tally.size(); k++)
     {
         const QueueTally& t = m_tally[k];
@@ -276,9 +278,9 @@ Topology::~Topology()
                      (unsigned long long)t.enqueued[0], (unsigned long long)t.enqueued[1],
                      (unsigned long long)t.dropped[0], (unsigned long long)t.dropped[1]);
         if (k % 2)
-            std::fprintf(f, ",\n");
+            std::fprintf(f, ",,,\n");
         else
-            std::fprintf(f, "%llu,%llu\n", (unsigned long long)m_tcp_tally[k], (unsigned long long)m_tcp_tally[k + 1]);
+            std::fprintf(f, "%llu,%llu,,\n", (unsigned long long)m_tcp_tally[k], (unsigned long long)m_tcp_tally[k + 1]);
     }
     std::fclose(f);
 }

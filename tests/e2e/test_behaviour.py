@@ -76,6 +76,13 @@ class Behaviour(Case):
                 self.assertEqual(int(t["data_dropped"]), 0, t)
                 # nothing dropped, nothing to recover (an uplink counts its senders'; a downlink has none)
                 self.assertEqual((t["recoveries"], t["timeouts"]), ("0", "0") if link == "up" else ("", ""), t)
+                # an uplink counts the first attempts its windows booked ahead of their release (none dropped
+                # here), at most its data; a downlink leaves them empty
+                if link == "up":
+                    self.assertEqual(int(t["data_ahead_dropped"]), 0, t)
+                    self.assertLessEqual(int(t["data_ahead"]), int(t["data_enqueued"]), t)
+                else:
+                    self.assertEqual((t["data_ahead"], t["data_ahead_dropped"]), ("", ""), t)
                 self.assertEqual(int(t["data_enqueued"]) > 0, moved[link][t["node"]] > 0, t)
         self.assertEqual(len(rows), 2 * len(nodes))
 
@@ -96,7 +103,13 @@ class Behaviour(Case):
         self.assertGreater(share["up", "0"], 0)
         self.assertGreater(share["up", "1"], share["up", "0"])
         # the drops' recoveries, counted at the senders' uplinks
-        self.assertGreater(sum(int(t["recoveries"]) for t in tally(shallow) if t["link"] == "up"), 0)
+        up = [t for t in tally(shallow) if t["link"] == "up"]
+        self.assertGreater(sum(int(t["recoveries"]) for t in up), 0)
+        # a backlogged window books its later flights ahead, and the queue drops some of them: never more
+        # than it dropped in all, nor more than were booked so
+        self.assertGreater(sum(int(t["data_ahead_dropped"]) for t in up), 0)
+        for t in up:
+            self.assertLessEqual(int(t["data_ahead_dropped"]), min(int(t["data_dropped"]), int(t["data_ahead"])), t)
         # the routers' queues drop too, more towards the slower downlinks (10 against 40 Mbit/s)
         self.assertGreater(share["down", "1"], share["down", "0"], share)
         self.assertGreater(share["down", "1"], 0, share)

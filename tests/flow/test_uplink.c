@@ -145,7 +145,8 @@ TEST(agrees_with_counting_every_segment)
 
 /* The tally counts what was released by then: with limit 1, at 0 two are taken and a third dropped; a
  * window's future flight at 100, booked at 0, takes two and drops a third (one waiting, on the wire
- * from 110). At 50 the tally holds the first three; from 100 on, all six. */
+ * from 110). At 50 the tally holds the first three; from 100 on, all six, three of them first attempts
+ * booked ahead, one dropped. A retransmission booked ahead (no limit) is not a first attempt. */
 TEST(the_tally_counts_what_was_released)
 {
     struct prf_uplink u = {0};
@@ -160,14 +161,24 @@ TEST(the_tally_counts_what_was_released)
     prf_uplink_tally(&u, 50, &taken, &dropped);
     ASSERT_EQ(taken, 2);
     ASSERT_EQ(dropped, 1);
+    prf_uplink_ahead(&u, 50, &taken, &dropped);
+    ASSERT_EQ(taken, 0);
+    ASSERT_EQ(dropped, 0);
     prf_uplink_tally(&u, 100, &taken, &dropped);
     ASSERT_EQ(taken, 4);
     ASSERT_EQ(dropped, 2);
+    prf_uplink_ahead(&u, 100, &taken, &dropped);
+    ASSERT_EQ(taken, 3);
+    ASSERT_EQ(dropped, 1);
     /* what is forgotten as time passes stays counted */
     ASSERT_EQ(prf_uplink_enqueue(&u, 200, 200, 10, 1, &oom), 210);
     prf_uplink_tally(&u, 200, &taken, &dropped);
     ASSERT_EQ(taken, 5);
     ASSERT_EQ(dropped, 2);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 200, 300, 10, UINT32_MAX, &oom), 310);
+    prf_uplink_ahead(&u, 300, &taken, &dropped);
+    ASSERT_EQ(taken, 3);
+    ASSERT_EQ(dropped, 1);
     ASSERT_TRUE(!oom);
     prf_uplink_free(&u);
 }

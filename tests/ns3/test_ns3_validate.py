@@ -262,7 +262,8 @@ class Validate(Ns3Case):
         packets (1.30 a data segment) and 1 dropped (1/40 = 2.5%); JP's downlink dropped 1 of 100 (1.0%), the fast ones none. Flow: no
         ACK columns; JP's downlink took 97 and dropped 3 (3.0%); a tally without downlink rows says so. With
         the senders' counts (ns3-unbounded: nothing dropped), JP's 4 timeouts and no fast recovery; ns3-timer1s:
-        3 timeouts over 2 recoveries, 1.50."""
+        3 timeouts over 2 recoveries, 1.50. flow-ahead: JP's uplink took 40 (its first attempts) and dropped 10
+        (20.0%); 30 were booked ahead (75%), 9 of them dropped (30.0%), 1 of the other 10 (10.0%)."""
         out = os.path.join(self.tmp, "out")
         for net, rows in (("ns3", "0,1,up,5,90,0,10\n0,1,down,7,50,0,0\n1,1,up,5,80,0,0\n1,1,down,7,50,0,0\n"
                                   "2,3,up,5,30,0,0\n2,3,down,7,50,0,0\n3,4,up,39,30,1,10\n3,4,down,7,99,0,1\n"),
@@ -270,7 +271,8 @@ class Validate(Ns3Case):
                                         "0,1,down,,100,,0\n1,1,down,,100,,0\n2,3,down,,100,,0\n3,4,down,,97,,3\n"),
                           ("flow", "0,1,up,,100,,0\n1,1,up,,100,,0\n2,3,up,,100,,0\n3,4,up,,30,,30\n"),
                           ("ns3-unbounded", "0,1,up,5,90,0,0,0,0\n3,4,up,39,30,0,0,0,4\n3,4,down,7,99,0,0,,\n"),
-                          ("ns3-timer1s", "0,1,up,5,90,0,0,1,0\n3,4,up,39,30,0,0,2,3\n3,4,down,7,99,0,0,,\n")):
+                          ("ns3-timer1s", "0,1,up,5,90,0,0,1,0\n3,4,up,39,30,0,0,2,3\n3,4,down,7,99,0,0,,\n"),
+                          ("flow-ahead", "0,1,up,,90,,0,0,0,0,0\n3,4,up,,40,,10,5,1,30,9\n3,4,down,,99,,0,,,,\n")):
             run = os.path.join(out, "nopow-lat2", net, "run-s1")
             os.makedirs(run)
             with open(os.path.join(run, "nodes.csv"), "w") as f:
@@ -283,8 +285,10 @@ class Validate(Ns3Case):
                 f.write("tx,step,node,peer,t_s,fluff_why\n1,created,0,,100,0\n1,accepted,1,0,100.51161,0\n"
                         "1,fluffed,1,,101,1\n")
             with open(os.path.join(run, "queues.csv"), "w") as f:
+                fields = rows.split("\n")[0].count(",") + 1  # a tally's columns as its build wrote them
                 f.write("node,region,link,acks_enqueued,data_enqueued,acks_dropped,data_dropped" +
-                        (",recoveries,timeouts\n" if rows.count(",") > 7 * rows.count("\n") else "\n") + rows)
+                        (",recoveries,timeouts" if fields >= 9 else "") +
+                        (",data_ahead,data_ahead_dropped" if fields >= 11 else "") + "\n" + rows)
         p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "queues"), out, os.path.join(self.tmp, "docs")],
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -294,8 +298,10 @@ class Validate(Ns3Case):
         self.assertIn("| nopow-lat2 | ns3 | 1 | 4.8% | 25.0% | 0.0% | 1.0% | 1.30 | 2.5% | - |", p.stdout)
         self.assertIn("| nopow-lat2 | ns3-unbounded | 1 | 0.0% | 0.0% | no rows | 0.0% | 1.30 | 0.0% | - (4 / 0) |",
                       p.stdout)
-        self.assertIn("| nopow-lat2 | ns3-timer1s | 1 | 0.0% | 0.0% | no rows | 0.0% | 1.30 | 0.0% | 1.50 (3 / 2) |",
+        self.assertIn("| nopow-lat2 | ns3-timer1s | 1 | 0.0% | 0.0% | no rows | 0.0% | 1.30 | 0.0% | 1.50 (3 / 2) | - |",
                       p.stdout)
+        self.assertIn("| nopow-lat2 | flow-ahead | 1 | 0.0% | 20.0% | no rows | 0.0% | - (none) | - | 0.20 (1 / 5) | "
+                      "75%, 30.0%, 10.0% |", p.stdout)
         self.assertIn("| nopow-lat2 | ns3 | 1 | 30.0 | 100% | 0% | 1.0 |", p.stdout)  # plots/stems's table too
         with open(os.path.join(self.tmp, "docs", "validation-queues.md")) as f:
             self.assertIn("| nopow-lat2 | ns3 | 1 | 4.8% |", f.read())
