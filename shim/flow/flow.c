@@ -1613,10 +1613,13 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     net->queues_path = getenv("POWRELAY_FLOW_QUEUES");
     if (net->uplinks && net->queues_path && *net->queues_path) {
         net->region_of = malloc(d->n_nodes ? d->n_nodes : 1);
-        if (net->region_of)
+        if (net->region_of) {
             memcpy(net->region_of, d->node_region, d->n_nodes);
-        else
+            for (uint32_t i = 0; i < d->n_nodes; i++) /* the tally's alone: other runs keep no such list */
+                net->uplinks[i].count_ahead = true;
+        } else {
             fprintf(stderr, "powrelay: POWRELAY_FLOW_QUEUES: out of memory, no tally written\n");
+        }
     }
     for (uint32_t i = 0; net->loss_rng && i < d->n_nodes; i++)
         pr_rng_seed(&net->loss_rng[i].rng, d->seed, LOSS_RNG_STREAM + i);

@@ -36,6 +36,7 @@ struct prf_uplink {
     int64_t last_left; /* when the last segment booked leaves (prf_uplink_extend lengthens it) */
     uint64_t taken, dropped; /* segments the queue took (retransmissions too) and dropped, as booked */
     uint64_t ahead, ahead_dropped; /* first attempts booked for a release after the clock then, and dropped */
+    bool count_ahead; /* set by the caller for the tally (prf_uplink_ahead): the memory it takes is its own */
 };
 
 /* A segment released at `at` (>= now) that takes tx_ns on the link: -1 when `limit` segments released by
@@ -57,7 +58,8 @@ void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *o
 void prf_uplink_tally(const struct prf_uplink *u, int64_t now, uint64_t *taken, uint64_t *dropped);
 
 /* Of the first attempts (limit below UINT32_MAX) released by now, those booked ahead of their release (at >
- * the clock when booked: a window's later flights) and, of them, those dropped: the tally's. */
+ * the clock when booked: a window's later flights) and, of them, those dropped: the tally's, counted only
+ * while count_ahead is set. */
 void prf_uplink_ahead(const struct prf_uplink *u, int64_t now, uint64_t *ahead, uint64_t *dropped);
 
 /* When the link, busy now, first goes idle (now, if it is idle): what a packet queued now waits for. */
