@@ -22,6 +22,15 @@ static void drop_front(void *arr, uint32_t *head, uint32_t *n, uint32_t gone, si
     }
 }
 
+/* Release times (ascending, n from *head) now past are forgotten. */
+static void forget_times(int64_t *t, uint32_t *head, uint32_t *n, int64_t now)
+{
+    uint32_t k = 0;
+    while (k < *n && t[*head + k] <= now)
+        k++;
+    drop_front(t, head, n, k, sizeof *t);
+}
+
 /* Spans that ended by now, segments gone by now and releases now past are forgotten. A segment kept
  * may have left (its start is in the past): it never counts as waiting, and goes once those before it
  * have. */
@@ -35,18 +44,9 @@ static void forget(struct prf_uplink *u, int64_t now)
     while (k < u->n_pkt && u->pkt[u->pkt_head + k].left <= now)
         k++;
     drop_front(u->pkt, &u->pkt_head, &u->n_pkt, k, sizeof *u->pkt);
-    k = 0;
-    while (k < u->n_later && u->later[u->later_head + k] <= now)
-        k++;
-    drop_front(u->later, &u->later_head, &u->n_later, k, sizeof *u->later);
-    k = 0;
-    while (k < u->n_ld && u->later_drops[u->ld_head + k] <= now)
-        k++;
-    drop_front(u->later_drops, &u->ld_head, &u->n_ld, k, sizeof *u->later_drops);
-    k = 0;
-    while (k < u->n_ah && u->ahead_at[u->ah_head + k] <= now)
-        k++;
-    drop_front(u->ahead_at, &u->ah_head, &u->n_ah, k, sizeof *u->ahead_at);
+    forget_times(u->later, &u->later_head, &u->n_later, now);
+    forget_times(u->later_drops, &u->ld_head, &u->n_ld, now);
+    forget_times(u->ahead_at, &u->ah_head, &u->n_ah, now);
 }
 
 /* How many of the n times from t are after `at` (t ascending). */

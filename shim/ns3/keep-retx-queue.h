@@ -26,7 +26,7 @@ class KeepRetxQueue : public ns3::DropTailQueue<ns3::Packet>
      * device never stops the traffic control layer (which would drop a retransmission itself). */
     void SetLimit(uint32_t limit);
     bool Enqueue(ns3::Ptr<ns3::Packet> item) override;
-    uint64_t Kept() const { return m_kept; } /* retransmissions taken beyond the limit */
+    uint64_t Kept() const { return m_kept; }
 
   private:
     /* Whether the packet (PPP, IPv4, TCP) carries data its connection has sent before; remembers the
