@@ -566,14 +566,15 @@ static bool devq_unbook(void *ctx, int64_t at, int64_t left, uint32_t bytes)
     return took;
 }
 
-/* The last segment p->link_node's uplink took grows by `bytes` (prf_tcp_link). */
-static void devq_extend(void *ctx, uint32_t bytes)
+/* The segment p->link_node's uplink lets go at `left` grows by `bytes` (prf_tcp_link): when it has gone. */
+static int64_t devq_extend(void *ctx, int64_t left, uint32_t bytes)
 {
     struct part *p = ctx;
     struct fnode *src = &p->net->nodes[p->link_node];
     struct prf_uplink *u = &p->net->uplinks[p->link_node];
-    prf_uplink_extend(u, p->now, tx_time_ns(bytes, src->up_bps), &p->oom);
+    left = prf_uplink_extend(u, p->now, left, tx_time_ns(bytes, src->up_bps), &p->oom);
     devq_follow(p);
+    return left;
 }
 
 /* Connection c's round trip as its sender knows it: twice its latency, and its ACKs' last reported wait

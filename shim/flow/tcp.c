@@ -400,7 +400,7 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
      * written together goes in full segments). */
     uint64_t fill = t->tail_at > now || (link && t->tail_at == now) ? (t->tail_room < bytes ? t->tail_room : bytes) : 0;
     if (link && fill) /* written together with the stream's last segment: it is that much longer */
-        link->extend(link->ctx, (uint32_t)fill);
+        t->tail_leave = link->extend(link->ctx, t->tail_leave, (uint32_t)fill);
     if (fill == bytes && bytes > 0) {
         t->tail_room -= (uint32_t)fill;
         return t->tail_leave - now;

@@ -128,7 +128,9 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
 /* The sender's device queue and uplink, when the caller puts them behind TCP's window
  * (docs/protocol.md#flow-queue): the window releases a segment of `bytes` bytes on the link at `at`, and
  * enqueue returns when it has left the uplink, or -1 when the queue was full and dropped it; extend makes
- * the stream's last segment longer (a later message's bytes joined it); resend puts a dropped segment's
+ * the stream's last segment longer (a later message's bytes joined it) and returns when that has left
+ * (this connection's segment, not whichever the uplink took last: another connection's or a
+ * retransmission booked for its timer); resend puts a dropped segment's
  * retransmission on the link (never dropped: the model draws one drop a segment) and returns when it has
  * left, which the message waits for (a busy uplink delays it as it delays first attempts); a lost last
  * segment's retransmission, booked for its timer, is taken back (unbook) and booked again when later
@@ -136,7 +138,7 @@ int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const ui
  * caller's room for a flag per segment of a message (as many as for fails). */
 struct prf_tcp_link {
     int64_t (*enqueue)(void *ctx, int64_t at, uint32_t bytes);
-    void (*extend)(void *ctx, uint32_t bytes); /* the last segment enqueued takes `bytes` more */
+    int64_t (*extend)(void *ctx, int64_t left, uint32_t bytes); /* the segment gone at `left` takes `bytes` more */
     int64_t (*resend)(void *ctx, int64_t at, uint32_t bytes); /* a dropped segment sent again at `at`: when it left */
     /* a retransmission resend booked (released at `at`, gone at `left`) taken back, unless it has started
      * (false); NULL: never */

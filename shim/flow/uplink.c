@@ -170,7 +170,6 @@ int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_
     }
     u->taken++;
     int64_t start = book(u, at, tx_ns, oom);
-    u->last_left = start + tx_ns;
     if (!room((void **)&u->pkt, &u->cap_pkt, u->pkt_head + u->n_pkt + 1, sizeof *u->pkt, 128) ||
         (at > now && !room((void **)&u->later, &u->cap_later, u->later_head + u->n_later + 1, sizeof *u->later, 16))) {
         *oom = true;
@@ -241,16 +240,14 @@ bool prf_uplink_unbook(struct prf_uplink *u, int64_t now, int64_t at, int64_t st
         u->n_later--;
     }
     u->taken--;
-    if (u->last_left == end)
-        u->last_left = 0; /* nothing to lengthen: the stream's last segment is not this one */
     return true;
 }
 
-void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *oom)
+int64_t prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t left, int64_t tx_ns, bool *oom)
 {
-    if (u->last_left <= now)
-        return; /* gone already (or none): nothing to lengthen */
-    u->last_left = book(u, u->last_left, tx_ns, oom) + tx_ns;
+    if (left <= now)
+        return left; /* gone already: nothing to lengthen */
+    return book(u, left, tx_ns, oom) + tx_ns;
 }
 
 void prf_uplink_tally(const struct prf_uplink *u, int64_t now, uint64_t *taken, uint64_t *dropped)

@@ -33,7 +33,6 @@ struct prf_uplink {
     uint32_t ld_head, n_ld, cap_ld;
     int64_t *ahead_at; /* those of `later` that are first attempts (not retransmissions), ascending */
     uint32_t ah_head, n_ah, cap_ah;
-    int64_t last_left; /* when the last segment booked leaves (prf_uplink_extend lengthens it) */
     uint64_t taken, dropped; /* segments the queue took (retransmissions too) and dropped, as booked */
     uint64_t ahead, ahead_dropped; /* first attempts booked for a release after the clock then, and dropped */
     bool count_ahead; /* set by the caller for the tally (prf_uplink_ahead): the memory it takes is its own */
@@ -50,8 +49,9 @@ int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_
  * it had been booked for). Whether it was: not when it has started by now (or was not booked so). */
 bool prf_uplink_unbook(struct prf_uplink *u, int64_t now, int64_t at, int64_t start, int64_t tx_ns, bool *oom);
 
-/* The last segment booked takes tx_ns more (bytes joined it): the link is busy that much more, after it. */
-void prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t tx_ns, bool *oom);
+/* The segment that leaves at `left` takes tx_ns more (bytes joined it): the link is busy that much more,
+ * from then on as it is free. Returns when the segment has left now; one gone by now cannot grow. */
+int64_t prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t left, int64_t tx_ns, bool *oom);
 
 /* The segments the queue took and dropped of those released by now (prf_uplink's counts less a window's
  * future flights, booked ahead of their release): a tally that stops at a run's end. */

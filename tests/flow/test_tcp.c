@@ -317,7 +317,7 @@ struct test_link {
     int64_t free, per;
     int calls;
     bool drop[64]; /* drop[c]: the c-th segment enqueued is dropped */
-    int64_t extended, resent_at;
+    int64_t extended, extended_left, resent_at;
     int64_t busy_later; /* retransmissions find the link busy until then (other connections' segments) */
     bool resend_apart;  /* retransmissions take idle time of their own (the link's calendar has some) */
     int64_t unbooked_at, unbooked_left;
@@ -342,9 +342,11 @@ static int64_t test_enqueue(void *ctx, int64_t at, uint32_t bytes)
     return l->free;
 }
 
-static void test_extend(void *ctx, uint32_t bytes)
+static int64_t test_extend(void *ctx, int64_t left, uint32_t bytes)
 {
     ((struct test_link *)ctx)->extended += bytes;
+    ((struct test_link *)ctx)->extended_left = left;
+    return left; /* the test link's segments take 10 ms whatever their bytes */
 }
 
 static int64_t test_resend(void *ctx, int64_t at, uint32_t bytes)
@@ -379,6 +381,7 @@ TEST(a_link_carries_the_segments)
     ASSERT_EQ(prf_tcp_send(&t, 0, 500, none, false, 100 * MS, &link, &floor), 50 * MS);
     ASSERT_EQ(l.calls, 5);
     ASSERT_EQ(l.extended, 500);
+    ASSERT_EQ(l.extended_left, 50 * MS); /* the stream's last segment, gone at 50 ms */
     int64_t srtt = 100 * MS + (140 * MS - 100 * MS) / 8;
     ASSERT_EQ(t.srtt_ns, srtt + (150 * MS - srtt) / 8);
     /* a message a second later is not the same instant: it leaves at once (the link is idle) */

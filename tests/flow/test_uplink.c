@@ -84,15 +84,23 @@ TEST(a_segment_grows_and_what_is_gone_is_forgotten)
     struct prf_uplink u = {0};
     bool oom = false;
     ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 100, &oom), 10);
-    prf_uplink_extend(&u, 0, 5, &oom);
+    ASSERT_EQ(prf_uplink_extend(&u, 0, 10, 5, &oom), 15);
     ASSERT_EQ(prf_uplink_idle_at(&u, 0), 15);
     ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 100, &oom), 25);
+    /* the segment named grows, not the one booked last (a retransmission booked for its timer at 50) */
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 50, 10, UINT32_MAX, &oom), 60);
+    ASSERT_EQ(prf_uplink_extend(&u, 0, 25, 5, &oom), 30);
+    ASSERT_EQ(prf_uplink_idle_at(&u, 0), 60);
+    /* ... after what the link carries right behind it: [30, 40) is another's, so it takes [40, 45) */
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 100, &oom), 40);
+    ASSERT_EQ(prf_uplink_extend(&u, 0, 30, 5, &oom), 45);
+    ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 5, 100, &oom), 50);
     /* many segments, each gone before the next: nothing piles up */
     for (int64_t t = 100; t < 100000; t += 20)
         ASSERT_EQ(prf_uplink_enqueue(&u, t, t, 10, 1, &oom), t + 10);
     ASSERT_TRUE(u.n_pkt <= 1 && u.n_busy <= 1);
     /* a segment gone by now cannot grow */
-    prf_uplink_extend(&u, 200000, 5, &oom);
+    ASSERT_EQ(prf_uplink_extend(&u, 200000, 99990, 5, &oom), 99990);
     ASSERT_EQ(prf_uplink_idle_at(&u, 200000), 200000);
     ASSERT_TRUE(!oom);
     prf_uplink_free(&u);
