@@ -308,33 +308,46 @@ int64_t prf_tcp_deadline(const struct prf_tcp *t, int64_t rtt_ns)
     return prf_tcp_fate_open(t) ? t->timer_first - rtt_ns : 0;
 }
 
+/* The receiver ACKs the stream's segments in pairs: one that left within the delayed-ACK time of the
+ * first of an unacknowledged pair (pair_open, it left at pair_left) is its second. Whether a flight whose
+ * first segment leaves at `left` begins with a pair's second (1) or first (0). */
+static uint32_t pair_parity(const struct prf_tcp *t, int64_t left)
+{
+    return t->pair_open && left - t->pair_left < PRF_TCP_DELACK_NS;
+}
+
+/* A flight's segments ACKed before the ACK its segment m brings (m being a pair's second). */
+static uint32_t acked_before(uint32_t m) { return m ? m - 1 : 0; }
+
 /* HyStart (ns-3's TcpCubic::HystartUpdate), judged when a flight is sent, from the ACKs it will bring.
- * The receiver ACKs every second segment, so a flight's segment m, if it is the second of two, brings an
- * ACK a round trip after it left the sender's uplink, sampling the round trip from the flight's release.
- * A lone last segment's ACK waits for the receiver's delayed-ACK timer or rides on whatever the receiver
- * sends next (a busy connection's usually do), which flow does not follow: HyStart does not hear it here,
- * rather than hear a delay the ACK may not have had. Every sample keeps the least round trip. In slow
+ * The receiver ACKs every second segment of the stream, whatever flight or message it came in (pairs,
+ * below), so a flight's segment m, if it is the second of two, brings an ACK a round trip after it left
+ * the sender's uplink, sampling the round trip from the flight's release. A lone last segment's ACK waits
+ * for the receiver's delayed-ACK timer or rides on whatever the receiver sends next (a busy
+ * connection's usually do), which flow does not follow: HyStart does not hear it here, rather than hear a
+ * delay the ACK may not have had. Every sample keeps the least round trip. In slow
  * start, a round begins with the ACK of a segment released once the last round had begun (ns-3: beyond
  * the highest sequence sent when it began), so a round is about a round trip of the connection's ACKs,
  * whatever messages they are of. HyStart hears a round's later ACKs once the window, growing by two an
  * ACK, is 16 segments: slow start ends on one that extends a train of ACKs at most 2 ms apart beyond the
  * least round trip since the round began, or on the 9th heard if the least of the 8
  * before it exceeds the least round trip by clamp(that, 4 ms, 1 s). w: the window when the flight's
- * first ACK is back (the earlier flights' ACKs grow it first). Returns whether slow start ends on this
+ * first ACK is back (the earlier flights' ACKs grow it first); p: 1 when the flight's first segment is
+ * the second of a pair an earlier flight opened. Returns whether slow start ends on this
  * ACK: the segments the flight has acknowledged before it grow the window in slow start, the rest on
  * CUBIC's curve (grow). Judged at send time, a verdict's least round trip may already count samples
  * whose ACKs are not back by then (this flight's first pair, earlier flights'); once sampled it hardly
  * moves, so this shows only in the first rounds after a timeout, which forgets it. */
-static bool hystart_segment(struct prf_tcp *t, uint32_t m, int64_t at, int64_t left, int64_t rtt_ns, int64_t extra,
-                            double w)
+static bool hystart_segment(struct prf_tcp *t, uint32_t m, uint32_t p, int64_t at, int64_t left, int64_t rtt_ns,
+                            int64_t extra, double w)
 {
-    if (m % 2 == 0)
+    if ((m + p) % 2 == 0)
         return false; /* the receiver ACKs the second of two (a lone last one: see above) */
     int64_t ack_at = left + rtt_ns;
     int64_t sample = ack_at - at + extra;
     if (!t->delay_min_ns || sample < t->delay_min_ns)
         t->delay_min_ns = sample;
-    w += 2 * (m / 2);
+    w += acked_before(m);
     if (t->hystart_found || w >= t->ssthresh)
         return false;
     if (t->hy_start < 0 || at >= t->hy_start) { /* a new round (ns-3 resets it after hearing this ACK) */
@@ -366,11 +379,11 @@ static bool hystart_segment(struct prf_tcp *t, uint32_t m, int64_t at, int64_t l
 
 /* A flight's segment m left the uplink at `left`: its ACK's HyStart verdict, as the flight's exit (the
  * segments it acknowledged before slow start ended there). */
-static void hystart_flight(struct prf_tcp *t, uint32_t m, int64_t at, int64_t left, int64_t rtt_ns,
+static void hystart_flight(struct prf_tcp *t, uint32_t m, uint32_t p, int64_t at, int64_t left, int64_t rtt_ns,
                            int64_t extra, double w, uint16_t *exit)
 {
-    if (hystart_segment(t, m, at, left, rtt_ns, extra, w))
-        *exit = hystart_exit_of(2 * (uint64_t)(m / 2));
+    if (hystart_segment(t, m, p, at, left, rtt_ns, extra, w))
+        *exit = hystart_exit_of(acked_before(m));
 }
 
 /* Segment j's bytes on the access link, of a message whose own segments carry `rest` bytes. */
@@ -423,7 +436,7 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
     if (at < t->tail_at)
         at = t->tail_at;
     int64_t done = at, done_firm = at; /* done_firm: without a lost last segment's timer */
-    uint32_t n = segments ? segments : 1, last_flight = n;
+    uint32_t n = segments ? segments : 1;
     bool lost_any = false, tentative = false;
     for (uint32_t i = 0; i < n;) {
         /* A running timer fires before these segments could help: a firm one once its time has come; a
@@ -440,7 +453,6 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             continue;
         }
         uint32_t k = w - t->in_flight < n - i ? w - t->in_flight : n - i;
-        last_flight = k;
         /* Released at `at`, the flight has left the sender at `leave`: at once without a link, else when
          * the uplink has carried its last segment the queue took. */
         int64_t leave = at;
@@ -449,18 +461,26 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
         uint16_t exit = PRF_TCP_HYSTART_NONE;
         double w_back = t->cwnd + t->in_flight;
         bool listening = !t->hystart_found && w_back < t->ssthresh;
+        uint32_t p = link ? 0 : pair_parity(t, at);
         for (uint32_t j = i; link && j < i + k && j < segments; j++) {
             int64_t d = link->enqueue(link->ctx, at, segment_bytes(rest, j));
             link->dropped[j] = d < 0;
             if (d > leave)
                 leave = d;
-            if (d >= 0 && (j - i == 1 || (listening && exit == PRF_TCP_HYSTART_NONE)))
-                hystart_flight(t, j - i, at, d, rtt_ns, 0, w_back, &exit);
+            if (j == i)
+                p = pair_parity(t, d < 0 ? at : d);
+            if (d >= 0 && (j - i + p == 1 || (listening && exit == PRF_TCP_HYSTART_NONE)))
+                hystart_flight(t, j - i, p, at, d, rtt_ns, 0, w_back, &exit);
         }
         /* without a link the flight leaves at once, its ACKs together: the message's wait for the uplink
          * is in every sample */
-        for (uint32_t m = 1; !link && m < k && (m == 1 || (listening && exit == PRF_TCP_HYSTART_NONE)); m += 2)
-            hystart_flight(t, m, at, at, rtt_ns, queued_ns, w_back, &exit);
+        for (uint32_t m = 1 - p; !link && m < k && (m == 1 - p || (listening && exit == PRF_TCP_HYSTART_NONE)); m += 2)
+            hystart_flight(t, m, p, at, at, rtt_ns, queued_ns, w_back, &exit);
+        uint32_t sent = i + k < segments ? k : segments > i ? segments - i : 0; /* a message's own segments */
+        if (sent) {
+            t->pair_open = (p + sent) % 2;
+            t->pair_left = leave;
+        }
         if (leave > done)
             done = leave;
         if (leave > done_firm)
@@ -552,9 +572,9 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
         if (link) { /* Karn: none from a retransmission */
             t->next_sample_ns = queued_ns + rtt_ns;
             t->next_sample_at = now;
-            t->next_sample_odd = last_flight % 2;
+            t->next_sample_odd = t->pair_open;
         } else {
-            sample(t, queued_ns + rtt_ns + (last_flight % 2 ? PRF_TCP_DELACK_NS : 0));
+            sample(t, queued_ns + rtt_ns + (t->pair_open ? PRF_TCP_DELACK_NS : 0));
         }
         if (ack_lost)
             t->timeout_at = done + rto;

@@ -79,9 +79,11 @@ struct prf_tcp {
     uint32_t tail_room; /* bytes the stream's last segment can still take */
     uint32_t in_flight, n_flights; /* segments in the window, and their flights, oldest first */
     bool next_sample_odd;          /* the next sample's: the receiver's delayed ACK may lengthen it */
+    bool pair_open;                /* the stream's last segment is the first of a pair the receiver ACKs */
     bool timer_firm;
     bool hystart_found;
     struct prf_tcp_flight flight[PRF_TCP_FLIGHTS + 1]; /* one more: a new flight's room before two merge */
+    int64_t pair_left; /* ... and it left the sender then */
     int64_t hy_start, hy_last, hy_least;
     uint32_t hy_heard;
     /* CUBIC's curve: the window at the last loss (0: none since the start or a timeout) and, once

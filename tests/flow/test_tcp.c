@@ -555,6 +555,26 @@ TEST(hystart_hears_pairs_only)
     ASSERT_EQ(t.delay_min_ns, 100 * MS);
 }
 
+/* The receiver ACKs the stream's segments in pairs, across messages: a one-segment message opens a pair
+ * (nothing heard), the next one, 5 ms later, closes it and is heard (100 ms, and 40 ms more it waited for
+ * the uplink). A third one after the receiver's delayed-ACK time (200 ms) opens a pair again: the
+ * receiver has ACKed the second alone by then. */
+TEST(hystart_hears_pairs_across_messages)
+{
+    struct prf_tcp t;
+    prf_tcp_init(&t);
+    prf_tcp_message(&t, 0, 500, none, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(t.delay_min_ns, 0);
+    prf_tcp_message(&t, 5 * MS, 500, none, false, 100 * MS, 40 * MS, NULL);
+    ASSERT_EQ(t.delay_min_ns, 140 * MS);
+    prf_tcp_message(&t, 1000 * MS, 500, none, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(t.delay_min_ns, 140 * MS);
+    prf_tcp_message(&t, 1300 * MS, 500, none, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(t.delay_min_ns, 140 * MS); /* 300 ms after the pair's first: ACKed alone, a new pair */
+    prf_tcp_message(&t, 1310 * MS, 500, none, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(t.delay_min_ns, 100 * MS);
+}
+
 /* A HyStart round spans messages: it is about a round trip of the connection's ACKs, whatever they
  * acknowledge. A first message of 20 segments at 0 samples the least round trip, 100 ms, and leaves the
  * window at 30. Then two segments every 5 ms from 300 ms, each having waited 250 ms for the uplink
@@ -635,7 +655,7 @@ TEST(the_closest_flights_merge_and_the_window_opens_as_they_are_acked)
     ASSERT_EQ(prf_tcp_ready_at(&t, 310 * MS), 1100 * MS);
 }
 
-TESTS(every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
+TESTS(hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
       after_a_timeout_the_window_grows_back, cubic_regrows_by_the_clock, a_lost_final_ack_times_out_unless_overtaken,
