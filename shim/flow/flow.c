@@ -1617,7 +1617,7 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
         if (net->region_of) {
             memcpy(net->region_of, d->node_region, d->n_nodes);
             for (uint32_t i = 0; i < d->n_nodes; i++) /* the tally's alone: other runs keep no such list */
-                net->uplinks[i].count_ahead = true;
+                net->uplinks[i].tallied = true;
         } else {
             fprintf(stderr, "powrelay: POWRELAY_FLOW_QUEUES: out of memory, no tally written\n");
         }

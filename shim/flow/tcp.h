@@ -83,7 +83,7 @@ struct prf_tcp {
     bool timer_firm;
     bool hystart_found;
     struct prf_tcp_flight flight[PRF_TCP_FLIGHTS + 1]; /* one more: a new flight's room before two merge */
-    int64_t pair_left; /* ... and it left the sender then */
+    int64_t pair_left; /* when the segment pair_open names left the sender */
     int64_t hy_start, hy_last, hy_least;
     uint32_t hy_heard;
     /* CUBIC's curve: the window at the last loss (0: none since the start or a timeout) and, once

@@ -157,13 +157,13 @@ int64_t prf_uplink_enqueue(struct prf_uplink *u, int64_t now, int64_t at, int64_
     uint32_t waiting = u->n_pkt - lo - after(u->later + u->later_head, u->n_later, at);
     if (waiting >= limit) {
         u->dropped++;
-        if (at > now) { /* remembered for the tally only: without memory, it counts as released */
-            u->ahead_dropped += u->count_ahead;
+        if (at > now && u->tallied) { /* the tally's only: without memory, it counts as released */
+            u->ahead_dropped++;
             remember(&u->later_drops, &u->ld_head, &u->n_ld, &u->cap_ld, at);
         }
         return -1;
     }
-    if (u->count_ahead && at > now && limit != UINT32_MAX) { /* a first attempt booked ahead: the tally's */
+    if (u->tallied && at > now && limit != UINT32_MAX) { /* a first attempt booked ahead: the tally's */
         u->ahead++;
         if (!remember(&u->ahead_at, &u->ah_head, &u->n_ah, &u->cap_ah, at))
             *oom = true;

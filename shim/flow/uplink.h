@@ -35,7 +35,8 @@ struct prf_uplink {
     uint32_t ah_head, n_ah, cap_ah;
     uint64_t taken, dropped; /* segments the queue took (retransmissions too) and dropped, as booked */
     uint64_t ahead, ahead_dropped; /* first attempts booked for a release after the clock then, and dropped */
-    bool count_ahead; /* set by the caller for the tally (prf_uplink_ahead): the memory it takes is its own */
+    bool tallied; /* set by the caller for the tally (prf_uplink_tally, prf_uplink_ahead): only then are the
+                   * lists only it reads (later_drops, ahead_at) kept, and their memory taken */
 };
 
 /* A segment released at `at` (>= now) that takes tx_ns on the link: -1 when `limit` segments released by
@@ -54,12 +55,12 @@ bool prf_uplink_unbook(struct prf_uplink *u, int64_t now, int64_t at, int64_t st
 int64_t prf_uplink_extend(struct prf_uplink *u, int64_t now, int64_t left, int64_t tx_ns, bool *oom);
 
 /* The segments the queue took and dropped of those released by now (prf_uplink's counts less a window's
- * future flights, booked ahead of their release): a tally that stops at a run's end. */
+ * future flights, booked ahead of their release): a tally that stops at a run's end, while tallied is set. */
 void prf_uplink_tally(const struct prf_uplink *u, int64_t now, uint64_t *taken, uint64_t *dropped);
 
 /* Of the first attempts (limit below UINT32_MAX) released by now, those booked ahead of their release (at >
  * the clock when booked: a window's later flights) and, of them, those dropped: the tally's, counted only
- * while count_ahead is set. */
+ * while tallied is set. */
 void prf_uplink_ahead(const struct prf_uplink *u, int64_t now, uint64_t *ahead, uint64_t *dropped);
 
 /* When the link, busy now, first goes idle (now, if it is idle): what a packet queued now waits for. */

@@ -157,7 +157,7 @@ TEST(agrees_with_counting_every_segment)
  * booked ahead, one dropped. A retransmission booked ahead (no limit) is not a first attempt. */
 TEST(the_tally_counts_what_was_released)
 {
-    struct prf_uplink u = {.count_ahead = true};
+    struct prf_uplink u = {.tallied = true};
     bool oom = false;
     uint64_t taken, dropped;
     ASSERT_EQ(prf_uplink_enqueue(&u, 0, 0, 10, 1, &oom), 10);
