@@ -67,9 +67,10 @@ static void cubic_epoch(struct prf_tcp *t, int64_t at)
 }
 
 /* The segments CUBIC acknowledges per segment of growth, at `at` on a connection whose least round trip
- * is rtt_ns, `acked` more being acknowledged: the curve's target is origin + C (t - k)^3. Time on the
- * curve passes between messages too: a connection idle for seconds after a loss finds the curve back at
- * w_max and grows as fast as CUBIC lets it, one segment per two acknowledged (x1.5 a round trip). Never
+ * is rtt_ns, `acked` more being acknowledged: the curve's target is origin + C (t - k)^3, from the first
+ * ACK that grows the window after a decrease (fast_recovery). Time on the curve passes between messages
+ * too: a connection idle for seconds once its curve has begun finds it back at w_max and grows as fast as
+ * CUBIC lets it, one segment per two acknowledged (x1.5 a round trip). Never
  * slower than Reno's window from the same start would grow (CUBIC's TCP-friendly region, on by default
  * in Linux; ns-3.37's TcpCubic has none): a segment per 1.875 windows acknowledged, Reno's pace with
  * CUBIC's decrease. */
@@ -107,16 +108,18 @@ static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns, 
         t->cwnd = CWND_MAX;
 }
 
-/* A loss seen by three duplicate ACKs and recovered at `at`: CUBIC's decrease, remembering the window it
- * fell from (less, by fast convergence, when it fell from below the last one: another flow is taking
- * bandwidth); its curve starts with the ACKs that end the recovery. */
-static void fast_recovery(struct prf_tcp *t, int64_t at)
+/* A loss seen by three duplicate ACKs: CUBIC's decrease, remembering the window it fell from (less, by
+ * fast convergence, when it fell from below the last one: another flow is taking bandwidth). Its curve
+ * starts with the first ACK that grows the window after the recovery (cubic_cnt), as ns-3's TcpCubic and
+ * Linux's start an epoch on the first ACK of congestion avoidance: no window grows in a recovery, and a
+ * connection idle after one finds its curve where it began. */
+static void fast_recovery(struct prf_tcp *t)
 {
     t->recoveries++;
     t->w_max = t->cwnd < t->w_max ? t->cwnd * (1 + PRF_TCP_BETA) / 2 : t->cwnd;
     t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
     t->cwnd = t->ssthresh;
-    cubic_epoch(t, at);
+    t->epoch_ns = -1;
 }
 
 /* A retransmission timeout: the window falls to one segment, slow start resumes up to beta of it, and
@@ -163,7 +166,7 @@ static void ack_until(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
     for (;;) {
         bool ack = done < t->n_flights && t->flight[done].acked_at <= at;
         if (t->decrease_at && t->decrease_at <= at && (!ack || t->decrease_at <= t->flight[done].acked_at)) {
-            fast_recovery(t, t->decrease_at);
+            fast_recovery(t);
             t->decrease_at = 0;
             continue;
         }
@@ -202,7 +205,8 @@ static void merge_flights(struct prf_tcp *t, uint32_t i)
     memmove(g, g + 1, (t->n_flights - i - 1) * sizeof *g);
 }
 
-/* k segments leave at `at`, their ACKs due at acked_at. When every slot is taken, the two neighbouring
+/* k segments released at `at` (the window sent them: a recovery's point counts them so, whenever the
+ * device queue lets them go), their ACKs due at acked_at. When every slot is taken, the two neighbouring
  * flights whose ACKs are due closest together become one: a backlog of small messages, a flight each,
  * keeps its ACKs spread over the round trip as the uplink spaced them (ACK clocking), rather than a
  * window's worth reopening at once and leaving as one burst. */
@@ -560,7 +564,7 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                 t->n_pend_rs = 0;
             }
         }
-        fly(t, leave, leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy, exit);
+        fly(t, at, leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy, exit);
         if (link)
             queued_ns = leave - at; /* what TCP's next sample counts of the uplink: the last flight's wait */
         t->tail_leave = leave;

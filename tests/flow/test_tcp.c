@@ -248,26 +248,33 @@ TEST(after_a_timeout_the_window_grows_back)
     ASSERT_DBL(t.cwnd, 7.1 + 7.0 * (reno - 7.1) / 7.1);
 }
 
-/* After a fast retransmit at a window of 10 (the decrease at 100 ms), CUBIC's curve climbs back to 10 in
- * k = cbrt((10 - 7) / 0.4) s: soon after the loss a round grows the window to the curve's value, below
- * 10; five seconds later the curve is far above, and each round grows the window by half (x1.5). */
+/* After a fast retransmit at a window of 10 (the decrease at 100 ms), CUBIC's curve starts with the first
+ * ACK that grows the window after the recovery, as ns-3's and Linux's do: that of the segments sent at
+ * 200 ms, at 300 ms. It climbs back to 10 in k = cbrt((10 - 7) / 0.4) s from there, so it is barely above
+ * 7 at first and the window grows at Reno's pace (CUBIC's TCP-friendly region, half a segment a round):
+ * 30 segments at 200 ms go 7, 7, 7, 8 and the last one a round trip apart (at 600 ms). A connection idle
+ * after its recovery finds the curve where it began: the same loss, then 30 segments five seconds later,
+ * go as slowly, the curve starting at 5.1 s. Once the curve has begun, time on it passes between messages
+ * too: ten seconds later it is far above, and each round grows the window by half (x1.5). */
 TEST(cubic_regrows_by_the_clock)
 {
     uint8_t f[5] = {0, 1, 0, 0, 0};
     double k = cbrt(3.0 / 0.4);
     struct prf_tcp t = warm();
     ASSERT_EQ(prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0, NULL), 100 * MS);
-    /* at 200 ms, 30 segments: 7 (their ACKs at 300 ms), 8, 8, then the last 7: three round trips */
-    ASSERT_EQ(prf_tcp_message(&t, 200 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 300 * MS);
-    ASSERT_EQ(t.epoch_ns, 100 * MS);
-    double target = 10 + 0.4 * pow(0.3 + 0.1 - 0.1 - k, 3); /* ns-3 reads the curve one round trip ahead */
+    ASSERT_EQ(t.epoch_ns, -1);
+    ASSERT_EQ(prf_tcp_message(&t, 200 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 400 * MS);
+    ASSERT_EQ(t.epoch_ns, 300 * MS);
+    double target = 10 + 0.4 * pow(0.5 + 0.1 - 0.3 - k, 3); /* ns-3 reads the curve one round trip ahead */
     ASSERT_TRUE(target > 8.0 && target < 9.0);
-    ASSERT_TRUE(t.cwnd > target && t.cwnd < 10.0); /* two more rounds' growth, still below w_max */
-    /* the same loss, then 30 segments five seconds later: 7, then 10 (7 + 3.5), then 13 of 15 (10.5 + 5) */
+    ASSERT_TRUE(t.cwnd > 8.9 && t.cwnd < 9.0); /* Reno's pace: above the curve, below w_max */
     t = warm();
     prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0, NULL);
-    ASSERT_EQ(prf_tcp_message(&t, 5000 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 200 * MS);
-    ASSERT_DBL(t.cwnd, 15.5); /* the 13's ACKs are not back yet */
+    ASSERT_EQ(prf_tcp_message(&t, 5000 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 400 * MS);
+    ASSERT_EQ(t.epoch_ns, 5100 * MS);
+    /* 30 more at 15 s: 8 (the window, 8.98), then 12, then the last 10, at 15.2 s */
+    ASSERT_EQ(prf_tcp_message(&t, 15000 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 200 * MS);
+    ASSERT_TRUE(t.cwnd > 18.9 && t.cwnd < 19.0);
 }
 
 TEST(a_lost_final_ack_times_out_unless_overtaken)
@@ -443,6 +450,30 @@ TEST(losses_released_before_a_recovery_share_its_decrease)
     prf_tcp_send(&t, 3000 * MS, SEG(1), none, false, 100 * MS, &link, &floor);
     ASSERT_EQ(t.recoveries, 1u);
     ASSERT_EQ(t.timeouts, 0u);
+}
+
+/* Nor do its ACKs grow the window: segments the window released before a recovery began are the old
+ * window's, however long the device queue held them (ns-3's and Linux's recovery point counts what was
+ * sent). Window 40, a link of 100 ms a segment: ten segments at 0, the second dropped (the decrease at
+ * 1,000 ms); five more released at 50 ms, none lost, leave at 1,200-1,600 ms, after the recovery began,
+ * and are ACKed at 1,700 ms: the window is still 0.7 x 40 at 3 s, and CUBIC's curve has not begun. */
+TEST(a_window_released_before_a_recovery_does_not_grow_it)
+{
+    struct prf_tcp t = warm();
+    t.cwnd = 40;
+    struct test_link l = {.per = 100 * MS};
+    drop_calls(&l, 2, 2);
+    uint8_t dropped[16];
+    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
+                                .dropped = dropped};
+    int64_t floor;
+    prf_tcp_send(&t, 0, SEG(10), none, false, 100 * MS, &link, &floor);
+    ASSERT_EQ(t.decrease_at, 1000 * MS);
+    ASSERT_EQ(prf_tcp_send(&t, 50 * MS, SEG(5), none, false, 100 * MS, &link, &floor), 1550 * MS);
+    prf_tcp_send(&t, 3000 * MS, SEG(1), none, false, 100 * MS, &link, &floor);
+    ASSERT_EQ(t.recoveries, 1u);
+    ASSERT_DBL(t.cwnd, 28.0);
+    ASSERT_EQ(t.epoch_ns, -1);
 }
 
 static bool test_unbook(void *ctx, int64_t at, int64_t left, uint32_t bytes)
@@ -655,7 +686,7 @@ TEST(the_closest_flights_merge_and_the_window_opens_as_they_are_acked)
     ASSERT_EQ(prf_tcp_ready_at(&t, 310 * MS), 1100 * MS);
 }
 
-TESTS(hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
+TESTS(a_window_released_before_a_recovery_does_not_grow_it, hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
       after_a_timeout_the_window_grows_back, cubic_regrows_by_the_clock, a_lost_final_ack_times_out_unless_overtaken,
