@@ -416,7 +416,10 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
      * link, so does a message written at the instant that segment was released (a burst of messages
      * written together goes in full segments). */
     uint64_t fill = t->tail_at > now || (link && t->tail_at == now) ? (t->tail_room < bytes ? t->tail_room : bytes) : 0;
-    if (link && fill) /* written together with the stream's last segment: it is that much longer */
+    /* Written together with the stream's last segment, it is that much longer. If the queue dropped that
+     * segment, the bytes lengthen the last one of its flight that got through (tail_leave) and its
+     * retransmission carries its own bytes only: the link carries them all, a little early. */
+    if (link && fill)
         t->tail_leave = link->extend(link->ctx, t->tail_leave, (uint32_t)fill);
     if (fill == bytes && bytes > 0) {
         t->tail_room -= (uint32_t)fill;
