@@ -12,6 +12,22 @@
 
 #define CWND_MAX 1e6 /* segments: far beyond any connection's use, keeps the double finite */
 
+/* The diagnosis's hook (tcp.h): written before any connection sends, read by every thread after. */
+static prf_tcp_trace_fn trace_fn;
+static void *trace_ctx;
+
+void prf_tcp_set_trace(prf_tcp_trace_fn fn, void *ctx)
+{
+    trace_fn = fn;
+    trace_ctx = ctx;
+}
+
+static void traced(const struct prf_tcp *t, int64_t at, enum prf_tcp_change what)
+{
+    if (trace_fn)
+        trace_fn(trace_ctx, t, at, what);
+}
+
 void prf_tcp_init(struct prf_tcp *t)
 {
     *t = (struct prf_tcp){.cwnd = PRF_TCP_INIT_CWND, .ssthresh = CWND_MAX, .epoch_ns = -1, .hy_start = -1};
@@ -106,6 +122,7 @@ static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns, 
         t->cwnd += acked / cubic_cnt(t, acked, at, rtt_ns);
     if (t->cwnd > CWND_MAX)
         t->cwnd = CWND_MAX;
+    traced(t, at, PRF_TCP_WINDOW);
 }
 
 /* A loss seen by three duplicate ACKs: CUBIC's decrease, remembering the window it fell from (less, by
@@ -113,19 +130,22 @@ static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns, 
  * starts with the first ACK that grows the window after the recovery (cubic_cnt), as ns-3's TcpCubic and
  * Linux's start an epoch on the first ACK of congestion avoidance: no window grows in a recovery, and a
  * connection idle after one finds its curve where it began. */
-static void fast_recovery(struct prf_tcp *t)
+static void fast_recovery(struct prf_tcp *t, int64_t at)
 {
+    traced(t, at, PRF_TCP_RECOVERY);
     t->recoveries++;
     t->w_max = t->cwnd < t->w_max ? t->cwnd * (1 + PRF_TCP_BETA) / 2 : t->cwnd;
     t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
     t->cwnd = t->ssthresh;
     t->epoch_ns = -1;
+    traced(t, at, PRF_TCP_WINDOW);
 }
 
 /* A retransmission timeout: the window falls to one segment, slow start resumes up to beta of it, and
  * CUBIC forgets its curve (ns-3 resets it on entering loss recovery). */
-static void timeout(struct prf_tcp *t)
+static void timeout(struct prf_tcp *t, int64_t at)
 {
+    traced(t, at, PRF_TCP_TIMEOUT);
     t->timeouts++;
     t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
     t->cwnd = 1.0;
@@ -134,6 +154,7 @@ static void timeout(struct prf_tcp *t)
     t->delay_min_ns = 0; /* ns-3 resets HyStart with the curve (TcpCubic::CubicReset) and its round */
     t->hystart_found = false;
     t->hy_start = -1;
+    traced(t, at, PRF_TCP_WINDOW);
 }
 
 /* f timeouts in a row, each twice the last (capped): their sum. */
@@ -166,7 +187,7 @@ static void ack_until(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
     for (;;) {
         bool ack = done < t->n_flights && t->flight[done].acked_at <= at;
         if (t->decrease_at && t->decrease_at <= at && (!ack || t->decrease_at <= t->flight[done].acked_at)) {
-            fast_recovery(t);
+            fast_recovery(t, t->decrease_at);
             t->decrease_at = 0;
             continue;
         }
@@ -200,7 +221,7 @@ static void merge_flights(struct prf_tcp *t, uint32_t i)
     if (g->acked_at > f->acked_at)
         f->acked_at = g->acked_at;
     f->segments += g->segments;
-    f->in_recovery &= g->in_recovery;
+    f->in_recovery = g->in_recovery;
     t->n_flights--;
     memmove(g, g + 1, (t->n_flights - i - 1) * sizeof *g);
 }
@@ -212,17 +233,25 @@ static void merge_flights(struct prf_tcp *t, uint32_t i)
  * window's worth reopening at once and leaving as one burst. */
 static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, bool lossy, uint16_t hystart_exit)
 {
-    bool rec = lossy || at < t->recover_ns;
+    bool rec = lossy || at < t->recover_ns || acked_at < t->recover_end_ns;
     t->flight[t->n_flights++] = (struct prf_tcp_flight){
         .acked_at = acked_at, .segments = k, .hystart_exit = hystart_exit, .in_recovery = rec};
     t->in_flight += k;
     if (t->n_flights > PRF_TCP_FLIGHTS) {
-        uint32_t best = 0;
-        for (uint32_t i = 1; i + 1 < t->n_flights; i++)
-            if (t->flight[i + 1].acked_at - t->flight[i].acked_at <
-                t->flight[best + 1].acked_at - t->flight[best].acked_at)
+        /* Of the old window's flights and the rest, each joins its own kind: a flight released before a
+         * recovery, joined to one of it, would grow the window inside the recovery by both (and start
+         * CUBIC's curve there); only if every neighbour differs (never, in practice: the flights of a
+         * recovery are consecutive) do two kinds join, as the later one. */
+        uint32_t best = UINT32_MAX, any = 0;
+        for (uint32_t i = 0; i + 1 < t->n_flights; i++) {
+            int64_t gap = t->flight[i + 1].acked_at - t->flight[i].acked_at;
+            if (gap < t->flight[any + 1].acked_at - t->flight[any].acked_at)
+                any = i;
+            if (t->flight[i].in_recovery == t->flight[i + 1].in_recovery &&
+                (best == UINT32_MAX || gap < t->flight[best + 1].acked_at - t->flight[best].acked_at))
                 best = i;
-        merge_flights(t, best);
+        }
+        merge_flights(t, best != UINT32_MAX ? best : any);
     }
 }
 
@@ -231,7 +260,7 @@ static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, boo
 static void collapse(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
 {
     ack_until(t, at, rtt_ns);
-    timeout(t);
+    timeout(t, at);
     t->decrease_at = 0;
     t->n_flights = 0;
     t->in_flight = 0;
@@ -278,6 +307,7 @@ static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_n
     t->n_pend_rs = 0; /* the timer's retransmissions went when booked */
     t->stall_ns = at;
     t->recover_ns = at;
+    t->recover_end_ns = 0; /* a timeout's slow start grows the window as its ACKs come (ns-3's, Linux's loss state) */
 }
 
 /* A loss the timer will recover: its first firing, and the attempt that gets through. The connection
@@ -544,6 +574,8 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                         done_firm = back;
                 }
             }
+            if (firm && f == 1 && back + rtt_ns > t->recover_end_ns)
+                t->recover_end_ns = back + rtt_ns; /* its retransmission's ACK ends the recovery, if last */
             if (back > done)
                 done = back;
         }
@@ -565,6 +597,8 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                         t->resolved_at = gone;
                 }
                 t->n_pend_rs = 0;
+                if (t->resolved_at + rtt_ns > t->recover_end_ns)
+                    t->recover_end_ns = t->resolved_at + rtt_ns;
             }
         }
         fly(t, at, leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy, exit);

@@ -44,7 +44,7 @@ struct prf_tcp_flight {
     int64_t acked_at;
     uint32_t segments;
     uint16_t hystart_exit; /* HyStart ends slow start after this many of its segments are ACKed (or NONE) */
-    bool in_recovery; /* sent before the last decrease's recovery ended: their ACKs do not grow the window */
+    bool in_recovery; /* released before a recovery began, or ACKed before it ends: their ACKs do not grow the window */
 };
 
 /* A retransmission booked on the sender's link for a lost last segment's timer: released at `at`, gone at
@@ -72,6 +72,7 @@ struct prf_tcp {
     double cwnd, ssthresh;      /* segments */
     int64_t decrease_at; /* a loss's duplicate ACKs arrive then: the window falls; 0: none pending */
     int64_t recover_ns;  /* losses among segments sent before this share a decrease already taken */
+    int64_t recover_end_ns; /* ... whose recovery lasts until this: the last of their retransmissions' ACKs */
     /* HyStart, since the start or the last timeout: the least round trip sampled (0: none); whether it has
      * ended slow start (it acts once); its round (below): when the round's first ACK is back (< 0: none),
      * the last ACK of its train, the least of its first samples and how many it has heard. */
@@ -107,6 +108,15 @@ struct prf_tcp {
     uint32_t n_pend_rs, cap_pend_rs;
     uint32_t recoveries, timeouts; /* decreases by duplicate ACKs and timeouts so far (the queues' tally) */
 };
+
+/* A diagnosis's hook (POWRELAY_FLOW_CWND, README's outputs): called at the simulated time of each change
+ * of a connection's window (PRF_TCP_WINDOW, the window as it now is) and as a fast recovery or a timeout
+ * begins (the window as the decrease finds it; a WINDOW call follows). Flow works out a message's window
+ * ahead of the clock: the calls come in the order it computes them, not in time order. One hook per
+ * process, set before the connections send and cleared after (NULL: none, the default). */
+enum prf_tcp_change { PRF_TCP_WINDOW, PRF_TCP_RECOVERY, PRF_TCP_TIMEOUT };
+typedef void (*prf_tcp_trace_fn)(void *ctx, const struct prf_tcp *t, int64_t at, enum prf_tcp_change what);
+void prf_tcp_set_trace(prf_tcp_trace_fn fn, void *ctx);
 
 void prf_tcp_init(struct prf_tcp *t);
 

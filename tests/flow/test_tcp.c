@@ -661,6 +661,104 @@ TEST(hystart_ends_slow_start_on_an_ack_train)
  * (2 segments, ACKed at 1,002 ms); the newest keeps its own (1,300 ms). The window has room at once; with
  * room for 17 it opens when the first flight's ACKs come (1,002 ms), for 14 when the third's do (1,040 ms:
  * 17 - 2 - 1 = 14 is not yet below 14); never before the stream's last segment has left. */
+/* Flights join only their own kind: the old window's (released before a recovery began, or lossy) with
+ * each other, the rest with each other, else a flight released before the recovery would grow the window
+ * inside it by both. A round trip of 1 s, window 50 (ssthresh 40: CUBIC's growth, clamped at a segment per
+ * 20 before any loss): one-segment flights at 0, 20, ..., 140 and 159 ms, then five segments at 160 ms,
+ * the second lost (its duplicate ACKs at 1,160 ms: the decrease), then eight one-segment flights at 200,
+ * 220, ..., 340 ms (released before 1,160 ms: the old window's). Eighteen flights: two merges. The closest
+ * pair is 159 ms's with the lossy one (1 ms apart), of two kinds; joined, their ACK would grow the window
+ * after the decrease by six segments and start CUBIC's curve. As the rule has it, the nine segments before
+ * the loss grow it by 9 / 20 (50.45), it falls to 0.7 of that, and nothing after grows it. */
+TEST(flights_merge_within_their_kind)
+{
+    struct prf_tcp t = warm();
+    t.cwnd = 50;
+    t.ssthresh = 40;
+    for (int64_t at = 0; at <= 140; at += 20)
+        prf_tcp_message(&t, at * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
+    prf_tcp_message(&t, 159 * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
+    uint8_t f[5] = {0, 1, 0, 0, 0};
+    prf_tcp_message(&t, 160 * MS, SEG(5), f, false, 1000 * MS, 0, NULL);
+    for (int64_t at = 200; at <= 340; at += 20)
+        prf_tcp_message(&t, at * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
+    ASSERT_EQ(t.n_flights, 16u);
+    ASSERT_EQ(t.decrease_at, 1160 * MS);
+    prf_tcp_message(&t, 3000 * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
+    ASSERT_EQ(t.recoveries, 1u);
+    ASSERT_NEAR(t.w_max, 50.0 + 9 * 0.05, 1e-9); /* nine growths of 1 / 20, summed */
+    ASSERT_DBL(t.cwnd, 0.7 * t.w_max);
+    ASSERT_EQ(t.epoch_ns, -1);
+}
+
+/* A recovery lasts until its last retransmission is ACKed (ns-3's and Linux's recovery point: the
+ * cumulative ACK passes it only once every hole is filled), and no ACK grows the window before. A round
+ * trip of 1 s: five segments at 0, the second lost (the decrease at 1 s, its retransmission then, ACKed
+ * at 2 s); five more at 500 ms, released before the recovery began, the second lost too (one decrease;
+ * its retransmission at 1.5 s, ACKed at 2.5 s: the recovery ends then). A segment released at 1.2 s is
+ * ACKed at 2.2 s, inside the recovery: the window is still 0.7 x 10 at 2.55 s and CUBIC's curve has not
+ * begun. One released at 1.6 s, ACKed at 2.6 s, after it: that ACK grows the window and starts the curve. */
+TEST(a_recovery_lasts_until_its_last_retransmission_is_acked)
+{
+    struct prf_tcp t = warm();
+    uint8_t f[5] = {0, 1, 0, 0, 0};
+    prf_tcp_message(&t, 0, SEG(5), f, false, 1000 * MS, 0, NULL);
+    prf_tcp_message(&t, 500 * MS, SEG(5), f, false, 1000 * MS, 0, NULL);
+    ASSERT_EQ(t.recover_ns, 1000 * MS);
+    ASSERT_EQ(t.recover_end_ns, 2500 * MS);
+    prf_tcp_message(&t, 1200 * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
+    prf_tcp_message(&t, 1600 * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
+    prf_tcp_message(&t, 2550 * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
+    ASSERT_EQ(t.recoveries, 1u);
+    ASSERT_DBL(t.cwnd, 7.0);
+    ASSERT_EQ(t.epoch_ns, -1);
+    prf_tcp_message(&t, 3000 * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
+    ASSERT_TRUE(t.cwnd > 7.0);
+    ASSERT_EQ(t.epoch_ns, 2600 * MS);
+}
+
+/* The diagnosis's hook (POWRELAY_FLOW_CWND) hears each change of the window at its simulated time: a fast
+ * recovery with the window it found, then the window after it; a timeout likewise. */
+static int64_t heard_at[8];
+static double heard_cwnd[8];
+static enum prf_tcp_change heard_what[8];
+static int heard;
+
+static void hear(void *ctx, const struct prf_tcp *t, int64_t at, enum prf_tcp_change what)
+{
+    (void)ctx;
+    if (heard < 8) {
+        heard_at[heard] = at;
+        heard_cwnd[heard] = t->cwnd;
+        heard_what[heard] = what;
+    }
+    heard++;
+}
+
+TEST(the_trace_hears_each_change_of_the_window)
+{
+    struct prf_tcp t = warm();
+    uint8_t f[5] = {0, 1, 0, 0, 0};
+    prf_tcp_set_trace(hear, NULL);
+    heard = 0;
+    prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(heard, 0); /* nothing changed yet: the duplicate ACKs are back at 100 ms */
+    prf_tcp_message(&t, 1000 * MS, SEG(1), none, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(heard, 2);
+    ASSERT_TRUE(heard_what[0] == PRF_TCP_RECOVERY && heard_at[0] == 100 * MS);
+    ASSERT_DBL(heard_cwnd[0], 10.0);
+    ASSERT_TRUE(heard_what[1] == PRF_TCP_WINDOW && heard_at[1] == 100 * MS);
+    ASSERT_DBL(heard_cwnd[1], 7.0);
+    uint8_t g[1] = {1}; /* a lone lost segment: its timer fires at 1,000 + 300 ms */
+    prf_tcp_message(&t, 5000 * MS, SEG(1), g, false, 100 * MS, 0, NULL);
+    prf_tcp_message(&t, 9000 * MS, SEG(1), none, false, 100 * MS, 0, NULL);
+    prf_tcp_set_trace(NULL, NULL);
+    ASSERT_TRUE(heard >= 5);
+    ASSERT_TRUE(heard_what[3] == PRF_TCP_TIMEOUT);
+    ASSERT_TRUE(heard_what[4] == PRF_TCP_WINDOW);
+    ASSERT_DBL(heard_cwnd[4], 1.0);
+}
+
 TEST(the_closest_flights_merge_and_the_window_opens_as_they_are_acked)
 {
     struct prf_tcp t = warm();
@@ -686,7 +784,8 @@ TEST(the_closest_flights_merge_and_the_window_opens_as_they_are_acked)
     ASSERT_EQ(prf_tcp_ready_at(&t, 310 * MS), 1100 * MS);
 }
 
-TESTS(a_window_released_before_a_recovery_does_not_grow_it, hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
+TESTS(flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
+      the_trace_hears_each_change_of_the_window, a_window_released_before_a_recovery_does_not_grow_it, hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
       after_a_timeout_the_window_grows_back, cubic_regrows_by_the_clock, a_lost_final_ack_times_out_unless_overtaken,
