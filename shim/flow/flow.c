@@ -338,6 +338,11 @@ struct prnet {
      * diagnosis's switch, as ns-3's POWRELAY_NS3_QUEUES; outputs unchanged), with the nodes' regions */
     const char *queues_path;
     uint8_t *region_of;
+    /* POWRELAY_FLOW_CWND=FILE: one node's TCP senders' windows, a row per change (cwnd_row; the threads
+     * write it in turn) */
+    FILE *cwnd_f;
+    uint32_t cwnd_node;
+    pthread_mutex_t cwnd_mu;
 };
 
 /* ---- helpers ---- */
@@ -1457,11 +1462,73 @@ static void write_queues(const struct prnet *net)
         fprintf(stderr, "powrelay: POWRELAY_FLOW_QUEUES: cannot write %s\n", net->queues_path);
 }
 
+/* POWRELAY_FLOW_CWND's row for a change of connection c's window (tcp.h's hook), if its sender is the
+ * traced node: t_s,node,peer,event,cwnd,ssthresh (segments; the threshold 1e6 before the first loss). */
+static void cwnd_row(void *ctx, const struct prf_tcp *t, int64_t at, enum prf_tcp_change what)
+{
+    static const char *const event[] = {"window", "recovery", "timeout"};
+    struct prnet *net = ctx;
+    uintptr_t first = (uintptr_t)&net->ct[0].tcp, u = (uintptr_t)t;
+    if (u < first || (u - first) % sizeof *net->ct || (u - first) / sizeof *net->ct >= net->n_ct)
+        return; /* not a connection's (none is copied: defensive) */
+    uint32_t c = (uint32_t)((u - first) / sizeof *net->ct), from = net->conns[net->conns[c].rev].to;
+    if (from != net->cwnd_node)
+        return;
+    pthread_mutex_lock(&net->cwnd_mu);
+    fprintf(net->cwnd_f, "%.9f,%u,%u,%s,%.3f,%.3f\n", (double)at / 1e9, from, net->conns[c].to, event[what], t->cwnd,
+            t->ssthresh);
+    pthread_mutex_unlock(&net->cwnd_mu);
+}
+
+/* POWRELAY_FLOW_CWND=FILE (and POWRELAY_CWND_NODE=N, default 0): trace node N's TCP senders' windows into
+ * FILE. A diagnosis: outputs unchanged; a warning, and no trace, when it cannot be done. */
+static void cwnd_trace_open(struct prnet *net)
+{
+    const char *path = getenv("POWRELAY_FLOW_CWND"), *node = getenv("POWRELAY_CWND_NODE");
+    if (!path || !*path)
+        return;
+    char *end = NULL;
+    unsigned long n = node && *node ? strtoul(node, &end, 10) : 0;
+    if (node && *node && (*end || n >= net->n_nodes)) {
+        fprintf(stderr, "powrelay: POWRELAY_CWND_NODE=%s is not a node of this network (0..%u): no window trace\n",
+                node, net->n_nodes - 1);
+        return;
+    }
+    if (!net->ct) {
+        fprintf(stderr, "powrelay: POWRELAY_FLOW_CWND: this network keeps no TCP window (no loss, no device "
+                        "queues): no window trace\n");
+        return;
+    }
+    net->cwnd_f = fopen(path, "w");
+    if (!net->cwnd_f || fprintf(net->cwnd_f, "t_s,node,peer,event,cwnd,ssthresh\n") < 0 ||
+        pthread_mutex_init(&net->cwnd_mu, NULL)) {
+        fprintf(stderr, "powrelay: POWRELAY_FLOW_CWND: cannot write %s: no window trace\n", path);
+        if (net->cwnd_f)
+            fclose(net->cwnd_f);
+        net->cwnd_f = NULL;
+        return;
+    }
+    net->cwnd_node = (uint32_t)n;
+    prf_tcp_set_trace(cwnd_row, net);
+}
+
+static void cwnd_trace_close(struct prnet *net)
+{
+    if (!net->cwnd_f)
+        return;
+    prf_tcp_set_trace(NULL, NULL);
+    pthread_mutex_destroy(&net->cwnd_mu);
+    if (fclose(net->cwnd_f))
+        fprintf(stderr, "powrelay: POWRELAY_FLOW_CWND: cannot write the window trace\n");
+    net->cwnd_f = NULL;
+}
+
 static void flow_destroy(struct prnet *net)
 {
     if (!net)
         return;
     stop_threads(net);
+    cwnd_trace_close(net);
     if (net->region_of && net->started)
         write_queues(net);
     free(net->region_of);
@@ -1611,6 +1678,7 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     }
     for (uint32_t c = 0; net->ct && c < slots; c++)
         prf_tcp_init(&net->ct[c].tcp);
+    cwnd_trace_open(net);
     net->queues_path = getenv("POWRELAY_FLOW_QUEUES");
     if (net->uplinks && net->queues_path && *net->queues_path) {
         net->region_of = malloc(d->n_nodes ? d->n_nodes : 1);

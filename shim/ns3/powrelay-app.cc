@@ -258,6 +258,38 @@ CountCongState(uint64_t* tally, TcpSocketState::TcpCongState_t, TcpSocketState::
         tally[1]++;
 }
 
+/* POWRELAY_NS3_CWND's rows, in flow's POWRELAY_FLOW_CWND columns: t_s,node,peer,event,cwnd,ssthresh
+ * (segments). "window" at each change of the window; "recovery" and "timeout" as the sender enters fast
+ * recovery or loss (a timeout), with the window as the decrease finds it. */
+static void
+CwndRow(const Shared::CwndWatch* w, const char* event)
+{
+    std::fprintf(w->f, "%.9f,%u,%u,%s,%.3f,%.3f\n", Simulator::Now().GetSeconds(), w->node, w->peer, event, w->cwnd,
+                 w->ssthresh);
+}
+
+static void
+CwndChanged(Shared::CwndWatch* w, uint32_t, uint32_t bytes)
+{
+    w->cwnd = static_cast<double>(bytes) / PRNET_MSS;
+    CwndRow(w, "window");
+}
+
+static void
+SsthreshChanged(Shared::CwndWatch* w, uint32_t, uint32_t bytes)
+{
+    w->ssthresh = static_cast<double>(bytes) / PRNET_MSS;
+}
+
+static void
+CongStateChanged(Shared::CwndWatch* w, TcpSocketState::TcpCongState_t, TcpSocketState::TcpCongState_t to)
+{
+    if (to == TcpSocketState::CA_RECOVERY)
+        CwndRow(w, "recovery");
+    else if (to == TcpSocketState::CA_LOSS)
+        CwndRow(w, "timeout");
+}
+
 void
 PowrelayApp::Attach(uint32_t ci, Ptr<Socket> sock)
 {
@@ -265,6 +297,15 @@ PowrelayApp::Attach(uint32_t ci, Ptr<Socket> sock)
     c.sock = sock;
     if (m_shared->tcpTally)
         sock->TraceConnectWithoutContext("CongState", MakeBoundCallback(&CountCongState, m_shared->tcpTally + 2 * m_id));
+    if (m_shared->cwndFile && m_id == m_shared->cwndNode)
+    {
+        /* ns-3's initial window and threshold (the traces say only what changes): 10 segments, none */
+        m_shared->cwndWatches.push_back(Shared::CwndWatch{m_shared->cwndFile, m_id, c.peer, 10.0, 1e6});
+        Shared::CwndWatch* w = &m_shared->cwndWatches.back();
+        sock->TraceConnectWithoutContext("CongestionWindow", MakeBoundCallback(&CwndChanged, w));
+        sock->TraceConnectWithoutContext("SlowStartThreshold", MakeBoundCallback(&SsthreshChanged, w));
+        sock->TraceConnectWithoutContext("CongState", MakeBoundCallback(&CongStateChanged, w));
+    }
     sock->SetRecvCallback(MakeCallback(&PowrelayApp::HandleRecv, this, ci));
     sock->SetSendCallback(MakeCallback(&PowrelayApp::HandleSendRoom, this, ci));
     sock->SetCloseCallbacks(MakeCallback(&PowrelayApp::HandleClosed, this, ci),

@@ -5,7 +5,8 @@ skips solves beyond its horizon and comes back once requirements relax, and ever
 counted; the attack-window answers match what txs.csv says; nodes.csv gives each node's wallet; the
 stem trace a diagnosis asks for (stems.csv) follows each stem hop by hop and changes nothing else; so
 does the device queues' tally (POWRELAY_FLOW_QUEUES), which counts what each uplink and each router's queue
-towards a node took and dropped."""
+towards a node took and dropped, and the window trace (POWRELAY_FLOW_CWND), which follows one node's TCP
+senders' congestion windows."""
 import csv
 import os
 import statistics
@@ -444,6 +445,50 @@ script:
         self.assertGreaterEqual(p["first_spy_precision"], 0)
         self.assertLessEqual(p["first_spy_precision"], 1)
         self.assertLessEqual(p["first_spy_recall"], p["first_spy_precision"] + 1e-9)
+
+    def test_window_trace_follows_one_nodes_senders(self):
+        """POWRELAY_FLOW_CWND=FILE with POWRELAY_CWND_NODE=N (a diagnosis's switch): node N's TCP senders'
+        windows, a row per change at its simulated time, and nothing else changes. Under 3% loss the node's
+        senders recover: each fast recovery's row (the window it found) comes with the window after it,
+        0.7 of that (at least 2), and each timeout's with a window of one segment. A node the network lacks
+        is refused with a warning, and no trace."""
+        path = self.scenario("""
+            name: cwnd
+            duration_s: 60
+            nodes: {count: 40}
+            honest: {rate: 4}
+            network: {loss: 0.03}
+        """)
+        trace = os.path.join(self.tmp, "cwnd.csv")
+        plain = self.run_scenario(path, os.path.join(self.tmp, "plain"))
+        traced = self.run_scenario(path, os.path.join(self.tmp, "traced"),
+                                   env={"POWRELAY_FLOW_CWND": trace, "POWRELAY_CWND_NODE": "3"})
+        for name in os.listdir(plain.dir):
+            if name != "run.json":
+                with open(os.path.join(plain.dir, name), "rb") as a, open(os.path.join(traced.dir, name), "rb") as b:
+                    self.assertEqual(a.read(), b.read(), name)
+        with open(trace) as f:
+            self.assertEqual(f.readline().strip(), "t_s,node,peer,event,cwnd,ssthresh")
+            f.seek(0)
+            rows = list(csv.DictReader(f))
+        self.assertTrue(rows)
+        self.assertEqual({r["node"] for r in rows}, {"3"})
+        # (flow works a window out ahead of the clock: a flight's ACK may come after the run's end)
+        self.assertTrue(all(float(r["t_s"]) >= 0 and r["peer"] != "3" for r in rows))
+        self.assertLessEqual({r["event"] for r in rows}, {"window", "recovery", "timeout"})
+        decreases = [i for i, r in enumerate(rows) if r["event"] != "window"]
+        self.assertTrue(decreases)
+        for i in decreases:
+            before, after = rows[i], rows[i + 1]
+            self.assertEqual((after["event"], after["t_s"], after["peer"]), ("window", before["t_s"], before["peer"]))
+            want = max(2.0, 0.7 * float(before["cwnd"])) if before["event"] == "recovery" else 1.0
+            self.assertAlmostEqual(float(after["cwnd"]), want, delta=0.001)
+
+        missing = os.path.join(self.tmp, "none.csv")
+        p = self.powrelay("run", path, "-o", os.path.join(self.tmp, "bad"), "-q",
+                          env={"POWRELAY_FLOW_CWND": missing, "POWRELAY_CWND_NODE": "40"})
+        self.assertIn("POWRELAY_CWND_NODE=40 is not a node", p.stderr)
+        self.assertFalse(os.path.exists(missing))
 
 
 if __name__ == "__main__":

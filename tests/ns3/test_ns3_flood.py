@@ -1,6 +1,7 @@
 """(c) With thin uplinks, a spam flood with PoW off measurably slows honest transactions on ns3: the spam
 fills the uplinks' queues, and honest transactions wait behind it. The queues' tally a diagnosis asks for
-(POWRELAY_NS3_QUEUES) says what each access link's queue took and dropped, and changes nothing else."""
+(POWRELAY_NS3_QUEUES) says what each access link's queue took and dropped, and changes nothing else; nor
+does the window trace (POWRELAY_NS3_CWND), which follows one node's TCP senders' windows."""
 import csv
 import os
 import unittest
@@ -54,7 +55,9 @@ class Flood(Ns3Case):
                  "attackers.0.start_s=10", "--set", "attackers.0.stop_s=40")
         plain = self.run_scenario(s, self.tmp + "/plain", *short)
         path = os.path.join(self.tmp, "queues.csv")
-        tallied = self.run_scenario(s, self.tmp + "/tallied", *short, env={"POWRELAY_NS3_QUEUES": path})
+        trace = os.path.join(self.tmp, "cwnd.csv")
+        tallied = self.run_scenario(s, self.tmp + "/tallied", *short, env={
+            "POWRELAY_NS3_QUEUES": path, "POWRELAY_NS3_CWND": trace, "POWRELAY_CWND_NODE": "5"})
         for name in os.listdir(plain.dir):
             if name != "run.json":
                 with open(os.path.join(plain.dir, name), "rb") as a, open(os.path.join(tallied.dir, name), "rb") as b:
@@ -74,6 +77,20 @@ class Flood(Ns3Case):
         up = [t for t in rows if t["link"] == "up"]
         self.assertGreater(sum(int(t["recoveries"]) for t in up), 0)
         self.assertGreater(sum(int(t["timeouts"]) for t in up), 0)
+        # the window trace (POWRELAY_NS3_CWND, node 5's senders): a row per change of a window, in time
+        # order, and a row per entry into recovery or loss, as many as the tally counts for node 5
+        with open(trace) as f:
+            self.assertEqual(f.readline().strip(), "t_s,node,peer,event,cwnd,ssthresh")
+            f.seek(0)
+            cwnd = list(csv.DictReader(f))
+        self.assertTrue(cwnd)
+        self.assertEqual({r["node"] for r in cwnd}, {"5"})
+        times = [float(r["t_s"]) for r in cwnd]
+        self.assertEqual(times, sorted(times))
+        self.assertTrue(all(float(r["cwnd"]) > 0 for r in cwnd))
+        mine = next(t for t in up if t["node"] == "5")
+        self.assertEqual(sum(r["event"] == "recovery" for r in cwnd), int(mine["recoveries"]))
+        self.assertEqual(sum(r["event"] == "timeout" for r in cwnd), int(mine["timeouts"]))
 
     def test_keep_retx_diagnostic(self):
         """POWRELAY_NS3_KEEP_RETX=1 (a diagnosis's, keep-retx-queue.h): every uplink's queue drops at its limit
