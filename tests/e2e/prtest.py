@@ -47,6 +47,13 @@ class Case(unittest.TestCase):
         self.assert_outputs(out)
         return Run(out)
 
+    def window_trace(self, path):
+        """A window trace's rows (POWRELAY_FLOW_CWND / POWRELAY_NS3_CWND: README's outputs), its header checked."""
+        with open(path) as f:
+            self.assertEqual(f.readline().strip(), "t_s,node,peer,event,cwnd,ssthresh")
+            f.seek(0)
+            return list(csv.DictReader(f))
+
     def assert_outputs(self, out):
         for f in FILES:
             self.assertTrue(os.path.isfile(os.path.join(out, f)), f"{f} missing in {out}")

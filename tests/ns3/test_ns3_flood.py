@@ -79,10 +79,7 @@ class Flood(Ns3Case):
         self.assertGreater(sum(int(t["timeouts"]) for t in up), 0)
         # the window trace (POWRELAY_NS3_CWND, node 5's senders): a row per change of a window, in time
         # order, and a row per entry into recovery or loss, as many as the tally counts for node 5
-        with open(trace) as f:
-            self.assertEqual(f.readline().strip(), "t_s,node,peer,event,cwnd,ssthresh")
-            f.seek(0)
-            cwnd = list(csv.DictReader(f))
+        cwnd = self.window_trace(trace)
         self.assertTrue(cwnd)
         self.assertEqual({r["node"] for r in cwnd}, {"5"})
         times = [float(r["t_s"]) for r in cwnd]
