@@ -100,8 +100,15 @@ class OneConnection(unittest.TestCase):
 
         With network.queue_packets: 100, flow's uplink drops as ns-3's does (docs/protocol.md#flow-queue):
         the same bursts lose their tails (17 of the 48 on both when written), and its mean delay is within
-        the matrix's agreement band of ns-3's (0.35 s against 0.36 s when last measured); so is it with twice the
-        latency and with twice the burst. Its 95th percentile (0.78 s)
+        the matrix's agreement band of ns-3's (0.34 s against 0.36 s when last measured); so is it with twice
+        the burst. With twice the latency (400 ms round trips, bursts 2.5 s apart) ns-3's is the longer by
+        up to a quarter (0.64 s against 0.54 s, 1.18 times, when last measured): after a recovery the
+        connection idles until the next burst, and ns-3.37's TcpCubic starts CUBIC's curve at the
+        recovery's end and keeps its clock running through the idle spell, so the next burst's ACKs grow
+        the window fast (107 to 129 segments in a burst); Linux moves the curve's start on by the idle
+        time (bictcp_cwnd_event, CA_EVENT_TX_START) and flow starts it with the first ACK after the idle
+        spell (docs/protocol.md#flow-loss): the window grows as after a recovery just ended (107 to 114),
+        and flow's bursts lose their tails sooner. Its 95th percentile (0.78 s)
         sits below ns-3's (0.92 s) as the bursts after a timeout go out in slow start, each round a
         different share of the burst on either model (flow's window after the timeout's retransmissions
         is 7 segments, ns-3's 6)."""
@@ -116,10 +123,14 @@ class OneConnection(unittest.TestCase):
         self.assertGreater(shallow[2], 2 * deep)
         self.assertTrue(0.85 <= deep / flow <= 1.18, (flow, deep))
         self.assertGreater(dropping[2], 2 * flow)
-        for latency, trickle in ((0.1, burst), (0.2, burst), (0.1, (80, 2.5))):
+        for latency, trickle in ((0.1, burst), (0.1, (80, 2.5))):
             f = probe("flow", 0, 1, latency, trickle=trickle, queue=100)[1]
             n = probe("ns3", 0, 1, latency, trickle=trickle)[1]
             self.assertTrue(0.85 <= n / f <= 1.18, (latency, trickle, f, n))
+        f = probe("flow", 0, 1, 0.2, trickle=burst, queue=100)[1]  # ns-3's curve runs on through idle spells
+        n = probe("ns3", 0, 1, 0.2, trickle=burst)[1]
+        print(f"the same at 400 ms round trips: mean delay flow {f:.3f} s, ns-3 {n:.3f} s", file=sys.stderr)
+        self.assertTrue(1.0 <= n / f <= 1.25, (f, n))
         half = [probe(m, 0, 1, 0.1, trickle=(20, 2.5))[2] for m in ("flow", "ns3")]
         self.assertTrue(0.85 <= half[1] / half[0] <= 1.18, half)
         fits = probe("flow", 0, 1, 0.1, trickle=(20, 2.5), queue=100)[2]  # nothing dropped
