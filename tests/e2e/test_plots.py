@@ -1,6 +1,7 @@
 """plots/render: figures from a run, from runs side by side, and from a sweep; a clear error (exit 2)
 for a directory without outputs. plots/study: the README's Results figures and table from small
-versions of the study sweeps."""
+versions of the study sweeps. plots/compare: paired differences by hand. plots/sawtooth: one connection's cycle
+from a window trace written by hand."""
 import csv
 import json
 import os
@@ -463,6 +464,37 @@ class Compare(Case):
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 2)
         self.assertIn("is not a swept key", p.stderr)
+
+
+class Sawtooth(Case):
+    def test_a_cycle_written_by_hand(self):
+        """plots/sawtooth on a window trace written by hand (rows out of time order, as flow writes them):
+        from 20 s on, three recoveries in a pair pattern (at 100, 90 and 100 segments; 4 s then 8 s apart),
+        each holding the window at its threshold (one, as ns-3's, below it first) until its first growth
+        1 s, 1.5 s and 1 s after it began; a timeout counted; a trace with two peers refused."""
+        rows = ["t_s,node,peer,event,cwnd,ssthresh",
+                "10.0,0,1,recovery,50.000,1000000.000", "10.0,0,1,window,35.000,35.000",  # before 20 s
+                "21.0,0,1,window,70.500,70.000",  # written before the rows of the recovery it follows
+                "20.0,0,1,recovery,100.000,35.000", "20.0,0,1,window,70.000,70.000",
+                "24.0,0,1,recovery,90.000,70.000", "24.2,0,1,window,80.000,63.000",
+                "24.6,0,1,window,60.000,63.000", "25.0,0,1,window,63.000,63.000", "25.5,0,1,window,64.000,63.000",
+                "32.0,0,1,recovery,100.000,63.000", "32.0,0,1,window,70.000,70.000",
+                "33.0,0,1,window,70.500,70.000", "40.0,0,1,timeout,80.000,70.000", "40.0,0,1,window,1.000,56.000"]
+        path = os.path.join(self.tmp, "cwnd.csv")
+        with open(path, "w") as f:
+            f.write("\n".join(rows) + "\n")
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "sawtooth"), f"hand={path}"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        cells = [c.strip() for c in p.stdout.splitlines()[2].strip("|").split("|")]
+        self.assertEqual(cells, ["hand", "3", "1", "100.0 / 90.0", "4.0 / 8.0", f"{(1 + 1.5 + 1) / 3:.2f}"])
+        with open(path, "a") as f:
+            f.write("41.0,0,2,window,1.000,56.000\n")
+        p = subprocess.run(["/usr/bin/python3", os.path.join(PLOTS, "sawtooth"), f"hand={path}"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("more than one peer", p.stderr)
+        self.assertEqual(p.stdout, "")
 
 
 if __name__ == "__main__":
