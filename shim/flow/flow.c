@@ -582,6 +582,13 @@ static int64_t devq_extend(void *ctx, int64_t left, uint32_t bytes)
     return left;
 }
 
+/* When p->link_node's uplink, busy at `at`, first goes idle (prf_tcp_link). */
+static int64_t devq_free_at(void *ctx, int64_t at)
+{
+    struct part *p = ctx;
+    return prf_uplink_free_after(&p->net->uplinks[p->link_node], at);
+}
+
 /* Connection c's round trip as its sender knows it: twice its latency, and its ACKs' last reported wait
  * on the receiver's uplink (ack_report). With TCP's state only. */
 static int64_t conn_rtt(const struct prnet *net, uint32_t c)
@@ -621,7 +628,8 @@ static int64_t queue_delay(struct part *p, uint32_t from, uint32_t c, uint64_t w
     bool ack_lost = draw_losses(p, from, c, segments);
     p->link_node = from;
     struct prf_tcp_link link = {.enqueue = devq_enqueue, .extend = devq_extend, .resend = devq_resend,
-                                .unbook = devq_unbook, .ctx = p, .dropped = p->dropped, .oom = &p->oom};
+                                .unbook = devq_unbook, .free_at = devq_free_at, .ctx = p, .dropped = p->dropped,
+                                .oom = &p->oom};
     return prf_tcp_send(&net->ct[c].tcp, p->now, wire, p->fails, ack_lost, conn_rtt(net, c), &link, floor);
 }
 

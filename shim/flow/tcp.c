@@ -499,11 +499,17 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
         double w_back = t->cwnd + t->in_flight;
         bool listening = !t->hystart_found && w_back < t->ssthresh;
         uint32_t p = link ? 0 : pair_parity(t, at);
+        /* ... and its losses are heard once the segments behind them have crossed the uplink: a segment the
+         * full queue dropped has none behind it before the queue drains (the segments that follow it
+         * enter at the queue's tail) */
+        int64_t heard = at;
         for (uint32_t j = i; link && j < i + k && j < segments; j++) {
             int64_t d = link->enqueue(link->ctx, at, segment_bytes(rest, j));
             link->dropped[j] = d < 0;
             if (d > leave)
                 leave = d;
+            if (d < 0 && heard == at && link->free_at)
+                heard = link->free_at(link->ctx, at);
             if (j == i)
                 p = pair_parity(t, d < 0 ? at : d);
             if (d >= 0 && (j - i + p == 1 || (listening && exit == PRF_TCP_HYSTART_NONE)))
@@ -522,6 +528,8 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             done = leave;
         if (leave > done_firm)
             done_firm = leave;
+        if (heard < leave)
+            heard = leave;
 
         /* Losses among these k: a segment with DUPTHRESH later ones behind it is fast-retransmitted after
          * a round trip (and if that is lost too, the timer takes over from there); any other arms the
@@ -538,10 +546,10 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             int64_t back;
             bool firm = true; /* its delay is final (not a lost last segment's, which later ones may cut) */
             if (n - 1 - j >= PRF_TCP_DUPTHRESH) {
-                back = leave + rtt_ns + backoff(rto, f - 1);
-                start_recovery(t, at, leave + rtt_ns);
+                back = heard + rtt_ns + backoff(rto, f - 1);
+                start_recovery(t, at, heard + rtt_ns);
                 if (f > 1)
-                    back += arm(t, leave + rtt_ns + rto, back, true, at, 0) * rtt_ns;
+                    back += arm(t, heard + rtt_ns + rto, back, true, at, 0) * rtt_ns;
                 if (back > done_firm)
                     done_firm = back;
             } else {
@@ -583,16 +591,16 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             /* later segments: their duplicate ACKs bring a lost last segment a fast retransmit */
             t->pend_later += k;
             if (t->pend_later >= PRF_TCP_DUPTHRESH) {
-                start_recovery(t, t->pend_at, leave + rtt_ns);
+                start_recovery(t, t->pend_at, heard + rtt_ns);
                 t->timer_first = 0;
                 t->timer_lost = 0;
                 t->resolved_gen = t->timer_gen;
-                t->resolved_at = leave + rtt_ns; /* the duplicate ACKs are back: the retransmission leaves */
+                t->resolved_at = heard + rtt_ns; /* the duplicate ACKs are back: the retransmission leaves */
                 for (uint32_t r = 0; link && r < t->n_pend_rs; r++) { /* then, not at the timer: it moves */
                     const struct prf_tcp_resend *rs = &t->pend_rs[r];
                     int64_t gone = rs->left; /* unless it has started already */
                     if (link->unbook(link->ctx, rs->at, rs->left, rs->bytes))
-                        gone = link->resend(link->ctx, leave + rtt_ns, rs->bytes);
+                        gone = link->resend(link->ctx, heard + rtt_ns, rs->bytes);
                     if (gone > t->resolved_at)
                         t->resolved_at = gone;
                 }

@@ -155,6 +155,9 @@ struct prf_tcp_link {
     /* a retransmission resend booked (released at `at`, gone at `left`) taken back, unless it has started
      * (false); NULL: never */
     bool (*unbook)(void *ctx, int64_t at, int64_t left, uint32_t bytes);
+    /* when the uplink, busy at `at`, first goes idle: no segment released at `at` or after leaves before,
+     * so the duplicate ACKs of a segment the queue dropped then come a round trip after it (NULL: at) */
+    int64_t (*free_at)(void *ctx, int64_t at);
     void *ctx;
     uint8_t *dropped;
     bool *oom; /* set when memory ran out (a retransmission that can no longer move stays at its timer) */

@@ -270,6 +270,12 @@ int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t now)
     return u->busy[u->head].to > now ? u->busy[u->head].to : now;
 }
 
+int64_t prf_uplink_free_after(const struct prf_uplink *u, int64_t at)
+{
+    uint32_t i = first_span_after(u, at); /* contiguous bookings are one span (book joins them) */
+    return i < u->n_busy && u->busy[u->head + i].from <= at ? u->busy[u->head + i].to : at;
+}
+
 int64_t prf_uplink_idle_at(const struct prf_uplink *u, int64_t now)
 {
     if (!u->n_busy)

@@ -329,6 +329,9 @@ struct test_link {
     bool resend_apart;  /* retransmissions take idle time of their own (the link's calendar has some) */
     int64_t unbooked_at, unbooked_left;
     int unbooks;
+    int64_t busy_until; /* free_at: the link, busy at a release before this, goes idle then */
+    int resends;
+    int64_t first_resent_at;
 };
 
 /* The segments enqueued from the `from`-th to the `to`-th (from 1) are dropped. */
@@ -361,6 +364,8 @@ static int64_t test_resend(void *ctx, int64_t at, uint32_t bytes)
     struct test_link *l = ctx;
     (void)bytes;
     l->resent_at = at;
+    if (!l->resends++)
+        l->first_resent_at = at;
     if (l->resend_apart)
         return (at > l->busy_later ? at : l->busy_later) + (l->per ? l->per : 10 * MS);
     int64_t from = l->free > at ? l->free : at;
@@ -661,6 +666,39 @@ TEST(hystart_ends_slow_start_on_an_ack_train)
  * (2 segments, ACKed at 1,002 ms); the newest keeps its own (1,300 ms). The window has room at once; with
  * room for 17 it opens when the first flight's ACKs come (1,002 ms), for 14 when the third's do (1,040 ms:
  * 17 - 2 - 1 = 14 is not yet below 14); never before the stream's last segment has left. */
+static int64_t test_free_at(void *ctx, int64_t at)
+{
+    struct test_link *l = ctx;
+    return at < l->busy_until ? l->busy_until : at;
+}
+
+/* A segment the full queue dropped is heard missing only once the segments behind it have crossed the
+ * uplink: they enter at the queue's tail (docs/protocol.md#flow-queue). Five segments at 0 on a link of 10
+ * ms a segment whose queue is full until 700 ms: the first leaves at 10 ms, the other four are dropped,
+ * the second with three behind it (a fast retransmit). Its duplicate ACKs come a round trip after the
+ * queue drains, at 800 ms, not after the first segment left (110 ms): the decrease and the fast
+ * retransmission then. Without free_at (a link that says nothing), 110 ms. */
+TEST(a_dropped_segment_is_heard_after_the_queue_drains)
+{
+    struct prf_tcp t = warm();
+    struct test_link l = {.busy_until = 700 * MS};
+    drop_calls(&l, 2, 5);
+    uint8_t dropped[8];
+    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend,
+                                .free_at = test_free_at, .ctx = &l, .dropped = dropped};
+    int64_t floor;
+    prf_tcp_send(&t, 0, SEG(5), none, false, 100 * MS, &link, &floor);
+    ASSERT_TRUE(!dropped[0] && dropped[1] && dropped[4]);
+    ASSERT_EQ(t.decrease_at, 800 * MS);
+    ASSERT_EQ(l.first_resent_at, 800 * MS); /* the fast retransmission (the later losses wait for the timer) */
+    t = warm();
+    l = (struct test_link){.busy_until = 700 * MS};
+    drop_calls(&l, 2, 5);
+    link.free_at = NULL;
+    prf_tcp_send(&t, 0, SEG(5), none, false, 100 * MS, &link, &floor);
+    ASSERT_EQ(t.decrease_at, 110 * MS);
+}
+
 /* Flights join only their own kind: the old window's (released before a recovery began, or lossy) with
  * each other, the rest with each other, else a flight released before the recovery would grow the window
  * inside it by both. A round trip of 1 s, window 50 (ssthresh 40: CUBIC's growth, clamped at a segment per
@@ -784,7 +822,7 @@ TEST(the_closest_flights_merge_and_the_window_opens_as_they_are_acked)
     ASSERT_EQ(prf_tcp_ready_at(&t, 310 * MS), 1100 * MS);
 }
 
-TESTS(flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
+TESTS(a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
       the_trace_hears_each_change_of_the_window, a_window_released_before_a_recovery_does_not_grow_it, hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
