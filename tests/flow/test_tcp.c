@@ -373,6 +373,13 @@ static int64_t test_resend(void *ctx, int64_t at, uint32_t bytes)
     return l->free;
 }
 
+/* A test link's callbacks (extras, such as unbook or free_at, set by the test that needs them). */
+static struct prf_tcp_link link_of(struct test_link *l, uint8_t *dropped)
+{
+    return (struct prf_tcp_link){.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = l,
+                                 .dropped = dropped};
+}
+
 /* Through a link (docs/protocol.md#flow-queue), the delay counts the uplink: four segments at 10 ms each
  * leave by 40 ms. A message written at the same instant continues the stream: 500 bytes take a segment
  * of their own after four full ones (to 50 ms); 500 more join that segment (the link hears of it) and
@@ -384,8 +391,7 @@ TEST(a_link_carries_the_segments)
     struct prf_tcp t = warm();
     struct test_link l = {0};
     uint8_t dropped[8];
-    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
-                                .dropped = dropped};
+    struct prf_tcp_link link = link_of(&l, dropped);
     int64_t floor;
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 40 * MS);
     ASSERT_EQ(floor, -1);
@@ -411,8 +417,7 @@ TEST(a_dropped_segment_is_lost)
     struct test_link l = {0};
     drop_calls(&l, 4, 4);
     uint8_t dropped[8];
-    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
-                                .dropped = dropped};
+    struct prf_tcp_link link = link_of(&l, dropped);
     int64_t floor;
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 640 * MS);
     ASSERT_EQ(floor, 30 * MS);
@@ -439,8 +444,7 @@ TEST(losses_released_before_a_recovery_share_its_decrease)
     drop_calls(&l, 2, 2);
     drop_calls(&l, 15, 15);
     uint8_t dropped[16];
-    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
-                                .dropped = dropped};
+    struct prf_tcp_link link = link_of(&l, dropped);
     int64_t floor;
     prf_tcp_send(&t, 0, SEG(10), none, false, 100 * MS, &link, &floor);
     ASSERT_TRUE(dropped[1]);
@@ -469,8 +473,7 @@ TEST(a_window_released_before_a_recovery_does_not_grow_it)
     struct test_link l = {.per = 100 * MS};
     drop_calls(&l, 2, 2);
     uint8_t dropped[16];
-    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
-                                .dropped = dropped};
+    struct prf_tcp_link link = link_of(&l, dropped);
     int64_t floor;
     prf_tcp_send(&t, 0, SEG(10), none, false, 100 * MS, &link, &floor);
     ASSERT_EQ(t.decrease_at, 1000 * MS);
@@ -502,8 +505,8 @@ TEST(a_fast_retransmission_moves_the_timers_booking)
     struct test_link l = {.resend_apart = true};
     drop_calls(&l, 4, 4);
     uint8_t dropped[8];
-    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend,
-                                .unbook = test_unbook, .ctx = &l, .dropped = dropped};
+    struct prf_tcp_link link = link_of(&l, dropped);
+    link.unbook = test_unbook;
     int64_t floor;
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor), 640 * MS);
     ASSERT_EQ(l.resent_at, 630 * MS);
@@ -532,8 +535,8 @@ TEST(every_retransmission_on_a_timer_moves)
     struct test_link l = {.resend_apart = true};
     drop_calls(&l, 4, 9);
     uint8_t dropped[8];
-    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend,
-                                .unbook = test_unbook, .ctx = &l, .dropped = dropped};
+    struct prf_tcp_link link = link_of(&l, dropped);
+    link.unbook = test_unbook;
     int64_t floor;
     prf_tcp_send(&t, 0, SEG(4), none, false, 100 * MS, &link, &floor);
     for (int i = 0; i < 5; i++)
@@ -648,8 +651,7 @@ TEST(hystart_ends_slow_start_on_an_ack_train)
     struct test_link l = {.per = 1 * MS};
     uint8_t dropped[128];
     uint8_t clean[100] = {0};
-    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend, .ctx = &l,
-                                .dropped = dropped};
+    struct prf_tcp_link link = link_of(&l, dropped);
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(2), none, false, 10 * MS, &link, NULL), 2 * MS);
     ASSERT_EQ(t.delay_min_ns, 12 * MS);
     ASSERT_EQ(prf_tcp_send(&t, 1000 * MS, SEG(100), clean, false, 10 * MS, &link, NULL), 130 * MS);
@@ -684,8 +686,8 @@ TEST(a_dropped_segment_is_heard_after_the_queue_drains)
     struct test_link l = {.busy_until = 700 * MS};
     drop_calls(&l, 2, 5);
     uint8_t dropped[8];
-    struct prf_tcp_link link = {.enqueue = test_enqueue, .extend = test_extend, .resend = test_resend,
-                                .free_at = test_free_at, .ctx = &l, .dropped = dropped};
+    struct prf_tcp_link link = link_of(&l, dropped);
+    link.free_at = test_free_at;
     int64_t floor;
     prf_tcp_send(&t, 0, SEG(5), none, false, 100 * MS, &link, &floor);
     ASSERT_TRUE(!dropped[0] && dropped[1] && dropped[4]);
