@@ -22,10 +22,10 @@ for c in "1 200 2.5 100" "1 200 2.5 105" "4 20 2.5 100" "4 20 2.5 1000000" "12 1
   set -- $c
   offered=$(awk -v p="$1" -v r="$2" 'BEGIN { printf "%.2f", p * r * 1535 * 8 / 1e6 }')
   for net in flow ns3; do
-    trace=/dev/null
-    [ "$1" = 1 ] && trace="$tmp/cwnd-$net-$4.csv" # one connection: its window traced (plots/sawtooth below)
-    env -u NS_ATTRIBUTE_DEFAULT POWRELAY_FLOW_QUEUES="$tmp/q.csv" POWRELAY_NS3_QUEUES="$tmp/q.csv" \
-      POWRELAY_FLOW_CWND="$trace" POWRELAY_NS3_CWND="$trace" "$probe" "$net" 1 "$1" "$2" "$3" "$4" > "$tmp/out"
+    trace=()
+    [ "$1" = 1 ] && trace=(POWRELAY_FLOW_CWND="$tmp/cwnd-$net-$4.csv" POWRELAY_NS3_CWND="$tmp/cwnd-$net-$4.csv") # plots/sawtooth below
+    env -u NS_ATTRIBUTE_DEFAULT POWRELAY_FLOW_QUEUES="$tmp/q.csv" POWRELAY_NS3_QUEUES="$tmp/q.csv" "${trace[@]}" \
+      "$probe" "$net" 1 "$1" "$2" "$3" "$4" > "$tmp/out"
     read -r _ _ _ delivered _ mean _ p95 < "$tmp/out"
     IFS=, read -r _ _ _ _ taken _ dropped recoveries timeouts _ < <(sed -n 2p "$tmp/q.csv")
     echo "| $1 | $offered | $3 | $4 | $net | $delivered | $mean | $p95 | $taken | $dropped | $recoveries | $timeouts |"

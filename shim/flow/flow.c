@@ -1489,34 +1489,26 @@ static void cwnd_row(void *ctx, const struct prf_tcp *t, int64_t at, enum prf_tc
 }
 
 /* POWRELAY_FLOW_CWND=FILE (and POWRELAY_CWND_NODE=N, default 0): trace node N's TCP senders' windows into
- * FILE. A diagnosis: outputs unchanged; a warning, and no trace, when it cannot be done. */
+ * FILE (prnet_cwnd_trace). A diagnosis: outputs unchanged; a warning, and no trace, when it cannot be done. */
 static void cwnd_trace_open(struct prnet *net)
 {
-    const char *path = getenv("POWRELAY_FLOW_CWND"), *node = getenv("POWRELAY_CWND_NODE");
+    const char *path = getenv("POWRELAY_FLOW_CWND");
     if (!path || !*path)
         return;
-    char *end = NULL;
-    unsigned long n = node && *node ? strtoul(node, &end, 10) : 0;
-    if (node && *node && (*end || n >= net->n_nodes)) {
-        fprintf(stderr, "powrelay: POWRELAY_CWND_NODE=%s is not a node of this network (0..%u): no window trace\n",
-                node, net->n_nodes - 1);
-        return;
-    }
     if (!net->ct) {
         fprintf(stderr, "powrelay: POWRELAY_FLOW_CWND: this network keeps no TCP window (no loss, no device "
                         "queues): no window trace\n");
         return;
     }
-    net->cwnd_f = fopen(path, "w");
-    if (!net->cwnd_f || fprintf(net->cwnd_f, "t_s,node,peer,event,cwnd,ssthresh\n") < 0 ||
-        pthread_mutex_init(&net->cwnd_mu, NULL)) {
-        fprintf(stderr, "powrelay: POWRELAY_FLOW_CWND: cannot write %s: no window trace\n", path);
-        if (net->cwnd_f)
-            fclose(net->cwnd_f);
+    net->cwnd_f = prnet_cwnd_trace("POWRELAY_FLOW_CWND", net->n_nodes, &net->cwnd_node);
+    if (!net->cwnd_f)
+        return;
+    if (pthread_mutex_init(&net->cwnd_mu, NULL)) {
+        fprintf(stderr, "powrelay: POWRELAY_FLOW_CWND: no window trace (no mutex)\n");
+        fclose(net->cwnd_f);
         net->cwnd_f = NULL;
         return;
     }
-    net->cwnd_node = (uint32_t)n;
     prf_tcp_set_trace(cwnd_row, net);
 }
 

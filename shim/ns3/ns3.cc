@@ -14,7 +14,6 @@
  * every container is indexed by node or connection number. No wall clock is read. */
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <ns3/object-factory.h>
 #include <exception>
 #include <new>
@@ -92,36 +91,6 @@ StopWhenIdle(uint64_t last)
         Simulator::ScheduleNow(&StopWhenIdle, count);
 }
 
-/* POWRELAY_NS3_CWND=FILE (and POWRELAY_CWND_NODE=N, default 0): trace node N's TCP senders' windows into
- * FILE (powrelay-app.cc's CwndRow). A diagnosis: outputs unchanged; a warning, and no trace, when it
- * cannot be done (a run does not fail for it). */
-void
-OpenCwndTrace(powrelay::Shared* shared, uint32_t nNodes)
-{
-    const char* path = std::getenv("POWRELAY_NS3_CWND");
-    const char* node = std::getenv("POWRELAY_CWND_NODE");
-    if (!path || !*path)
-        return;
-    char* end = nullptr;
-    unsigned long n = node && *node ? std::strtoul(node, &end, 10) : 0;
-    if (node && *node && (*end || n >= nNodes))
-    {
-        std::fprintf(stderr, "powrelay: POWRELAY_CWND_NODE=%s is not a node of this network (0..%u): no window trace\n",
-                     node, nNodes - 1);
-        return;
-    }
-    shared->cwndFile = std::fopen(path, "w");
-    if (!shared->cwndFile || std::fprintf(shared->cwndFile, "t_s,node,peer,event,cwnd,ssthresh\n") < 0)
-    {
-        std::fprintf(stderr, "powrelay: POWRELAY_NS3_CWND: cannot write %s: no window trace\n", path);
-        if (shared->cwndFile)
-            std::fclose(shared->cwndFile);
-        shared->cwndFile = nullptr;
-        return;
-    }
-    shared->cwndNode = static_cast<uint32_t>(n);
-}
-
 void
 ns3_destroy(struct prnet* net)
 {
@@ -168,7 +137,8 @@ ns3_create(const struct prnet_desc* d, const struct pr_config* cfg, const struct
         if (net->topo.Build(*d, err, errlen))
             goto fail;
         net->shared.tcpTally = net->topo.TcpTally();
-        OpenCwndTrace(&net->shared, d->n_nodes);
+        /* POWRELAY_NS3_CWND: node N's TCP senders' windows (powrelay-app.cc's CwndRow; a diagnosis) */
+        net->shared.cwndFile = prnet_cwnd_trace("POWRELAY_NS3_CWND", d->n_nodes, &net->shared.cwndNode);
         powrelay::PowrelayHelper helper(&net->shared);
         if (helper.Install(net->topo.nodes, init, &net->apps, err, errlen) ||
             powrelay::PowrelayHelper::Connect(net->apps, d->edges, d->n_edges, err, errlen))

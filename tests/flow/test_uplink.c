@@ -32,7 +32,8 @@ TEST(segments_leave_in_turn)
 /* limit 2: at 0 the first goes on the wire (not waiting), the next two wait, the fourth finds two
  * waiting and is dropped (the link does not carry it: its retransmission is enqueued when TCP sends it,
  * with no limit), so the fifth, at 15 (one waiting: the first has left, the second is on the wire),
- * leaves at 40, and a sixth at 15 finds two waiting. The link, busy at 15, goes idle at 40. */
+ * leaves at 40, and a sixth at 15 finds two waiting. The link, busy at 15, goes idle at 40; busy at 505
+ * (a retransmission booked for 500), at 510. */
 TEST(a_full_queue_drops)
 {
     struct prf_uplink u = {0};
@@ -49,6 +50,10 @@ TEST(a_full_queue_drops)
     ASSERT_EQ(prf_uplink_enqueue(&u, 15, 500, 10, UINT32_MAX, &oom), 510);
     ASSERT_EQ(prf_uplink_free_at(&u, 45), 45);
     ASSERT_EQ(prf_uplink_idle_at(&u, 45), 510);
+    /* asked of a later time: the span busy then (a dropped segment there is heard after it, tcp.h) */
+    ASSERT_EQ(prf_uplink_free_after(&u, 505), 510);
+    ASSERT_EQ(prf_uplink_free_after(&u, 300), 300);
+    ASSERT_EQ(prf_uplink_free_after(&u, 15), 40);
     ASSERT_TRUE(!oom);
     prf_uplink_free(&u);
 }

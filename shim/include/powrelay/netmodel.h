@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "powrelay/config.h"
 #include "powrelay/host.h"
@@ -97,6 +98,13 @@ extern const struct prnet_ops prnet_ns3_ops;
 
 /* The model called `name`, or NULL if this build has none. */
 const struct prnet_ops *prnet_find(const char *name);
+
+/* The window trace (a diagnosis, README's outputs): the file the environment variable `file_var` names
+ * (POWRELAY_FLOW_CWND or POWRELAY_NS3_CWND), opened for writing with the trace's header written, and the
+ * node POWRELAY_CWND_NODE names (default 0) of a network of n_nodes in *node. NULL when the variable is
+ * unset, or (with a warning on stderr naming what) when the node is no node of the network or the file
+ * cannot be written: the run goes on untraced. */
+FILE *prnet_cwnd_trace(const char *file_var, uint32_t n_nodes, uint32_t *node);
 
 #ifdef __cplusplus
 }
