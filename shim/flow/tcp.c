@@ -180,23 +180,61 @@ static void sample(struct prf_tcp *t, int64_t r)
     t->srtt_ns += (r - t->srtt_ns) / 8;
 }
 
-/* The flights whose ACKs are back by `at`: their segments leave the window, and it grows by them. */
+/* When the ACK of a flight's m-th segment (from 1) comes back, its ACKs evenly spread from first_at to
+ * acked_at: the receiver ACKs pairs, so an odd m's comes with the next one's, and the last's with the
+ * flight's last ACK. */
+static int64_t ack_time(const struct prf_tcp_flight *f, uint32_t m)
+{
+    m += m % 2;
+    if (m >= f->segments || f->first_at >= f->acked_at)
+        return f->acked_at;
+    int64_t span = f->acked_at - f->first_at, gaps = f->segments - 1;
+    return f->first_at + (span * (m - 1) + gaps - 1) / gaps; /* rounded up: never before it */
+}
+
+/* How many of a flight's segments are acknowledged by `at` (in pairs, as ack_time has them). */
+static uint32_t acked_by(const struct prf_tcp_flight *f, int64_t at)
+{
+    if (at >= f->acked_at)
+        return f->segments;
+    if (at < f->first_at)
+        return 0;
+    int64_t span = f->acked_at - f->first_at, gaps = f->segments - 1;
+    uint32_t raw = 1 + (uint32_t)((at - f->first_at) * gaps / span); /* < segments: at is before acked_at */
+    return raw & ~1u;
+}
+
+/* The ACKs back by `at`: their segments leave the window, and it grows by them. A flight whose ACKs are
+ * still coming is acknowledged in part (its first segments), so the window reopens as the uplink spaced
+ * the segments, as TCP's ACK clock reopens it, not a flight at once. A pending decrease comes before the
+ * ACKs after it. */
 static void ack_until(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
 {
     uint32_t done = 0;
     for (;;) {
-        bool ack = done < t->n_flights && t->flight[done].acked_at <= at;
-        if (t->decrease_at && t->decrease_at <= at && (!ack || t->decrease_at <= t->flight[done].acked_at)) {
+        bool decrease = t->decrease_at && t->decrease_at <= at;
+        struct prf_tcp_flight *f = done < t->n_flights ? &t->flight[done] : NULL;
+        uint32_t a = f ? acked_by(f, decrease ? t->decrease_at - 1 : at) : 0;
+        if (!a && decrease) {
             fast_recovery(t, t->decrease_at);
             t->decrease_at = 0;
             continue;
         }
-        if (!ack)
+        if (!a)
             break;
-        if (!t->flight[done].in_recovery) /* TCP holds the window during a recovery (ns-3's PRR) */
-            grow(t, t->flight[done].segments, t->flight[done].acked_at, rtt_ns, t->flight[done].hystart_exit);
-        t->in_flight -= t->flight[done].segments;
-        done++;
+        if (!f->in_recovery) /* TCP holds the window during a recovery (ns-3's PRR) */
+            grow(t, a, ack_time(f, a), rtt_ns, f->hystart_exit);
+        t->in_flight -= a;
+        if (a == f->segments) {
+            done++;
+            continue;
+        }
+        /* the rest of the flight: its ACKs from its next segment's on */
+        int64_t span = f->acked_at - f->first_at, gaps = f->segments - 1;
+        f->first_at += (span * a + gaps - 1) / gaps;
+        f->segments -= a;
+        if (f->hystart_exit != PRF_TCP_HYSTART_NONE)
+            f->hystart_exit = f->hystart_exit > a ? (uint16_t)(f->hystart_exit - a) : PRF_TCP_HYSTART_NONE;
     }
     if (done) {
         t->n_flights -= done;
@@ -220,6 +258,8 @@ static void merge_flights(struct prf_tcp *t, uint32_t i)
         f->hystart_exit = hystart_exit_of(f->segments + (uint64_t)g->hystart_exit);
     if (g->acked_at > f->acked_at)
         f->acked_at = g->acked_at;
+    if (g->first_at < f->first_at)
+        f->first_at = g->first_at;
     f->segments += g->segments;
     f->in_recovery = g->in_recovery;
     t->n_flights--;
@@ -231,11 +271,14 @@ static void merge_flights(struct prf_tcp *t, uint32_t i)
  * flights whose ACKs are due closest together become one: a backlog of small messages, a flight each,
  * keeps its ACKs spread over the round trip as the uplink spaced them (ACK clocking), rather than a
  * window's worth reopening at once and leaving as one burst. */
-static void fly(struct prf_tcp *t, int64_t at, int64_t acked_at, uint32_t k, bool lossy, uint16_t hystart_exit)
+static void fly(struct prf_tcp *t, int64_t at, int64_t first_at, int64_t acked_at, uint32_t k, bool lossy,
+                uint16_t hystart_exit)
 {
     bool rec = lossy || at < t->recover_ns || acked_at < t->recover_end_ns;
+    if (k < 2 || first_at > acked_at)
+        first_at = acked_at;
     t->flight[t->n_flights++] = (struct prf_tcp_flight){
-        .acked_at = acked_at, .segments = k, .hystart_exit = hystart_exit, .in_recovery = rec};
+        .first_at = first_at, .acked_at = acked_at, .segments = k, .hystart_exit = hystart_exit, .in_recovery = rec};
     t->in_flight += k;
     if (t->n_flights > PRF_TCP_FLIGHTS) {
         /* Of the old window's flights and the rest, each joins its own kind: a flight released before a
@@ -295,7 +338,7 @@ static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_n
     int64_t at = last;
     for (uint32_t left = t->timer_lost ? t->timer_lost : 1, round = 1;;) {
         uint32_t k = round < left ? round : left;
-        fly(t, at, at + rtt_ns, k, false, PRF_TCP_HYSTART_NONE);
+        fly(t, at, at + rtt_ns, at + rtt_ns, k, false, PRF_TCP_HYSTART_NONE);
         left -= k;
         if (!left)
             break;
@@ -313,8 +356,9 @@ static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_n
 /* A loss the timer will recover: its first firing, and the attempt that gets through. The connection
  * sends on until the timer fires (new data goes out while the window allows). A timer `firm` fires
  * whatever follows (a retransmission was lost); otherwise later segments may cancel it (a lost last
- * segment: duplicate ACKs), `later` of them being behind it already. Two timers running: the earlier
- * fires, and the later loss's attempts go with it. */
+ * segment: duplicate ACKs), `later` of them being behind it already; the later segments that arrive
+ * go on counting while it runs, whatever else is lost among them (the first hole's duplicate ACKs come
+ * from every segment that arrives after it). Two timers running: the earlier fires, and the later loss's attempts go with it. */
 static uint32_t arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, int64_t at, uint32_t later)
 {
     t->timer_lost = t->timer_first ? t->timer_lost + 1 : 1;
@@ -326,12 +370,12 @@ static uint32_t arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, i
         t->timer_last = last;
         t->timer_firm = firm;
         t->pend_at = at;
+        t->pend_later = later;
     } else {
         t->timer_first = first < t->timer_first ? first : t->timer_first;
         t->timer_last = last > t->timer_last ? last : t->timer_last;
         t->timer_firm |= firm;
     }
-    t->pend_later = later;
     return timeout_round(t->timer_lost);
 }
 
@@ -485,14 +529,15 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
         }
         ack_until(t, at, rtt_ns);
         uint32_t w = t->cwnd >= 1 ? (uint32_t)t->cwnd : 1;
-        if (t->in_flight >= w) {
-            at = t->flight[0].acked_at; /* the oldest flight's ACKs open room */
+        if (t->in_flight >= w) { /* the oldest flight's ACKs open room */
+            uint32_t need = t->in_flight - w + 1;
+            at = need < t->flight[0].segments ? ack_time(&t->flight[0], need) : t->flight[0].acked_at;
             continue;
         }
         uint32_t k = w - t->in_flight < n - i ? w - t->in_flight : n - i;
         /* Released at `at`, the flight has left the sender at `leave`: at once without a link, else when
          * the uplink has carried its last segment the queue took. */
-        int64_t leave = at;
+        int64_t leave = at, first_left = -1; /* first_left: its first segment the queue took */
         /* HyStart hears the flight's ACKs while it may still end slow start; otherwise only its first
          * pair's, its least round trip (the later ones leave the uplink later) */
         uint16_t exit = PRF_TCP_HYSTART_NONE;
@@ -508,6 +553,8 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             link->dropped[j] = d < 0;
             if (d > leave)
                 leave = d;
+            if (d >= 0 && first_left < 0)
+                first_left = d;
             if (d < 0 && heard == at && link->free_at)
                 heard = link->free_at(link->ctx, at);
             if (j == i)
@@ -537,11 +584,14 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
          * from the last one before the hole: the ACK of the segments ahead of it in its flight (delayed
          * when they are odd in number), or of the flights before it. One decrease for all the losses of a
          * window (those sent before the first one's recovery), when the duplicate ACKs come back. */
-        bool lossy = false, armed_here = false;
+        bool lossy = false;
+        bool was_open = prf_tcp_fate_open(t); /* a lost last segment's fate, open before these segments */
+        uint32_t arrived = k;
         for (uint32_t j = i; j < i + k && j < segments; j++) {
             uint32_t f = fails[j] + (link && link->dropped[j]);
             if (f == 0)
                 continue;
+            arrived--;
             lossy = lost_any = true;
             int64_t back;
             bool firm = true; /* its delay is final (not a lost last segment's, which later ones may cut) */
@@ -562,7 +612,6 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                 /* its message arrives then unless later segments cancel the timer: the caller learns
                  * which (resolved_gen), and may hold the message until it knows */
                 back += arm(t, armed + rto, back, f > 1, at, n - 1 - j) * rtt_ns;
-                armed_here = true;
                 firm = f > 1;
                 if (f > 1 && back > done_firm)
                     done_firm = back;
@@ -587,9 +636,10 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             if (back > done)
                 done = back;
         }
-        if (t->timer_first && !t->timer_firm && !armed_here) {
-            /* later segments: their duplicate ACKs bring a lost last segment a fast retransmit */
-            t->pend_later += k;
+        if (was_open && prf_tcp_fate_open(t)) {
+            /* later segments that arrive: their duplicate ACKs bring the first lost last segment a fast
+             * retransmit, whatever else is lost after it */
+            t->pend_later += arrived;
             if (t->pend_later >= PRF_TCP_DUPTHRESH) {
                 start_recovery(t, t->pend_at, heard + rtt_ns);
                 t->timer_first = 0;
@@ -609,7 +659,8 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                     t->recover_end_ns = t->resolved_at + rtt_ns;
             }
         }
-        fly(t, at, leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0), k, lossy, exit);
+        int64_t acked_at = leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0);
+        fly(t, at, first_left < 0 ? acked_at : first_left + rtt_ns, acked_at, k, lossy, exit);
         if (link)
             queued_ns = leave - at; /* what TCP's next sample counts of the uplink: the last flight's wait */
         t->tail_leave = leave;
@@ -640,9 +691,12 @@ int64_t prf_tcp_ready_at(const struct prf_tcp *t, int64_t now)
         at = t->tail_at;
     uint32_t w = t->cwnd >= 1 ? (uint32_t)t->cwnd : 1, in = t->in_flight;
     for (uint32_t i = 0; i < t->n_flights && in >= w; i++) { /* the oldest flights' ACKs open room */
-        if (t->flight[i].acked_at > at)
-            at = t->flight[i].acked_at;
-        in -= t->flight[i].segments;
+        const struct prf_tcp_flight *f = &t->flight[i];
+        uint32_t need = in - w + 1;
+        int64_t next = need < f->segments ? ack_time(f, need) : f->acked_at;
+        if (next > at)
+            at = next;
+        in -= need < f->segments ? need : f->segments;
     }
     return at;
 }

@@ -39,9 +39,11 @@
 
 #define PRF_TCP_FLIGHTS 16 /* groups of segments in flight a connection tracks; beyond, the closest two join */
 
-/* Segments that left together and whose ACKs come back together. */
+/* Segments released together, whose ACKs come back from first_at (the first segment's) to acked_at (the
+ * last's), evenly spread between: the uplink spaced the segments so, and ACKs come back as they left
+ * (ACK clocking). Without a link, first_at is acked_at. */
 struct prf_tcp_flight {
-    int64_t acked_at;
+    int64_t first_at, acked_at;
     uint32_t segments;
     uint16_t hystart_exit; /* HyStart ends slow start after this many of its segments are ACKed (or NONE) */
     bool in_recovery; /* released before a recovery began, or ACKed before it ends: their ACKs do not grow the window */

@@ -9,7 +9,8 @@
  * overtakes it, a timeout's retransmissions in slow start, a sender's uplink behind the window that
  * delays and may drop segments (a lost last segment's retransmission moved to its fast retransmission),
  * HyStart ending slow start (on delay, over a round of many messages' ACKs, and on an ACK train), and the
- * flights a connection follows: the closest two of 17 merge, and the window opens as the oldest are ACKed. */
+ * flights a connection follows: the closest two of 17 merge, and the window opens as the oldest are ACKed,
+ * two segments an ACK as the uplink spaced them. */
 #include "test.h"
 
 #include "tcp.h"
@@ -643,7 +644,8 @@ TEST(a_hystart_round_spans_messages)
  * 12 are heard from their 4th ACK, 6 ms after the 1st: no train. The second round's 24 leave from 1,022
  * ms, ACKs from 1,034 ms on, all heard: the 8th, 14 ms after the 1st (> 12), ends slow start with 14
  * segments acknowledged: ssthresh 24 + 14 = 38. The link, not the window, sets when the last segment
- * leaves: 130 ms, as without HyStart. */
+ * leaves: 100 ms, as without HyStart (the ACKs come back as the link spaced the segments, and reopen the
+ * window as fast as it carries them). */
 TEST(hystart_ends_slow_start_on_an_ack_train)
 {
     struct prf_tcp t;
@@ -654,20 +656,14 @@ TEST(hystart_ends_slow_start_on_an_ack_train)
     struct prf_tcp_link link = link_of(&l, dropped);
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(2), none, false, 10 * MS, &link, NULL), 2 * MS);
     ASSERT_EQ(t.delay_min_ns, 12 * MS);
-    ASSERT_EQ(prf_tcp_send(&t, 1000 * MS, SEG(100), clean, false, 10 * MS, &link, NULL), 130 * MS);
+    ASSERT_EQ(prf_tcp_send(&t, 1000 * MS, SEG(100), clean, false, 10 * MS, &link, NULL), 100 * MS);
     ASSERT_TRUE(t.hystart_found);
     ASSERT_DBL(t.ssthresh, 38.0);
-    /* the round's other 10, then the third round's 38 (back before the last 26 leave) grow it on CUBIC's
-     * curve, a segment per 20 */
-    ASSERT_DBL(t.cwnd, 38.0 + 10.0 / 20 + 38.0 / 20);
+    /* the round's other 10, then 26 more ACKed before the last segment is released (62 of the 100, two an
+     * ACK, the other 38 in flight: the window) grow it on CUBIC's curve, a segment per 20 */
+    ASSERT_NEAR(t.cwnd, 38.0 + 10.0 / 20 + 26.0 / 20, 1e-9); /* 36 growths of 1 / 20, summed */
 }
 
-/* A connection tracks 16 flights; a 17th makes the two whose ACKs are due closest together one, so a
- * window's ACKs stay spread as they come. One-segment messages at 0 and 2 ms, then every 20 ms from 20 to
- * 300 ms (round trip 1 s, window 50): the first two flights' ACKs are 2 ms apart, the closest, and join
- * (2 segments, ACKed at 1,002 ms); the newest keeps its own (1,300 ms). The window has room at once; with
- * room for 17 it opens when the first flight's ACKs come (1,002 ms), for 14 when the third's do (1,040 ms:
- * 17 - 2 - 1 = 14 is not yet below 14); never before the stream's last segment has left. */
 static int64_t test_free_at(void *ctx, int64_t at)
 {
     struct test_link *l = ctx;
@@ -799,6 +795,12 @@ TEST(the_trace_hears_each_change_of_the_window)
     ASSERT_DBL(heard_cwnd[4], 1.0);
 }
 
+/* A connection tracks 16 flights; a 17th makes the two whose ACKs are due closest together one, so a
+ * window's ACKs stay spread as they come. One-segment messages at 0 and 2 ms, then every 20 ms from 20 to
+ * 300 ms (round trip 1 s, window 50): the first two flights' ACKs are 2 ms apart, the closest, and join
+ * (2 segments, ACKed at 1,002 ms); the newest keeps its own (1,300 ms). The window has room at once; with
+ * room for 17 it opens when the first flight's ACKs come (1,002 ms), for 14 when the third's do (1,040 ms:
+ * 17 - 2 - 1 = 14 is not yet below 14); never before the stream's last segment has left. */
 TEST(the_closest_flights_merge_and_the_window_opens_as_they_are_acked)
 {
     struct prf_tcp t = warm();
@@ -824,7 +826,58 @@ TEST(the_closest_flights_merge_and_the_window_opens_as_they_are_acked)
     ASSERT_EQ(prf_tcp_ready_at(&t, 310 * MS), 1100 * MS);
 }
 
-TESTS(a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
+/* The window reopens as its ACKs come back, two segments an ACK (the receiver's pairs), not a flight at
+ * once: ten segments released at 0 on a link of 10 ms a segment leave at 10, 20, ..., 100 ms and are ACKed
+ * a round trip (1 s) after, the pairs at 1,020, 1,040, ..., 1,100 ms. Four more written at 0 wait for room
+ * in the window of 10 (congestion avoidance, growing by far less than a segment meanwhile): two leave at
+ * 1,020 ms on the first pair's ACK (gone at 1,030 and 1,040 ms), two at 1,040 ms (gone by 1,060 ms), not all
+ * four at 1,100 ms (gone by 1,140 ms). The window has room at the first pair's ACK (1,020 ms); three
+ * segments fewer, at the second's (1,040 ms). */
+TEST(the_window_reopens_as_its_acks_come)
+{
+    struct prf_tcp t = warm();
+    t.ssthresh = t.cwnd = t.w_max = 10;
+    struct test_link l = {0};
+    uint8_t dropped[16];
+    struct prf_tcp_link link = link_of(&l, dropped);
+    ASSERT_EQ(prf_tcp_send(&t, 0, SEG(10), none, false, 1000 * MS, &link, NULL), 100 * MS);
+    ASSERT_EQ(t.flight[0].first_at, 1010 * MS);
+    ASSERT_EQ(t.flight[0].acked_at, 1100 * MS);
+    ASSERT_EQ(prf_tcp_ready_at(&t, 0), 1020 * MS);
+    t.cwnd = 7.5;
+    ASSERT_EQ(prf_tcp_ready_at(&t, 0), 1040 * MS);
+    t.cwnd = 10;
+    ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 1000 * MS, &link, NULL), 1060 * MS);
+    ASSERT_TRUE(t.cwnd > 10 && t.cwnd < 11);
+    ASSERT_EQ(t.in_flight, 10u); /* six of the first flight (ACKed from 1,050 ms) and the four */
+    ASSERT_EQ(t.flight[0].segments, 6u);
+    ASSERT_EQ(t.flight[0].first_at, 1050 * MS);
+}
+
+/* A lost last segment's duplicate ACKs come from every segment that arrives after it, whatever else is
+ * lost among them: four segments at 0, the fourth lost (the timer), then one-segment messages at 35 ms
+ * that arrive, are lost, arrive, are lost (each joins the timer) and arrive: the third arrival brings the
+ * fast retransmission, its duplicate ACKs back a round trip after it left (135 ms), and the decrease
+ * then. */
+TEST(later_losses_do_not_hold_back_a_fast_retransmit)
+{
+    struct prf_tcp t = warm();
+    t.cwnd = 20;
+    uint8_t last[4] = {0, 0, 0, 1}, lost[1] = {1};
+    prf_tcp_message(&t, 0, SEG(4), last, false, 100 * MS, 0, NULL);
+    const uint8_t *fate[5] = {none, lost, none, lost, none};
+    for (int i = 0; i < 4; i++)
+        prf_tcp_message(&t, 35 * MS, SEG(1), fate[i], false, 100 * MS, 0, NULL);
+    ASSERT_TRUE(prf_tcp_fate_open(&t));
+    ASSERT_EQ(t.timer_lost, 3u);
+    prf_tcp_message(&t, 35 * MS, SEG(1), fate[4], false, 100 * MS, 0, NULL);
+    ASSERT_TRUE(!prf_tcp_fate_open(&t));
+    ASSERT_EQ(t.resolved_gen, t.timer_gen);
+    ASSERT_EQ(t.resolved_at, 135 * MS);
+    ASSERT_EQ(t.decrease_at, 135 * MS);
+}
+
+TESTS(later_losses_do_not_hold_back_a_fast_retransmit, the_window_reopens_as_its_acks_come, a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
       the_trace_hears_each_change_of_the_window, a_window_released_before_a_recovery_does_not_grow_it, hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
