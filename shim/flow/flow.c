@@ -586,7 +586,7 @@ static int64_t devq_extend(void *ctx, int64_t left, uint32_t bytes)
 static int64_t devq_free_at(void *ctx, int64_t at)
 {
     struct part *p = ctx;
-    return prf_uplink_free_after(&p->net->uplinks[p->link_node], at);
+    return prf_uplink_free_at(&p->net->uplinks[p->link_node], at);
 }
 
 /* Connection c's round trip as its sender knows it: twice its latency, and its ACKs' last reported wait

@@ -263,14 +263,7 @@ void prf_uplink_ahead(const struct prf_uplink *u, int64_t now, uint64_t *ahead, 
     *ahead = u->ahead - after(u->ahead_at + u->ah_head, u->n_ah, now) + *dropped;
 }
 
-int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t now)
-{
-    if (!u->n_busy || u->busy[u->head].from > now)
-        return now;
-    return u->busy[u->head].to > now ? u->busy[u->head].to : now;
-}
-
-int64_t prf_uplink_free_after(const struct prf_uplink *u, int64_t at)
+int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t at)
 {
     uint32_t i = first_span_after(u, at); /* contiguous bookings are one span (book joins them) */
     return i < u->n_busy && u->busy[u->head + i].from <= at ? u->busy[u->head + i].to : at;

@@ -63,11 +63,9 @@ void prf_uplink_tally(const struct prf_uplink *u, int64_t now, uint64_t *taken, 
  * while tallied is set. */
 void prf_uplink_ahead(const struct prf_uplink *u, int64_t now, uint64_t *ahead, uint64_t *dropped);
 
-/* When the link, busy now, first goes idle (now, if it is idle): what a packet queued now waits for. */
-int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t now);
-
-/* When the link, busy at `at` (>= now), first goes idle afterwards (`at`, if it is idle then). */
-int64_t prf_uplink_free_after(const struct prf_uplink *u, int64_t at);
+/* When the link, busy at `at` (>= now), first goes idle afterwards (`at`, if it is idle then): at now,
+ * what a packet queued now waits for. Whatever spans came before, however the link was booked. */
+int64_t prf_uplink_free_at(const struct prf_uplink *u, int64_t at);
 
 /* When the link has carried everything booked so far (now, if nothing is booked). */
 int64_t prf_uplink_idle_at(const struct prf_uplink *u, int64_t now);
