@@ -659,7 +659,10 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                     t->recover_end_ns = t->resolved_at + rtt_ns;
             }
         }
-        int64_t acked_at = leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0);
+        /* its last ACK: a dropped segment leaves the window only when its duplicate ACKs show it lost,
+         * after the segments behind it (heard), not a round trip after its release: else a window that
+         * overshoots a full queue reopens early for every segment the queue dropped, and drops more */
+        int64_t acked_at = heard + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0);
         fly(t, at, first_left < 0 ? acked_at : first_left + rtt_ns, acked_at, k, lossy, exit);
         if (link)
             queued_ns = leave - at; /* what TCP's next sample counts of the uplink: the last flight's wait */

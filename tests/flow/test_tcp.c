@@ -877,7 +877,25 @@ TEST(later_losses_do_not_hold_back_a_fast_retransmit)
     ASSERT_EQ(t.decrease_at, 135 * MS);
 }
 
-TESTS(later_losses_do_not_hold_back_a_fast_retransmit, the_window_reopens_as_its_acks_come, a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
+/* A segment the full queue dropped stays in the window until its duplicate ACKs show it lost (a round
+ * trip after the queue drains), not a round trip after its release: a window of three, all three dropped
+ * by a queue full until 700 ms, opens at 800 ms, not at 100 ms (else each drop would reopen the window
+ * early, and the segment released then meet the full queue too). */
+TEST(a_dropped_segment_holds_its_room_until_it_is_heard)
+{
+    struct prf_tcp t = warm();
+    t.cwnd = 3;
+    struct test_link l = {.busy_until = 700 * MS};
+    drop_calls(&l, 1, 3);
+    uint8_t dropped[8];
+    struct prf_tcp_link link = link_of(&l, dropped);
+    link.free_at = test_free_at;
+    prf_tcp_send(&t, 0, SEG(3), none, false, 100 * MS, &link, NULL);
+    ASSERT_TRUE(dropped[0] && dropped[2]);
+    ASSERT_EQ(prf_tcp_ready_at(&t, 0), 800 * MS);
+}
+
+TESTS(a_dropped_segment_holds_its_room_until_it_is_heard, later_losses_do_not_hold_back_a_fast_retransmit, the_window_reopens_as_its_acks_come, a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
       the_trace_hears_each_change_of_the_window, a_window_released_before_a_recovery_does_not_grow_it, hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
