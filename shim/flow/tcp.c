@@ -358,7 +358,8 @@ static void expire(struct prf_tcp *t, int64_t first, int64_t last, int64_t rtt_n
  * whatever follows (a retransmission was lost); otherwise later segments may cancel it (a lost last
  * segment: duplicate ACKs), `later` of them being behind it already; the later segments that arrive
  * go on counting while it runs, whatever else is lost among them (the first hole's duplicate ACKs come
- * from every segment that arrives after it). Two timers running: the earlier fires, and the later loss's attempts go with it. */
+ * from every segment that arrives after it). Two timers running: the earlier fires, and the later
+ * loss's attempts go with it. */
 static uint32_t arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, int64_t at, uint32_t later)
 {
     t->timer_lost = t->timer_first ? t->timer_lost + 1 : 1;
