@@ -204,12 +204,54 @@ static uint32_t acked_by(const struct prf_tcp_flight *f, int64_t at)
     return raw & ~1u;
 }
 
+/* `segments` lost segments whose retransmission is ACKed at `until` keep their places in the window until
+ * then (gen: the timer they wait on, or 0). When every slot is taken, the two holds ending closest together
+ * (of one timer, if any two are) become one, ending with the later. */
+static void hold(struct prf_tcp *t, int64_t until, uint32_t segments, uint32_t gen)
+{
+    t->hold[t->n_holds++] = (struct prf_tcp_hold){.until = until, .segments = segments, .gen = gen};
+    t->in_flight += segments;
+    if (t->n_holds <= PRF_TCP_HOLDS)
+        return;
+    uint32_t a = 0, b = 1;
+    int64_t best = INT64_MAX;
+    bool best_same = false;
+    for (uint32_t i = 0; i < t->n_holds; i++)
+        for (uint32_t j = i + 1; j < t->n_holds; j++) {
+            int64_t gap = llabs(t->hold[i].until - t->hold[j].until);
+            bool same = t->hold[i].gen == t->hold[j].gen;
+            if ((same && !best_same) || (same == best_same && gap < best)) {
+                a = i, b = j, best = gap, best_same = same;
+            }
+        }
+    struct prf_tcp_hold *x = &t->hold[a], *y = &t->hold[b];
+    x->until = x->until > y->until ? x->until : y->until;
+    x->segments += y->segments;
+    if (x->gen != y->gen)
+        x->gen = 0; /* of two timers, or one and none: no fast retransmission moves it */
+    *y = t->hold[--t->n_holds];
+}
+
+/* The holds ended by `at` give their places back (no growth: theirs are a recovery's segments). */
+static void unhold(struct prf_tcp *t, int64_t at)
+{
+    for (uint32_t i = 0; i < t->n_holds;) {
+        if (t->hold[i].until <= at) {
+            t->in_flight -= t->hold[i].segments;
+            t->hold[i] = t->hold[--t->n_holds];
+        } else {
+            i++;
+        }
+    }
+}
+
 /* The ACKs back by `at`: their segments leave the window, and it grows by them. A flight whose ACKs are
  * still coming is acknowledged in part (its first segments), so the window reopens as the uplink spaced
  * the segments, as TCP's ACK clock reopens it, not a flight at once. A pending decrease comes before the
  * ACKs after it. */
 static void ack_until(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
 {
+    unhold(t, at);
     uint32_t done = 0;
     for (;;) {
         bool decrease = t->decrease_at && t->decrease_at <= at;
@@ -306,6 +348,7 @@ static void collapse(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
     timeout(t, at);
     t->decrease_at = 0;
     t->n_flights = 0;
+    t->n_holds = 0;
     t->in_flight = 0;
 }
 
@@ -530,9 +573,18 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
         }
         ack_until(t, at, rtt_ns);
         uint32_t w = t->cwnd >= 1 ? (uint32_t)t->cwnd : 1;
-        if (t->in_flight >= w) { /* the oldest flight's ACKs open room */
+        if (t->in_flight >= w) { /* the oldest flight's ACKs, or a retransmission's, open room */
             uint32_t need = t->in_flight - w + 1;
-            at = need < t->flight[0].segments ? ack_time(&t->flight[0], need) : t->flight[0].acked_at;
+            int64_t next = INT64_MAX;
+            if (t->n_flights)
+                next = need < t->flight[0].segments ? ack_time(&t->flight[0], need) : t->flight[0].acked_at;
+            for (uint32_t h = 0; h < t->n_holds; h++)
+                if (t->hold[h].until < next)
+                    next = t->hold[h].until;
+            if (next == INT64_MAX) /* never: in_flight counts the flights and the holds */
+                t->in_flight = 0;
+            else
+                at = next;
             continue;
         }
         uint32_t k = w - t->in_flight < n - i ? w - t->in_flight : n - i;
@@ -587,7 +639,7 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
          * window (those sent before the first one's recovery), when the duplicate ACKs come back. */
         bool lossy = false;
         bool was_open = prf_tcp_fate_open(t); /* a lost last segment's fate, open before these segments */
-        uint32_t arrived = k;
+        uint32_t arrived = k, held = 0;
         for (uint32_t j = i; j < i + k && j < segments; j++) {
             uint32_t f = fails[j] + (link && link->dropped[j]);
             if (f == 0)
@@ -636,6 +688,10 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                 t->recover_end_ns = back + rtt_ns; /* its retransmission's ACK ends the recovery, if last */
             if (back > done)
                 done = back;
+            if (link) { /* its place in the window: its retransmission's until that is ACKed */
+                hold(t, back + rtt_ns, 1, firm ? 0 : t->timer_gen);
+                held++;
+            }
         }
         if (was_open && prf_tcp_fate_open(t)) {
             /* later segments that arrive: their duplicate ACKs bring the first lost last segment a fast
@@ -658,13 +714,18 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                 t->n_pend_rs = 0;
                 if (t->resolved_at + rtt_ns > t->recover_end_ns)
                     t->recover_end_ns = t->resolved_at + rtt_ns;
+                for (uint32_t h = 0; h < t->n_holds; h++) /* their places come back with that ACK */
+                    if (t->hold[h].gen == t->resolved_gen && t->hold[h].until > t->resolved_at + rtt_ns)
+                        t->hold[h].until = t->resolved_at + rtt_ns;
             }
         }
-        /* its last ACK: a dropped segment leaves the window only when its duplicate ACKs show it lost,
-         * after the segments behind it (heard), not a round trip after its release: else a window that
-         * overshoots a full queue reopens early for every segment the queue dropped, and drops more */
-        int64_t acked_at = heard + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0);
-        fly(t, at, first_left < 0 ? acked_at : first_left + rtt_ns, acked_at, k, lossy, exit);
+        /* the segments that got through leave the window as their ACKs come back (a round trip after
+         * they left the uplink); a lost one's place is held until its retransmission is ACKed (above:
+         * not when its duplicate ACKs show it lost, when its retransmission takes the place; else a
+         * window overshooting a full queue sends one more segment for each it lost, into the same queue) */
+        int64_t acked_at = leave + rtt_ns + (w == 1 ? PRF_TCP_DELACK_NS : 0);
+        if (k > held)
+            fly(t, at, first_left < 0 ? acked_at : first_left + rtt_ns, acked_at, k - held, lossy, exit);
         if (link)
             queued_ns = leave - at; /* what TCP's next sample counts of the uplink: the last flight's wait */
         t->tail_leave = leave;
@@ -694,13 +755,39 @@ int64_t prf_tcp_ready_at(const struct prf_tcp *t, int64_t now)
     if (at < t->tail_at)
         at = t->tail_at;
     uint32_t w = t->cwnd >= 1 ? (uint32_t)t->cwnd : 1, in = t->in_flight;
-    for (uint32_t i = 0; i < t->n_flights && in >= w; i++) { /* the oldest flights' ACKs open room */
-        const struct prf_tcp_flight *f = &t->flight[i];
-        uint32_t need = in - w + 1;
-        int64_t next = need < f->segments ? ack_time(f, need) : f->acked_at;
+    /* the oldest flights' ACKs and the held places open room, whichever come first: flight i's first
+     * `used` segments, and the holds marked taken, counted already */
+    uint32_t i = 0, used = 0;
+    bool taken[PRF_TCP_HOLDS + 1] = {false};
+    while (in >= w) {
+        int64_t next = INT64_MAX;
+        uint32_t frees = 0, rest = 0;
+        int pick = -1;
+        if (i < t->n_flights) {
+            const struct prf_tcp_flight *f = &t->flight[i];
+            uint32_t need = in - w + 1;
+            rest = f->segments - used;
+            frees = need < rest ? need : rest;
+            next = need < rest ? ack_time(f, used + need) : f->acked_at;
+        }
+        for (uint32_t h = 0; h < t->n_holds; h++)
+            if (!taken[h] && t->hold[h].until < next) {
+                next = t->hold[h].until;
+                pick = (int)h;
+            }
+        if (next == INT64_MAX)
+            break;
+        if (pick >= 0) {
+            taken[pick] = true;
+            in -= t->hold[pick].segments;
+        } else {
+            in -= frees;
+            used += frees;
+            if (used == t->flight[i].segments)
+                i++, used = 0;
+        }
         if (next > at)
             at = next;
-        in -= need < f->segments ? need : f->segments;
     }
     return at;
 }

@@ -49,6 +49,17 @@ struct prf_tcp_flight {
     bool in_recovery; /* released before a recovery began, or ACKed before it ends: their ACKs do not grow the window */
 };
 
+#define PRF_TCP_HOLDS 4 /* lost segments' places a connection tracks; beyond, the two closest join */
+
+/* Lost segments' places in the window, behind a link: held until their retransmission is ACKed (until),
+ * as TCP's pipe counts a retransmission in flight, so the window does not send one more segment for each
+ * loss. gen: the lost last segments' timer they wait on (0: none), whose fast retransmission, if later
+ * segments bring one, moves until earlier. */
+struct prf_tcp_hold {
+    int64_t until;
+    uint32_t segments, gen;
+};
+
 /* A retransmission booked on the sender's link for a lost last segment's timer: released at `at`, gone at
  * `left`, of `bytes`. */
 struct prf_tcp_resend {
@@ -109,6 +120,8 @@ struct prf_tcp {
     struct prf_tcp_resend *pend_rs;
     uint32_t n_pend_rs, cap_pend_rs;
     uint32_t recoveries, timeouts; /* decreases by duplicate ACKs and timeouts so far (the queues' tally) */
+    struct prf_tcp_hold hold[PRF_TCP_HOLDS + 1]; /* one more: a new hold's room before two join */
+    uint32_t n_holds;
 };
 
 /* A diagnosis's hook (POWRELAY_FLOW_CWND, README's outputs): called at the simulated time of each change

@@ -549,6 +549,13 @@ TEST(every_retransmission_on_a_timer_moves)
     ASSERT_EQ(l.resent_at, 170 * MS);
     ASSERT_EQ(t.resolved_gen, t.timer_gen);
     ASSERT_EQ(t.n_pend_rs, 0u);
+    /* the six lost segments' places come back with the fast retransmissions' ACK, not the timer's */
+    uint32_t held = 0;
+    for (uint32_t h = 0; h < t.n_holds; h++) {
+        held += t.hold[h].segments;
+        ASSERT_TRUE(t.hold[h].until <= t.resolved_at + 100 * MS);
+    }
+    ASSERT_EQ(held, 6u);
     prf_tcp_free(&t);
 }
 
@@ -877,25 +884,33 @@ TEST(later_losses_do_not_hold_back_a_fast_retransmit)
     ASSERT_EQ(t.decrease_at, 135 * MS);
 }
 
-/* A segment the full queue dropped stays in the window until its duplicate ACKs show it lost (a round
- * trip after the queue drains), not a round trip after its release: a window of three, all three dropped
- * by a queue full until 700 ms, opens at 800 ms, not at 100 ms (else each drop would reopen the window
- * early, and the segment released then meet the full queue too). */
-TEST(a_dropped_segment_holds_its_room_until_it_is_heard)
+/* A lost segment keeps its place in the window until its retransmission is ACKed, as TCP's pipe counts
+ * the retransmission in flight (else the window would send one more segment for each it lost, into the
+ * same full queue). Five segments at 0 on a link of 10 ms a segment, round trip 100 ms, the second
+ * dropped: the others leave at 10-40 ms and are ACKed at 110-140 ms; the duplicate ACKs are back at
+ * 140 ms, the retransmission goes then and has left at 150 ms, so its place comes back at 250 ms. With a
+ * window of one, the room opens then, not at 140 ms; by 300 ms it is back. */
+TEST(a_lost_segment_holds_its_place_until_its_retransmission_is_acked)
 {
     struct prf_tcp t = warm();
-    t.cwnd = 3;
-    struct test_link l = {.busy_until = 700 * MS};
-    drop_calls(&l, 1, 3);
+    struct test_link l = {0};
+    drop_calls(&l, 2, 2);
     uint8_t dropped[8];
     struct prf_tcp_link link = link_of(&l, dropped);
-    link.free_at = test_free_at;
-    prf_tcp_send(&t, 0, SEG(3), none, false, 100 * MS, &link, NULL);
-    ASSERT_TRUE(dropped[0] && dropped[2]);
-    ASSERT_EQ(prf_tcp_ready_at(&t, 0), 800 * MS);
+    prf_tcp_send(&t, 0, SEG(5), none, false, 100 * MS, &link, NULL);
+    ASSERT_EQ(l.first_resent_at, 140 * MS);
+    ASSERT_EQ(t.in_flight, 5u);
+    ASSERT_EQ(t.n_holds, 1u);
+    ASSERT_EQ(t.hold[0].until, 250 * MS);
+    ASSERT_EQ(t.flight[0].acked_at, 140 * MS);
+    t.cwnd = 1;
+    ASSERT_EQ(prf_tcp_ready_at(&t, 0), 250 * MS);
+    prf_tcp_send(&t, 300 * MS, SEG(1), none, false, 100 * MS, &link, NULL);
+    ASSERT_EQ(t.n_holds, 0u); /* given back by then */
+    ASSERT_EQ(t.in_flight, 1u);
 }
 
-TESTS(a_dropped_segment_holds_its_room_until_it_is_heard, later_losses_do_not_hold_back_a_fast_retransmit, the_window_reopens_as_its_acks_come, a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
+TESTS(a_lost_segment_holds_its_place_until_its_retransmission_is_acked, later_losses_do_not_hold_back_a_fast_retransmit, the_window_reopens_as_its_acks_come, a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
       the_trace_hears_each_change_of_the_window, a_window_released_before_a_recovery_does_not_grow_it, hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
