@@ -180,6 +180,14 @@ static void sample(struct prf_tcp *t, int64_t r)
     t->srtt_ns += (r - t->srtt_ns) / 8;
 }
 
+/* Where a flight's m-th segment (from 1, at most its segments) falls among its ACKs, evenly spread from
+ * first_at to acked_at: rounded up, never before it. */
+static int64_t segment_acked_at(const struct prf_tcp_flight *f, uint32_t m)
+{
+    int64_t span = f->acked_at - f->first_at, gaps = f->segments - 1;
+    return gaps ? f->first_at + (span * (m - 1) + gaps - 1) / gaps : f->acked_at;
+}
+
 /* When the ACK of a flight's m-th segment (from 1) comes back, its ACKs evenly spread from first_at to
  * acked_at: the receiver ACKs pairs, so an odd m's comes with the next one's, and the last's with the
  * flight's last ACK. */
@@ -188,8 +196,7 @@ static int64_t ack_time(const struct prf_tcp_flight *f, uint32_t m)
     m += m % 2;
     if (m >= f->segments || f->first_at >= f->acked_at)
         return f->acked_at;
-    int64_t span = f->acked_at - f->first_at, gaps = f->segments - 1;
-    return f->first_at + (span * (m - 1) + gaps - 1) / gaps; /* rounded up: never before it */
+    return segment_acked_at(f, m);
 }
 
 /* How many of a flight's segments are acknowledged by `at` (in pairs, as ack_time has them). */
@@ -272,8 +279,7 @@ static void ack_until(struct prf_tcp *t, int64_t at, int64_t rtt_ns)
             continue;
         }
         /* the rest of the flight: its ACKs from its next segment's on */
-        int64_t span = f->acked_at - f->first_at, gaps = f->segments - 1;
-        f->first_at += (span * a + gaps - 1) / gaps;
+        f->first_at = segment_acked_at(f, a + 1);
         f->segments -= a;
         if (f->hystart_exit != PRF_TCP_HYSTART_NONE)
             f->hystart_exit = f->hystart_exit > a ? (uint16_t)(f->hystart_exit - a) : PRF_TCP_HYSTART_NONE;
