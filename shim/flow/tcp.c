@@ -694,10 +694,10 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                 t->recover_end_ns = back + rtt_ns; /* its retransmission's ACK ends the recovery, if last */
             if (back > done)
                 done = back;
-            if (link) { /* its place in the window: its retransmission's until that is ACKed */
-                hold(t, back + rtt_ns, 1, firm ? 0 : t->timer_gen);
-                held++;
-            }
+            /* its place in the window: its retransmission's until that is ACKed (dropped by a full
+             * queue or lost on the path alike) */
+            hold(t, back + rtt_ns, 1, firm ? 0 : t->timer_gen);
+            held++;
         }
         if (was_open && prf_tcp_fate_open(t)) {
             /* later segments that arrive: their duplicate ACKs bring the first lost last segment a fast

@@ -910,7 +910,24 @@ TEST(a_lost_segment_holds_its_place_until_its_retransmission_is_acked)
     ASSERT_EQ(t.in_flight, 1u);
 }
 
-TESTS(a_lost_segment_holds_its_place_until_its_retransmission_is_acked, later_losses_do_not_hold_back_a_fast_retransmit, the_window_reopens_as_its_acks_come, a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
+/* So does a segment lost on the path, without a device queue: five segments at 0, round trip 100 ms, the
+ * second lost. The other four are ACKed at 100 ms, when the duplicate ACKs bring its retransmission,
+ * ACKed at 200 ms: with a window of one, the room opens then (at 100 ms if the lost segment's place
+ * left with its flight's ACKs). */
+TEST(a_segment_lost_on_the_path_holds_its_place_too)
+{
+    struct prf_tcp t = warm();
+    uint8_t second[5] = {0, 1, 0, 0, 0};
+    prf_tcp_message(&t, 0, SEG(5), second, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(t.in_flight, 5u);
+    ASSERT_EQ(t.n_holds, 1u);
+    ASSERT_EQ(t.hold[0].until, 200 * MS);
+    ASSERT_EQ(t.flight[0].segments, 4u);
+    t.cwnd = 1;
+    ASSERT_EQ(prf_tcp_ready_at(&t, 0), 200 * MS);
+}
+
+TESTS(a_lost_segment_holds_its_place_until_its_retransmission_is_acked, a_segment_lost_on_the_path_holds_its_place_too, later_losses_do_not_hold_back_a_fast_retransmit, the_window_reopens_as_its_acks_come, a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
       the_trace_hears_each_change_of_the_window, a_window_released_before_a_recovery_does_not_grow_it, hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
