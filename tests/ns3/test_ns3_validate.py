@@ -136,6 +136,32 @@ class Validate(Ns3Case):
         self.assertIn("- **pow-lat2**: no cause diagnosed for its condition. As the matrix runs it, ns-3 and flow "
                       "agree on every answer;", text)
 
+    def test_differences_at_the_matrix_size(self):
+        """Each difference of the first table is set against the variant tables the cell ran on, at the
+        matrix's size: which agree (and their ratios), which still differ; none when every cell agrees.
+        Synthetic runs, worked by hand: ns-3's median 8 against flow's 5 (x1.6) in the first table."""
+        v = load_validate()
+
+        def runs(t90):
+            return {str(s): dict({k: 1.0 + s / 100 for k in v.ROW_KEYS}, t90_p50=t90 + s / 100,
+                                 size="300 nodes, 300 s") for s in (1, 2, 3, 4, 5)}
+        found = {("matrix", "none-base", "flow"): runs(5.0), ("matrix", "none-base", "ns3"): runs(5.0)}
+        results, _ = v.matrix_results(found)
+        self.assertEqual(v.matrix_size_lines(found, results), [])
+        for cell in ("none-loss3", "pow-lat2"):
+            found[("matrix", cell, "flow")] = runs(5.0)
+            found[("matrix", cell, "ns3")] = runs(8.0)
+        found[("matrix", "none-loss3", "ns3-linuxss")] = runs(5.5)  # x1.1: agrees
+        found[("matrix", "none-loss3", "flow-q100")] = runs(6.0)  # 8 against 6, x1.33: still differs
+        results, _ = v.matrix_results(found)
+        text = "\n".join(v.matrix_size_lines(found, results))
+        self.assertIn("(1 of the 2 agree in at least one)", text)
+        self.assertIn("- **none-loss3**, honest time to 90%, median (s) (×1.6): agrees with ns-3 with Linux's slow "
+                      "start ([table](#linux-slow-start)) (×1.1); still differs with flow with 100-packet device "
+                      "queues as ns-3's ([table](#flow-queues)) (×1.33).", text)
+        self.assertIn("- **pow-lat2**, honest time to 90%, median (s) (×1.6): no variant has run.", text)
+        self.assertEqual(text.count("- **"), 2)  # the other answers agree
+
     def test_flow_with_finite_queues(self):
         """Every cell runs on flow with 100-packet device queues too (flow-q100): a flow network, whose
         setting goes to the scenario (--set), not to ns-3's attributes; its table sets ns-3 as in the matrix
