@@ -12,12 +12,13 @@
  * so TCP's head-of-line blocking after a loss holds too. A message costs one event in the queue, two
  * when its downlink is busy; under loss, a change in what its ACKs wait for on the receiver's uplink
  * costs one more (ack_report), and a connection holding messages while a lost last segment's fate is
- * open one timer event for its deadline (hold_or_send). With network.queue_packets set, the uplink is a
- * finite device queue behind each connection's TCP window instead (uplink.c, queue_delay;
- * docs/protocol.md#flow-queue), a message whose window opens more than a round trip ahead waits until a
- * round trip before (wait_or_not, wait_run: one timer event), and every connection keeps TCP's state;
- * the receiver's router queue drops segments too, as the receiver works out from what reaches it, and
- * its ACKs tell the sender how many (downlink.c, downlink_arrive; docs/protocol.md#flow-downlink).
+ * open one timer event for its deadline (hold_or_send). Under loss, or with network.queue_packets set,
+ * the uplink is a device queue behind each connection's TCP window instead (uplink.c, queue_delay;
+ * docs/protocol.md#flow-loss, #flow-queue): a message waits for its window, then for the uplink; one
+ * whose window opens more than a round trip ahead waits until a round trip before (wait_or_not,
+ * wait_run: one timer event). With queue_packets set the queues drop: the uplink's, and the receiver's
+ * router queue, as the receiver works out from what reaches it, its ACKs telling the sender how many
+ * (downlink.c, downlink_arrive; docs/protocol.md#flow-downlink); under loss alone they never do.
  *
  * Memory: nodes, connections, messages and timers live in flat arrays; message and timer records are
  * recycled (a stack of free indices), and a message record keeps a small byte buffer, so the hot path
@@ -57,6 +58,9 @@ static inline uint64_t key_of(uint32_t origin, uint64_t count)
     return (uint64_t)origin << COUNT_BITS | (count & ((UINT64_C(1) << COUNT_BITS) - 1));
 }
 
+/* A queue under loss with network.queue_packets unset: it never drops (UINT32_MAX is a retransmission's,
+ * which the queues' tally does not count as a first attempt) */
+#define QUEUE_UNBOUNDED (UINT32_MAX - 1)
 #define CONN_GROUP 2 /* connection records that fill whole cache lines */
 
 enum msg_kind {
@@ -292,8 +296,11 @@ struct prnet {
     const struct pr_config *cfg;
     double loss;
     uint32_t queue_packets;    /* the device queues' size; 0: the uplinks never drop */
-    struct prf_uplink *uplinks; /* per node, when queue_packets > 0 */
-    struct down *downs;         /* per node, when queue_packets > 0: its router's queue towards it */
+    uint32_t queue_limit;      /* what a queue holds before it drops: queue_packets, or never (QUEUE_UNBOUNDED) */
+    /* per node, with TCP's state (loss, or queues that drop): the uplink behind the connections' windows,
+     * and its router's queue towards it */
+    struct prf_uplink *uplinks;
+    struct down *downs;
     /* TCP's state, when loss > 0 or the device queues may drop */
     struct ctcp *ct;           /* per connection */
     uint32_t n_ct;
@@ -537,7 +544,7 @@ static int64_t devq_enqueue(void *ctx, int64_t at, uint32_t bytes)
     struct prnet *net = p->net;
     struct fnode *src = &net->nodes[p->link_node];
     struct prf_uplink *u = &net->uplinks[p->link_node];
-    int64_t left = prf_uplink_enqueue(u, p->now, at, tx_time_ns(bytes, src->up_bps), net->queue_packets, &p->oom);
+    int64_t left = prf_uplink_enqueue(u, p->now, at, tx_time_ns(bytes, src->up_bps), net->queue_limit, &p->oom);
     devq_follow(p);
     seg_left(p, left);
     return left;
@@ -596,28 +603,11 @@ static int64_t conn_rtt(const struct prnet *net, uint32_t c)
     return 2 * net->conns[c].latency_ns + net->ct[c].ackq.queue_ns;
 }
 
-/* Loss: each segment and the message's final ACK cross two access links; tcp.c turns the draws into
- * the delay TCP adds: the wait for room in the connection's window and the recovery's
- * (docs/protocol.md#flow-loss). The connection's round trip is conn_rtt, plus queued_ns (the message's
- * wait for and time on the uplink) in what TCP measures of it. The draws come from the sender's own
- * stream, so no other node's traffic shifts them. Without a device queue only. */
-static int64_t loss_delay(struct part *p, uint32_t from, uint32_t c, int64_t sent, uint64_t wire, int64_t queued_ns,
-                          int64_t *floor)
-{
-    struct prnet *net = p->net;
-    *floor = -1;
-    if (net->loss <= 0)
-        return 0;
-    uint64_t segments = (wire + PRNET_MSS - 1) / PRNET_MSS;
-    if (!segment_room(p, segments))
-        return 0;
-    bool ack_lost = draw_losses(p, from, c, segments);
-    return prf_tcp_message(&net->ct[c].tcp, sent, wire, p->fails, ack_lost, conn_rtt(net, c), queued_ns, floor);
-}
-
-/* With a device queue (docs/protocol.md#flow-queue): TCP's window releases the message's segments onto
- * the sender's uplink, whose queue may drop them; the delay from now until the message would arrive
- * but for latency and the receiver's downlink, the uplink's wait and time included. */
+/* Under loss or with a device queue (docs/protocol.md#flow-loss, #flow-queue): TCP's window releases the
+ * message's segments onto the sender's uplink, whose queue may drop them (with queue_packets set); each
+ * segment and the message's final ACK cross two access links, and may be lost there, drawn from the
+ * sender's own stream so that no other node's traffic shifts them. The delay from now until the message
+ * would arrive but for latency and the receiver's downlink, the uplink's wait and time included. */
 static int64_t queue_delay(struct part *p, uint32_t from, uint32_t c, uint64_t wire, int64_t *floor)
 {
     struct prnet *net = p->net;
@@ -937,19 +927,16 @@ static void host_send(void *ctx, uint32_t from, uint32_t to, const uint8_t *byte
     if (net->ps)
         prf_partstat_message(net->ps, from, to, wire);
     uint64_t key = key_of(from, src->count++);
-    if (net->uplinks) { /* finite queues: TCP's window releases it onto the uplink (or it waits) */
+    if (net->uplinks) { /* TCP's window releases it onto the uplink (or it waits) */
         if (!wait_or_not(p, from, c, key, bytes, (uint32_t)len, pad))
             send_queued(p, from, c, key, bytes, (uint32_t)len, pad);
         return;
     }
-    int64_t start = src->up_free > p->now ? src->up_free : p->now, floor;
+    /* no loss and no drops: the uplink's FIFO alone */
+    int64_t start = src->up_free > p->now ? src->up_free : p->now;
     int64_t sent = start + tx_time_ns(link_bytes(wire), src->up_bps);
     src->up_free = sent;
-    int64_t delay = loss_delay(p, from, c, sent, wire, sent - p->now, &floor);
-    if (net->ct)
-        hold_or_send(p, c, key, sent, delay, floor, p->seg_first, p->seg_last, bytes, (uint32_t)len, pad);
-    else
-        send_on(p, c, key, sent, delay, -1, -1, bytes, (uint32_t)len, pad);
+    send_on(p, c, key, sent, 0, -1, -1, bytes, (uint32_t)len, pad);
 }
 
 static uint64_t host_set_timer(void *ctx, uint32_t node, int64_t delay_ns, uint32_t kind, uint64_t arg)
@@ -1140,7 +1127,7 @@ static void downlink_book(struct part *p, uint32_t to, const struct msg *m, uint
         spacing = up_pkt;
     int64_t last = tx_time_ns(wire - (uint64_t)(segments - 1) * PRNET_MSS + PRNET_SEGMENT_OVERHEAD, n->down_bps);
     uint32_t dropped = prf_downlink_arrive(&net->downs[to].d, p->now, last_at, segments, spacing, pkt, last,
-                                           net->queue_packets, &p->oom);
+                                           net->queue_limit, &p->oom);
     net->ct[m->rev].ackq.untold += dropped; /* `to`'s own record: its ACKs report them (ack_report) */
 }
 
@@ -1656,15 +1643,18 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
     net->n_ct = net->ct ? slots : 0;
     /* the loss draws' streams: with finite queues, the downlinks' drops are drawn too */
     net->loss_rng = tcp ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->loss_rng) : NULL;
-    net->uplinks = net->queue_packets > 0 ? calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->uplinks) : NULL;
-    net->downs = net->queue_packets > 0 ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->downs) : NULL;
+    /* Under loss the window releases segments onto the uplink as with finite queues, which then never drop
+     * (docs/protocol.md#flow-loss): a message waits for its window before the uplink, not after it */
+    net->queue_limit = net->queue_packets ? net->queue_packets : QUEUE_UNBOUNDED;
+    net->uplinks = tcp ? calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->uplinks) : NULL;
+    net->downs = tcp ? aligned_calloc(d->n_nodes ? d->n_nodes : 1, sizeof *net->downs) : NULL;
     if (net->parts)
         memset(net->parts, 0, sizeof *net->parts * net->n_parts);
     struct conn *byedge = calloc(net->n_conns ? net->n_conns : 1, sizeof *byedge);
     uint32_t *efrom = calloc(net->n_conns ? net->n_conns : 1, sizeof *efrom); /* byedge[i]'s sender */
     bool ok = net->nodes && net->prs && net->part_of && net->parts && net->conns &&
               (!tcp || (net->ct && net->loss_rng)) &&
-              (!net->queue_packets || (net->uplinks && net->downs)) && byedge && efrom && deg &&
+              (!tcp || (net->uplinks && net->downs)) && byedge && efrom && deg &&
               prf_evq_init(&net->callq) == 0;
     for (uint32_t k = 0; ok && k < net->n_parts; k++)
         ok = part_init(net, &net->parts[k], k) == 0;

@@ -246,6 +246,57 @@ TEST(a_backlog_arrives_whole_and_no_faster_than_its_link)
     ASSERT_TRUE(wide.last_ns <= S(3)); /* 1 s + 2 s */
 }
 
+/* When node 1, and when node 2, last accepted a transaction from node 0. */
+struct from0_each {
+    uint64_t n[3];
+    int64_t last_ns[3];
+};
+
+static void sink_from0_each(void *ctx, const struct pr_event *ev)
+{
+    struct from0_each *r = ctx;
+    if (ev->type == PR_EV_TX_ACCEPTED && ev->peer == 0 && ev->node < 3) {
+        r->n[ev->node]++;
+        r->last_ns[ev->node] = ev->t_ns;
+    }
+}
+
+/* docs/protocol.md#flow-loss: under loss a message waits for its connection's window before the uplink,
+ * so a window that is shut leaves the uplink to the node's other connections, as TCP's send buffer
+ * does. Node 0 (10 Mbit/s up) relays 200 transactions at 1 s to node 1, 1 s away (its window of 10
+ * segments takes 2 s a round), and to node 2, 1 ms away (a round trip of 2 ms: slow start opens its
+ * window to the whole backlog in a few ms). Each is 1,627 bytes on the link, 1.3016 ms at 10 Mbit/s:
+ * node 2's 200 have left the uplink 0.26 s after 1 s plus what node 1's first window (10 segments)
+ * takes, and arrive within 0.3 s. Had node 1's messages taken the uplink before their window (as flow
+ * did), node 2's would be interleaved with them and arrive after 400 x 1.3016 ms = 0.52 s. Node 1 still
+ * gets all 200, in slow start's rounds. Loss on at a rate no draw meets: only the window acts. */
+TEST(a_shut_window_leaves_the_uplink_to_other_connections)
+{
+    static uint8_t region[3] = {0, 1, 0};
+    static uint32_t edges[4] = {0, 1, 0, 2};
+    double up[2] = {1e7, 1e7}, down[2] = {1e9, 1e9}, lat[4] = {0.001, 1.0, 1.0, 0.001};
+    struct prnet_desc d = {.n_nodes = 3, .node_region = region, .n_regions = 2, .up_bps = up, .down_bps = down,
+                           .latency_s = lat, .jitter = 0, .loss = 1e-12, .n_edges = 2, .edges = edges, .seed = 1};
+    struct prnet_node_init init[3] = {{1e6, false}, {1e6, false}, {1e6, false}};
+    struct from0_each r = {{0}, {0}};
+    struct pr_config c = plain();
+    c.advertise_ns = S(1000); /* no MINDIFF answers: only the transactions */
+    struct prnet_callbacks cb = {.ctx = &r, .event = sink_from0_each};
+    struct prnet *net = NULL;
+    char err[256];
+    ASSERT_EQ(prnet_flow_ops.create(&d, &c, init, &cb, &net, err, sizeof err), 0);
+    prnet_flow_ops.run(net, S(1));
+    for (int i = 0; i < 200; i++)
+        submit(net, 0, 1535);
+    prnet_flow_ops.run(net, S(60));
+    ASSERT_EQ(r.n[2], 200);
+    ASSERT_TRUE(r.last_ns[2] - S(1) >= 200 * 1301600LL);
+    ASSERT_TRUE(r.last_ns[2] - S(1) <= S(0.3));
+    ASSERT_EQ(r.n[1], 200);
+    ASSERT_TRUE(r.last_ns[1] - S(1) >= S(4 * 2.0));
+    prnet_flow_ops.destroy(net);
+}
+
 TEST(answer_goes_back_on_its_own_connection)
 {
     /* A line 0 - 1 - 2 with 100 ms between 0 and 1 and 300 ms between 1 and 2. Node 1 answers node 0's
@@ -379,6 +430,6 @@ TEST(out_of_memory_in_the_event_queue_fails_the_run)
     ASSERT_EQ(system(cmd), 0);
 }
 
-TESTS(out_of_memory_in_the_event_queue_fails_the_run, serialisation_plus_latency, uplink_is_a_fifo, loss_delays_but_loses_nothing, acks_wait_behind_the_receivers_uplink,
+TESTS(out_of_memory_in_the_event_queue_fails_the_run, a_shut_window_leaves_the_uplink_to_other_connections, serialisation_plus_latency, uplink_is_a_fifo, loss_delays_but_loses_nothing, acks_wait_behind_the_receivers_uplink,
       a_backlog_arrives_whole_and_no_faster_than_its_link, answer_goes_back_on_its_own_connection,
       runner_callbacks_in_time_order)
