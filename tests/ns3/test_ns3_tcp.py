@@ -39,15 +39,16 @@ class OneConnection(unittest.TestCase):
             self.assertTrue(0.1 <= delay < 0.15, (model, delay))
 
     def test_flow_carries_what_linux_tcp_carries(self):
-        """At 3% loss a link (about 6% of segments) TCP carries about half of the 40 a second offered; over 5
+        """At 3% loss a link (about 6% of segments) TCP carries about half of the 40 a second offered; over 10
         seeds flow's mean is within the matrix's agreement band (0.85-1.18) of ns-3's with Linux's slow
         start. Before flow's connection was a byte stream, each transaction took two segments of its own
-        and flow carried about half of ns-3's."""
-        seeds = range(1, 6)
+        and flow carried about half of ns-3's. One run's count spreads widely (flow 1,310-2,349 over these
+        seeds, ns-3 1,925-2,446), so 5 seeds' mean moves by about 7%: ten."""
+        seeds = range(1, 11)
         flow = mean_delivered("flow", 0.03, seeds)
         ns3 = mean_delivered("ns3", 0.03, seeds, attrs=LINUX_SLOW_START)
         print(f"3% loss, 200 ms round trip: flow {flow:.0f}, ns-3 with Linux's slow start {ns3:.0f} "
-              f"transactions in 120 s (5 seeds)", file=sys.stderr)
+              f"transactions in 120 s (10 seeds)", file=sys.stderr)
         self.assertLess(flow, 0.7 * 4800)  # lossy TCP is the bottleneck, not the offered load
         self.assertTrue(0.85 <= ns3 / flow <= 1.18, (flow, ns3))
 
