@@ -421,6 +421,7 @@ static uint32_t arm(struct prf_tcp *t, int64_t first, int64_t last, bool firm, i
         t->timer_firm = firm;
         t->pend_at = at;
         t->pend_later = later;
+        t->pend_relost = 0;
     } else {
         t->timer_first = first < t->timer_first ? first : t->timer_first;
         t->timer_last = last > t->timer_last ? last : t->timer_last;
@@ -668,13 +669,14 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                 else if (t->n_flights)
                     armed = t->flight[t->n_flights - 1].acked_at;
                 back = armed + backoff(rto, f);
-                /* its message arrives then unless later segments cancel the timer: the caller learns
-                 * which (resolved_gen), and may hold the message until it knows */
-                back += arm(t, armed + rto, back, f > 1, at, n - 1 - j) * rtt_ns;
-                firm = f > 1;
-                if (f > 1 && back > done_firm)
-                    done_firm = back;
-                tentative |= f == 1;
+                /* its message arrives then unless later segments bring a fast retransmission first: the
+                 * caller learns which (resolved_gen), and may hold the message until it knows; if that
+                 * retransmission is lost too (f > 1), the timer runs from it (below) */
+                back += arm(t, armed + rto, back, false, at, n - 1 - j) * rtt_ns;
+                firm = false;
+                if (f - 1 > t->pend_relost)
+                    t->pend_relost = f - 1;
+                tentative = true;
             }
             if (link && link->dropped[j]) {
                 /* its retransmission takes the uplink then, and has left once the link carried it (after
@@ -705,15 +707,25 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             t->pend_later += arrived;
             if (t->pend_later >= PRF_TCP_DUPTHRESH) {
                 start_recovery(t, t->pend_at, heard + rtt_ns);
-                t->timer_first = 0;
-                t->timer_lost = 0;
+                /* the duplicate ACKs are back: the fast retransmission leaves, and gets through, or else
+                 * the timer, restarted by it, takes over from there (each further loss doubling it) */
+                int64_t fast = heard + rtt_ns, through = fast + backoff(rto, t->pend_relost);
+                if (t->pend_relost) {
+                    t->timer_first = fast + rto;
+                    t->timer_last = through;
+                    t->timer_firm = true;
+                    t->timer_lost = 1;
+                } else {
+                    t->timer_first = 0;
+                    t->timer_lost = 0;
+                }
                 t->resolved_gen = t->timer_gen;
-                t->resolved_at = heard + rtt_ns; /* the duplicate ACKs are back: the retransmission leaves */
+                t->resolved_at = through;
                 for (uint32_t r = 0; link && r < t->n_pend_rs; r++) { /* then, not at the timer: it moves */
                     const struct prf_tcp_resend *rs = &t->pend_rs[r];
                     int64_t gone = rs->left; /* unless it has started already */
                     if (link->unbook(link->ctx, rs->at, rs->left, rs->bytes))
-                        gone = link->resend(link->ctx, heard + rtt_ns, rs->bytes);
+                        gone = link->resend(link->ctx, through, rs->bytes);
                     if (gone > t->resolved_at)
                         t->resolved_at = gone;
                 }

@@ -108,6 +108,7 @@ struct prf_tcp {
     int64_t epoch_ns; /* < 0: no epoch yet */
     int64_t timer_last, pend_at;
     uint32_t pend_later;
+    uint32_t pend_relost; /* of a lost last segment's timer: its retransmissions lost as well (the most of one) */
     uint32_t timer_lost; /* segments the running timer will retransmit */
     /* Each timer armed while none runs gets a new number (timer_gen); when later segments cancel a lost
      * last segment's timer, its number and when the fast retransmission leaves are kept (resolved_gen,

@@ -218,12 +218,27 @@ TEST(a_tail_loss_is_saved_by_later_segments)
     ASSERT_DBL(t.cwnd, 1.0 + 1.0); /* the timer fired at 600 ms; the retransmission's ACK made it 2 */
     ASSERT_TRUE(t.resolved_gen != gen);
     ASSERT_EQ(prf_tcp_deadline(&t, 100 * MS), 0);
-    /* a retransmission lost too: the timer fires whatever follows, so the delay is final at once */
+    /* its retransmission lost too: with nothing after it, the timer's, 600 ms and again 600 ms later
+     * (doubled), so 1,200 ms; but 3 later segments still bring the fast retransmission at 150 ms, and as
+     * that is lost, the timer runs from it (300 ms): the attempt at 450 ms gets through, the window having
+     * fallen at 150 ms and collapsed at 450 ms (a retransmission lost again is TCP's timeout, but from the
+     * fast retransmission, not from the segment). */
     t = warm();
     f[1] = 2;
     ASSERT_EQ(prf_tcp_message(&t, 0, SEG(2), f, false, 100 * MS, 0, &floor), 1200 * MS);
-    ASSERT_EQ(floor, -1);
+    ASSERT_EQ(floor, 0);
+    ASSERT_EQ(prf_tcp_deadline(&t, 100 * MS), 500 * MS);
+    gen = t.timer_gen;
+    prf_tcp_message(&t, 50 * MS, SEG(3), none, false, 100 * MS, 0, &floor);
+    ASSERT_EQ(t.resolved_gen, gen);
+    ASSERT_EQ(t.resolved_at, 450 * MS);
+    ASSERT_EQ(t.decrease_at, 150 * MS);
+    ASSERT_TRUE(t.timer_firm);
+    ASSERT_EQ(t.timer_first, 450 * MS);
     ASSERT_EQ(prf_tcp_deadline(&t, 100 * MS), 0);
+    prf_tcp_message(&t, 1000 * MS, SEG(1), none, false, 100 * MS, 0, NULL);
+    ASSERT_EQ(t.timeouts, 1u);
+    ASSERT_DBL(t.cwnd, 1.0 + 1.0); /* the retransmission's ACK at 550 ms made it 2 */
 }
 
 TEST(after_a_timeout_the_window_grows_back)
