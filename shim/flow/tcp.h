@@ -51,9 +51,9 @@ struct prf_tcp_flight {
 
 #define PRF_TCP_HOLDS 4 /* lost segments' places a connection tracks; beyond, the two closest join */
 
-/* Lost segments' places in the window, behind a link: held until their retransmission is ACKed (until),
- * as TCP's pipe counts a retransmission in flight, so the window does not send one more segment for each
- * loss. gen: the lost last segments' timer they wait on (0: none), whose fast retransmission, if later
+/* Lost segments' places in the window (dropped by a queue or lost on the path): held until their
+ * retransmission is ACKed (until), as TCP's pipe counts a retransmission in flight, so the window does not
+ * send one more segment for each loss. gen: the lost last segments' timer they wait on (0: none), whose fast retransmission, if later
  * segments bring one, moves until earlier. */
 struct prf_tcp_hold {
     int64_t until;
@@ -152,6 +152,8 @@ int64_t prf_tcp_rto(const struct prf_tcp *t);
  * connection's state. */
 int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
                         int64_t rtt_ns, int64_t queued_ns, int64_t *fast_floor);
+/* (flow.c sends every message TCP carries through prf_tcp_send, behind its uplink's queue; this entry,
+ * with the uplink left to the caller, is the unit tests' way to the rules alone.) */
 
 /* The sender's device queue and uplink, when the caller puts them behind TCP's window
  * (docs/protocol.md#flow-queue): the window releases a segment of `bytes` bytes on the link at `at`, and

@@ -134,18 +134,18 @@ TEST(loss_delays_but_loses_nothing)
     prnet_flow_ops.destroy(lossy);
 }
 
-/* What node 1 accepted from node 0: how many, and when the last. */
+/* What each of nodes 1 and 2 accepted from node 0: how many, and when the last. */
 struct from0 {
-    uint64_t n;
-    int64_t last_ns;
+    uint64_t n[3];
+    int64_t last_ns[3];
 };
 
 static void sink_from0(void *ctx, const struct pr_event *ev)
 {
     struct from0 *r = ctx;
-    if (ev->type == PR_EV_TX_ACCEPTED && ev->node == 1 && ev->peer == 0) {
-        r->n++;
-        r->last_ns = ev->t_ns;
+    if (ev->type == PR_EV_TX_ACCEPTED && ev->peer == 0 && ev->node < 3) {
+        r->n[ev->node]++;
+        r->last_ns[ev->node] = ev->t_ns;
     }
 }
 
@@ -165,7 +165,7 @@ static int64_t window_rounds_behind_acks(bool receiver_busy)
     double up[2] = {1e7, 1e6}, down[2] = {1e7, 1e7}, lat[4] = {0.05, 0.05, 0.05, 0.05};
     struct prnet_desc d = {.node_region = region, .n_regions = 2, .up_bps = up, .down_bps = down,
                            .latency_s = lat, .jitter = 0, .loss = 1e-12};
-    struct from0 r = {0};
+    struct from0 r = {{0}, {0}};
     struct pr_config c = plain();
     c.advertise_ns = S(1000); /* no MINDIFF answers on the connection: only the transactions fill it */
     struct prnet *net = connected_pair(&d, &c, (struct prnet_callbacks){.ctx = &r, .event = sink_from0});
@@ -177,9 +177,9 @@ static int64_t window_rounds_behind_acks(bool receiver_busy)
     for (int i = 0; i < 200; i++)
         submit(net, 0, 1535);
     prnet_flow_ops.run(net, S(100));
-    uint64_t n = r.n;
+    uint64_t n = r.n[1];
     prnet_flow_ops.destroy(net);
-    return n == 201 ? r.last_ns - S(2) : -1;
+    return n == 201 ? r.last_ns[1] - S(2) : -1;
 }
 
 TEST(acks_wait_behind_the_receivers_uplink)
@@ -246,21 +246,6 @@ TEST(a_backlog_arrives_whole_and_no_faster_than_its_link)
     ASSERT_TRUE(wide.last_ns <= S(3)); /* 1 s + 2 s */
 }
 
-/* When node 1, and when node 2, last accepted a transaction from node 0. */
-struct from0_each {
-    uint64_t n[3];
-    int64_t last_ns[3];
-};
-
-static void sink_from0_each(void *ctx, const struct pr_event *ev)
-{
-    struct from0_each *r = ctx;
-    if (ev->type == PR_EV_TX_ACCEPTED && ev->peer == 0 && ev->node < 3) {
-        r->n[ev->node]++;
-        r->last_ns[ev->node] = ev->t_ns;
-    }
-}
-
 /* docs/protocol.md#flow-loss: under loss a message waits for its connection's window before the uplink,
  * so a window that is shut leaves the uplink to the node's other connections, as TCP's send buffer
  * does. Node 0 (10 Mbit/s up) relays 200 transactions at 1 s to node 1, 1 s away (its window of 10
@@ -278,10 +263,10 @@ TEST(a_shut_window_leaves_the_uplink_to_other_connections)
     struct prnet_desc d = {.n_nodes = 3, .node_region = region, .n_regions = 2, .up_bps = up, .down_bps = down,
                            .latency_s = lat, .jitter = 0, .loss = 1e-12, .n_edges = 2, .edges = edges, .seed = 1};
     struct prnet_node_init init[3] = {{1e6, false}, {1e6, false}, {1e6, false}};
-    struct from0_each r = {{0}, {0}};
+    struct from0 r = {{0}, {0}};
     struct pr_config c = plain();
     c.advertise_ns = S(1000); /* no MINDIFF answers: only the transactions */
-    struct prnet_callbacks cb = {.ctx = &r, .event = sink_from0_each};
+    struct prnet_callbacks cb = {.ctx = &r, .event = sink_from0};
     struct prnet *net = NULL;
     char err[256];
     ASSERT_EQ(prnet_flow_ops.create(&d, &c, init, &cb, &net, err, sizeof err), 0);
