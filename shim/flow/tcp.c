@@ -95,19 +95,23 @@ static double cubic_cnt(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t r
     if (t->epoch_ns < 0)
         cubic_epoch(t, at);
     t->reno += acked / (PRF_TCP_RENO_ACKS * t->cwnd);
+    /* Whole segments as ns-3's and Linux's: the curve's distance from origin rounds down, so below the
+     * origin the target rounds up and the window regrows from its first ACK after a decrease. */
     double s = (double)(at + rtt_ns - t->epoch_ns) / 1e9 - t->k_s;
-    double target = t->origin + PRF_TCP_CUBIC_C * s * s * s;
-    double cnt = target > t->cwnd ? t->cwnd / (target - t->cwnd) : 100 * t->cwnd;
+    double delta = floor(PRF_TCP_CUBIC_C * fabs(s * s * s));
+    double target = s < 0 ? t->origin - delta : t->origin + delta;
+    double cnt = target > t->cwnd ? floor(t->cwnd / (target - t->cwnd)) : 100 * t->cwnd;
     if (t->w_max == 0 && cnt > PRF_TCP_CUBIC_CLAMP)
         cnt = PRF_TCP_CUBIC_CLAMP;
     if (t->reno > t->cwnd && cnt > t->cwnd / (t->reno - t->cwnd))
-        cnt = t->cwnd / (t->reno - t->cwnd); /* TCP-friendly: never slower than Reno would grow */
+        cnt = floor(t->cwnd / (t->reno - t->cwnd)); /* TCP-friendly: never slower than Reno would grow */
     return cnt > 2 ? cnt : 2;
 }
 
 /* A round's acked segments acknowledged at `at`: slow start below ssthresh (a segment per segment, up to
  * ssthresh), then CUBIC's growth. HyStart may end slow start after the first hystart_exit of them: the
- * threshold falls to the window then, and the rest grow it on CUBIC's curve. */
+ * threshold falls to the window then, and the rest grow it on CUBIC's curve. The window is whole segments
+ * as Linux's and ns-3's: acked segments count up (cwnd_cnt) until CUBIC's count of them adds one. */
 static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns, uint16_t hystart_exit)
 {
     if (t->cwnd < t->ssthresh) {
@@ -118,8 +122,17 @@ static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns, 
             t->ssthresh = t->cwnd;
         acked -= slow;
     }
-    if (acked && t->cwnd >= t->ssthresh)
-        t->cwnd += acked / cubic_cnt(t, acked, at, rtt_ns);
+    if (acked && t->cwnd >= t->ssthresh) { /* Linux's tcp_cong_avoid_ai, a flight's ACKs at once */
+        double cnt = cubic_cnt(t, acked, at, rtt_ns);
+        if (t->cwnd_cnt >= cnt) { /* counted towards a slower pace than now: one segment, and afresh */
+            t->cwnd += 1;
+            t->cwnd_cnt = 0;
+        }
+        t->cwnd_cnt += acked;
+        double whole = floor(t->cwnd_cnt / cnt);
+        t->cwnd += whole;
+        t->cwnd_cnt -= whole * cnt;
+    }
     if (t->cwnd > CWND_MAX)
         t->cwnd = CWND_MAX;
     traced(t, at, PRF_TCP_WINDOW);
@@ -134,9 +147,10 @@ static void fast_recovery(struct prf_tcp *t, int64_t at)
 {
     traced(t, at, PRF_TCP_RECOVERY);
     t->recoveries++;
-    t->w_max = t->cwnd < t->w_max ? t->cwnd * (1 + PRF_TCP_BETA) / 2 : t->cwnd;
-    t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
+    t->w_max = t->cwnd < t->w_max ? floor(t->cwnd * (1 + PRF_TCP_BETA) / 2) : t->cwnd;
+    t->ssthresh = fmax(2.0, floor(PRF_TCP_BETA * t->cwnd));
     t->cwnd = t->ssthresh;
+    t->cwnd_cnt = 0;
     t->epoch_ns = -1;
     traced(t, at, PRF_TCP_WINDOW);
 }
@@ -147,8 +161,9 @@ static void timeout(struct prf_tcp *t, int64_t at)
 {
     traced(t, at, PRF_TCP_TIMEOUT);
     t->timeouts++;
-    t->ssthresh = fmax(2.0, PRF_TCP_BETA * t->cwnd);
+    t->ssthresh = fmax(2.0, floor(PRF_TCP_BETA * t->cwnd));
     t->cwnd = 1.0;
+    t->cwnd_cnt = 0;
     t->w_max = 0;
     t->epoch_ns = -1;
     t->delay_min_ns = 0; /* ns-3 resets HyStart with the curve (TcpCubic::CubicReset) and its round */

@@ -82,7 +82,7 @@ struct prf_tcp {
      * counts them) cancel with a fast retransmit; pend_at: when its loss was sent. */
     int64_t timer_first;
     int64_t srtt_ns, rttvar_ns; /* srtt 0: no sample yet */
-    double cwnd, ssthresh;      /* segments */
+    double cwnd, ssthresh;      /* whole segments (docs/protocol.md#flow-loss), kept as doubles */
     int64_t decrease_at; /* a loss's duplicate ACKs arrive then: the window falls; 0: none pending */
     int64_t recover_ns;  /* losses among segments sent before this share a decrease already taken */
     int64_t recover_end_ns; /* ... whose recovery lasts until this: the last of their retransmissions' ACKs */
@@ -104,6 +104,7 @@ struct prf_tcp {
      * congestion avoidance has begun after it, when (epoch_ns), from where (origin) and the seconds k it
      * takes to climb back to w_max. */
     double w_max, origin, k_s;
+    double cwnd_cnt; /* segments acknowledged towards the window's next whole one (Linux's snd_cwnd_cnt) */
     double reno; /* the window Reno would have reached since the epoch began (CUBIC's TCP-friendly region) */
     int64_t epoch_ns; /* < 0: no epoch yet */
     int64_t timer_last, pend_at;

@@ -151,10 +151,10 @@ TEST(three_later_segments_mean_a_fast_retransmit)
     ASSERT_DBL(t.ssthresh, 7.0);
     ASSERT_DBL(t.w_max, 10.0);
     /* that message's loss, a new window's: a second decrease at 1.1 s, from below w_max, so w_max falls
-     * too (fast convergence: 7 x 1.7 / 2) */
+     * too (fast convergence: 7 x 1.7 / 2 = 5.95); both in whole segments, rounded down (4.9 and 5.95) */
     ASSERT_EQ(prf_tcp_message(&t, 2000 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 0);
-    ASSERT_DBL(t.cwnd, 0.7 * 7.0);
-    ASSERT_DBL(t.w_max, 5.95);
+    ASSERT_DBL(t.cwnd, 4.0);
+    ASSERT_DBL(t.w_max, 5.0);
     /* the fast retransmission lost as well: the decrease all the same, then the timer from the
      * retransmission (100 ms), firm (nothing cancels it): it fires at 400 ms and that attempt gets through */
     uint8_t f2[5] = {0, 2, 0, 0, 0};
@@ -254,43 +254,59 @@ TEST(after_a_timeout_the_window_grows_back)
     ASSERT_EQ(prf_tcp_message(&t, 3000 * MS, SEG(6), none, false, 100 * MS, 0, NULL), 100 * MS);
     ASSERT_DBL(t.cwnd, 7.0); /* 4 + 4 stops at ssthresh 7 */
     /* congestion avoidance with no loss to climb back to (w_max 0): CUBIC's curve starts at the window
-     * when the 2's ACKs come back at 3.2 s, a segment per 20 acknowledged (ns-3's CntClamp) */
+     * when the 2's ACKs come back at 3.2 s, a segment per 20 acknowledged (ns-3's CntClamp). The window is
+     * whole segments: the 2 are counted towards the next one */
     ASSERT_EQ(prf_tcp_message(&t, 4000 * MS, SEG(7), none, false, 100 * MS, 0, NULL), 0);
-    ASSERT_DBL(t.cwnd, 7.0 + 2.0 / 20);
-    /* the 7's ACKs at 4.1 s: Reno's window has climbed faster (a segment per 1.875 windows acknowledged)
-     * than CUBIC's clamp allows, so the window grows at Reno's pace: it catches Reno's */
-    double reno = 7.0 + 2.0 / (1.875 * 7.0) + 7.0 / (1.875 * 7.1);
+    ASSERT_DBL(t.cwnd, 7.0);
+    ASSERT_DBL(t.cwnd_cnt, 2.0);
+    /* the 7's ACKs at 4.1 s: Reno's window has climbed faster (a segment per 1.875 windows acknowledged,
+     * to 7 + 9 / 13.125) than CUBIC's clamp allows, so the count is Reno's, 7 / (reno - 7) rounded down:
+     * 10, and 9 are counted */
     ASSERT_EQ(prf_tcp_message(&t, 5000 * MS, SEG(7), none, false, 100 * MS, 0, NULL), 0);
-    ASSERT_DBL(t.cwnd, 7.1 + 7.0 * (reno - 7.1) / 7.1);
+    ASSERT_DBL(t.reno, 7.0 + 9.0 / (1.875 * 7.0));
+    ASSERT_DBL(t.cwnd, 7.0);
+    ASSERT_DBL(t.cwnd_cnt, 9.0);
+    /* 7 more, back at 6.1 s: 3 s on CUBIC's curve, 7 + 0.4 x 27 = 17.8, whole: 17, so a segment per two
+     * acknowledged (CUBIC's fastest). As Linux's count: the 9 counted at the slower pace give one segment
+     * and the count starts afresh, then the 7 give three more, one left over */
+    ASSERT_EQ(prf_tcp_message(&t, 6000 * MS, SEG(7), none, false, 100 * MS, 0, NULL), 0);
+    ASSERT_DBL(t.cwnd, 7.0 + 1 + 3);
+    ASSERT_DBL(t.cwnd_cnt, 1.0);
 }
 
 /* After a fast retransmit at a window of 10 (the decrease at 100 ms), CUBIC's curve starts with the first
  * ACK that grows the window after the recovery, as ns-3's and Linux's do: that of the segments sent at
- * 200 ms, at 300 ms. It climbs back to 10 in k = cbrt((10 - 7) / 0.4) s from there, so it is barely above
- * 7 at first and the window grows at Reno's pace (CUBIC's TCP-friendly region, half a segment a round):
- * 30 segments at 200 ms go 7, 7, 7, 8 and the last one a round trip apart (at 600 ms). A connection idle
- * after its recovery finds the curve where it began: the same loss, then 30 segments five seconds later,
- * go as slowly, the curve starting at 5.1 s. Once the curve has begun, time on it passes between messages
- * too: ten seconds later it is far above, and each round grows the window by half (x1.5). */
+ * 200 ms, at 300 ms. It climbs back to 10 in k = cbrt((10 - 7) / 0.4) s from there; its target is whole
+ * segments, the curve's distance below 10 rounded down (ns-3 reads it a round trip ahead): 10 - 2 = 8 at
+ * first, so the window grows at once, a segment per 7 acknowledged. 30 segments at 200 ms go 7, 8, then
+ * (the target still 8, Reno's count slower) 8, and the last 7 a round trip apart (at 500 ms), the 8's
+ * ACKs (the target 9 by then, 1.66 s from 10) having made the window 10. A connection idle after its
+ * recovery finds the curve where it began: the same loss, then 30 segments five seconds later, go the
+ * same, the curve starting at 5.1 s. Once the curve has begun, time on it passes between messages too:
+ * ten seconds later it is far above, and each round grows the window by half (x1.5). */
 TEST(cubic_regrows_by_the_clock)
 {
     uint8_t f[5] = {0, 1, 0, 0, 0};
     double k = cbrt(3.0 / 0.4);
+    ASSERT_DBL(floor(0.4 * pow(k - 0.1, 3)), 2.0);       /* the first flight's ACKs: target 8 */
+    ASSERT_DBL(floor(0.4 * pow(k - 0.2, 3)), 2.0);       /* the second's: 8 */
+    ASSERT_DBL(floor(0.4 * pow(k - 0.3, 3)), 1.0);       /* the third's: 9 */
     struct prf_tcp t = warm();
     ASSERT_EQ(prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0, NULL), 100 * MS);
     ASSERT_EQ(t.epoch_ns, -1);
-    ASSERT_EQ(prf_tcp_message(&t, 200 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 400 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 200 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 300 * MS);
     ASSERT_EQ(t.epoch_ns, 300 * MS);
-    double target = 10 + 0.4 * pow(0.5 + 0.1 - 0.3 - k, 3); /* ns-3 reads the curve one round trip ahead */
-    ASSERT_TRUE(target > 8.0 && target < 9.0);
-    ASSERT_TRUE(t.cwnd > 8.9 && t.cwnd < 9.0); /* Reno's pace: above the curve, below w_max */
+    ASSERT_DBL(t.cwnd, 10.0);
     t = warm();
     prf_tcp_message(&t, 0, SEG(5), f, false, 100 * MS, 0, NULL);
-    ASSERT_EQ(prf_tcp_message(&t, 5000 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 400 * MS);
+    ASSERT_EQ(prf_tcp_message(&t, 5000 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 300 * MS);
     ASSERT_EQ(t.epoch_ns, 5100 * MS);
-    /* 30 more at 15 s: 8 (the window, 8.98), then 12, then the last 10, at 15.2 s */
+    ASSERT_DBL(t.cwnd, 10.0);
+    /* 30 more at 15 s: the last 7's ACKs (at 5.4 s, the target 9) are counted, then 10 go (the window),
+     * whose ACKs find the curve far above: the 7 counted give a segment, the 10 five: 16 go, then the last
+     * 4, at 15.2 s */
     ASSERT_EQ(prf_tcp_message(&t, 15000 * MS, SEG(30), none, false, 100 * MS, 0, NULL), 200 * MS);
-    ASSERT_TRUE(t.cwnd > 18.9 && t.cwnd < 19.0);
+    ASSERT_DBL(t.cwnd, 16.0 + 8);
 }
 
 TEST(a_lost_final_ack_times_out_unless_overtaken)
@@ -308,7 +324,7 @@ TEST(a_lost_final_ack_times_out_unless_overtaken)
     ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(2), none, true, 100 * MS, 0, NULL), 0);
     ASSERT_EQ(t.timeout_at, 1300 * MS);
     ASSERT_EQ(prf_tcp_message(&t, 1200 * MS, SEG(2), none, false, 100 * MS, 0, NULL), 100 * MS + 200 * MS);
-    ASSERT_DBL(t.ssthresh, 0.7 * 16.0);
+    ASSERT_DBL(t.ssthresh, 11.0); /* 0.7 x 16 = 11.2, in whole segments */
 }
 
 /* A timeout retransmits its losses in slow start, 1, 2, 4, ... a round (ns-3's and Linux's, with SACK
@@ -578,8 +594,8 @@ TEST(every_retransmission_on_a_timer_moves)
  * At 1 s, 60 segments that waited 250 ms for the uplink: every sample is 350 ms, above 100 + 100. The 12
  * of the first round (window 12) go unheard until the window reaches 16 (their 4th ACK): 3 heard, no
  * verdict. The 24 of the second round are heard from their 2nd ACK; the 10th, after 8 samples, ends slow
- * start with 18 segments acknowledged: ssthresh = 24 + 18 = 42, and the last 6 grow the window on CUBIC's
- * curve, a segment per 20 (no loss yet). The same with a 50 ms wait (150 ms < 200): slow start goes on. */
+ * start with 18 segments acknowledged: ssthresh = 24 + 18 = 42, and the last 6 count towards growing the
+ * window on CUBIC's curve, a segment per 20 (no loss yet). The same with a 50 ms wait (150 ms < 200): slow start goes on. */
 TEST(hystart_ends_slow_start_on_delay)
 {
     struct prf_tcp t;
@@ -590,7 +606,8 @@ TEST(hystart_ends_slow_start_on_delay)
     ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(60), clean, false, 100 * MS, 250 * MS, NULL), 200 * MS);
     ASSERT_TRUE(t.hystart_found);
     ASSERT_DBL(t.ssthresh, 42.0);
-    ASSERT_DBL(t.cwnd, 42.0 + 6.0 / 20);
+    ASSERT_DBL(t.cwnd, 42.0);
+    ASSERT_DBL(t.cwnd_cnt, 6.0); /* whole segments: 6 of the 20 for the next */
     prf_tcp_init(&t);
     prf_tcp_message(&t, 0, SEG(2), none, false, 100 * MS, 0, NULL);
     ASSERT_EQ(prf_tcp_message(&t, 1000 * MS, SEG(60), clean, false, 100 * MS, 50 * MS, NULL), 200 * MS);
@@ -642,8 +659,8 @@ TEST(hystart_hears_pairs_across_messages)
  * window at 30. Then two segments every 5 ms from 300 ms, each having waited 250 ms for the uplink
  * (samples of 350 ms): the message at 300 ms begins a round (its ACK at 400 ms); those sent before 400 ms
  * are in it, and the window, 30 and more, is past 16: the 9th heard (345 ms) ends slow start. The window
- * when its ACK is back, 30 + 9 x 2 = 48, is the threshold, and its two segments grow the window on
- * CUBIC's curve, 2 / 20. No message waits for the window. */
+ * when its ACK is back, 30 + 9 x 2 = 48, is the threshold, and its two segments count towards CUBIC's
+ * growth, a segment per 20. No message waits for the window. */
 TEST(a_hystart_round_spans_messages)
 {
     struct prf_tcp t;
@@ -657,7 +674,8 @@ TEST(a_hystart_round_spans_messages)
     ASSERT_TRUE(t.hystart_found);
     prf_tcp_message(&t, 1000 * MS, SEG(2), none, false, 100 * MS, 0, NULL);
     ASSERT_DBL(t.ssthresh, 48.0);
-    ASSERT_DBL(t.cwnd, 48.0 + 2.0 / 20);
+    ASSERT_DBL(t.cwnd, 48.0);
+    ASSERT_DBL(t.cwnd_cnt, 2.0);
 }
 
 /* HyStart ends slow start on an ACK train: through a link that carries a segment a millisecond, a
@@ -682,8 +700,9 @@ TEST(hystart_ends_slow_start_on_an_ack_train)
     ASSERT_TRUE(t.hystart_found);
     ASSERT_DBL(t.ssthresh, 38.0);
     /* the round's other 10, then 26 more ACKed before the last segment is released (62 of the 100, two an
-     * ACK, the other 38 in flight: the window) grow it on CUBIC's curve, a segment per 20 */
-    ASSERT_NEAR(t.cwnd, 38.0 + 10.0 / 20 + 26.0 / 20, 1e-9); /* 36 growths of 1 / 20, summed */
+     * ACK, the other 38 in flight: the window) grow it on CUBIC's curve, a segment per 20 acknowledged */
+    ASSERT_DBL(t.cwnd, 39.0); /* 36 acknowledged: one whole segment, 16 towards the next */
+    ASSERT_DBL(t.cwnd_cnt, 16.0);
 }
 
 static int64_t test_free_at(void *ctx, int64_t at)
@@ -727,7 +746,8 @@ TEST(a_dropped_segment_is_heard_after_the_queue_drains)
  * 220, ..., 340 ms (released before 1,160 ms: the old window's). Eighteen flights: two merges. The closest
  * pair is 159 ms's with the lossy one (1 ms apart), of two kinds; joined, their ACK would grow the window
  * after the decrease by six segments and start CUBIC's curve. As the rule has it, the nine segments before
- * the loss grow it by 9 / 20 (50.45), it falls to 0.7 of that, and nothing after grows it. */
+ * the loss count 9 of the 20 a segment of growth takes, the window falls from 50 to 0.7 of it (35), the
+ * count starts afresh, and nothing after counts. */
 TEST(flights_merge_within_their_kind)
 {
     struct prf_tcp t = warm();
@@ -744,8 +764,9 @@ TEST(flights_merge_within_their_kind)
     ASSERT_EQ(t.decrease_at, 1160 * MS);
     prf_tcp_message(&t, 3000 * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
     ASSERT_EQ(t.recoveries, 1u);
-    ASSERT_NEAR(t.w_max, 50.0 + 9 * 0.05, 1e-9); /* nine growths of 1 / 20, summed */
-    ASSERT_DBL(t.cwnd, 0.7 * t.w_max);
+    ASSERT_DBL(t.w_max, 50.0);
+    ASSERT_DBL(t.cwnd, 35.0);
+    ASSERT_DBL(t.cwnd_cnt, 0.0);
     ASSERT_EQ(t.epoch_ns, -1);
 }
 
@@ -754,8 +775,10 @@ TEST(flights_merge_within_their_kind)
  * trip of 1 s: five segments at 0, the second lost (the decrease at 1 s, its retransmission then, ACKed
  * at 2 s); five more at 500 ms, released before the recovery began, the second lost too (one decrease;
  * its retransmission at 1.5 s, ACKed at 2.5 s: the recovery ends then). A segment released at 1.2 s is
- * ACKed at 2.2 s, inside the recovery: the window is still 0.7 x 10 at 2.55 s and CUBIC's curve has not
- * begun. One released at 1.6 s, ACKed at 2.6 s, after it: that ACK grows the window and starts the curve. */
+ * ACKed at 2.2 s, inside the recovery: the window is still 0.7 x 10 at 2.55 s, nothing counted, and
+ * CUBIC's curve has not begun. One released at 1.6 s, ACKed at 2.6 s, after it: that ACK starts the curve
+ * and counts towards its growth (a segment per two acknowledged: the target, 10 - 0.4 x 0.96^3 rounded
+ * up, is 10). */
 TEST(a_recovery_lasts_until_its_last_retransmission_is_acked)
 {
     struct prf_tcp t = warm();
@@ -769,9 +792,10 @@ TEST(a_recovery_lasts_until_its_last_retransmission_is_acked)
     prf_tcp_message(&t, 2550 * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
     ASSERT_EQ(t.recoveries, 1u);
     ASSERT_DBL(t.cwnd, 7.0);
+    ASSERT_DBL(t.cwnd_cnt, 0.0);
     ASSERT_EQ(t.epoch_ns, -1);
     prf_tcp_message(&t, 3000 * MS, SEG(1), none, false, 1000 * MS, 0, NULL);
-    ASSERT_TRUE(t.cwnd > 7.0);
+    ASSERT_DBL(t.cwnd_cnt, 1.0);
     ASSERT_EQ(t.epoch_ns, 2600 * MS);
 }
 
@@ -851,7 +875,7 @@ TEST(the_closest_flights_merge_and_the_window_opens_as_they_are_acked)
 /* The window reopens as its ACKs come back, two segments an ACK (the receiver's pairs), not a flight at
  * once: ten segments released at 0 on a link of 10 ms a segment leave at 10, 20, ..., 100 ms and are ACKed
  * a round trip (1 s) after, the pairs at 1,020, 1,040, ..., 1,100 ms. Four more written at 0 wait for room
- * in the window of 10 (congestion avoidance, growing by far less than a segment meanwhile): two leave at
+ * in the window of 10 (congestion avoidance, counting far fewer ACKs than a segment's growth): two leave at
  * 1,020 ms on the first pair's ACK (gone at 1,030 and 1,040 ms), two at 1,040 ms (gone by 1,060 ms), not all
  * four at 1,100 ms (gone by 1,140 ms). The window has room at the first pair's ACK (1,020 ms); three
  * segments fewer, at the second's (1,040 ms). */
@@ -870,7 +894,8 @@ TEST(the_window_reopens_as_its_acks_come)
     ASSERT_EQ(prf_tcp_ready_at(&t, 0), 1040 * MS);
     t.cwnd = 10;
     ASSERT_EQ(prf_tcp_send(&t, 0, SEG(4), none, false, 1000 * MS, &link, NULL), 1060 * MS);
-    ASSERT_TRUE(t.cwnd > 10 && t.cwnd < 11);
+    ASSERT_DBL(t.cwnd, 10.0); /* whole segments: the ACKs counted towards the next */
+    ASSERT_TRUE(t.cwnd_cnt > 0);
     ASSERT_EQ(t.in_flight, 10u); /* six of the first flight (ACKed from 1,050 ms) and the four */
     ASSERT_EQ(t.flight[0].segments, 6u);
     ASSERT_EQ(t.flight[0].first_at, 1050 * MS);
