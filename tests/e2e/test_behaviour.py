@@ -8,6 +8,7 @@ does the device queues' tally (POWRELAY_FLOW_QUEUES), which counts what each upl
 towards a node took and dropped, and the window trace (POWRELAY_FLOW_CWND), which follows one node's TCP
 senders' congestion windows."""
 import csv
+import math
 import os
 import statistics
 import unittest
@@ -478,8 +479,10 @@ script:
         for i in decreases:
             before, after = rows[i], rows[i + 1]
             self.assertEqual((after["event"], after["t_s"], after["peer"]), ("window", before["t_s"], before["peer"]))
-            want = max(2.0, 0.7 * float(before["cwnd"])) if before["event"] == "recovery" else 1.0
+            # whole segments (docs/protocol.md#flow-loss): a decrease rounds down
+            want = max(2.0, math.floor(0.7 * float(before["cwnd"]))) if before["event"] == "recovery" else 1.0
             self.assertAlmostEqual(float(after["cwnd"]), want, delta=0.001)
+        self.assertTrue(all(float(r["cwnd"]) == int(float(r["cwnd"])) for r in rows))
 
         missing = os.path.join(self.tmp, "none.csv")
         p = self.powrelay("run", path, "-o", os.path.join(self.tmp, "bad"), "-q",
