@@ -967,7 +967,41 @@ TEST(a_segment_lost_on_the_path_holds_its_place_too)
     ASSERT_EQ(prf_tcp_ready_at(&t, 0), 200 * MS);
 }
 
-TESTS(a_lost_segment_holds_its_place_until_its_retransmission_is_acked, a_segment_lost_on_the_path_holds_its_place_too, later_losses_do_not_hold_back_a_fast_retransmit, the_window_reopens_as_its_acks_come, a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
+/* The window is whole segments whatever happens (docs/protocol.md#flow-loss): 3,000 messages of 1-40
+ * segments, a few of them lost once or twice, 0-500 ms apart, on a 100 ms round trip. After each, the
+ * window, its threshold and CUBIC's w_max are whole, the window at least one segment and the threshold
+ * at least two, and the count towards the next segment below the slowest pace (100 a segment of a
+ * window: CUBIC's flat count near w_max). The walk meets fast recoveries, timeouts and congestion
+ * avoidance's counting. */
+TEST(the_window_is_whole_segments_whatever_happens)
+{
+    struct prf_tcp t = warm();
+    uint64_t x = 12345;
+    uint8_t f[40];
+    int64_t at = 0;
+    bool counted = false;
+    for (int i = 0; i < 3000; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        uint32_t n = 1 + (uint32_t)(x >> 33) % 40;
+        for (uint32_t k = 0; k < n; k++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            uint32_t r = (uint32_t)(x >> 33) % 100;
+            f[k] = r < 3 ? 1 : r < 4 ? 2 : 0;
+        }
+        prf_tcp_message(&t, at, SEG(n), f, false, 100 * MS, 0, NULL);
+        ASSERT_TRUE(t.cwnd == floor(t.cwnd) && t.cwnd >= 1);
+        ASSERT_TRUE(t.ssthresh == floor(t.ssthresh) && t.ssthresh >= 2);
+        ASSERT_TRUE(t.w_max == floor(t.w_max));
+        ASSERT_TRUE(t.cwnd_cnt >= 0 && t.cwnd_cnt < 100 * t.cwnd + 40);
+        counted |= t.cwnd_cnt > 0;
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        at += (int64_t)((x >> 33) % 500) * MS;
+    }
+    ASSERT_TRUE(t.recoveries > 10 && t.timeouts > 10 && counted);
+    prf_tcp_free(&t);
+}
+
+TESTS(the_window_is_whole_segments_whatever_happens, a_lost_segment_holds_its_place_until_its_retransmission_is_acked, a_segment_lost_on_the_path_holds_its_place_too, later_losses_do_not_hold_back_a_fast_retransmit, the_window_reopens_as_its_acks_come, a_dropped_segment_is_heard_after_the_queue_drains, flights_merge_within_their_kind, a_recovery_lasts_until_its_last_retransmission_is_acked,
       the_trace_hears_each_change_of_the_window, a_window_released_before_a_recovery_does_not_grow_it, hystart_hears_pairs_across_messages, every_retransmission_on_a_timer_moves, losses_released_before_a_recovery_share_its_decrease, the_closest_flights_merge_and_the_window_opens_as_they_are_acked, a_fast_retransmission_moves_the_timers_booking, timer_estimate_follows_linux, messages_share_the_window, waiting_messages_fill_segments,
       a_lost_last_segment_times_out_with_backoff,
       three_later_segments_mean_a_fast_retransmit, one_decrease_a_window, a_tail_loss_is_saved_by_later_segments,
