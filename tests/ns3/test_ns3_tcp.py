@@ -39,18 +39,23 @@ class OneConnection(unittest.TestCase):
             self.assertTrue(0.1 <= delay < 0.15, (model, delay))
 
     def test_flow_carries_what_linux_tcp_carries(self):
-        """At 3% loss a link (about 6% of segments) TCP carries about half of the 40 a second offered; over 10
-        seeds flow's mean is within the matrix's agreement band (0.85-1.18) of ns-3's with Linux's slow
-        start. Before flow's connection was a byte stream, each transaction took two segments of its own
-        and flow carried about half of ns-3's. One run's count spreads widely (flow 1,310-2,349 over these
-        seeds, ns-3 1,925-2,446), so 5 seeds' mean moves by about 7%: ten."""
+        """At 1%, 2%, 3% and 5% loss a link (about twice that of segments end to end) TCP carries what its
+        window allows of the 40 transactions a second offered (at 3% about half); at each, over 10 seeds,
+        flow's mean is within the matrix's agreement band (0.85-1.18) of ns-3's with Linux's slow start.
+        Before flow's connection was a byte stream, each transaction took two segments of its own and flow
+        carried about half of ns-3's. One run's count spreads widely (at 3%, flow 1,580-2,406 over these
+        seeds, ns-3 1,925-2,446), so 5 seeds' mean moves by about 7%: ten. When written, ns-3's over flow's
+        was 0.97, 0.87, 1.01 and 0.90 (flow the faster at 2% and 5%); with flow's window continuous rather
+        than whole segments (docs/protocol.md#flow-loss), 1.03, 0.96, 1.14 and 1.01."""
         seeds = range(1, 11)
-        flow = mean_delivered("flow", 0.03, seeds)
-        ns3 = mean_delivered("ns3", 0.03, seeds, attrs=LINUX_SLOW_START)
-        print(f"3% loss, 200 ms round trip: flow {flow:.0f}, ns-3 with Linux's slow start {ns3:.0f} "
-              f"transactions in 120 s (10 seeds)", file=sys.stderr)
-        self.assertLess(flow, 0.7 * 4800)  # lossy TCP is the bottleneck, not the offered load
-        self.assertTrue(0.85 <= ns3 / flow <= 1.18, (flow, ns3))
+        for loss in (0.01, 0.02, 0.03, 0.05):
+            flow = mean_delivered("flow", loss, seeds)
+            ns3 = mean_delivered("ns3", loss, seeds, attrs=LINUX_SLOW_START)
+            print(f"{loss:.0%} loss, 200 ms round trip: flow {flow:.0f}, ns-3 with Linux's slow start {ns3:.0f} "
+                  f"transactions in 120 s (10 seeds; ns-3's {ns3 / flow:.2f} times flow's)", file=sys.stderr)
+            if loss >= 0.03:
+                self.assertLess(flow, 0.7 * 4800)  # lossy TCP is the bottleneck, not the offered load
+            self.assertTrue(0.85 <= ns3 / flow <= 1.18, (loss, flow, ns3))
 
     def test_a_lone_lost_transaction_is_fast_retransmitted(self):
         """A trickle (16 transactions a second in batches 2.5 s apart, 300 ms one way) at 0.1% loss: a
