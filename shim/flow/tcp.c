@@ -142,7 +142,8 @@ static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns, 
  * fast convergence, when it fell from below the last one: another flow is taking bandwidth). Its curve
  * starts with the first ACK that grows the window after the recovery (cubic_cnt), as ns-3's TcpCubic and
  * Linux's start an epoch on the first ACK of congestion avoidance: no window grows in a recovery, and a
- * connection idle after one finds its curve where it began. */
+ * connection idle after one finds its curve where it began. Whole segments, rounded down in doubles as
+ * ns-3's TcpCubic rounds them (0.7 x 90 gives 62 there and here; Linux's 717/1024 gives 63). */
 static void fast_recovery(struct prf_tcp *t, int64_t at)
 {
     traced(t, at, PRF_TCP_RECOVERY);
