@@ -103,8 +103,11 @@ static double cubic_cnt(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t r
     double cnt = target > t->cwnd ? floor(t->cwnd / (target - t->cwnd)) : 100 * t->cwnd;
     if (t->w_max == 0 && cnt > PRF_TCP_CUBIC_CLAMP)
         cnt = PRF_TCP_CUBIC_CLAMP;
-    if (t->reno > t->cwnd && cnt > t->cwnd / (t->reno - t->cwnd))
-        cnt = floor(t->cwnd / (t->reno - t->cwnd)); /* TCP-friendly: never slower than Reno would grow */
+    if (t->reno > t->cwnd) { /* TCP-friendly: never slower than Reno would grow */
+        double reno_cnt = floor(t->cwnd / (t->reno - t->cwnd));
+        if (cnt > reno_cnt)
+            cnt = reno_cnt;
+    }
     return cnt > 2 ? cnt : 2;
 }
 
@@ -138,18 +141,22 @@ static void grow(struct prf_tcp *t, uint32_t acked, int64_t at, int64_t rtt_ns, 
     traced(t, at, PRF_TCP_WINDOW);
 }
 
+/* The slow-start threshold a loss leaves: CUBIC's 0.7 of the window, at least two segments, whole,
+ * rounded down in doubles as ns-3's TcpCubic rounds it (0.7 x 90 gives 62 there and here; Linux's
+ * 717/1024 gives 63). */
+static double loss_threshold(const struct prf_tcp *t) { return fmax(2.0, floor(PRF_TCP_BETA * t->cwnd)); }
+
 /* A loss seen by three duplicate ACKs: CUBIC's decrease, remembering the window it fell from (less, by
  * fast convergence, when it fell from below the last one: another flow is taking bandwidth). Its curve
  * starts with the first ACK that grows the window after the recovery (cubic_cnt), as ns-3's TcpCubic and
  * Linux's start an epoch on the first ACK of congestion avoidance: no window grows in a recovery, and a
- * connection idle after one finds its curve where it began. Whole segments, rounded down in doubles as
- * ns-3's TcpCubic rounds them (0.7 x 90 gives 62 there and here; Linux's 717/1024 gives 63). */
+ * connection idle after one finds its curve where it began. */
 static void fast_recovery(struct prf_tcp *t, int64_t at)
 {
     traced(t, at, PRF_TCP_RECOVERY);
     t->recoveries++;
     t->w_max = t->cwnd < t->w_max ? floor(t->cwnd * (1 + PRF_TCP_BETA) / 2) : t->cwnd;
-    t->ssthresh = fmax(2.0, floor(PRF_TCP_BETA * t->cwnd));
+    t->ssthresh = loss_threshold(t);
     t->cwnd = t->ssthresh;
     t->cwnd_cnt = 0;
     t->epoch_ns = -1;
@@ -162,7 +169,7 @@ static void timeout(struct prf_tcp *t, int64_t at)
 {
     traced(t, at, PRF_TCP_TIMEOUT);
     t->timeouts++;
-    t->ssthresh = fmax(2.0, floor(PRF_TCP_BETA * t->cwnd));
+    t->ssthresh = loss_threshold(t);
     t->cwnd = 1.0;
     t->cwnd_cnt = 0;
     t->w_max = 0;
@@ -670,8 +677,9 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
             arrived--;
             lossy = lost_any = true;
             int64_t back;
-            bool firm = true; /* its delay is final (not a lost last segment's, which later ones may cut) */
-            if (n - 1 - j >= PRF_TCP_DUPTHRESH) {
+            /* its delay is final, unless it is a lost last segment's, which later segments may cut */
+            bool firm = n - 1 - j >= PRF_TCP_DUPTHRESH;
+            if (firm) {
                 back = heard + rtt_ns + backoff(rto, f - 1);
                 start_recovery(t, at, heard + rtt_ns);
                 if (f > 1)
@@ -689,7 +697,6 @@ static int64_t message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uin
                  * caller learns which (resolved_gen), and may hold the message until it knows; if that
                  * retransmission is lost too (f > 1), the timer runs from it (below) */
                 back += arm(t, armed + rto, back, false, at, n - 1 - j) * rtt_ns;
-                firm = false;
                 if (f - 1 > t->pend_relost)
                     t->pend_relost = f - 1;
                 tentative = true;

@@ -53,8 +53,8 @@ struct prf_tcp_flight {
 
 /* Lost segments' places in the window (dropped by a queue or lost on the path): held until their
  * retransmission is ACKed (until), as TCP's pipe counts a retransmission in flight, so the window does not
- * send one more segment for each loss. gen: the lost last segments' timer they wait on (0: none), whose fast retransmission, if later
- * segments bring one, moves until earlier. */
+ * send one more segment for each loss. gen: the lost last segments' timer they wait on (0: none), whose
+ * fast retransmission, if later segments bring one, moves until earlier. */
 struct prf_tcp_hold {
     int64_t until;
     uint32_t segments, gen;
@@ -143,7 +143,9 @@ void prf_tcp_free(struct prf_tcp *t);
 /* The retransmission timeout now, as Linux sets it: srtt + max(4 rttvar, 200 ms); 1 s before any sample. */
 int64_t prf_tcp_rto(const struct prf_tcp *t);
 
-/* A message of `bytes` bytes is ready at `now` (nanoseconds) on a connection with round trip
+/* The unit tests' way to the rules alone, the uplink left to the caller (flow.c sends every message TCP
+ * carries through prf_tcp_send, below, behind its uplink's queue). A message of `bytes` bytes is ready at
+ * `now` (nanoseconds) on a connection with round trip
  * rtt_ns, after queued_ns waiting for and crossing the sender's uplink (TCP's round-trip samples count
  * that time: a busy uplink lifts the timer). It takes up to ceil(bytes / PRNET_MSS) segments, fewer when
  * its first bytes join the stream's last segment still waiting for the window. fails[i] is how many
@@ -153,8 +155,6 @@ int64_t prf_tcp_rto(const struct prf_tcp *t);
  * connection's state. */
 int64_t prf_tcp_message(struct prf_tcp *t, int64_t now, uint64_t bytes, const uint8_t *fails, bool ack_lost,
                         int64_t rtt_ns, int64_t queued_ns, int64_t *fast_floor);
-/* (flow.c sends every message TCP carries through prf_tcp_send, behind its uplink's queue; this entry,
- * with the uplink left to the caller, is the unit tests' way to the rules alone.) */
 
 /* The sender's device queue and uplink, when the caller puts them behind TCP's window
  * (docs/protocol.md#flow-queue): the window releases a segment of `bytes` bytes on the link at `at`, and

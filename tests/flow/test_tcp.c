@@ -16,6 +16,7 @@
 #include "tcp.h"
 
 #include "powrelay/netmodel.h"
+#include "powrelay/rng.h"
 
 #include <math.h>
 
@@ -976,16 +977,15 @@ TEST(a_segment_lost_on_the_path_holds_its_place_too)
 TEST(the_window_is_whole_segments_whatever_happens)
 {
     struct prf_tcp t = warm();
-    uint64_t x = 12345;
+    struct pr_rng rng;
+    pr_rng_seed(&rng, 12345, 0);
     uint8_t f[40];
     int64_t at = 0;
     bool counted = false;
     for (int i = 0; i < 3000; i++) {
-        x = x * 6364136223846793005ull + 1442695040888963407ull;
-        uint32_t n = 1 + (uint32_t)(x >> 33) % 40;
+        uint32_t n = 1 + (uint32_t)pr_rng_below(&rng, 40);
         for (uint32_t k = 0; k < n; k++) {
-            x = x * 6364136223846793005ull + 1442695040888963407ull;
-            uint32_t r = (uint32_t)(x >> 33) % 100;
+            uint64_t r = pr_rng_below(&rng, 100);
             f[k] = r < 3 ? 1 : r < 4 ? 2 : 0;
         }
         prf_tcp_message(&t, at, SEG(n), f, false, 100 * MS, 0, NULL);
@@ -994,8 +994,7 @@ TEST(the_window_is_whole_segments_whatever_happens)
         ASSERT_TRUE(t.w_max == floor(t.w_max));
         ASSERT_TRUE(t.cwnd_cnt >= 0 && t.cwnd_cnt < 100 * t.cwnd + 40);
         counted |= t.cwnd_cnt > 0;
-        x = x * 6364136223846793005ull + 1442695040888963407ull;
-        at += (int64_t)((x >> 33) % 500) * MS;
+        at += (int64_t)pr_rng_below(&rng, 500) * MS;
     }
     ASSERT_TRUE(t.recoveries > 10 && t.timeouts > 10 && counted);
     prf_tcp_free(&t);
