@@ -3,6 +3,7 @@
 
 #include "addr.h"
 #include "keep-retx-queue.h"
+#include "link-device.h"
 #include "powrelay-c.h"
 
 #include <cmath>
@@ -99,6 +100,16 @@ PortOf(Ptr<NetDevice> dev)
     return CoreTable::Port{dev, q ? q->GetTxQueue(0) : nullptr};
 }
 
+/* One end of a powrelay link (link-device.h) on node, sending at bps. */
+Ptr<LinkDevice>
+NewLink(Ptr<Node> node, double bps)
+{
+    Ptr<LinkDevice> dev = CreateObject<LinkDevice>();
+    dev->SetDataRate(DataRate(static_cast<uint64_t>(std::llround(bps))));
+    node->AddDevice(dev);
+    return dev;
+}
+
 Time
 Delay(double seconds)
 {
@@ -169,6 +180,20 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
     stack.SetRoutingHelper(Ipv4StaticRoutingHelper());
     stack.Install(nodes);
 
+    /* Links: powrelay's one-event devices (link-device.h), or ns-3's point-to-point devices, whose
+     * queues' trace sources the diagnostics below hook (and which POWRELAY_NS3_LINKS=p2p asks for, to
+     * check the two against each other). */
+    const char* tally = std::getenv("POWRELAY_NS3_QUEUES");
+    const char* keep = std::getenv("POWRELAY_NS3_KEEP_RETX");
+    const char* links = std::getenv("POWRELAY_NS3_LINKS");
+    bool keep_retx = keep && *keep && std::strcmp(keep, "0") != 0;
+    if (links && *links && std::strcmp(links, "p2p") != 0 && std::strcmp(links, "one-event") != 0)
+    {
+        std::snprintf(err, errlen, "ns3: POWRELAY_NS3_LINKS=%s: expected p2p or one-event", links);
+        return -1;
+    }
+    bool p2p_devices = (links && std::strcmp(links, "p2p") == 0) || keep_retx || (tally && *tally);
+
     /* Core links, between every pair of regions. */
     PointToPointHelper p2p;
     p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(static_cast<uint64_t>(kCoreBps))));
@@ -178,16 +203,21 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
             double delay = d.latency_s[a * R + b] - d.latency_s[a * R + a] / 2 - d.latency_s[b * R + b] / 2;
             if (delay < 0)
                 delay = 0; /* not a metric: clamp (topology.h) */
-            p2p.SetChannelAttribute("Delay", TimeValue(Delay(delay)));
-            NetDeviceContainer devs = p2p.Install(routers.Get(a), routers.Get(b));
-            m_table.core[a * R + b] = PortOf(devs.Get(0));
-            m_table.core[b * R + a] = PortOf(devs.Get(1));
+            if (p2p_devices)
+            {
+                p2p.SetChannelAttribute("Delay", TimeValue(Delay(delay)));
+                NetDeviceContainer devs = p2p.Install(routers.Get(a), routers.Get(b));
+                m_table.core[a * R + b] = PortOf(devs.Get(0));
+                m_table.core[b * R + a] = PortOf(devs.Get(1));
+                continue;
+            }
+            Ptr<LinkDevice> ab = NewLink(routers.Get(a), kCoreBps), ba = NewLink(routers.Get(b), kCoreBps);
+            LinkDevice::Connect(ab, ba, Delay(delay));
+            m_table.core[a * R + b] = PortOf(ab);
+            m_table.core[b * R + a] = PortOf(ba);
         }
 
     /* Access links, one per node. */
-    const char* tally = std::getenv("POWRELAY_NS3_QUEUES");
-    const char* keep = std::getenv("POWRELAY_NS3_KEEP_RETX");
-    bool keep_retx = keep && *keep && std::strcmp(keep, "0") != 0;
     if (tally && *tally)
     {
         m_tally_path = tally;
@@ -202,8 +232,28 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
     {
         uint32_t r = d.node_region[i];
         double mult = 1.0 + d.jitter * (2.0 * pr_rng_uniform(&rng) - 1.0);
-        p2p.SetChannelAttribute("Delay", TimeValue(Delay(d.latency_s[r * R + r] / 2 * mult)));
+        Time delay = Delay(d.latency_s[r * R + r] / 2 * mult);
         Ptr<Node> node = nodes.Get(i), router = routers.Get(r);
+        if (!p2p_devices)
+        {
+            Ptr<LinkDevice> up = NewLink(node, d.up_bps[r]), down = NewLink(router, d.down_bps[r]);
+            LinkDevice::Connect(up, down, delay);
+            if (d.queue_packets > 0) /* docs/protocol.md#flow-queue: else ns-3's default, 100 packets */
+            {
+                up->SetQueueLimit(d.queue_packets);
+                down->SetQueueLimit(d.queue_packets);
+            }
+            if (d.loss > 0) /* the same streams as on ns-3's devices below */
+            {
+                up->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i)));       /* downlink */
+                down->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i) + 1)); /* uplink */
+            }
+            uint32_t nif = AddInterface(node, up, NodeAddress(i));
+            staticHelper.GetStaticRouting(node->GetObject<Ipv4>())->SetDefaultRoute(GatewayAddress(i), nif);
+            m_table.access[i] = PortOf(down);
+            continue;
+        }
+        p2p.SetChannelAttribute("Delay", TimeValue(delay));
         NetDeviceContainer devs = p2p.Install(node, router);
         Ptr<PointToPointNetDevice> up = DynamicCast<PointToPointNetDevice>(devs.Get(0));
         Ptr<PointToPointNetDevice> down = DynamicCast<PointToPointNetDevice>(devs.Get(1));

@@ -15,6 +15,10 @@
  *   connections, so it cannot vary per connection there. Each node's access link delay is instead
  *   multiplied by uniform(1-j, 1+j), drawn once per node from a powrelay PRNG (desc seed, stream
  *   kJitterStream), which varies every connection's latency through its two ends.
+ * - Links are powrelay's LinkDevice (link-device.h): ns-3's point-to-point device and channel (a drop-tail
+ *   queue, the rate, the delay, PPP's two bytes) to the nanosecond, in one simulator event per packet
+ *   rather than two. POWRELAY_NS3_LINKS=p2p (a check's switch, not a scenario's) builds ns-3's own
+ *   devices instead, as do the two diagnostics below (they hook those devices' queues).
  * - Addresses are arithmetic (addr.h). End nodes route everything through a default route to their
  *   router (Ipv4StaticRouting with one entry); routers run no IP stack and forward by arithmetic
  *   (core-router.h). No global routing, and no link per overlay edge. */
