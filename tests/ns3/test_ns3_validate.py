@@ -178,6 +178,8 @@ class Validate(Ns3Case):
         self.assertNotIn("NS_ATTRIBUTE_DEFAULT", flow_env)
         self.assertEqual(ns3_argv[-2:], ["--set", "network.model=ns3"])
         self.assertEqual(ns3_env["NS_ATTRIBUTE_DEFAULT"], v.DEEP_QUEUES)
+        self.assertEqual(ns3_env["POWRELAY_NS3_LINKS"], "p2p")  # the referee: ns-3's own devices
+        self.assertNotIn("POWRELAY_NS3_LINKS", flow_env)
 
         def runs(t90):
             return {str(s): dict({k: 1.0 + s / 100 for k in v.ROW_KEYS}, t90_p50=t90 + s / 100, size="10 nodes, 20 s")
@@ -191,6 +193,32 @@ class Validate(Ns3Case):
         self.assertIn("Entries as above; **✗**: 0 of ", text)
         self.assertIn("Not run yet: none-lat0.5,", text)
         self.assertIn("**✗**", "\n".join(v.matrix_table(v.matrix_results(found)[0])[0]))  # flow alone: x1.6
+
+    def test_one_event_links(self):
+        """ONELINK_CELLS run on ns-3 with the one-event links as well (ns3-onelink: POWRELAY_NS3_LINKS=one-event,
+        its own fingerprint); the matrix's ns-3 runs keep ns-3's devices. Its table sets the two ns-3 networks
+        against each other on the same seeds: medians 8.0 and 8.8 (x1.1) agree; as far as run."""
+        v = load_validate()
+        self.assertEqual([n for n, _ in v.matrix_networks("none-base")], ["flow", "ns3", "flow-q100", "ns3-onelink"])
+        self.assertNotIn("ns3-onelink", [n for n, _ in v.matrix_networks("none-lat2")])
+        self.assertEqual((v.model_of("ns3-onelink"), v.build_of("ns3-onelink"), v.build_of("ns3-linuxss")),
+                         ("ns3", "ns3-onelink", "ns3"))
+        tasks = v.cell_tasks(os.path.join(self.tmp, "o"), "matrix", "none-base", v.cell_text("none-base", 10, 20),
+                             [("ns3", ""), ("ns3-onelink", "")], 1, [], {"ns3": "n", "ns3-onelink": "o"})
+        self.assertEqual([t[2]["POWRELAY_NS3_LINKS"] for t in tasks], ["p2p", "one-event"])
+        self.assertIn("Not run yet (`plots/validate run` runs them): none-base, pow-thin,",
+                      "\n".join(v.onelink_lines({})))
+
+        def runs(t90, seeds=(1, 2, 3)):
+            return {str(s): dict({k: 1.0 + s / 100 for k in v.ROW_KEYS}, t90_p50=t90 + s / 100, size="10 nodes, 20 s")
+                    for s in seeds}
+        found = {("matrix", "none-base", "ns3"): runs(8.0), ("matrix", "none-base", "ns3-onelink"): runs(8.8, (1, 2)),
+                 ("matrix", "pow-thin", "ns3"): runs(8.0)}
+        text = "\n".join(v.onelink_lines(found))
+        self.assertIn("| none-base | 2 | ", text)
+        self.assertIn("| 8.02 / 8.82 (×1.1; ", text)
+        self.assertIn("**✗**: outside agreement, as above: 0 of 6. Not run yet: pow-thin, nopow-base, nopow-loss3.",
+                      text)
 
     def test_phases(self):
         """The time to 90% split at the fluff: a run's 95th percentiles (linear between ranks, as the runner's)
@@ -474,6 +502,9 @@ class Validate(Ns3Case):
                          + ["ns-3, no TCP timestamps", "ns-3, Linux's timestamp echo"], diag)
         self.assertTrue(all(r[1] == "1" for r in rows), diag)
         self.assertNotEqual(rows[1][2:], rows[2][2:])  # nopow-base: the timer setting changed what ns-3 did
+        with open(os.path.join(docs, "validation.md")) as f:  # none-base on ns-3's devices and one-event links
+            onelink = f.read().split('<a id="one-event-links"></a>')[1].split("<a id=")[0]
+        self.assertRegex(onelink, r"\n\| none-base \| 2 \| ")
         self.check_ledger(out, docs)
 
     def check_ledger(self, out, docs):
