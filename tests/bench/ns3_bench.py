@@ -9,12 +9,15 @@ reported beside it ("connect").
 
 Targets (issue): 10,000-node setup <= 10 s; the 1,000-node run >= 10x faster than real time.
 
-Side by side (issue: the quickstart on ns-3 against the previous build): --against OLD runs
+Side by side (the quickstart on ns-3 against a previous build): --against OLD runs
 scenarios/quickstart.yaml on ns-3 with OLD and with $POWRELAY at the same time (one core each, so both
-see the same machine), prints wall, user and system seconds and the ratio, and checks that every output
-but run.json and the simulator's event count is the same bytes.
+see the same machine; --rounds N repeats it with the cores swapped each time, as this machine's speed
+drifts by 10-20%), prints each round's wall seconds and the speed-up over all rounds, and whether every
+output but run.json and the simulator's event count is the same bytes (it is on the same links: --links p2p
+against a build with ns-3's own devices; otherwise it sets the headline answers side by side).
 
-usage: ns3_bench.py [--duration S] [--skip-run] [--against OLD_POWRELAY [--quick-duration S]]
+usage: ns3_bench.py [--duration S] [--skip-run] [--against OLD_POWRELAY [--quick-duration S] [--rounds N]
+                    [--links one-event|p2p]]
   $POWRELAY   the powrelay binary (default: build/runner/powrelay)
   $NS3_SETUP  the setup probe, tests/ns3/ns3_setup.c (default: build/tests/ns3_setup)
 Not a CTest test by default (label bench)."""
@@ -46,42 +49,58 @@ def run(network, duration, out):
     return r, s
 
 
-def against(old, duration):
-    """The quickstart on ns-3 with the old and the new binary at once; prints the comparison."""
+def answers(out):
+    """A run's headline answers (summary.json), to set two runs side by side."""
+    with open(os.path.join(out, "summary.json")) as f:
+        s = json.load(f)
+    h, sp = s["honest"], s["spam"]
+    return {"honest reaching 90%": f"{h['reached90']} of {h['created']}", "honest t90 median s": h["latency90_p50_s"],
+            "spam reaching 50%": sp["reached50"], "events": s["events"]}
+
+
+def against(old, duration, rounds, env_new):
+    """The quickstart on ns-3 with the old and the new binary at once, one core each (swapped every round);
+    prints each round's wall seconds, the speed-up over all rounds, and whether the outputs are the same."""
     quick = os.path.join(ROOT, "scenarios", "quickstart.yaml")
-    print(f"quickstart on ns-3 ({duration:g} simulated s), side by side: {old} against {POWRELAY}")
+    cores = sorted(os.sched_getaffinity(0))
+    links = env_new.get("POWRELAY_NS3_LINKS", "one-event (the default)")
+    print(f"quickstart on ns-3 ({duration:g} simulated s), side by side, {rounds} round(s): {old} against "
+          f"{POWRELAY} (its links: {links})")
+    wall = {"old": [], "new": []}
     with tempfile.TemporaryDirectory(prefix="ns3-vs-") as tmp:
-        procs = {}
-        for name, binary in (("old", old), ("new", POWRELAY)):
-            out = os.path.join(tmp, name)
-            cmd = [binary, "run", quick, "-q", "-o", out, "--network", "ns3", "--set", f"duration_s={duration}"]
-            procs[name] = (subprocess.Popen(cmd), out)
-        got = {}
-        for name, (p, out) in procs.items():
-            if p.wait() != 0:
-                print(f"{name}: exited {p.returncode}", file=sys.stderr)
-                return 1
-            with open(os.path.join(out, "run.json")) as f:
-                got[name] = json.load(f)
-        wall = {name: got[name]["wall_s"] for name in got}
-        print(f"{'build':>5} {'wall s':>8} {'peak MB':>8}")
-        for name in ("old", "new"):
-            print(f"{name:>5} {got[name]['wall_s']:>8.1f} {got[name]['peak_rss_mb']:>8.0f}")
-        met = wall["old"] >= 3 * wall["new"]
-        print(f"speed-up {wall['old'] / wall['new']:.2f}x (target >= 3x: {'met' if met else 'MISSED'})")
-        same = True
-        for f in ("txs.csv", "nodes.csv", "timeseries.csv"):
-            with open(os.path.join(tmp, "old", f), "rb") as a, open(os.path.join(tmp, "new", f), "rb") as b:
-                if a.read() != b.read():
-                    same = False
-                    print(f"outputs differ: {f}")
-        with open(os.path.join(tmp, "old", "summary.json")) as a, open(os.path.join(tmp, "new", "summary.json")) as b:
-            sa, sb = json.load(a), json.load(b)
-        sa.pop("events", None), sb.pop("events", None)
-        if sa != sb:
-            same = False
-            print("outputs differ: summary.json (beyond the event count)")
-        print("outputs: the same bytes" if same else "outputs: DIFFERENT (see above)")
+        for r in range(rounds):
+            procs = {}
+            for k, (name, binary) in enumerate((("old", old), ("new", POWRELAY))):
+                out = os.path.join(tmp, f"{name}{r}")
+                cmd = [binary, "run", quick, "-q", "-o", out, "--network", "ns3", "--set", f"duration_s={duration}"]
+                core = {cores[(k + r) % len(cores)]} if len(cores) >= 2 else None
+                env = dict(os.environ, **env_new) if name == "new" else \
+                    {k2: v for k2, v in os.environ.items() if k2 != "POWRELAY_NS3_LINKS"}
+                procs[name] = (subprocess.Popen(cmd, env=env, preexec_fn=(lambda c=core: os.sched_setaffinity(0, c))
+                                                if core else None), out)
+            for name, (p, out) in procs.items():
+                if p.wait() != 0:
+                    print(f"{name}: exited {p.returncode}", file=sys.stderr)
+                    return 1
+                with open(os.path.join(out, "run.json")) as f:
+                    wall[name].append(json.load(f)["wall_s"])
+            print(f"round {r + 1}: old {wall['old'][-1]:.1f} s, new {wall['new'][-1]:.1f} s "
+                  f"({wall['old'][-1] / wall['new'][-1]:.2f}x)")
+        met = sum(wall["old"]) >= 3 * sum(wall["new"])
+        print(f"speed-up {sum(wall['old']) / sum(wall['new']):.2f}x over {rounds} round(s) "
+              f"(target >= 3x: {'met' if met else 'MISSED'})")
+        a, b = os.path.join(tmp, "old0"), os.path.join(tmp, "new0")
+        same = all(open(os.path.join(a, f), "rb").read() == open(os.path.join(b, f), "rb").read()
+                   for f in ("txs.csv", "nodes.csv", "timeseries.csv"))
+        ka, kb = answers(a), answers(b)
+        same = same and {k: v for k, v in ka.items() if k != "events"} == {k: v for k, v in kb.items() if k != "events"}
+        if same:
+            print("outputs: the same bytes (every file but run.json and the event count)")
+        else:  # e.g. ns-3's devices against the one-event links: another path from the first tie on
+            print("outputs differ (the same bytes are expected only on the same links: POWRELAY_NS3_LINKS=p2p "
+                  "for an old build with ns-3's devices); the answers side by side:")
+            for k in ka:
+                print(f"  {k}: old {ka[k]}, new {kb[k]}")
     return 0
 
 
@@ -91,9 +110,12 @@ def main():
     ap.add_argument("--skip-run", action="store_true", help="setup only")
     ap.add_argument("--against", metavar="OLD_POWRELAY", help="the quickstart side by side with an older binary")
     ap.add_argument("--quick-duration", type=float, default=600, help="simulated seconds of that quickstart")
+    ap.add_argument("--rounds", type=int, default=1, help="side-by-side rounds (cores swapped each round)")
+    ap.add_argument("--links", choices=("one-event", "p2p"), help="the new binary's ns-3 links (POWRELAY_NS3_LINKS)")
     a = ap.parse_args()
     if a.against:
-        return against(a.against, a.quick_duration)
+        return against(a.against, a.quick_duration, max(1, a.rounds),
+                       {"POWRELAY_NS3_LINKS": a.links} if a.links else {})
 
     print("ns-3 network model: setup (create + run to 0) and connecting (run 0 -> 1 s)")
     print(f"{'nodes':>7} {'edges':>7} {'setup s':>8} {'peak MB':>8} {'connect s':>10} {'peak MB':>8}  target")
