@@ -90,7 +90,7 @@ class LinkDevice : public ns3::NetDevice
     LinkDevice* m_peer = nullptr; /* the other end (its node owns it; both live until the simulation ends) */
     ns3::Time m_delay;
     ns3::DataRate m_rate;
-    uint32_t m_limit = 100; /* ns-3's default device queue: DropTail, 100 packets */
+    uint32_t m_limit = 100; /* ns-3's default device queue: DropTail, 100 packets (topology.cc reads ns-3's) */
     ns3::Ptr<ns3::ErrorModel> m_errors;
     ns3::Time m_busyUntil; /* when the last packet queued finishes leaving */
     std::deque<int64_t> m_waiting; /* start times (time steps) of queued packets, in order */

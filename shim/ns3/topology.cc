@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include <ns3/data-rate.h>
+#include <ns3/drop-tail-queue.h>
 #include <ns3/error-model.h>
 #include <ns3/queue-size.h>
 #include <ns3/queue.h>
@@ -100,12 +101,13 @@ PortOf(Ptr<NetDevice> dev)
     return CoreTable::Port{dev, q ? q->GetTxQueue(0) : nullptr};
 }
 
-/* One end of a powrelay link (link-device.h) on node, sending at bps. */
+/* One end of a powrelay link (link-device.h) on node, sending at bps into a queue of `limit` packets. */
 Ptr<LinkDevice>
-NewLink(Ptr<Node> node, double bps)
+NewLink(Ptr<Node> node, double bps, uint32_t limit)
 {
     Ptr<LinkDevice> dev = CreateObject<LinkDevice>();
     dev->SetDataRate(DataRate(static_cast<uint64_t>(std::llround(bps))));
+    dev->SetQueueLimit(limit);
     node->AddDevice(dev);
     return dev;
 }
@@ -192,7 +194,13 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
         std::snprintf(err, errlen, "ns3: POWRELAY_NS3_LINKS=%s: expected p2p or one-event", links);
         return -1;
     }
-    bool p2p_devices = (links && std::strcmp(links, "p2p") == 0) || keep_retx || (tally && *tally);
+    /* The device queues' size where the scenario leaves it to ns-3: its DropTailQueue's default, 100 packets
+     * or what NS_ATTRIBUTE_DEFAULT says (e.g. MaxSize=1000p, a diagnosis's); one in bytes only ns-3's own
+     * queue models. */
+    QueueSize ns3_queue = CreateObject<DropTailQueue<Packet>>()->GetMaxSize();
+    bool p2p_devices = (links && std::strcmp(links, "p2p") == 0) || keep_retx || (tally && *tally) ||
+                       ns3_queue.GetUnit() != QueueSizeUnit::PACKETS;
+    const uint32_t limit = ns3_queue.GetValue();
 
     /* Core links, between every pair of regions. */
     PointToPointHelper p2p;
@@ -211,7 +219,8 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
                 m_table.core[b * R + a] = PortOf(devs.Get(1));
                 continue;
             }
-            Ptr<LinkDevice> ab = NewLink(routers.Get(a), kCoreBps), ba = NewLink(routers.Get(b), kCoreBps);
+            Ptr<LinkDevice> ab = NewLink(routers.Get(a), kCoreBps, limit),
+                            ba = NewLink(routers.Get(b), kCoreBps, limit);
             LinkDevice::Connect(ab, ba, Delay(delay));
             m_table.core[a * R + b] = PortOf(ab);
             m_table.core[b * R + a] = PortOf(ba);
@@ -236,9 +245,9 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
         Ptr<Node> node = nodes.Get(i), router = routers.Get(r);
         if (!p2p_devices)
         {
-            Ptr<LinkDevice> up = NewLink(node, d.up_bps[r]), down = NewLink(router, d.down_bps[r]);
+            Ptr<LinkDevice> up = NewLink(node, d.up_bps[r], limit), down = NewLink(router, d.down_bps[r], limit);
             LinkDevice::Connect(up, down, delay);
-            if (d.queue_packets > 0) /* docs/protocol.md#flow-queue: else ns-3's default, 100 packets */
+            if (d.queue_packets > 0) /* docs/protocol.md#flow-queue: else ns-3's default (above) */
             {
                 up->SetQueueLimit(d.queue_packets);
                 down->SetQueueLimit(d.queue_packets);

@@ -50,7 +50,8 @@ class Topology
     /* Build it all. 0, or -1 with a message in err. */
     int Build(const struct prnet_desc& d, char* err, size_t errlen);
 
-    /* A diagnosis's switch, not a scenario's (outputs unchanged): with POWRELAY_NS3_QUEUES=FILE, what each
+    /* A diagnosis's switch, not a scenario's (outputs those of POWRELAY_NS3_LINKS=p2p, as it hooks ns-3's
+     * own devices' queues): with POWRELAY_NS3_QUEUES=FILE, what each
      * node's access link queues took and dropped (its uplink's, and its router's towards it: its
      * downlink's), pure ACKs apart from segments with data, and each node's TCP senders' fast recoveries
      * and timeouts, written to FILE (CSV) when the network goes. Another, which changes the outputs:

@@ -49,11 +49,11 @@ class Flood(Ns3Case):
         so each of its links took both; the flood fills the thin uplinks, which drop data and pure ACKs (a
         packet the traffic control layer drops while the device's queue is full is told apart by its TCP
         payload, its IP header found whether or not this ns-3 added it yet); the outputs are the plain
-        run's, byte for byte."""
+        run's on the same links, byte for byte (the tally hooks ns-3's own devices: POWRELAY_NS3_LINKS=p2p)."""
         s = self.scenario(SCENARIO)
         short = ("--network", "ns3", "--set", "nodes.count=30", "--set", "duration_s=40", "--set",
                  "attackers.0.start_s=10", "--set", "attackers.0.stop_s=40")
-        plain = self.run_scenario(s, self.tmp + "/plain", *short)
+        plain = self.run_scenario(s, self.tmp + "/plain", *short, env={"POWRELAY_NS3_LINKS": "p2p"})
         path = os.path.join(self.tmp, "queues.csv")
         trace = os.path.join(self.tmp, "cwnd.csv")
         tallied = self.run_scenario(s, self.tmp + "/tallied", *short, env={
