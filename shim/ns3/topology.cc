@@ -93,6 +93,24 @@ TallyDrop(Topology::QueueTally* t, Ptr<const Packet> p)
     t->dropped[CarriesData(p, true, true)]++;
 }
 
+/* POWRELAY_NS3_QUEUES: count what a node's uplink (t[0]) and its router's queue towards it (t[1]) take and
+ * drop; `warn`: say so if this ns-3 cannot count the uplink's drops while its queue is stopped. */
+void
+TallyQueues(Ptr<Node> node, Ptr<PointToPointNetDevice> up, Ptr<PointToPointNetDevice> down, Topology::QueueTally* t,
+            bool warn)
+{
+    up->GetQueue()->TraceConnectWithoutContext("Enqueue", MakeBoundCallback(&TallyEnqueue, &t[0]));
+    up->GetQueue()->TraceConnectWithoutContext("Drop", MakeBoundCallback(&TallyDrop, &t[0]));
+    down->GetQueue()->TraceConnectWithoutContext("Enqueue", MakeBoundCallback(&TallyEnqueue, &t[1]));
+    down->GetQueue()->TraceConnectWithoutContext("Drop", MakeBoundCallback(&TallyDrop, &t[1]));
+    /* a full device queue stops its interface: the traffic control layer drops what comes then */
+    if (!node->GetObject<TrafficControlLayer>()->TraceConnectWithoutContext(
+            "TcDrop", MakeBoundCallback(&TallyStoppedDrop, &t[0])) &&
+        warn)
+        std::fprintf(stderr, "powrelay: POWRELAY_NS3_QUEUES: this ns-3 has no TcDrop trace: the uplinks' "
+                             "drops while stopped are not counted\n");
+}
+
 /* A router's output: the device and its transmit queue's flow-control state. */
 CoreTable::Port
 PortOf(Ptr<NetDevice> dev)
@@ -243,6 +261,15 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
         double mult = 1.0 + d.jitter * (2.0 * pr_rng_uniform(&rng) - 1.0);
         Time delay = Delay(d.latency_s[r * R + r] / 2 * mult);
         Ptr<Node> node = nodes.Get(i), router = routers.Get(r);
+        /* network.loss on the receiving end of each direction: the same streams on either kind of device */
+        auto lose = [&](auto up, auto down) {
+            if (d.loss > 0)
+            {
+                up->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i)));       /* downlink */
+                down->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i) + 1)); /* uplink */
+            }
+        };
+        Ptr<NetDevice> upDev, downDev;
         if (!p2p_devices)
         {
             Ptr<LinkDevice> up = NewLink(node, d.up_bps[r], limit), down = NewLink(router, d.down_bps[r], limit);
@@ -252,57 +279,40 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
                 up->SetQueueLimit(d.queue_packets);
                 down->SetQueueLimit(d.queue_packets);
             }
-            if (d.loss > 0) /* the same streams as on ns-3's devices below */
+            lose(up, down);
+            upDev = up;
+            downDev = down;
+        }
+        else
+        {
+            p2p.SetChannelAttribute("Delay", TimeValue(delay));
+            NetDeviceContainer devs = p2p.Install(node, router);
+            Ptr<PointToPointNetDevice> up = DynamicCast<PointToPointNetDevice>(devs.Get(0));
+            Ptr<PointToPointNetDevice> down = DynamicCast<PointToPointNetDevice>(devs.Get(1));
+            up->SetDataRate(DataRate(static_cast<uint64_t>(std::llround(d.up_bps[r]))));
+            down->SetDataRate(DataRate(static_cast<uint64_t>(std::llround(d.down_bps[r]))));
+            if (d.queue_packets > 0) /* docs/protocol.md#flow-queue: else ns-3's default DropTail queue */
             {
-                up->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i)));       /* downlink */
-                down->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i) + 1)); /* uplink */
+                QueueSize size(QueueSizeUnit::PACKETS, d.queue_packets);
+                up->GetQueue()->SetMaxSize(size);
+                down->GetQueue()->SetMaxSize(size);
             }
-            uint32_t nif = AddInterface(node, up, NodeAddress(i));
-            staticHelper.GetStaticRouting(node->GetObject<Ipv4>())->SetDefaultRoute(GatewayAddress(i), nif);
-            m_table.access[i] = PortOf(down);
-            continue;
+            if (keep_retx) /* a diagnostic: the uplink never drops a retransmission (keep-retx-queue.h) */
+            {
+                Ptr<KeepRetxQueue> q = CreateObject<KeepRetxQueue>();
+                q->SetLimit(up->GetQueue()->GetMaxSize().GetValue());
+                up->SetQueue(q);
+                m_keep.push_back(q);
+            }
+            if (!m_tally.empty())
+                TallyQueues(node, up, down, &m_tally[2 * i], i == 0);
+            lose(up, down);
+            upDev = up;
+            downDev = down;
         }
-        p2p.SetChannelAttribute("Delay", TimeValue(delay));
-        NetDeviceContainer devs = p2p.Install(node, router);
-        Ptr<PointToPointNetDevice> up = DynamicCast<PointToPointNetDevice>(devs.Get(0));
-        Ptr<PointToPointNetDevice> down = DynamicCast<PointToPointNetDevice>(devs.Get(1));
-        up->SetDataRate(DataRate(static_cast<uint64_t>(std::llround(d.up_bps[r]))));
-        down->SetDataRate(DataRate(static_cast<uint64_t>(std::llround(d.down_bps[r]))));
-        if (d.queue_packets > 0) /* docs/protocol.md#flow-queue: else ns-3's default DropTail queue */
-        {
-            QueueSize size(QueueSizeUnit::PACKETS, d.queue_packets);
-            up->GetQueue()->SetMaxSize(size);
-            down->GetQueue()->SetMaxSize(size);
-        }
-        if (keep_retx) /* a diagnostic: the uplink never drops a retransmission (keep-retx-queue.h) */
-        {
-            Ptr<KeepRetxQueue> q = CreateObject<KeepRetxQueue>();
-            q->SetLimit(up->GetQueue()->GetMaxSize().GetValue());
-            up->SetQueue(q);
-            m_keep.push_back(q);
-        }
-        if (!m_tally.empty())
-        {
-            up->GetQueue()->TraceConnectWithoutContext("Enqueue", MakeBoundCallback(&TallyEnqueue, &m_tally[2 * i]));
-            up->GetQueue()->TraceConnectWithoutContext("Drop", MakeBoundCallback(&TallyDrop, &m_tally[2 * i]));
-            down->GetQueue()->TraceConnectWithoutContext("Enqueue",
-                                                         MakeBoundCallback(&TallyEnqueue, &m_tally[2 * i + 1]));
-            down->GetQueue()->TraceConnectWithoutContext("Drop", MakeBoundCallback(&TallyDrop, &m_tally[2 * i + 1]));
-            /* a full device queue stops its interface: the traffic control layer drops what comes then */
-            if (!node->GetObject<TrafficControlLayer>()->TraceConnectWithoutContext(
-                    "TcDrop", MakeBoundCallback(&TallyStoppedDrop, &m_tally[2 * i])) &&
-                i == 0)
-                std::fprintf(stderr, "powrelay: POWRELAY_NS3_QUEUES: this ns-3 has no TcDrop trace: the uplinks' "
-                                     "drops while stopped are not counted\n");
-        }
-        if (d.loss > 0)
-        {
-            up->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i)));       /* downlink */
-            down->SetReceiveErrorModel(LossModel(d.loss, 2 * static_cast<int64_t>(i) + 1)); /* uplink */
-        }
-        uint32_t nif = AddInterface(node, up, NodeAddress(i));
+        uint32_t nif = AddInterface(node, upDev, NodeAddress(i));
         staticHelper.GetStaticRouting(node->GetObject<Ipv4>())->SetDefaultRoute(GatewayAddress(i), nif);
-        m_table.access[i] = PortOf(down);
+        m_table.access[i] = PortOf(downDev);
         if (!m_tally.empty())
             m_table.access[i].stopped_drops = m_tally[2 * i + 1].dropped;
     }

@@ -217,7 +217,7 @@ class Validate(Ns3Case):
         text = "\n".join(v.onelink_lines(found))
         self.assertIn("| none-base | 2 | ", text)
         self.assertIn("| 8.02 / 8.82 (×1.1; ", text)
-        self.assertIn("**✗**: outside agreement, as above: 0 of 6. Not run yet: pow-thin, nopow-base, nopow-loss3.",
+        self.assertIn("**✗**: outside agreement, as above: 0 of 6. Not run yet: pow-thin, nopow-base.",
                       text)
 
     def test_phases(self):
@@ -567,10 +567,15 @@ class Validate(Ns3Case):
         p = self.validate("run", out2, "--cells", "none-base", "--ledger", ledger, status=2)
         self.assertIn(f"holds flow runs of another build (its canary differs): move them away", p.stderr)
         self.assertIn(os.path.join(out2, "none-base", "flow"), p.stderr)
-        with open(fp_path, "w") as f:
-            f.write('{"flow": "x", "ns3": "y"}')
+        with open(fp_path, "w") as f:  # the one-event links changed: only ns3-onelink's runs must go
+            json.dump(dict(fp, **{"ns3-onelink": "z"}), f)
         p = self.validate("run", out2, "--cells", "none-base", "--ledger", ledger, status=2)
-        self.assertIn("holds flow/ns3 runs of another build", p.stderr)
+        self.assertIn("holds ns3-onelink runs of another build", p.stderr)
+        self.assertIn(os.path.join(out2, "none-base", "ns3-onelink"), p.stderr)
+        with open(fp_path, "w") as f:
+            f.write('{"flow": "x", "ns3": "y", "ns3-onelink": "z"}')
+        p = self.validate("run", out2, "--cells", "none-base", "--ledger", ledger, status=2)
+        self.assertIn("holds flow/ns3/ns3-onelink runs of another build", p.stderr)
 
 
 if __name__ == "__main__":
