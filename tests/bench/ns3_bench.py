@@ -17,7 +17,9 @@ output but run.json and the simulator's event count is the same bytes (it is on 
 against a build with ns-3's own devices; otherwise it sets the headline answers side by side).
 
 usage: ns3_bench.py [--duration S] [--skip-run] [--against OLD_POWRELAY [--quick-duration S] [--rounds N]
-                    [--links one-event|p2p]]
+                    [--links one-event|p2p] [--preload LIB]]
+  --preload LIB: LD_PRELOAD for the new binary alone, e.g. --against $POWRELAY with tcmalloc's library to
+                 time the allocator (outputs the same bytes).
   $POWRELAY   the powrelay binary (default: build/runner/powrelay)
   $NS3_SETUP  the setup probe, tests/ns3/ns3_setup.c (default: build/tests/ns3_setup)
 Not a CTest test by default (label bench)."""
@@ -64,8 +66,9 @@ def against(old, duration, rounds, env_new):
     quick = os.path.join(ROOT, "scenarios", "quickstart.yaml")
     cores = sorted(os.sched_getaffinity(0))
     links = env_new.get("POWRELAY_NS3_LINKS", "one-event (the default)")
+    preload = f", LD_PRELOAD={env_new['LD_PRELOAD']}" if "LD_PRELOAD" in env_new else ""
     print(f"quickstart on ns-3 ({duration:g} simulated s), side by side, {rounds} round(s): {old} against "
-          f"{POWRELAY} (its links: {links})")
+          f"{POWRELAY} (its links: {links}{preload})")
     wall = {"old": [], "new": []}
     with tempfile.TemporaryDirectory(prefix="ns3-vs-") as tmp:
         for r in range(rounds):
@@ -112,10 +115,13 @@ def main():
     ap.add_argument("--quick-duration", type=float, default=600, help="simulated seconds of that quickstart")
     ap.add_argument("--rounds", type=int, default=1, help="side-by-side rounds (cores swapped each round)")
     ap.add_argument("--links", choices=("one-event", "p2p"), help="the new binary's ns-3 links (POWRELAY_NS3_LINKS)")
+    ap.add_argument("--preload", metavar="LIB", help="LD_PRELOAD for the new binary (an allocator, say)")
     a = ap.parse_args()
     if a.against:
-        return against(a.against, a.quick_duration, max(1, a.rounds),
-                       {"POWRELAY_NS3_LINKS": a.links} if a.links else {})
+        env_new = {"POWRELAY_NS3_LINKS": a.links} if a.links else {}
+        if a.preload:
+            env_new["LD_PRELOAD"] = a.preload
+        return against(a.against, a.quick_duration, max(1, a.rounds), env_new)
 
     print("ns-3 network model: setup (create + run to 0) and connecting (run 0 -> 1 s)")
     print(f"{'nodes':>7} {'edges':>7} {'setup s':>8} {'peak MB':>8} {'connect s':>10} {'peak MB':>8}  target")
