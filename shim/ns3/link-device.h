@@ -11,8 +11,9 @@
  * and the previous packet's end) and only its arrival is an event. The queue is the start times of the
  * packets still waiting, which says how many wait at any time. Same times to the nanosecond; only the
  * order of events at one same instant can differ (ns-3's device schedules an arrival when the packet
- * starts, this one when it is queued). tests/ns3/test_ns3_links.py checks a scenario's outputs against
- * ns-3's device (POWRELAY_NS3_LINKS=p2p).
+ * starts, this one when it is queued; a send at the very instant a transmission ends may then find one
+ * packet more or fewer waiting). link-device-check.cc (CTest ns3.links) checks every arrival and drop
+ * against ns-3's device; POWRELAY_NS3_LINKS=p2p runs ns-3's devices instead (topology.h).
  *
  * Not here: ns-3's device trace sources (the queue tally and the keep-retransmissions diagnostic run on
  * ns-3's own devices: topology.h). */
