@@ -64,10 +64,7 @@ LinkDevice::Send(Ptr<Packet> packet, const Address&, uint16_t protocol)
     while (!m_waiting.empty() && m_waiting.front() <= now.GetTimeStep())
         m_waiting.pop_front();
     if (m_waiting.size() >= m_limit)
-    {
-        m_dropped++;
-        return false;
-    }
+        return false; /* dropped: the queue is full */
     const Time start = m_busyUntil > now ? m_busyUntil : now;
     if (start > now)
         m_waiting.push_back(start.GetTimeStep());

@@ -47,7 +47,6 @@ class LinkDevice : public ns3::NetDevice
     void SetDataRate(ns3::DataRate rate) { m_rate = rate; }
     void SetQueueLimit(uint32_t packets) { m_limit = packets; }
     void SetReceiveErrorModel(ns3::Ptr<ns3::ErrorModel> em) { m_errors = em; }
-    uint64_t Dropped() const { return m_dropped; }
 
     /* ns3::NetDevice */
     void SetIfIndex(const uint32_t index) override { m_ifIndex = index; }
@@ -95,7 +94,6 @@ class LinkDevice : public ns3::NetDevice
     ns3::Ptr<ns3::ErrorModel> m_errors;
     ns3::Time m_busyUntil; /* when the last packet queued finishes leaving */
     std::deque<int64_t> m_waiting; /* start times (time steps) of queued packets, in order */
-    uint64_t m_dropped = 0;
     ns3::Mac48Address m_address;
     uint32_t m_ifIndex = 0;
     uint16_t m_mtu = 1500; /* ns-3's point-to-point default */
