@@ -417,6 +417,7 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
         return PRR_EXIT_INTERNAL;
     }
     int rc = PRR_EXIT_INTERNAL;
+    bool made_outdir = false;
     s->ops = prnet_find(sc->network);
     if (!s->ops) {
         prr_sim_check(sc, err, errlen);
@@ -427,6 +428,8 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
     if ((rc = world_build(&s->w, sc, err, errlen)) != PRR_EXIT_OK)
         goto out;
     rc = PRR_EXIT_BAD;
+    /* A run that fails leaves no output: not even the directory, if it made it (rmdir keeps a non-empty one). */
+    made_outdir = access(outdir, F_OK) != 0;
     if (prr_out_prepare_dir(outdir, err, errlen))
         goto out;
     rc = PRR_EXIT_INTERNAL;
@@ -478,8 +481,10 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
     struct prnet_callbacks cb = {.ctx = &s->m, .event = prr_metrics_event};
     int created = s->ops->create(&d, &sc->model, init, &cb, &s->net, err, errlen);
     free(up), free(down), free(lat), free(init);
-    if (created)
+    if (created) {
+        rc = created == PRNET_EBAD ? PRR_EXIT_BAD : PRR_EXIT_INTERNAL;
         goto out;
+    }
 
     /* The actors. */
     size_t n_steps = 0;
@@ -567,6 +572,8 @@ int prr_sim_run(const struct prr_scenario *sc, const struct prr_run_opts *o, cha
         prr_report_print(&rep, outdir, stdout);
     rc = PRR_EXIT_OK;
 out:
+    if (rc != PRR_EXIT_OK && made_outdir)
+        rmdir(outdir);
     if (s->net)
         s->ops->destroy(s->net);
     prr_metrics_free(&s->m);

@@ -1604,7 +1604,7 @@ static int flow_create(const struct prnet_desc *d, const struct pr_config *cfg, 
 {
     if (d->n_nodes >= RUNNER) {
         snprintf(err, errlen, "the flow model takes at most %u nodes", RUNNER - 1);
-        return -1;
+        return PRNET_EBAD;
     }
     struct prnet *net = calloc(1, sizeof *net);
     if (!net) {

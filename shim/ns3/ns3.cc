@@ -116,6 +116,7 @@ ns3_create(const struct prnet_desc* d, const struct pr_config* cfg, const struct
         return -1;
     }
     struct prnet* net = nullptr;
+    int rc = -1;
     try
     {
         net = new prnet();
@@ -134,8 +135,9 @@ ns3_create(const struct prnet_desc* d, const struct pr_config* cfg, const struct
         RngSeedManager::SetSeed(static_cast<uint32_t>(d->seed % 4294967000ull) + 1);
         RngSeedManager::SetRun(d->seed);
 
-        if (net->topo.Build(*d, err, errlen))
+        if ((rc = net->topo.Build(*d, err, errlen)) != 0)
             goto fail;
+        rc = -1;
         net->shared.tcpTally = net->topo.TcpTally();
         /* POWRELAY_NS3_CWND: node N's TCP senders' windows (powrelay-app.cc's CwndRow; a diagnosis) */
         net->shared.cwndFile = prnet_cwnd_trace("POWRELAY_NS3_CWND", d->n_nodes, &net->shared.cwndNode);
@@ -159,7 +161,7 @@ fail:
         ns3_destroy(net);
     else
         g_live = false;
-    return -1;
+    return rc;
 }
 
 struct pr_node*

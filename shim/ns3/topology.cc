@@ -142,15 +142,21 @@ int
 Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
 {
     const uint32_t n = d.n_nodes, R = d.n_regions;
+    const char* links = std::getenv("POWRELAY_NS3_LINKS");
+    if (links && *links && std::strcmp(links, "p2p") != 0 && std::strcmp(links, "one-event") != 0)
+    {
+        std::snprintf(err, errlen, "ns3: POWRELAY_NS3_LINKS=%s: expected p2p or one-event", links);
+        return PRNET_EBAD;
+    }
     if (n == 0 || n >= kMaxNodes)
     {
         std::snprintf(err, errlen, "ns3: %u nodes (1 to %u supported)", n, kMaxNodes - 1);
-        return -1;
+        return PRNET_EBAD;
     }
     if (R == 0 || R > 255)
     {
         std::snprintf(err, errlen, "ns3: %u regions (1 to 255 supported)", R);
-        return -1;
+        return PRNET_EBAD;
     }
     for (uint32_t r = 0; r < R; r++)
     {
@@ -158,25 +164,25 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
             !std::isfinite(d.down_bps[r]))
         {
             std::snprintf(err, errlen, "ns3: region %u: bandwidths must be at least 1 bit/s", r);
-            return -1;
+            return PRNET_EBAD;
         }
         for (uint32_t q = 0; q < R; q++)
             if (!(d.latency_s[r * R + q] >= 0) || !std::isfinite(d.latency_s[r * R + q]))
             {
                 std::snprintf(err, errlen, "ns3: latency %u-%u is not a finite time >= 0", r, q);
-                return -1;
+                return PRNET_EBAD;
             }
     }
     if (!(d.loss >= 0 && d.loss < 1) || !(d.jitter >= 0 && d.jitter <= 1))
     {
         std::snprintf(err, errlen, "ns3: loss must be in [0, 1) and jitter in [0, 1]");
-        return -1;
+        return PRNET_EBAD;
     }
     for (uint32_t i = 0; i < n; i++)
         if (d.node_region[i] >= R)
         {
             std::snprintf(err, errlen, "ns3: node %u is in region %u of %u", i, d.node_region[i], R);
-            return -1;
+            return PRNET_EBAD;
         }
 
     m_table.nNodes = n;
@@ -205,13 +211,7 @@ Topology::Build(const struct prnet_desc& d, char* err, size_t errlen)
      * check the two against each other). */
     const char* tally = std::getenv("POWRELAY_NS3_QUEUES");
     const char* keep = std::getenv("POWRELAY_NS3_KEEP_RETX");
-    const char* links = std::getenv("POWRELAY_NS3_LINKS");
     bool keep_retx = keep && *keep && std::strcmp(keep, "0") != 0;
-    if (links && *links && std::strcmp(links, "p2p") != 0 && std::strcmp(links, "one-event") != 0)
-    {
-        std::snprintf(err, errlen, "ns3: POWRELAY_NS3_LINKS=%s: expected p2p or one-event", links);
-        return -1;
-    }
     /* The device queues' size where the scenario leaves it to ns-3: its DropTailQueue's default, 100 packets
      * or what NS_ATTRIBUTE_DEFAULT says (e.g. MaxSize=1000p, a diagnosis's); one in bytes only ns-3's own
      * queue models. */

@@ -2,6 +2,7 @@
 to reach 90% of the nodes agrees within 30% between the two models (150 nodes, default parameters but for
 blocks: a transaction mined while it is still spreading stops spreading, which is the model's business,
 not the network's)."""
+import os
 import unittest
 
 from ns3test import Ns3Case, honest
@@ -33,6 +34,17 @@ class Relay(Ns3Case):
         b = flow.summary["honest"]["latency90_p50_s"]
         print(f"latency90_p50_s: ns3 {a:.3f} s, flow {b:.3f} s, ratio {a / b:.3f}")
         self.assertLessEqual(abs(a - b), 0.3 * b)
+
+    def test_a_bad_links_setting_is_bad_input(self):
+        """POWRELAY_NS3_LINKS other than p2p or one-event: refused, naming it, exit status 2 (bad input, as
+        the project's rule asks), and no output directory left behind."""
+        out = self.tmp + "/bad-links"
+        p = self.powrelay("run", self.scenario(SCENARIO), "-o", out, "-q", "--network", "ns3",
+                          "--set", "nodes.count=20", "--set", "duration_s=5", check=False,
+                          env={"POWRELAY_NS3_LINKS": "bogus"})
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("POWRELAY_NS3_LINKS=bogus", p.stderr)
+        self.assertFalse(os.path.exists(out))
 
     def test_announce_mode_on_both_models(self):
         # relay.mode announce: announcements, requests and the fetched bodies over real packets too

@@ -70,7 +70,9 @@ struct prnet;
 
 struct prnet_ops {
     const char *name;
-    /* Build the network. On failure returns non-zero and writes a message into err. */
+    /* Build the network. On failure writes a message into err and returns PRNET_EBAD when it refuses what
+     * it was given (the description, or a setting of the environment it reads), other non-zero otherwise
+     * (out of memory, threads): the runner's exit status 2 or 1. */
     int (*create)(const struct prnet_desc *d, const struct pr_config *cfg, const struct prnet_node_init *nodes,
                   const struct prnet_callbacks *cb, struct prnet **out, char *err, size_t errlen);
     struct pr_node *(*node)(struct prnet *net, uint32_t i);
@@ -84,6 +86,9 @@ struct prnet_ops {
     void (*node_bytes)(struct prnet *net, uint32_t i, uint64_t *in, uint64_t *out);
     void (*destroy)(struct prnet *net);
 };
+
+/* create's refusal of its input (bad input, not a failure). */
+#define PRNET_EBAD 2
 
 /* Bytes of framing each message carries on a connection: a 4-byte length and a 4-byte pad count. */
 #define PRNET_FRAME_BYTES 8u
