@@ -8,7 +8,7 @@
 # end on a short ns-3 run of the quickstart (the script fails if any output differs). README Performance
 # gives the speed-up and how it was measured (tests/bench/ns3_bench.py --against).
 #
-# Takes about 20 minutes on 2 cores the first time (the source, 39 MB, is downloaded once into
+# Takes about 5 minutes on 2 cores the first time (the source, 39 MB, is downloaded once into
 # build-ns3fast/src); rerunning rebuilds only what changed.
 #
 # usage: bash scripts/ns3-fast.sh   (CTest runs it as slow.ns3fast: ctest -L slow)
